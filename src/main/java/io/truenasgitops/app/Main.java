@@ -1,0 +1,68 @@
+package io.truenasgitops.app;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import io.truenasgitops.cli.RootCommand;
+import io.truenasgitops.cli.TopLevelCommand;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine;
+
+/**
+ * The one entry point of the jar: the daemon ({@code serve}, {@code demo}) and every short CLI command.
+ *
+ * <p>Quarkus starts its HTTP listener and scheduler in any mode, so whether this run is a daemon must be
+ * decided before Quarkus boots: short commands get no listener (no clash with a daemon already on the
+ * port), no scheduler, and logs on stderr so that stdout carries only the command's output.
+ */
+@QuarkusMain
+public class Main implements QuarkusApplication {
+
+    /** Commands that run the HTTP surfaces and the reconcile loop. */
+    static final Set<String> DAEMON_COMMANDS = Set.of("serve", "demo");
+
+    /** Runtime config forced for short commands; a -D on the command line still wins. */
+    private static final Map<String, String> CLI_ONLY = Map.of(
+            "quarkus.http.host-enabled", "false",
+            "quarkus.scheduler.enabled", "false",
+            "quarkus.log.console.stderr", "true",
+            "quarkus.log.console.json.enabled", "false",
+            "quarkus.log.level", "WARN");
+
+    @Inject
+    CommandLine.IFactory factory;
+
+    @Inject
+    @Any
+    Instance<TopLevelCommand> commands;
+
+    public static void main(String... args) {
+        boolean daemon = args.length > 0 && DAEMON_COMMANDS.contains(args[0]);
+        List<String> set = new ArrayList<>();
+        if (!daemon) {
+            CLI_ONLY.forEach((key, value) -> {
+                if (System.getProperty(key) == null) {
+                    System.setProperty(key, value);
+                    set.add(key);
+                }
+            });
+        }
+        try {
+            Quarkus.run(Main.class, args);
+        } finally {
+            // @QuarkusMainTest runs this in the test JVM: do not leak CLI settings into later tests.
+            set.forEach(System::clearProperty);
+        }
+    }
+
+    @Override
+    public int run(String... args) {
+        return RootCommand.commandLine(factory, commands.stream().toList()).execute(args);
+    }
+}

@@ -1,0 +1,36 @@
+package io.truenasgitops.cli;
+
+import io.truenasgitops.truenas.TrueNasException;
+import picocli.CommandLine;
+
+/**
+ * The one place that turns an exception escaping a command into a message and an exit code.
+ *
+ * <p>Users get one short line saying what failed; the stack trace only with {@code TRUENAS_GITOPS_DEBUG=1}.
+ */
+public class CliErrorHandler implements CommandLine.IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
+        cmd.getErr().println("error: " + messageOf(ex));
+        if ("1".equals(System.getenv("TRUENAS_GITOPS_DEBUG"))) {
+            ex.printStackTrace(cmd.getErr());
+        }
+        return exitCodeOf(ex);
+    }
+
+    static String messageOf(Throwable ex) {
+        String message = ex.getMessage();
+        return message == null || message.isBlank() ? ex.getClass().getSimpleName() : message;
+    }
+
+    static int exitCodeOf(Throwable ex) {
+        if (ex instanceof UsageException) {
+            return ExitCodes.USAGE;
+        }
+        if (ex instanceof TrueNasException tne && tne.isConnectionOrAuthProblem()) {
+            return ExitCodes.CONNECTION;
+        }
+        return ExitCodes.FAILED;
+    }
+}

@@ -1,0 +1,16 @@
+package io.truenasgitops.compose;
+
+/**
+ * The ownership mark truenas-gitops puts into every compose it sends, under the top-level key
+ * {@code x-truenas-gitops}. TrueNAS keeps {@code x-} keys, so reading it back from {@code app.config}
+ * tells whether an app is ours, where it came from and what we last applied.
+ *
+ * @param source the Git source URL (credentials stripped) the stack came from
+ * @param path the stack folder within the repository, e.g. {@code stacks/web}
+ * @param revision the commit that was applied
+ * @param hash SHA-256 of the normalised compose without the stamp
+ */
+public record Stamp(String source, String path, String revision, String hash) {
+    /** The top-level compose key the stamp lives under. */
+    public static final String KEY = "x-truenas-gitops";
+}

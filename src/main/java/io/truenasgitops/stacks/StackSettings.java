@@ -1,0 +1,45 @@
+package io.truenasgitops.stacks;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The optional {@code stack.yaml} of a stack folder; every setting has a default.
+ *
+ * @param suspend skip this stack entirely
+ * @param state whether the app should be running or stopped
+ * @param prune whether the app may be deleted when its folder goes away
+ * @param selfHeal revert drift (e.g. edits in the TrueNAS UI) instead of only reporting it
+ * @param adopt take over an existing app of the same name that truenas-gitops did not create
+ * @param dependsOn stacks that must be healthy before this one is applied
+ * @param healthTimeout how long the app may take to become healthy after an apply
+ * @param target which configured NAS this stack goes to
+ * @param variables values for {@code ${VAR}} interpolation, after the secrets directory and {@code .env}
+ */
+public record StackSettings(
+        boolean suspend,
+        DesiredState state,
+        boolean prune,
+        boolean selfHeal,
+        boolean adopt,
+        List<String> dependsOn,
+        Duration healthTimeout,
+        String target,
+        Map<String, String> variables) {
+
+    /** Default health timeout: five minutes. */
+    public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofMinutes(5);
+
+    /** The settings of a stack without a {@code stack.yaml}. */
+    public static StackSettings defaults() {
+        return new StackSettings(
+                false, DesiredState.RUNNING, false, false, false, List.of(), DEFAULT_HEALTH_TIMEOUT, "default", Map.of());
+    }
+
+    /** Whether the app should run or stay stopped. */
+    public enum DesiredState {
+        RUNNING,
+        STOPPED
+    }
+}

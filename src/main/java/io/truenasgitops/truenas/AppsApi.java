@@ -1,0 +1,70 @@
+package io.truenasgitops.truenas;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The typed apps surface of the middleware: what the reconciler and the CLI use.
+ *
+ * <p>All methods block until the answer (or, for job methods, the job's end) and throw
+ * {@link TrueNasException} subclasses. Job methods return only once the job has finished; a job that
+ * fails throws the typed error its {@code exc_info} describes, carrying the job id. Compose documents
+ * are sent as a {@code custom_compose_config} JSON object, never as a YAML string.
+ */
+public interface AppsApi {
+
+    /** {@code app.query} for all apps; with {@code retrieveConfig} each carries its stored compose dict. */
+    List<App> list(boolean retrieveConfig);
+
+    /** {@code app.query [["name","=",name]]}; empty when there is no such app. */
+    Optional<App> get(String name, boolean retrieveConfig);
+
+    /** {@code app.config}: the stored, parsed compose dict of a custom app. */
+    Map<String, Object> config(String name);
+
+    /** {@code app.create} of a custom app from a compose document; returns the created app. */
+    App create(String name, Map<String, Object> compose, JobListener listener);
+
+    /** {@code app.update} of a custom app with a whole new compose document; returns the updated app. */
+    App update(String name, Map<String, Object> compose, JobListener listener);
+
+    /** {@code app.delete} (also removes the project's named volumes). */
+    void delete(String name, DeleteOptions options, JobListener listener);
+
+    /** {@code app.start} (down + up of the whole project). */
+    void start(String name, JobListener listener);
+
+    /** {@code app.stop} (compose down: containers removed, volumes kept). */
+    void stop(String name, JobListener listener);
+
+    /** {@code app.redeploy}: rewrites the config and recreates the containers. */
+    App redeploy(String name, JobListener listener);
+
+    /** {@code app.pull_images}, then a redeploy when asked. */
+    void pullImages(String name, boolean redeploy, JobListener listener);
+
+    /** {@code app.container_ids}: full container id to its description. */
+    Map<String, App.Container> containerIds(String name, boolean aliveOnly);
+
+    /**
+     * Follows one container's log ({@code app.container_log_follow}). Lines arrive on {@code onLine}
+     * until the stream ends (the container stopped) or the returned handle is closed.
+     */
+    LogStream followLogs(String appName, String containerId, Integer tailLines, Consumer<LogLine> onLine);
+
+    /** {@code docker.status}: whether apps can run at all on this NAS. */
+    DockerStatus dockerStatus();
+
+    /** A running log subscription. */
+    interface LogStream extends AutoCloseable {
+        /** Waits until the stream ends by itself; throws the middleware's error if it ended with one. */
+        void awaitEnd(Duration timeout) throws InterruptedException;
+
+        /** Unsubscribes. */
+        @Override
+        void close();
+    }
+}
