@@ -107,7 +107,7 @@ public final class MetricNames {
             List.of(REVISION), "Always 1, labelled with the Git revision currently checked out");
     public static final Metric SOURCE_FETCH_TOTAL = new Metric(PREFIX + "source_fetch_total", Type.COUNTER,
             List.of(RESULT), "Git fetches by result");
-    public static final Metric APPS = new Metric(PREFIX + "apps", Type.GAUGE, List.of(STATE),
+    public static final Metric APPS = new Metric(PREFIX + "apps", Type.GAUGE, List.of(TARGET, STATE),
             "Apps on the NAS by state, managed by truenas-gitops or not");
 
     /** Every metric of ours, in documentation order. */
