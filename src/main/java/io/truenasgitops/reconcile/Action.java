@@ -1,0 +1,48 @@
+package io.truenasgitops.reconcile;
+
+import io.truenasgitops.compose.ComposeDiff;
+import io.truenasgitops.stacks.StackSettings.DesiredState;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One planned step for one stack (or one orphaned app). What the CLI prints, the REST API returns and the
+ * executor carries out.
+ *
+ * @param type what to do
+ * @param stack the stack (= app) name
+ * @param target the NAS name
+ * @param path the stack folder in the repository (from the stamp for orphans)
+ * @param reason why, as a PascalCase code and a human message
+ * @param diff live → desired, secrets masked; null when there is nothing to compare
+ * @param drift how the NAS differs from what was last applied
+ * @param problems the problems of an invalid stack, formatted
+ * @param desiredHash the hash Git wants (null for orphans and invalid stacks)
+ * @param liveHash the hash on the NAS (null when absent)
+ * @param fingerprint identifies this (desired, live) situation: a failed apply is not retried while it stays the same
+ * @param dependsOn the stacks this one waits for
+ * @param wantState the state Git wants (null for orphans)
+ * @param enforceState whether a state that differs from {@code wantState} after the action is corrected (selfHeal,
+ *     an explicit {@code state:} change in Git, a first creation) or only reported
+ */
+public record Action(
+        ActionType type, String stack, String target, String path, Reason reason, ComposeDiff diff, Set<DriftKind> drift,
+        List<String> problems, String desiredHash, String liveHash, String fingerprint, List<String> dependsOn,
+        DesiredState wantState, boolean enforceState) {
+
+    public Action {
+        drift = drift == null ? Set.of() : Set.copyOf(drift);
+        problems = problems == null ? List.of() : List.copyOf(problems);
+        dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+    }
+
+    /** Whether executing this action writes to the NAS. */
+    public boolean writes() {
+        return type.writes();
+    }
+
+    public Action blocked(Reason why) {
+        return new Action(ActionType.BLOCKED, stack, target, path, why, diff, drift, problems, desiredHash, liveHash,
+                fingerprint, dependsOn, wantState, enforceState);
+    }
+}

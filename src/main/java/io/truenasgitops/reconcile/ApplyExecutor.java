@@ -1,0 +1,301 @@
+package io.truenasgitops.reconcile;
+
+import io.truenasgitops.compose.Stamp;
+import io.truenasgitops.compose.Stamps;
+import io.truenasgitops.stacks.StackSettings;
+import io.truenasgitops.stacks.StackSettings.DesiredState;
+import io.truenasgitops.truenas.App;
+import io.truenasgitops.truenas.AppState;
+import io.truenasgitops.truenas.AppsApi;
+import io.truenasgitops.truenas.ConnectionLostException;
+import io.truenasgitops.truenas.DeleteOptions;
+import io.truenasgitops.truenas.JobListener;
+import io.truenasgitops.truenas.TrueNasException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Carries out a plan: one worker per app (never two operations on one app at a time), different apps in
+ * parallel up to the pool size, dependencies first. Each write is tracked to the end of its job and followed
+ * by the health gate. Exceptions never escape: they become {@link Outcome}s through the {@link OutcomeMapper}.
+ */
+final class ApplyExecutor {
+
+    private final EngineClock clock;
+    private final ReconcileMetrics metrics;
+    private final OutcomeMapper mapper;
+    private final HealthGate gate;
+    private final Duration pollInterval;
+    private final Map<String, ReentrantLock> appLocks = new ConcurrentHashMap<>();
+
+    ApplyExecutor(ReconcileConfig config, EngineClock clock, ReconcileMetrics metrics, OutcomeMapper mapper) {
+        this.clock = clock;
+        this.metrics = metrics;
+        this.mapper = mapper;
+        this.gate = new HealthGate(clock, config.settleTime(), config.healthPollInterval());
+        this.pollInterval = config.healthPollInterval();
+    }
+
+    /** What an execution needs besides the actions. */
+    record Context(Map<String, DesiredStack> desired, Map<String, LiveApp> liveByKey, Map<String, AppsApi> targets,
+            String revision, String sourceUrl, SyncListener listener, ExecutorService pool) {}
+
+    /** Runs {@code actions} (in dependency order) and returns the outcome of each, in the same order. */
+    Map<Action, Outcome> execute(List<Action> actions, Context ctx) throws InterruptedException {
+        Map<Action, CompletableFuture<Outcome>> futures = new LinkedHashMap<>();
+        Map<String, CompletableFuture<Outcome>> byStack = new LinkedHashMap<>();
+        for (Action a : actions) {
+            CompletableFuture<Outcome> f;
+            if (!a.writes()) {
+                f = CompletableFuture.completedFuture(passive(a, ctx));
+            } else {
+                List<CompletableFuture<Outcome>> deps = new ArrayList<>();
+                List<String> depNames = new ArrayList<>();
+                for (String dep : a.dependsOn()) {
+                    CompletableFuture<Outcome> df = byStack.get(dep);
+                    if (df != null && isWrite(actions, dep)) {
+                        deps.add(df);
+                        depNames.add(dep);
+                    }
+                }
+                f = CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new)).thenApplyAsync(v -> {
+                    for (int i = 0; i < deps.size(); i++) {
+                        Outcome o = deps.get(i).join();
+                        if (!(o instanceof Outcome.Applied ap) || !ap.health().isGood()) {
+                            LiveApp live = ctx.liveByKey().get(InventoryEntry.key(a.target(), a.stack()));
+                            return new Outcome.Waiting(Reason.of(Reasons.DEPENDENCY_NOT_READY, "stack '" + a.stack()
+                                    + "' waits for '" + depNames.get(i) + "', which did not become ready ("
+                                    + o.label() + ")"), health(live, a), live == null ? null : live.state());
+                        }
+                    }
+                    return runOne(a, ctx);
+                }, ctx.pool());
+            }
+            futures.put(a, f);
+            byStack.put(a.stack(), f);
+        }
+        Map<Action, Outcome> out = new LinkedHashMap<>();
+        for (var e : futures.entrySet()) {
+            try {
+                out.put(e.getKey(), e.getValue().get());
+            } catch (ExecutionException ex) {
+                Throwable cause = ex.getCause() == null ? ex : ex.getCause();
+                out.put(e.getKey(), mapper.classify(e.getKey(), cause, HealthStatus.UNKNOWN, null,
+                        e.getKey().fingerprint()));
+            }
+        }
+        return out;
+    }
+
+    private static boolean isWrite(List<Action> actions, String stack) {
+        return actions.stream().anyMatch(a -> a.stack().equals(stack) && a.writes());
+    }
+
+    private Outcome passive(Action a, Context ctx) {
+        LiveApp live = ctx.liveByKey().get(InventoryEntry.key(a.target(), a.stack()));
+        AppState state = live == null ? null : live.state();
+        if (a.type() == ActionType.BLOCKED) {
+            return new Outcome.Blocked(a.reason(), health(live, a), state);
+        }
+        return new Outcome.Unchanged(health(live, a), state);
+    }
+
+    private static HealthStatus health(LiveApp live, Action a) {
+        return HealthStatus.assess(live == null ? null : live.state(),
+                a.wantState() == null ? DesiredState.RUNNING : a.wantState());
+    }
+
+    private Outcome runOne(Action a, Context ctx) {
+        AppsApi api = ctx.targets().get(a.target());
+        DesiredStack d = ctx.desired().get(a.stack());
+        LiveApp live = ctx.liveByKey().get(InventoryEntry.key(a.target(), a.stack()));
+        Duration timeout = d == null || d.settings().healthTimeout() == null
+                ? StackSettings.DEFAULT_HEALTH_TIMEOUT : d.settings().healthTimeout();
+        ReentrantLock lock = appLocks.computeIfAbsent(InventoryEntry.key(a.target(), a.stack()), k -> new ReentrantLock());
+        try {
+            lock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome.Transient(Reason.of(Reasons.TRANSIENT_ERROR, "apply of '" + a.stack()
+                    + "' was interrupted by shutdown"), health(live, a), live == null ? null : live.state());
+        }
+        try {
+            ctx.listener().onActionStart(a, verbIng(a.type()) + " app '" + a.stack() + "' on target '" + a.target()
+                    + "' at revision " + Planner.shortRev(ctx.revision())
+                    + (a.type() == ActionType.DELETE || a.type() == ActionType.STOP ? ""
+                            : " with a health timeout of " + timeout));
+            return switch (a.type()) {
+                case CREATE -> create(a, d, api, ctx, timeout);
+                case UPDATE -> update(a, d, live, api, ctx, timeout);
+                case START -> {
+                    job(a, ctx, timeout, () -> { api.start(a.stack(), listener(a, ctx)); return null; },
+                            () -> api.get(a.stack(), false).map(x -> Planner.isUp(x.state())).orElse(false));
+                    AppState s = gate.awaitRunning(api, a.stack(), timeout);
+                    yield new Outcome.Applied("started", HealthStatus.HEALTHY, s, Set.of());
+                }
+                case STOP -> {
+                    stop(a, api, ctx, timeout);
+                    yield new Outcome.Applied("stopped", HealthStatus.SUSPENDED, AppState.STOPPED, Set.of());
+                }
+                case DELETE -> {
+                    job(a, ctx, timeout, () -> { api.delete(a.stack(), DeleteOptions.defaults(), listener(a, ctx)); return null; },
+                            () -> api.get(a.stack(), false).isEmpty());
+                    yield new Outcome.Deleted("deleted app '" + a.stack() + "' on target '" + a.target()
+                            + "': its folder " + a.path() + " is gone and prune is on");
+                }
+                default -> throw new IllegalStateException("not a writing action: " + a.type());
+            };
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome.Transient(Reason.of(Reasons.TRANSIENT_ERROR, "apply of '" + a.stack()
+                    + "' was interrupted by shutdown; its job goes on on the NAS"), HealthStatus.UNKNOWN, null);
+        } catch (RuntimeException e) {
+            // Look again so a Stalled outcome remembers the situation it failed in (not the one before).
+            LiveApp after = observeQuietly(api, a);
+            String fp = d == null || !d.isValid() ? a.fingerprint()
+                    : after == null && api != null ? a.fingerprint() : Planner.fingerprint(d, after, a.wantState());
+            return mapper.classify(a, e, health(after, a), after == null ? null : after.state(), fp);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Outcome create(Action a, DesiredStack d, AppsApi api, Context ctx, Duration timeout)
+            throws InterruptedException {
+        Map<String, Object> payload = payload(d, ctx);
+        job(a, ctx, timeout, () -> api.create(a.stack(), payload, listener(a, ctx)), () -> landed(api, a.stack(), d.hash()));
+        if (a.wantState() == DesiredState.STOPPED) {
+            stop(a, api, ctx, timeout);
+            return new Outcome.Applied("created (stopped, as stack.yaml says)", HealthStatus.SUSPENDED,
+                    AppState.STOPPED, Set.of());
+        }
+        AppState s = gate.awaitRunning(api, a.stack(), timeout);
+        return new Outcome.Applied("created", HealthStatus.HEALTHY, s, Set.of());
+    }
+
+    private Outcome update(Action a, DesiredStack d, LiveApp live, AppsApi api, Context ctx, Duration timeout)
+            throws InterruptedException {
+        boolean wasUp = live != null && Planner.isUp(live.state());
+        Map<String, Object> payload = payload(d, ctx);
+        job(a, ctx, timeout, () -> api.update(a.stack(), payload, listener(a, ctx)), () -> landed(api, a.stack(), d.hash()));
+        if (a.wantState() == DesiredState.STOPPED) {
+            if (!wasUp) {
+                // app.update of a stopped app only rewrites its files: it stays stopped, as wanted
+                return new Outcome.Applied("updated (stays stopped)", HealthStatus.SUSPENDED, AppState.STOPPED, Set.of());
+            }
+            if (a.enforceState()) {
+                stop(a, api, ctx, timeout);
+                return new Outcome.Applied("updated and stopped", HealthStatus.SUSPENDED, AppState.STOPPED, Set.of());
+            }
+            AppState s = api.get(a.stack(), false).map(App::state).orElse(null);
+            return new Outcome.Applied("updated; it runs although stack.yaml says stopped (reported only)",
+                    HealthStatus.assess(s, DesiredState.STOPPED), s, EnumSet.of(DriftKind.STATE));
+        }
+        if (!wasUp) {
+            if (!a.enforceState()) {
+                return new Outcome.Applied("updated; it stays stopped (stopped outside Git, reported only)",
+                        HealthStatus.DEGRADED, AppState.STOPPED, EnumSet.of(DriftKind.STATE));
+            }
+            job(a, ctx, timeout, () -> { api.start(a.stack(), listener(a, ctx)); return null; },
+                    () -> api.get(a.stack(), false).map(x -> Planner.isUp(x.state())).orElse(false));
+        }
+        AppState s = gate.awaitRunning(api, a.stack(), timeout);
+        return new Outcome.Applied(wasUp ? "updated" : "updated and started", HealthStatus.HEALTHY, s, Set.of());
+    }
+
+    private void stop(Action a, AppsApi api, Context ctx, Duration timeout) throws InterruptedException {
+        job(a, ctx, timeout, "app.stop", () -> { api.stop(a.stack(), listener(a, ctx)); return null; },
+                () -> api.get(a.stack(), false).map(x -> x.state() == AppState.STOPPED).orElse(false));
+        gate.awaitStopped(api, a.stack(), timeout);
+    }
+
+    private Map<String, Object> payload(DesiredStack d, Context ctx) {
+        return Stamps.apply(d.rendered().compose(), new Stamp(ctx.sourceUrl(), d.relativeDir(), ctx.revision(), d.hash()));
+    }
+
+    private static boolean landed(AppsApi api, String app, String hash) {
+        Optional<App> now = api.get(app, true);
+        return now.map(x -> LiveApp.observe("", x)).map(l -> hash.equals(l.hash())
+                && l.stamp().map(s -> hash.equals(s.hash())).orElse(false)).orElse(false);
+    }
+
+    private <T> T job(Action a, Context ctx, Duration timeout, Supplier<T> call, BooleanSupplier landed)
+            throws InterruptedException {
+        return job(a, ctx, timeout, a.type().method(), call, landed);
+    }
+
+    /**
+     * Runs one job method and records its duration. When the connection drops mid-job the job goes on on the NAS,
+     * so the outcome is found out by looking at the app until {@code landed} says the job's effect is there (then
+     * the health gate decides) or the timeout passes (then the connection loss is reported, as retryable).
+     */
+    private <T> T job(Action a, Context ctx, Duration timeout, String method, Supplier<T> call, BooleanSupplier landed)
+            throws InterruptedException {
+        Instant start = clock.now();
+        try {
+            T result = call.get();
+            metrics.jobCompleted(method, "SUCCESS", Duration.between(start, clock.now()));
+            return result;
+        } catch (ConnectionLostException e) {
+            Instant deadline = clock.now().plus(timeout);
+            while (clock.now().isBefore(deadline)) {
+                try {
+                    if (landed.getAsBoolean()) {
+                        metrics.jobCompleted(method, "SUCCESS", Duration.between(start, clock.now()));
+                        return null;
+                    }
+                } catch (TrueNasException again) {
+                    if (!again.isRetryable()) {
+                        break;
+                    }
+                }
+                clock.sleep(pollInterval);
+            }
+            metrics.jobCompleted(method, "UNKNOWN", Duration.between(start, clock.now()));
+            throw e;
+        } catch (TrueNasException e) {
+            metrics.jobCompleted(method, e.jobId() != null ? "FAILED" : "ERROR", Duration.between(start, clock.now()));
+            throw e;
+        }
+    }
+
+    private static JobListener listener(Action a, Context ctx) {
+        return job -> ctx.listener().onJob(a, job);
+    }
+
+    private static LiveApp observeQuietly(AppsApi api, Action a) {
+        if (api == null) {
+            return null;
+        }
+        try {
+            return api.get(a.stack(), true).map(x -> LiveApp.observe(a.target(), x)).orElse(null);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String verbIng(ActionType t) {
+        return switch (t) {
+            case CREATE -> "creating";
+            case UPDATE -> "updating";
+            case DELETE -> "deleting";
+            case START -> "starting";
+            case STOP -> "stopping";
+            default -> "checking";
+        };
+    }
+}

@@ -1,0 +1,46 @@
+package io.truenasgitops.reconcile;
+
+import io.truenasgitops.compose.ComposeNormalizer;
+import io.truenasgitops.compose.ContentHash;
+import io.truenasgitops.compose.Stamp;
+import io.truenasgitops.compose.Stamps;
+import io.truenasgitops.truenas.App;
+import io.truenasgitops.truenas.AppState;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One app as observed on a target: the planner's live side, normalised with the same function as the
+ * desired side so the hashes compare.
+ *
+ * @param target the configured NAS name
+ * @param name the app name
+ * @param state its state
+ * @param customApp whether it is a custom (compose) app
+ * @param config its normalised compose without our stamp (empty for apps without a stored compose)
+ * @param hash the content hash of {@code config}
+ * @param stamp our ownership stamp, when present
+ */
+public record LiveApp(
+        String target, String name, AppState state, boolean customApp, Map<String, Object> config, String hash,
+        Optional<Stamp> stamp) {
+
+    /** Normalises an {@code app.query} entry (queried with {@code retrieve_config}). */
+    public static LiveApp observe(String target, App app) {
+        Map<String, Object> raw = app.config() == null ? Map.of() : app.config();
+        Map<String, Object> normalised = ComposeNormalizer.normalize(Stamps.strip(raw));
+        return new LiveApp(
+                target,
+                app.name(),
+                app.state() == null ? AppState.UNKNOWN : app.state(),
+                app.customApp(),
+                normalised,
+                ContentHash.of(normalised),
+                Stamps.read(raw));
+    }
+
+    /** Whether the app carries our stamp from {@code sourceUrl}. */
+    public boolean ownedBy(String sourceUrl) {
+        return stamp.isPresent() && sourceUrl != null && sourceUrl.equals(stamp.get().source());
+    }
+}

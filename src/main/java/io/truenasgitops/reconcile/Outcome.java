@@ -1,0 +1,79 @@
+package io.truenasgitops.reconcile;
+
+import io.truenasgitops.truenas.AppState;
+import java.util.Set;
+
+/**
+ * What became of one action, typed by what the loop should do next. Built by the executor (and by
+ * {@link OutcomeMapper#classify} for exceptions); turned into status, events, metrics and the next run by
+ * {@link OutcomeMapper#decide}.
+ */
+public sealed interface Outcome {
+
+    /** The health observed at the end. */
+    HealthStatus health();
+
+    /** The app state observed at the end, or null when absent/unknown. */
+    AppState liveState();
+
+    /** The metric label of this outcome ({@code apply_total{result}}). */
+    String label();
+
+    /** Written and healthy (or stopped on purpose); {@code remainingDrift} is what was only reported. */
+    record Applied(String message, HealthStatus health, AppState liveState, Set<DriftKind> remainingDrift)
+            implements Outcome {
+        public String label() {
+            return "applied";
+        }
+    }
+
+    /** Nothing to write: the quiet, first-class "no changes" outcome (drift may still be reported). */
+    record Unchanged(HealthStatus health, AppState liveState) implements Outcome {
+        public String label() {
+            return "unchanged";
+        }
+    }
+
+    /** The planner held the stack back (suspended, invalid, not ours, stalled, backoff, ...). */
+    record Blocked(Reason reason, HealthStatus health, AppState liveState) implements Outcome {
+        public String label() {
+            return "blocked";
+        }
+    }
+
+    /** Needs a human or a change: not retried while {@code fingerprint} stays the same. */
+    record Stalled(Reason reason, HealthStatus health, AppState liveState, String fingerprint) implements Outcome {
+        public String label() {
+            return "stalled";
+        }
+    }
+
+    /** May succeed later without anyone changing anything: retried with capped exponential backoff. */
+    record Transient(Reason reason, HealthStatus health, AppState liveState) implements Outcome {
+        public String label() {
+            return "retry";
+        }
+    }
+
+    /** Waits for something else (a dependency) and is looked at again next pass. */
+    record Waiting(Reason reason, HealthStatus health, AppState liveState) implements Outcome {
+        public String label() {
+            return "waiting";
+        }
+    }
+
+    /** The orphaned app was deleted. */
+    record Deleted(String message) implements Outcome {
+        public HealthStatus health() {
+            return HealthStatus.MISSING;
+        }
+
+        public AppState liveState() {
+            return null;
+        }
+
+        public String label() {
+            return "deleted";
+        }
+    }
+}

@@ -1,0 +1,314 @@
+package io.truenasgitops.reconcile;
+
+import io.truenasgitops.reconcile.Condition.Status;
+import io.truenasgitops.reconcile.Decision.LogLevel;
+import io.truenasgitops.truenas.AppState;
+import io.truenasgitops.truenas.ConnectionLostException;
+import io.truenasgitops.truenas.FieldError;
+import io.truenasgitops.truenas.TrueNasException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The one place where errors and results are classified: {@link #classify} turns an exception into a typed
+ * {@link Outcome} (retry or stall), and {@link #decide} turns an outcome into conditions, the next run, the
+ * event, the log level and the metric label. Pure.
+ */
+public final class OutcomeMapper {
+
+    private final RetryPolicy retry;
+
+    public OutcomeMapper(RetryPolicy retry) {
+        this.retry = retry;
+    }
+
+    /**
+     * Classifies a failure of {@code action}. Retryable middleware errors (connection lost, timeouts, rate
+     * limits) and unexpected exceptions are transient; failed jobs, validation errors and failed health gates
+     * stall: repeating the same apply would fail the same way.
+     */
+    public Outcome classify(Action action, Throwable error, HealthStatus health, AppState state, String fingerprint) {
+        String what = "failed to " + action.type().name().toLowerCase() + " app '" + action.stack() + "' on target '"
+                + action.target() + "'";
+        if (error instanceof HealthGateException h) {
+            return new Outcome.Stalled(Reason.of(h.reasonCode(), h.getMessage()), HealthStatus.DEGRADED,
+                    h.lastState(), fingerprint);
+        }
+        if (error instanceof TrueNasException e) {
+            if (e.isRetryable()) {
+                String code = e instanceof ConnectionLostException ? Reasons.CONNECTION_LOST : Reasons.TRANSIENT_ERROR;
+                return new Outcome.Transient(Reason.of(code, what + ": " + e.getMessage()), health, state);
+            }
+            if (!e.fieldErrors().isEmpty()) {
+                String fields = e.fieldErrors().stream().map(FieldError::toString).collect(Collectors.joining("; "));
+                return new Outcome.Stalled(Reason.of(Reasons.VALIDATION_FAILED, what + ": the NAS rejected the"
+                        + " compose: " + fields + "; fix the stack in Git"), health, state, fingerprint);
+            }
+            if (e.jobId() != null) {
+                return new Outcome.Stalled(Reason.of(Reasons.JOB_FAILED, what + ": job " + e.jobId() + " failed: "
+                        + e.getMessage() + " (details in /var/log/app_lifecycle.log on the NAS)"), health, state,
+                        fingerprint);
+            }
+            return new Outcome.Stalled(Reason.of(Reasons.APPLY_FAILED, what + ": " + e.getMessage()), health, state,
+                    fingerprint);
+        }
+        String msg = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        return new Outcome.Transient(Reason.of(Reasons.TRANSIENT_ERROR, what + ": " + msg), health, state);
+    }
+
+    /** Decides the new status of the stack {@code action} is about, given the previous status (or null). */
+    public Decision decide(StackStatus prev, Action action, Outcome outcome, String revision, Instant now) {
+        StackStatus base = prev != null ? prev : StackStatus.initial(action.stack(), action.target(), action.path());
+        StackStatus.Builder b = base.toBuilder();
+        b.target = action.target();
+        b.path = action.path();
+        b.lastAction = action.type();
+        b.updatedAt = now;
+        b.health = outcome.health();
+        b.liveState = outcome.liveState();
+        b.suspended = false;
+        b.drift = action.drift();
+        if (action.desiredHash() != null) {
+            b.lastAttemptedRevision = revision;
+            b.lastAttemptedHash = action.desiredHash();
+        }
+        String rev = Planner.shortRev(revision);
+        Optional<Event> event = Optional.empty();
+        Optional<Duration> requeue = Optional.empty();
+        LogLevel level = LogLevel.DEBUG;
+        Reason reason;
+
+        if (outcome instanceof Outcome.Applied a) {
+            reason = Reason.of(Reasons.APPLIED, withRevision(verb(action.type()) + " app '" + action.stack() + "': "
+                    + a.message(), rev));
+            b.lastAppliedRevision = revision;
+            b.lastAppliedHash = action.desiredHash();
+            b.lastAppliedAt = now;
+            b.drift = a.remainingDrift();
+            clearFailure(b);
+            boolean ready = a.health().isGood() && a.remainingDrift().isEmpty();
+            set(b, Condition.READY, ready ? Status.TRUE : Status.FALSE, ready ? reason
+                    : Reason.of(Reasons.DRIFT_REPORTED, reason.message() + "; still drifted: " + kinds(a.remainingDrift())), now);
+            set(b, Condition.RECONCILING, Status.FALSE, reason, now);
+            set(b, Condition.STALLED, Status.FALSE, reason, now);
+            event = Optional.of(event(now, action, Event.Type.NORMAL, reason, revision));
+            level = LogLevel.INFO;
+        } else if (outcome instanceof Outcome.Unchanged u) {
+            reason = Reason.of(action.reason().code(), withRevision(action.reason().message(), rev));
+            boolean keepStalled = base.isStalled() && action.fingerprint() != null
+                    && action.fingerprint().equals(base.stalledFingerprint()) && !u.health().isGood();
+            boolean progressing = u.health() == HealthStatus.PROGRESSING;
+            boolean ready = u.health().isGood() && action.drift().isEmpty();
+            if (ready) {
+                clearFailure(b);
+            }
+            if (keepStalled) {
+                set(b, Condition.READY, Status.FALSE, base.condition(Condition.STALLED).map(c -> Reason.of(c.reason(),
+                        c.message())).orElse(reason), now);
+                set(b, Condition.RECONCILING, Status.FALSE, reason, now);
+            } else {
+                if (!ready && !base.isStalled()) {
+                    b.stalledFingerprint = null;
+                }
+                set(b, Condition.READY, ready ? Status.TRUE : Status.FALSE, ready ? reason
+                        : healthReason(action, u.health(), u.liveState(), reason, rev), now);
+                set(b, Condition.RECONCILING, progressing ? Status.TRUE : Status.FALSE, reason, now);
+                if (!ready && base.isStalled()) {
+                    set(b, Condition.STALLED, Status.FALSE, reason, now);
+                    b.stalledFingerprint = null;
+                } else {
+                    set(b, Condition.STALLED, Status.FALSE, reason, now);
+                }
+            }
+            if (!action.drift().isEmpty() && !action.drift().equals(base.drift())) {
+                event = Optional.of(event(now, action, Event.Type.WARNING, reason, revision));
+                level = LogLevel.WARN;
+            }
+        } else if (outcome instanceof Outcome.Blocked bl) {
+            reason = Reason.of(bl.reason().code(), withRevision(bl.reason().message(), rev));
+            boolean changed = base.lastReason() == null || !base.lastReason().code().equals(reason.code());
+            switch (bl.reason().code()) {
+                case Reasons.SUSPENDED -> {
+                    b.suspended = true;
+                    b.health = HealthStatus.SUSPENDED;
+                    b.drift = Set.of();
+                    if (base.condition(Condition.READY).isEmpty()) {
+                        set(b, Condition.READY, Status.FALSE, reason, now);
+                    }
+                    set(b, Condition.RECONCILING, Status.FALSE, reason, now);
+                    if (base.condition(Condition.STALLED).isEmpty()) {
+                        set(b, Condition.STALLED, Status.FALSE, reason, now);
+                    }
+                    if (changed) {
+                        event = Optional.of(event(now, action, Event.Type.NORMAL, reason, revision));
+                        level = LogLevel.INFO;
+                    }
+                }
+                case Reasons.STALLED -> {
+                    // the failure is already recorded; stay quiet until something changes
+                    if (!base.isStalled()) {
+                        set(b, Condition.READY, Status.FALSE, reason, now);
+                        set(b, Condition.RECONCILING, Status.FALSE, reason, now);
+                        set(b, Condition.STALLED, Status.TRUE, reason, now);
+                    }
+                }
+                case Reasons.RETRY_BACKOFF, Reasons.DEPENDENCY_NOT_READY -> {
+                    set(b, Condition.READY, Status.FALSE, reason, now);
+                    set(b, Condition.RECONCILING, Status.TRUE, reason, now);
+                    set(b, Condition.STALLED, Status.FALSE, reason, now);
+                    b.stalledFingerprint = null;
+                    if (changed && Reasons.DEPENDENCY_NOT_READY.equals(reason.code())) {
+                        event = Optional.of(event(now, action, Event.Type.NORMAL, reason, revision));
+                        level = LogLevel.INFO;
+                    }
+                }
+                case Reasons.TARGET_UNREACHABLE -> {
+                    b.health = HealthStatus.UNKNOWN;
+                    b.liveState = null;
+                    set(b, Condition.READY, Status.UNKNOWN, reason, now);
+                    set(b, Condition.RECONCILING, Status.FALSE, reason, now);
+                    set(b, Condition.STALLED, Status.FALSE, reason, now);
+                    b.stalledFingerprint = null;
+                    if (changed) {
+                        event = Optional.of(event(now, action, Event.Type.WARNING, reason, revision));
+                        level = LogLevel.WARN;
+                    }
+                }
+                default -> {
+                    // needs a human: invalid stack, unknown target, not ours, dependency cycle ...
+                    b.lastError = reason.message();
+                    b.stalledFingerprint = null;
+                    b.failures = 0;
+                    b.nextRetryAt = null;
+                    set(b, Condition.READY, Status.FALSE, reason, now);
+                    set(b, Condition.RECONCILING, Status.FALSE, reason, now);
+                    set(b, Condition.STALLED, Status.TRUE, reason, now);
+                    if (changed || !reason.message().equals(base.lastReason().message())) {
+                        event = Optional.of(event(now, action, Event.Type.WARNING, reason, revision));
+                        level = LogLevel.WARN;
+                    }
+                }
+            }
+        } else if (outcome instanceof Outcome.Stalled s) {
+            reason = Reason.of(s.reason().code(), withRevision(s.reason().message(), rev)
+                    + "; not retried until the stack changes in Git or the app changes on the NAS");
+            b.lastError = s.reason().message();
+            b.stalledFingerprint = s.fingerprint();
+            b.failures = 0;
+            b.nextRetryAt = null;
+            if (s.health() == HealthStatus.DEGRADED && !b.drift.contains(DriftKind.STATE)
+                    && action.wantState() != null) {
+                Set<DriftKind> d = EnumSet.noneOf(DriftKind.class);
+                d.addAll(b.drift);
+                d.remove(DriftKind.MISSING);
+                b.drift = d;
+            }
+            set(b, Condition.READY, Status.FALSE, reason, now);
+            set(b, Condition.RECONCILING, Status.FALSE, reason, now);
+            set(b, Condition.STALLED, Status.TRUE, reason, now);
+            event = Optional.of(event(now, action, Event.Type.WARNING, reason, revision));
+            level = LogLevel.ERROR;
+        } else if (outcome instanceof Outcome.Transient t) {
+            int failures = base.failures() + 1;
+            Duration delay = retry.delayAfter(failures);
+            reason = Reason.of(t.reason().code(), withRevision(t.reason().message(), rev) + "; retrying in "
+                    + delay + " (attempt " + (failures + 1) + ")");
+            b.failures = failures;
+            b.nextRetryAt = now.plus(delay);
+            b.lastError = t.reason().message();
+            b.stalledFingerprint = null;
+            set(b, Condition.READY, Status.FALSE, reason, now);
+            set(b, Condition.RECONCILING, Status.TRUE, reason, now);
+            set(b, Condition.STALLED, Status.FALSE, reason, now);
+            event = Optional.of(event(now, action, Event.Type.WARNING, reason, revision));
+            requeue = Optional.of(delay);
+            level = LogLevel.WARN;
+        } else if (outcome instanceof Outcome.Waiting w) {
+            reason = Reason.of(w.reason().code(), withRevision(w.reason().message(), rev));
+            boolean changed = base.lastReason() == null || !base.lastReason().code().equals(reason.code());
+            set(b, Condition.READY, Status.FALSE, reason, now);
+            set(b, Condition.RECONCILING, Status.TRUE, reason, now);
+            set(b, Condition.STALLED, Status.FALSE, reason, now);
+            b.stalledFingerprint = null;
+            if (changed) {
+                event = Optional.of(event(now, action, Event.Type.NORMAL, reason, revision));
+                level = LogLevel.INFO;
+            }
+        } else if (outcome instanceof Outcome.Deleted d) {
+            reason = Reason.of(Reasons.PRUNED, withRevision(d.message(), rev));
+            b.drift = Set.of();
+            clearFailure(b);
+            set(b, Condition.READY, Status.FALSE, reason, now);
+            set(b, Condition.RECONCILING, Status.FALSE, reason, now);
+            set(b, Condition.STALLED, Status.FALSE, reason, now);
+            event = Optional.of(event(now, action, Event.Type.NORMAL, reason, revision));
+            level = LogLevel.INFO;
+        } else {
+            throw new IllegalStateException("unknown outcome " + outcome);
+        }
+        b.lastReason = reason;
+        set(b, Condition.DRIFTED, b.drift.isEmpty() ? Status.FALSE : Status.TRUE, driftReason(b.drift, rev), now);
+        return new Decision(b.build(), event, requeue, level, outcome.label());
+    }
+
+    private static void clearFailure(StackStatus.Builder b) {
+        b.lastError = null;
+        b.failures = 0;
+        b.nextRetryAt = null;
+        b.stalledFingerprint = null;
+    }
+
+    private static Reason healthReason(Action action, HealthStatus health, AppState state, Reason fallback, String rev) {
+        if (!action.drift().isEmpty() || health.isGood()) {
+            return fallback;
+        }
+        return Reason.of(health == HealthStatus.PROGRESSING ? Reasons.PROGRESSING : Reasons.HEALTH_CHECK_FAILED,
+                "app '" + action.stack() + "' is " + (state == null ? "absent" : state) + " (health " + health.label()
+                        + ") at revision " + rev);
+    }
+
+    private static Reason driftReason(Set<DriftKind> drift, String rev) {
+        if (drift.isEmpty()) {
+            return Reason.of("NoDrift", "the NAS matches what was applied (revision " + rev + ")");
+        }
+        String code = drift.size() > 1 ? "MultipleDrift" : switch (drift.iterator().next()) {
+            case CONFIG -> "ConfigDrift";
+            case STATE -> "StateDrift";
+            case MISSING -> "AppMissing";
+            case ORPHAN -> "Orphaned";
+        };
+        return Reason.of(code, "drift " + kinds(drift) + " at revision " + rev);
+    }
+
+    private static String kinds(Set<DriftKind> drift) {
+        return drift.stream().map(DriftKind::label).sorted().collect(Collectors.joining(", "));
+    }
+
+    private static void set(StackStatus.Builder b, String type, Status status, Reason reason, Instant now) {
+        StackStatus s = b.build().withCondition(new Condition(type, status, reason.code(), reason.message(), now));
+        b.conditions = s.conditions();
+    }
+
+    private static Event event(Instant now, Action action, Event.Type type, Reason reason, String revision) {
+        return new Event(now, action.stack(), type, reason.code(), reason.message(), revision);
+    }
+
+    private static String withRevision(String message, String rev) {
+        return message.contains(rev) ? message : message + " (revision " + rev + ")";
+    }
+
+    private static String verb(ActionType t) {
+        return switch (t) {
+            case CREATE -> "created";
+            case UPDATE -> "updated";
+            case DELETE -> "deleted";
+            case START -> "started";
+            case STOP -> "stopped";
+            default -> "reconciled";
+        };
+    }
+}

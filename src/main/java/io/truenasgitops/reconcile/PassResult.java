@@ -1,0 +1,38 @@
+package io.truenasgitops.reconcile;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What one pass did.
+ *
+ * @param plan the plan it carried out (all actions, also those not selected)
+ * @param results one per executed (or, in a dry run, planned) action, in plan order
+ * @param dryRun whether nothing was written on purpose
+ * @param startedAt when the pass started
+ * @param duration how long it took
+ * @param result success | no_change | failure | dry_run (metric label of {@code reconcile_total})
+ */
+public record PassResult(Plan plan, List<ActionResult> results, boolean dryRun, Instant startedAt, Duration duration,
+        String result) {
+
+    public PassResult {
+        results = List.copyOf(results);
+    }
+
+    /**
+     * The result of one action.
+     *
+     * @param action the planned action
+     * @param outcome the outcome label (applied, unchanged, blocked, stalled, retry, waiting, deleted, planned)
+     * @param reason the reason recorded in the stack's status
+     * @param health the health at the end
+     */
+    public record ActionResult(Action action, String outcome, Reason reason, HealthStatus health) {}
+
+    /** Whether any action failed (stalled or will be retried). */
+    public boolean failed() {
+        return results.stream().anyMatch(r -> r.outcome().equals("stalled") || r.outcome().equals("retry"));
+    }
+}

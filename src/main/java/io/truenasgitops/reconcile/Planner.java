@@ -1,0 +1,437 @@
+package io.truenasgitops.reconcile;
+
+import io.truenasgitops.compose.ComposeDiff;
+import io.truenasgitops.compose.Problem;
+import io.truenasgitops.compose.Stamp;
+import io.truenasgitops.stacks.StackSettings.DesiredState;
+import io.truenasgitops.truenas.AppState;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The pure planner: pairs desired stacks with live apps by name and target and decides one action for each.
+ * The CLI {@code plan}, REST {@code /api/v1/plan} and the loop all call this same function; only the executor
+ * writes.
+ *
+ * <p>Policies (docs/reconcile.md): a change in Git is applied even over an edit made on the NAS (the plan
+ * says so); without a change in Git, config, state and missing drift are only reverted with {@code selfHeal}
+ * (or when a human syncs that stack explicitly); the first creation and an explicit {@code state:} change in
+ * Git are always applied. Deletion needs our stamp from this source, the stack's remembered {@code prune:
+ * true} (or the global switch), a fresh source that renders at least one stack, and never touches the
+ * daemon's own app.
+ */
+public final class Planner {
+
+    private Planner() {}
+
+    public static Plan plan(PlanInput in) {
+        List<String> warnings = new ArrayList<>();
+        in.unreachable().forEach((t, msg) -> warnings.add("target '" + t + "' is unreachable: " + msg));
+        if (!in.sourceFresh()) {
+            warnings.add(in.revision() == null
+                    ? "no snapshot of the Git source is available: nothing is planned"
+                    : "the Git fetch failed: planning against the last good revision " + shortRev(in.revision())
+                            + " and pruning nothing");
+        }
+        Map<String, LiveApp> liveByKey = new HashMap<>();
+        in.live().forEach((t, apps) -> apps.forEach(a -> liveByKey.put(InventoryEntry.key(t, a.name()), a)));
+
+        Map<String, Action> byStack = new LinkedHashMap<>();
+        Map<String, DesiredStack> desiredByName = new TreeMap<>();
+        for (DesiredStack d : in.stacks()) {
+            desiredByName.put(d.name(), d);
+        }
+        for (DesiredStack d : desiredByName.values()) {
+            byStack.put(d.name(), planStack(in, d, liveByKey.get(InventoryEntry.key(d.target(), d.name()))));
+        }
+        List<Action> ordered = applyDependencies(desiredByName, byStack, liveByKey);
+        ordered.addAll(planOrphans(in, desiredByName));
+        return new Plan(in.revision(), in.sourceUrl(), in.now(), ordered, warnings);
+    }
+
+    // ---- one desired stack -------------------------------------------------------------------------------
+
+    private static Action planStack(PlanInput in, DesiredStack d, LiveApp live) {
+        String rev = shortRev(in.revision());
+        DesiredState want = d.settings().state() == null ? DesiredState.RUNNING : d.settings().state();
+        String fp = fingerprint(d, live, want);
+        ComposeDiff diff = d.isValid() ? ComposeDiff.between(live == null ? null : live.config(),
+                d.rendered().compose(), d.rendered().masker()) : null;
+        Set<DriftKind> noDrift = Set.of();
+        ActionBuilder b = new ActionBuilder(d, live, diff, fp, want);
+
+        if (d.settings().suspend() || in.suspended().contains(d.name())) {
+            return b.build(ActionType.BLOCKED, Reasons.SUSPENDED, "stack '" + d.name() + "' is suspended"
+                    + (d.settings().suspend() ? " in " + d.relativeDir() + "/stack.yaml" : " (resume it to apply changes)")
+                    + ": nothing is applied or reverted", noDrift, false);
+        }
+        if (!d.isValid()) {
+            List<String> errors = d.problems().stream().filter(Problem::isError).map(Problem::format).toList();
+            return b.build(ActionType.BLOCKED, Reasons.INVALID_STACK, "stack '" + d.name() + "' at " + rev
+                    + " is invalid (" + errors.size() + " problem" + (errors.size() == 1 ? "" : "s")
+                    + "); fix it in Git: " + String.join("; ", errors), noDrift, false);
+        }
+        if (!in.targets().contains(d.target())) {
+            return b.build(ActionType.BLOCKED, Reasons.UNKNOWN_TARGET, "stack '" + d.name() + "' names target '"
+                    + d.target() + "' but the configured targets are " + new java.util.TreeSet<>(in.targets())
+                    + "; fix target: in " + d.relativeDir() + "/stack.yaml or configure that target", noDrift, false);
+        }
+        if (in.unreachable().containsKey(d.target())) {
+            return b.build(ActionType.BLOCKED, Reasons.TARGET_UNREACHABLE, "target '" + d.target()
+                    + "' is unreachable, '" + d.name() + "' is not applied: " + in.unreachable().get(d.target()),
+                    noDrift, false);
+        }
+        boolean heal = d.settings().selfHeal() || in.forced().contains(d.name());
+        InventoryEntry applied = in.inventory().get(d.target(), d.name()).orElse(null);
+
+        Action action = live == null ? planMissing(d, b, applied, heal, rev) : planPresent(in, d, live, b, applied, heal, rev, want);
+        return hold(in, d.name(), action);
+    }
+
+    private static Action planMissing(DesiredStack d, ActionBuilder b, InventoryEntry applied, boolean heal, String rev) {
+        Set<DriftKind> missing = EnumSet.of(DriftKind.MISSING);
+        if (applied == null) {
+            return b.build(ActionType.CREATE, Reasons.NOT_DEPLOYED, "create app '" + d.name() + "' from "
+                    + d.relativeDir() + " at " + rev, missing, true);
+        }
+        if (heal || !applied.hash().equals(d.hash())) {
+            return b.build(ActionType.CREATE, Reasons.APP_MISSING, "app '" + d.name() + "' was applied at "
+                    + shortRev(applied.revision()) + " but is gone from the NAS; recreating it from " + rev, missing,
+                    true);
+        }
+        return b.build(ActionType.UNCHANGED, Reasons.DRIFT_REPORTED, "app '" + d.name()
+                + "' was deleted on the NAS outside Git; selfHeal is off, so it is only reported (set selfHeal: true"
+                + " or run sync --stack " + d.name() + " to recreate it)", missing, false);
+    }
+
+    private static Action planPresent(PlanInput in, DesiredStack d, LiveApp live, ActionBuilder b,
+            InventoryEntry applied, boolean heal, String rev, DesiredState want) {
+        boolean ours = live.ownedBy(in.sourceUrl());
+        if (!live.customApp()) {
+            return b.build(ActionType.BLOCKED, Reasons.NOT_CUSTOM_APP, "app '" + d.name() + "' on target '"
+                    + d.target() + "' is a catalog app, not a custom compose app; rename the stack folder or remove"
+                    + " the catalog app by hand", Set.of(), false);
+        }
+        boolean adopting = false;
+        if (!ours) {
+            if (!d.settings().adopt()) {
+                Stamp other = live.stamp().orElse(null);
+                return other == null
+                        ? b.build(ActionType.BLOCKED, Reasons.NOT_OWNED, "app '" + d.name() + "' already exists on"
+                                + " target '" + d.target() + "' and was not created by truenas-gitops; set adopt: true"
+                                + " in " + d.relativeDir() + "/stack.yaml to take it over", Set.of(), false)
+                        : b.build(ActionType.BLOCKED, Reasons.OWNED_BY_OTHER_SOURCE, "app '" + d.name() + "' on"
+                                + " target '" + d.target() + "' belongs to another source (" + other.source()
+                                + "); set adopt: true to take it over", Set.of(), false);
+            }
+            adopting = true;
+        }
+        String appliedHash = ours ? live.stamp().get().hash() : null;
+        boolean configDiffers = !d.hash().equals(live.hash());
+        boolean configDrift = ours && !live.hash().equals(appliedHash);
+        boolean gitChanged = !ours || !d.hash().equals(appliedHash);
+        boolean up = isUp(live.state());
+        boolean stateDrift = want == DesiredState.RUNNING
+                ? live.state() == AppState.STOPPED || live.state() == AppState.CRASHED || live.state() == AppState.ERROR
+                : up;
+        boolean explicitState = applied != null ? applied.state() != want : adopting;
+        boolean enforce = heal || explicitState;
+        Set<DriftKind> drift = EnumSet.noneOf(DriftKind.class);
+        if (configDrift) {
+            drift.add(DriftKind.CONFIG);
+        }
+        if (stateDrift) {
+            drift.add(DriftKind.STATE);
+        }
+        String stateNote = stateDrift ? "; app is " + live.state() + " but should be " + want.name().toLowerCase()
+                + (enforce ? "" : " (reported only: selfHeal is off)") : "";
+
+        if (adopting) {
+            return b.build(ActionType.UPDATE, Reasons.ADOPT, "adopt existing app '" + d.name() + "' (adopt: true):"
+                    + " its compose is replaced by " + d.relativeDir() + " at " + rev
+                    + " and stamped, which recreates its containers once" + stateNote, drift, enforce);
+        }
+        if (configDiffers && gitChanged) {
+            return b.build(ActionType.UPDATE, Reasons.CONFIG_CHANGED, "update app '" + d.name() + "': "
+                    + d.relativeDir() + " changed in Git at " + rev
+                    + (configDrift ? "; this overwrites changes made on the NAS outside Git" : "")
+                    + "; the update recreates all its containers" + stateNote, drift, enforce);
+        }
+        if (configDiffers) {
+            if (heal) {
+                return b.build(ActionType.UPDATE, Reasons.SELF_HEAL, "revert changes made to app '" + d.name()
+                        + "' outside Git back to " + d.relativeDir() + " at " + rev + stateNote, drift, enforce);
+            }
+        }
+        if (stateDrift && enforce) {
+            ActionType t = want == DesiredState.RUNNING ? ActionType.START : ActionType.STOP;
+            String verb = t == ActionType.START ? "start" : "stop";
+            return b.build(t, heal ? Reasons.SELF_HEAL : Reasons.STATE_CHANGED, verb + " app '" + d.name()
+                    + "': it is " + live.state() + " and " + d.relativeDir() + " at " + rev + " says state: "
+                    + want.name().toLowerCase() + (heal ? " (selfHeal)" : " (changed in Git)"), drift, true);
+        }
+        if (!drift.isEmpty()) {
+            String what = drift.stream().map(k -> k.label()).sorted().collect(Collectors.joining(", "));
+            return b.build(ActionType.UNCHANGED, Reasons.DRIFT_REPORTED, "app '" + d.name() + "' drifted from "
+                    + d.relativeDir() + " at " + rev + " (" + what + ")"
+                    + (configDrift ? "; its compose was changed outside Git" : "") + stateNote
+                    + "; set selfHeal: true or run sync --stack " + d.name() + " to revert", drift, false);
+        }
+        if (live.state() == AppState.DEPLOYING || live.state() == AppState.STOPPING) {
+            return b.build(ActionType.UNCHANGED, Reasons.PROGRESSING, "app '" + d.name() + "' is " + live.state()
+                    + " at " + rev, drift, false);
+        }
+        return b.build(ActionType.UNCHANGED, Reasons.UP_TO_DATE, "app '" + d.name() + "' matches " + d.relativeDir()
+                + " at " + rev, drift, false);
+    }
+
+    /** A failed apply is not repeated while the situation is the same, and a transient one waits for its backoff. */
+    private static Action hold(PlanInput in, String stack, Action a) {
+        if (!a.writes() || in.forced().contains(stack)) {
+            return a;
+        }
+        StackStatus prev = in.statuses().get(stack);
+        if (prev == null) {
+            return a;
+        }
+        if (prev.isStalled() && a.fingerprint().equals(prev.stalledFingerprint())) {
+            return a.blocked(Reason.of(Reasons.STALLED, "would " + a.type().name().toLowerCase() + " app '" + stack
+                    + "' but the same apply failed before: " + (prev.lastError() == null ? "see events" : prev.lastError())
+                    + "; not retried until the stack changes in Git or the app changes on the NAS (sync --stack "
+                    + stack + " retries now)"));
+        }
+        if (prev.nextRetryAt() != null && in.now() != null && in.now().isBefore(prev.nextRetryAt())) {
+            return a.blocked(Reason.of(Reasons.RETRY_BACKOFF, "would " + a.type().name().toLowerCase() + " app '"
+                    + stack + "'; retrying after " + prev.nextRetryAt() + " (attempt " + (prev.failures() + 1)
+                    + ") because: " + prev.lastError()));
+        }
+        return a;
+    }
+
+    // ---- dependencies ------------------------------------------------------------------------------------
+
+    /** Orders stacks so dependencies come first; cycles, unknown and unready dependencies block their dependents. */
+    private static List<Action> applyDependencies(Map<String, DesiredStack> desired, Map<String, Action> actions,
+            Map<String, LiveApp> liveByKey) {
+        Set<String> inCycle = findCycles(desired);
+        List<String> order = new ArrayList<>();
+        Set<String> visited = new HashSet<>();
+        for (String name : desired.keySet()) {
+            visit(name, desired, inCycle, visited, order);
+        }
+        for (String name : desired.keySet()) {
+            if (inCycle.contains(name) && !visited.contains(name)) {
+                order.add(name);
+            }
+        }
+        for (String name : order) {
+            Action a = actions.get(name);
+            DesiredStack d = desired.get(name);
+            if (a.type() == ActionType.BLOCKED && !Reasons.STALLED.equals(a.reason().code())
+                    && !Reasons.RETRY_BACKOFF.equals(a.reason().code())) {
+                continue;
+            }
+            if (inCycle.contains(name)) {
+                actions.put(name, a.blocked(Reason.of(Reasons.DEPENDENCY_CYCLE, "stack '" + name
+                        + "' is part of a dependsOn cycle (" + cycleOf(name, desired, inCycle)
+                        + "); break the cycle in stack.yaml")));
+                continue;
+            }
+            List<String> unknown = d.dependsOn().stream().filter(dep -> !desired.containsKey(dep)).toList();
+            if (!unknown.isEmpty()) {
+                actions.put(name, a.blocked(Reason.of(Reasons.DEPENDENCY_NOT_FOUND, "stack '" + name
+                        + "' depends on " + unknown + ", which " + (unknown.size() == 1 ? "is" : "are")
+                        + " not in the repository; fix dependsOn in " + d.relativeDir() + "/stack.yaml")));
+                continue;
+            }
+            if (!a.writes()) {
+                continue;
+            }
+            for (String dep : d.dependsOn()) {
+                Action da = actions.get(dep);
+                DesiredStack dd = desired.get(dep);
+                LiveApp dl = liveByKey.get(InventoryEntry.key(dd.target(), dep));
+                boolean depWillApply = da.writes();
+                boolean depHealthy = dl != null && HealthStatus.assess(dl.state(), dd.settings().state()).isGood();
+                if (da.type() == ActionType.BLOCKED || (!depWillApply && !depHealthy)) {
+                    actions.put(name, a.blocked(Reason.of(Reasons.DEPENDENCY_NOT_READY, "stack '" + name
+                            + "' waits for '" + dep + "', which is not ready (" + da.reason().code() + ": "
+                            + da.reason().message() + ")")));
+                    break;
+                }
+            }
+        }
+        List<Action> out = new ArrayList<>();
+        for (String name : order) {
+            out.add(actions.get(name));
+        }
+        return out;
+    }
+
+    private static void visit(String name, Map<String, DesiredStack> desired, Set<String> inCycle, Set<String> visited,
+            List<String> order) {
+        if (visited.contains(name) || inCycle.contains(name)) {
+            return;
+        }
+        visited.add(name);
+        for (String dep : desired.get(name).dependsOn()) {
+            if (desired.containsKey(dep)) {
+                visit(dep, desired, inCycle, visited, order);
+            }
+        }
+        order.add(name);
+    }
+
+    /** Stacks on a dependsOn cycle (Tarjan's strongly connected components of size > 1, or a self-loop). */
+    static Set<String> findCycles(Map<String, DesiredStack> desired) {
+        Map<String, Integer> index = new HashMap<>();
+        Map<String, Integer> low = new HashMap<>();
+        java.util.Deque<String> stack = new java.util.ArrayDeque<>();
+        Set<String> onStack = new HashSet<>();
+        Set<String> result = new java.util.TreeSet<>();
+        int[] counter = {0};
+        for (String v : desired.keySet()) {
+            if (!index.containsKey(v)) {
+                strongConnect(v, desired, index, low, stack, onStack, result, counter);
+            }
+        }
+        return result;
+    }
+
+    private static void strongConnect(String v, Map<String, DesiredStack> g, Map<String, Integer> index,
+            Map<String, Integer> low, java.util.Deque<String> stack, Set<String> onStack, Set<String> result,
+            int[] counter) {
+        index.put(v, counter[0]);
+        low.put(v, counter[0]);
+        counter[0]++;
+        stack.push(v);
+        onStack.add(v);
+        for (String w : g.get(v).dependsOn()) {
+            if (!g.containsKey(w)) {
+                continue;
+            }
+            if (!index.containsKey(w)) {
+                strongConnect(w, g, index, low, stack, onStack, result, counter);
+                low.put(v, Math.min(low.get(v), low.get(w)));
+            } else if (onStack.contains(w)) {
+                low.put(v, Math.min(low.get(v), index.get(w)));
+            }
+        }
+        if (low.get(v).equals(index.get(v))) {
+            List<String> component = new ArrayList<>();
+            String w;
+            do {
+                w = stack.pop();
+                onStack.remove(w);
+                component.add(w);
+            } while (!w.equals(v));
+            if (component.size() > 1 || g.get(v).dependsOn().contains(v)) {
+                result.addAll(component);
+            }
+        }
+    }
+
+    private static String cycleOf(String name, Map<String, DesiredStack> desired, Set<String> inCycle) {
+        return desired.get(name).dependsOn().stream().filter(inCycle::contains)
+                .map(dep -> name + " → " + dep).collect(Collectors.joining(", "));
+    }
+
+    // ---- orphans -------------------------------------------------------------------------------------------
+
+    private static List<Action> planOrphans(PlanInput in, Map<String, DesiredStack> desired) {
+        List<Action> out = new ArrayList<>();
+        for (var entry : new TreeMap<>(in.live()).entrySet()) {
+            String target = entry.getKey();
+            for (LiveApp app : entry.getValue()) {
+                DesiredStack d = desired.get(app.name());
+                if (d != null && d.target().equals(target)) {
+                    continue;
+                }
+                // Only apps stamped by this very source are ever considered: not ours means not our business.
+                if (!app.ownedBy(in.sourceUrl())) {
+                    continue;
+                }
+                out.add(planOrphan(in, target, app, d));
+            }
+        }
+        return out;
+    }
+
+    private static Action planOrphan(PlanInput in, String target, LiveApp app, DesiredStack movedTo) {
+        Stamp stamp = app.stamp().get();
+        InventoryEntry applied = in.inventory().get(target, app.name()).orElse(null);
+        Set<DriftKind> orphan = EnumSet.of(DriftKind.ORPHAN);
+        String fp = "orphan|" + app.hash();
+        String name = app.name();
+        java.util.function.BiFunction<ActionType, Reason, Action> make = (t, r) -> new Action(t, name, target,
+                stamp.path(), r, null, orphan, List.of(), null, app.hash(), fp, List.of(), null, false);
+        String where = "app '" + name + "' on target '" + target + "' (from " + stamp.path() + ")";
+        if (in.selfAppName().filter(name::equals).isPresent()) {
+            return make.apply(ActionType.UNCHANGED, Reason.of(Reasons.SELF_APP, where
+                    + " is the daemon's own app; it is never pruned"));
+        }
+        if (movedTo != null) {
+            return make.apply(ActionType.UNCHANGED, Reason.of(Reasons.PRUNE_DISABLED, where + " is left alone: stack '"
+                    + name + "' now targets '" + movedTo.target() + "'; delete it by hand when the move is done"));
+        }
+        if (!in.sourceFresh()) {
+            return make.apply(ActionType.UNCHANGED, Reason.of(Reasons.PRUNE_GUARD_SOURCE, where
+                    + " has no folder in the last good revision, but the Git fetch failed: nothing is pruned"));
+        }
+        if (in.stacks().isEmpty()) {
+            return make.apply(ActionType.UNCHANGED, Reason.of(Reasons.PRUNE_GUARD_EMPTY, where
+                    + " has no folder, but the repository renders zero stacks at " + shortRev(in.revision())
+                    + " (wrong path or branch?): refusing to prune everything"));
+        }
+        boolean allowed = in.prune() || (applied != null && applied.prune());
+        if (!allowed) {
+            return make.apply(ActionType.UNCHANGED, Reason.of(Reasons.PRUNE_DISABLED, where + " has no folder at "
+                    + shortRev(in.revision()) + " and prune is off for it; delete it by hand, or set prune: true"
+                    + " before removing a folder, or run sync --prune"));
+        }
+        Action del = make.apply(ActionType.DELETE, Reason.of(Reasons.PRUNED, "delete " + where + ": its folder is"
+                + " gone at " + shortRev(in.revision()) + " and prune is on"
+                + (in.prune() ? " (global switch)" : " (prune: true)")
+                + "; this also removes its named volumes"));
+        return hold(in, name, del);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    static boolean isUp(AppState s) {
+        return s == AppState.RUNNING || s == AppState.DEPLOYING || s == AppState.CRASHED || s == AppState.ERROR;
+    }
+
+    /**
+     * Identifies the situation an apply starts from: desired hash and state, live hash and whether its containers
+     * exist. A crash-looping app flips between RUNNING, DEPLOYING and CRASHED; all of those count as "up" so the
+     * loop does not look like a change.
+     */
+    static String fingerprint(DesiredStack d, LiveApp live, DesiredState want) {
+        String livepart = live == null ? "absent" : live.hash() + "|" + (isUp(live.state()) ? "up" : "down");
+        return d.hash() + "|" + want + "|" + livepart;
+    }
+
+    static String shortRev(String rev) {
+        if (rev == null) {
+            return "(no revision)";
+        }
+        return rev.length() > 12 ? rev.substring(0, 12) : rev;
+    }
+
+    private record ActionBuilder(DesiredStack d, LiveApp live, ComposeDiff diff, String fp, DesiredState want) {
+        Action build(ActionType type, String code, String message, Set<DriftKind> drift, boolean enforce) {
+            List<String> problems = d.problems().stream().map(Problem::format).toList();
+            return new Action(type, d.name(), d.target(), d.relativeDir(), Reason.of(code, message), diff, drift,
+                    problems, d.hash(), live == null ? null : live.hash(), fp, d.dependsOn(), want, enforce);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.truenasgitops.reconcile;
+
+/** The reason codes the engine uses (documented in docs/reconcile.md). */
+public final class Reasons {
+    private Reasons() {}
+
+    // planner
+    public static final String NOT_DEPLOYED = "NotDeployed";
+    public static final String APP_MISSING = "AppMissing";
+    public static final String CONFIG_CHANGED = "ConfigChanged";
+    public static final String STATE_CHANGED = "StateChanged";
+    public static final String SELF_HEAL = "SelfHeal";
+    public static final String ADOPT = "Adopt";
+    public static final String UP_TO_DATE = "UpToDate";
+    public static final String DRIFT_REPORTED = "DriftReported";
+    public static final String PROGRESSING = "Progressing";
+    public static final String INVALID_STACK = "InvalidStack";
+    public static final String SUSPENDED = "Suspended";
+    public static final String NOT_OWNED = "NotOwned";
+    public static final String OWNED_BY_OTHER_SOURCE = "OwnedByOtherSource";
+    public static final String NOT_CUSTOM_APP = "NotCustomApp";
+    public static final String UNKNOWN_TARGET = "UnknownTarget";
+    public static final String TARGET_UNREACHABLE = "TargetUnreachable";
+    public static final String DEPENDENCY_CYCLE = "DependencyCycle";
+    public static final String DEPENDENCY_NOT_FOUND = "DependencyNotFound";
+    public static final String DEPENDENCY_NOT_READY = "DependencyNotReady";
+    public static final String STALLED = "Stalled";
+    public static final String RETRY_BACKOFF = "RetryBackoff";
+    public static final String PRUNED = "Pruned";
+    public static final String PRUNE_DISABLED = "PruneDisabled";
+    public static final String PRUNE_GUARD_EMPTY = "PruneGuardEmptyRepository";
+    public static final String PRUNE_GUARD_SOURCE = "PruneGuardSourceFailed";
+    public static final String SELF_APP = "SelfApp";
+
+    // executor / outcomes
+    public static final String APPLIED = "ReconciliationSucceeded";
+    public static final String JOB_FAILED = "JobFailed";
+    public static final String VALIDATION_FAILED = "ValidationFailed";
+    public static final String APPLY_FAILED = "ApplyFailed";
+    public static final String HEALTH_CHECK_FAILED = "HealthCheckFailed";
+    public static final String HEALTH_TIMEOUT = "HealthCheckTimeout";
+    public static final String TRANSIENT_ERROR = "TransientError";
+    public static final String CONNECTION_LOST = "ConnectionLost";
+    public static final String DELETED = "Deleted";
+    public static final String DELETE_FAILED = "PruneFailed";
+    public static final String FETCH_FAILED = "FetchFailed";
+    public static final String SOURCE_EMPTY = "SourceEmpty";
+}

@@ -1,0 +1,211 @@
+package io.truenasgitops.reconcile;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs passes of a {@link Reconciler} on one worker thread: every poll interval (with jitter), when a transient
+ * failure's backoff ends, and on triggers. All triggers go into one queue that coalesces: however many arrive
+ * while a pass runs, one pass follows it. A pass never overlaps another.
+ *
+ * <p>A trigger naming a stack is a human asking for that stack (REST, CLI): it is synced with drift reverted and
+ * Stalled/backoff holds ignored; a trigger without a stack (timer, webhook) is a normal pass over all stacks.
+ */
+public final class ReconcileLoop implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ReconcileLoop.class);
+
+    private final Reconciler reconciler;
+    private final ReconcileConfig config;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private final AtomicLong passes = new AtomicLong();
+    private final AtomicLong triggers = new AtomicLong();
+
+    // guarded by lock
+    private boolean pendingAll;
+    private final Set<String> pendingStacks = new TreeSet<>();
+    private boolean running;
+    private boolean inPass;
+    private Thread worker;
+    private volatile PassResult lastResult;
+    private volatile Throwable lastFailure;
+
+    public ReconcileLoop(Reconciler reconciler, ReconcileConfig config) {
+        this.reconciler = reconciler;
+        this.config = config;
+    }
+
+    /** Starts the worker; the first pass runs right away. */
+    public void start() {
+        lock.lock();
+        try {
+            if (running) {
+                return;
+            }
+            running = true;
+            pendingAll = true;
+            worker = new Thread(this::run, "reconcile-loop");
+            worker.setDaemon(true);
+            worker.start();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Asks for a pass (of all stacks, or of one stack when {@code stack} is given). Never blocks. */
+    public void trigger(TriggerReason reason, Optional<String> stack) {
+        triggers.incrementAndGet();
+        lock.lock();
+        try {
+            if (stack.isPresent()) {
+                pendingStacks.add(stack.get());
+            } else {
+                pendingAll = true;
+            }
+            LOG.debugf("pass requested (%s%s)", reason, stack.map(s -> ", stack " + s).orElse(""));
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many passes ran since start. */
+    public long passes() {
+        return passes.get();
+    }
+
+    /** How many triggers arrived since start. */
+    public long triggers() {
+        return triggers.get();
+    }
+
+    public boolean isRunning() {
+        lock.lock();
+        try {
+            return running;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a pass is running right now. */
+    public boolean isBusy() {
+        lock.lock();
+        try {
+            return inPass;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Optional<PassResult> lastResult() {
+        return Optional.ofNullable(lastResult);
+    }
+
+    /** The error of the last pass that threw (a bug or a broken state store), or empty. */
+    public Optional<Throwable> lastFailure() {
+        return Optional.ofNullable(lastFailure);
+    }
+
+    /**
+     * Stops after the pass in flight, waiting for it up to {@link ReconcileConfig#shutdownTimeout()}; then closes
+     * the reconciler's apply pool.
+     */
+    public void stop() {
+        Thread w;
+        lock.lock();
+        try {
+            running = false;
+            wake.signalAll();
+            w = worker;
+        } finally {
+            lock.unlock();
+        }
+        if (w != null) {
+            try {
+                w.join(config.shutdownTimeout().toMillis());
+                if (w.isAlive()) {
+                    LOG.warnf("reconcile pass still running after %s; interrupting it (jobs go on on the NAS)",
+                            config.shutdownTimeout());
+                    w.interrupt();
+                    w.join(1000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        reconciler.close();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void run() {
+        Instant nextDue = Instant.now().plus(jittered());
+        while (true) {
+            SyncOptions options;
+            lock.lock();
+            try {
+                while (running && !pendingAll && pendingStacks.isEmpty()) {
+                    long waitMs = Duration.between(Instant.now(), nextDue).toMillis();
+                    if (waitMs <= 0) {
+                        pendingAll = true;
+                        break;
+                    }
+                    wake.await(waitMs, TimeUnit.MILLISECONDS);
+                }
+                if (!running) {
+                    return;
+                }
+                Set<String> stacks = Set.copyOf(pendingStacks);
+                options = pendingAll ? new SyncOptions(false, false, Set.of(), stacks) : SyncOptions.only(stacks);
+                pendingAll = false;
+                pendingStacks.clear();
+                inPass = true;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                lastResult = reconciler.syncOnce(options);
+                lastFailure = null;
+            } catch (RuntimeException e) {
+                lastFailure = e;
+                LOG.errorf(e, "reconcile pass failed");
+            } finally {
+                passes.incrementAndGet();
+                lock.lock();
+                try {
+                    inPass = false;
+                } finally {
+                    lock.unlock();
+                }
+            }
+            nextDue = Instant.now().plus(jittered());
+            Optional<Instant> retry = reconciler.nextRetryAt();
+            if (retry.isPresent() && retry.get().isBefore(nextDue)) {
+                nextDue = retry.get().isBefore(Instant.now()) ? Instant.now() : retry.get();
+            }
+        }
+    }
+
+    private Duration jittered() {
+        long base = config.interval().toMillis();
+        double j = Math.max(0, Math.min(config.jitter(), 1));
+        double factor = 1 + j * (ThreadLocalRandom.current().nextDouble() * 2 - 1);
+        return Duration.ofMillis(Math.max(1, (long) (base * factor)));
+    }
+}

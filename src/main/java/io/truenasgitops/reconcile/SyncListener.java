@@ -1,0 +1,27 @@
+package io.truenasgitops.reconcile;
+
+import io.truenasgitops.truenas.Job;
+
+/**
+ * Receives a pass's progress (the CLI prints it as progress lines). Called from engine threads; keep it quick.
+ */
+public interface SyncListener {
+
+    /** The plan the pass is about to carry out. */
+    default void onPlan(Plan plan) {}
+
+    /** An action starts (reported before the long step, with its timeout). */
+    default void onActionStart(Action action, String message) {}
+
+    /** A middleware job of an action made progress. */
+    default void onJob(Action action, Job job) {}
+
+    /** An action ended. */
+    default void onActionEnd(Action action, Outcome outcome) {}
+
+    /** An event was recorded. */
+    default void onEvent(Event event) {}
+
+    /** Ignores everything. */
+    SyncListener NONE = new SyncListener() {};
+}
