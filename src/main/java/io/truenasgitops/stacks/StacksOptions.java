@@ -1,4 +1,0 @@
-package io.truenasgitops.stacks;
-
-/** TEMPORARY stand-in until branch compose is merged (replaced by theirs). */
-public record StacksOptions(String stacksDir) {}
