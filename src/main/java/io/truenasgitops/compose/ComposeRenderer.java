@@ -1,0 +1,117 @@
+package io.truenasgitops.compose;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The compose pipeline for one stack: load YAML, interpolate, inline env files, validate for TrueNAS, normalise,
+ * hash, check the message size. Pure apart from reading env files from the stack folder.
+ */
+public final class ComposeRenderer {
+
+    private ComposeRenderer() {}
+
+    /** Stand-in stamp values used to size the payload: as long as real ones usually are. */
+    static final Stamp SIZING_STAMP = new Stamp("https://git.example.com/some-organisation/some-repository.git",
+            "stacks/" + "x".repeat(40), "0".repeat(40), "0".repeat(64));
+
+    /**
+     * What to render.
+     *
+     * @param appName the TrueNAS app name (the stack folder's name)
+     * @param composeText the compose file's content
+     * @param composeFile the compose file as shown in problems ({@code stacks/web/compose.yaml})
+     * @param stackDir the stack folder on disk (env files are read from it); may be null when there is none
+     * @param displayDir the stack folder as shown in problems ({@code stacks/web})
+     * @param variables interpolation values
+     * @param hostBasePath when set, relative bind mounts are rewritten under {@code <hostBasePath>/<app>/}
+     */
+    public record Request(String appName, String composeText, String composeFile, Path stackDir, String displayDir,
+            Variables variables, Path hostBasePath) {}
+
+    /** The rendered compose (null when there are errors) and every problem, secrets masked. */
+    public record Result(RenderedCompose rendered, List<Problem> problems) {
+        public boolean ok() {
+            return rendered != null;
+        }
+    }
+
+    public static Result render(Request request) {
+        SecretMasker masker = request.variables().masker();
+        List<Problem> problems = new ArrayList<>();
+        YamlLoader.Result loaded = YamlLoader.load(request.composeText(), request.composeFile());
+        problems.addAll(loaded.problems());
+        if (!loaded.ok()) {
+            return done(null, problems, masker);
+        }
+        SourceMap sm = loaded.sourceMap();
+        Interpolator.Result interpolated = Interpolator.interpolate(loaded.root(), request.variables(), sm);
+        problems.addAll(interpolated.problems());
+        TrueNasValidator.Result validated = TrueNasValidator.validate(interpolated.tree(), sm,
+                new TrueNasValidator.Options(request.appName(), request.hostBasePath()));
+        problems.addAll(validated.problems());
+        if (validated.compose() == null) {
+            return done(null, problems, masker);
+        }
+        Map<String, Object> compose = validated.compose();
+        if (request.stackDir() != null) {
+            Function<String, Optional<String>> lookup = name -> request.variables().lookup(name).map(Variables.Value::value);
+            EnvFileInliner.Result inlined = EnvFileInliner.inline(compose, request.stackDir(),
+                    request.displayDir() == null ? "" : request.displayDir(), sm, lookup);
+            problems.addAll(inlined.problems());
+            compose = inlined.compose();
+        }
+        if (problems.stream().anyMatch(Problem::isError)) {
+            return done(null, problems, masker);
+        }
+        // docker compose on the NAS interpolates the document again: every '$' left after our interpolation is
+        // a literal and must reach it as '$$'.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> escaped = (Map<String, Object>) escapeDollars(compose);
+        Map<String, Object> normalized = ComposeNormalizer.normalize(escaped);
+        String hash = ContentHash.of(normalized);
+        int size = Payload.bytes(request.appName(), Stamps.apply(normalized, SIZING_STAMP));
+        if (size > Payload.MAX_BYTES) {
+            problems.add(new Problem(Problem.Severity.ERROR, request.composeFile(), 0, 0, "",
+                    "the rendered app.update message is " + size + " bytes (" + (size + 1023) / 1024 + " KiB); TrueNAS"
+                    + " closes connections on messages over 64 KiB and " + Payload.MARGIN + " bytes are kept for the"
+                    + " envelope, so at most " + Payload.MAX_BYTES + " fit: split the stack into several apps or move"
+                    + " long inline content into the image"));
+            return done(null, problems, masker);
+        }
+        return done(new RenderedCompose(normalized, hash, masker), problems, masker);
+    }
+
+    /** A copy of a tree with {@code $} doubled in every string value (keys are not interpolated by compose). */
+    public static Object escapeDollars(Object tree) {
+        if (tree instanceof String s) {
+            return s.replace("$", "$$");
+        }
+        if (tree instanceof Map<?, ?> map) {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(String.valueOf(k), escapeDollars(v)));
+            return out;
+        }
+        if (tree instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            list.forEach(v -> out.add(escapeDollars(v)));
+            return out;
+        }
+        return tree;
+    }
+
+    private static Result done(RenderedCompose rendered, List<Problem> problems, SecretMasker masker) {
+        // Secret values must never reach a problem message, whatever check produced it; duplicates are dropped.
+        LinkedHashSet<Problem> masked = new LinkedHashSet<>();
+        for (Problem p : problems) {
+            masked.add(new Problem(p.severity(), p.file(), p.line(), p.column(), masker.mask(p.path()),
+                    masker.mask(p.message())));
+        }
+        return new Result(rendered, List.copyOf(masked));
+    }
+}

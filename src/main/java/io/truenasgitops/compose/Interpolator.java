@@ -1,0 +1,193 @@
+package io.truenasgitops.compose;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Compose-spec variable interpolation in values (never keys): {@code $VAR}, {@code ${VAR}},
+ * {@code ${VAR:-default}}, {@code ${VAR-default}}, {@code ${VAR:?message}}, {@code ${VAR?message}},
+ * {@code ${VAR:+alternative}}, {@code ${VAR+alternative}}, nested templates inside defaults, and {@code $$} for
+ * a literal {@code $}.
+ *
+ * <p>Unlike docker compose, which warns and substitutes an empty string, an unset variable without a default is
+ * an error: a GitOps deploy must not silently run with a blank password.
+ */
+public final class Interpolator {
+
+    private Interpolator() {}
+
+    /** A template that cannot be expanded; the message never contains a variable's value. */
+    public static final class TemplateException extends Exception {
+        public TemplateException(String message) {
+            super(message);
+        }
+    }
+
+    /** The interpolated tree and every problem found (one per bad value). */
+    public record Result(Object tree, List<Problem> problems) {}
+
+    /**
+     * Interpolates every string value of a tree; keys are left as written.
+     *
+     * @param tree maps, lists and scalars as loaded by {@link YamlLoader}
+     * @param variables where values come from
+     * @param sourceMap locates problems
+     */
+    public static Result interpolate(Object tree, Variables variables, SourceMap sourceMap) {
+        List<Problem> problems = new ArrayList<>();
+        Function<String, Optional<String>> lookup = name -> variables.lookup(name).map(Variables.Value::value);
+        Object out = walk(tree, "", lookup, sourceMap, problems);
+        return new Result(out, List.copyOf(problems));
+    }
+
+    private static Object walk(Object node, String path, Function<String, Optional<String>> lookup,
+            SourceMap sourceMap, List<Problem> problems) {
+        if (node instanceof String s) {
+            try {
+                return substitute(s, lookup);
+            } catch (TemplateException e) {
+                problems.add(sourceMap.error(path, e.getMessage()));
+                return s;
+            }
+        }
+        if (node instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put((String) k,
+                    walk(v, SourceMap.child(path, (String) k), lookup, sourceMap, problems)));
+            return out;
+        }
+        if (node instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            for (int i = 0; i < list.size(); i++) {
+                out.add(walk(list.get(i), SourceMap.index(path, i), lookup, sourceMap, problems));
+            }
+            return out;
+        }
+        return node;
+    }
+
+    /** Expands one template string. */
+    public static String substitute(String text, Function<String, Optional<String>> lookup) throws TemplateException {
+        if (text.indexOf('$') < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c != '$') {
+                out.append(c);
+                i++;
+                continue;
+            }
+            if (i + 1 >= n) {
+                throw new TemplateException("invalid interpolation: '$' at the end of \"" + text
+                        + "\"; write '$$' for a literal '$'");
+            }
+            char next = text.charAt(i + 1);
+            if (next == '$') {
+                out.append('$');
+                i += 2;
+            } else if (next == '{') {
+                int end = closingBrace(text, i + 2);
+                if (end < 0) {
+                    throw new TemplateException("invalid interpolation: '${' without a closing '}' in \"" + text + "\"");
+                }
+                out.append(braced(text.substring(i + 2, end), text, lookup));
+                i = end + 1;
+            } else if (isNameStart(next)) {
+                int j = i + 1;
+                while (j < n && isNamePart(text.charAt(j))) {
+                    j++;
+                }
+                String name = text.substring(i + 1, j);
+                out.append(lookup.apply(name).orElseThrow(() -> unset(name)));
+                i = j;
+            } else {
+                throw new TemplateException("invalid interpolation: '$" + next + "' in \"" + text
+                        + "\"; variable names start with a letter or '_', write '$$' for a literal '$'");
+            }
+        }
+        return out.toString();
+    }
+
+    private static int closingBrace(String text, int from) {
+        int depth = 1;
+        for (int j = from; j < text.length(); j++) {
+            char c = text.charAt(j);
+            if (c == '$' && j + 1 < text.length()) {
+                char d = text.charAt(j + 1);
+                if (d == '{') {
+                    depth++;
+                    j++;
+                    continue;
+                }
+                if (d == '$') {
+                    j++;
+                    continue;
+                }
+            } else if (c == '}') {
+                if (--depth == 0) {
+                    return j;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static String braced(String body, String whole, Function<String, Optional<String>> lookup)
+            throws TemplateException {
+        int j = 0;
+        if (body.isEmpty() || !isNameStart(body.charAt(0))) {
+            throw new TemplateException("invalid interpolation: '${" + body + "}' in \"" + whole
+                    + "\" does not start with a variable name");
+        }
+        while (j < body.length() && isNamePart(body.charAt(j))) {
+            j++;
+        }
+        String name = body.substring(0, j);
+        String rest = body.substring(j);
+        Optional<String> value = lookup.apply(name);
+        if (rest.isEmpty()) {
+            return value.orElseThrow(() -> unset(name));
+        }
+        boolean colon = rest.startsWith(":");
+        String op = colon ? rest.substring(0, Math.min(2, rest.length())) : rest.substring(0, 1);
+        String arg = rest.substring(op.length());
+        boolean set = value.isPresent() && (!colon || !value.get().isEmpty());
+        switch (op) {
+            case ":-", "-":
+                return set ? value.get() : substitute(arg, lookup);
+            case ":?", "?":
+                if (set) {
+                    return value.get();
+                }
+                String message = substitute(arg, lookup);
+                throw new TemplateException("required variable " + name + " is " + (value.isPresent() ? "empty" : "not set")
+                        + (message.isEmpty() ? "" : ": " + message));
+            case ":+", "+":
+                return set ? substitute(arg, lookup) : "";
+            default:
+                throw new TemplateException("invalid interpolation: '${" + body + "}' in \"" + whole
+                        + "\"; after the name use :- - :? ? :+ or +");
+        }
+    }
+
+    private static TemplateException unset(String name) {
+        return new TemplateException("variable " + name + " is not set: define it in the secrets directory, the stack's"
+                + " .env or stack.yaml 'variables', or give a default with ${" + name + ":-default}");
+    }
+
+    private static boolean isNameStart(char c) {
+        return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
+    private static boolean isNamePart(char c) {
+        return isNameStart(c) || (c >= '0' && c <= '9');
+    }
+}

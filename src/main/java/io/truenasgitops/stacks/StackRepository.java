@@ -1,0 +1,245 @@
+package io.truenasgitops.stacks;
+
+import io.truenasgitops.compose.ComposeRenderer;
+import io.truenasgitops.compose.DotEnv;
+import io.truenasgitops.compose.Problem;
+import io.truenasgitops.compose.Variables;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * Discovers and loads the stacks of a repository: {@code <stacksDir>/<app>/} folders holding one compose file,
+ * an optional {@code .env} and an optional {@code stack.yaml}. Bad stacks never throw: their problems are data,
+ * so one broken folder cannot stop the others from being reconciled.
+ */
+public final class StackRepository {
+
+    private StackRepository() {}
+
+    /** The compose file names docker compose looks for, in its order of preference. */
+    public static final List<String> COMPOSE_FILE_NAMES =
+            List.of("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml");
+
+    /** Longest app name TrueNAS accepts. */
+    public static final int MAX_APP_NAME = 40;
+
+    /** Loads every stack under {@code <repoRoot>/<stacksDir>}. */
+    public static RepoScan scan(Path repoRoot, StacksOptions options) {
+        List<Problem> repoProblems = new ArrayList<>();
+        Path stacksRoot = repoRoot.resolve(options.stacksDir()).normalize();
+        if (!Files.isDirectory(stacksRoot)) {
+            repoProblems.add(new Problem(Problem.Severity.ERROR, options.stacksDir(), 0, 0, "",
+                    "stacks folder '" + options.stacksDir() + "' not found in " + repoRoot
+                    + ": put each app in " + options.stacksDir() + "/<app>/compose.yaml (or set the stacks folder)"));
+            return new RepoScan(List.of(), repoProblems);
+        }
+        SecretsDirectory.Result secrets = SecretsDirectory.read(options.secretsDir());
+        repoProblems.addAll(secrets.problems());
+        List<Path> dirs;
+        try (Stream<Path> list = Files.list(stacksRoot)) {
+            dirs = list.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted().toList();
+        } catch (IOException e) {
+            repoProblems.add(new Problem(Problem.Severity.ERROR, options.stacksDir(), 0, 0, "",
+                    "cannot list the stacks folder: " + e.getMessage()));
+            return new RepoScan(List.of(), repoProblems);
+        }
+        List<LoadedStack> stacks = new ArrayList<>();
+        for (Path dir : dirs) {
+            String rel = relative(repoRoot, dir);
+            if (composeFiles(dir).isEmpty()) {
+                repoProblems.add(new Problem(Problem.Severity.WARNING, rel, 0, 0, "",
+                        "folder has no compose file (" + String.join(", ", COMPOSE_FILE_NAMES) + "): not a stack,"
+                        + " skipped"));
+                continue;
+            }
+            stacks.add(load(repoRoot, dir, options, secrets.values()));
+        }
+        return new RepoScan(checkDependencies(stacks), repoProblems);
+    }
+
+    /**
+     * Loads one stack folder.
+     *
+     * @param repoRoot what file names in problems are relative to
+     * @param dir the stack folder; its name is the app name
+     * @param secrets values from the secrets directory
+     */
+    public static LoadedStack load(Path repoRoot, Path dir, StacksOptions options, Map<String, String> secrets) {
+        String name = dir.getFileName().toString();
+        String rel = relative(repoRoot, dir);
+        List<Problem> problems = new ArrayList<>();
+        if (name.length() > MAX_APP_NAME || !StackSettingsReader.APP_NAME.matcher(name).matches()) {
+            problems.add(new Problem(Problem.Severity.ERROR, rel, 0, 0, "", "folder name '" + name + "' is not a valid"
+                    + " TrueNAS app name: 1 to " + MAX_APP_NAME + " lowercase letters, digits and '-', starting with a"
+                    + " letter and not ending with '-' (rename it, e.g. '" + suggest(name) + "')"));
+        }
+        StackSettings settings = StackSettings.defaults();
+        Path stackYaml = dir.resolve("stack.yaml");
+        if (Files.isRegularFile(stackYaml)) {
+            Optional<String> text = read(stackYaml, rel + "/stack.yaml", problems);
+            if (text.isPresent()) {
+                StackSettingsReader.Result r = StackSettingsReader.read(text.get(), rel + "/stack.yaml");
+                settings = r.settings();
+                problems.addAll(r.problems());
+            }
+        } else if (Files.isRegularFile(dir.resolve("stack.yml"))) {
+            problems.add(new Problem(Problem.Severity.ERROR, rel + "/stack.yml", 0, 0, "",
+                    "settings file must be named stack.yaml, not stack.yml: rename it"));
+        }
+        List<Path> composeFiles = composeFiles(dir);
+        if (composeFiles.size() != 1) {
+            problems.add(new Problem(Problem.Severity.ERROR, rel, 0, 0, "", composeFiles.isEmpty()
+                    ? "no compose file: add compose.yaml"
+                    : "several compose files (" + String.join(", ", composeFiles.stream()
+                            .map(p -> p.getFileName().toString()).toList())
+                    + "): keep exactly one, docker compose would only read the first"));
+            return new LoadedStack(name, rel, null, settings, null, problems);
+        }
+        Path composeFile = composeFiles.get(0);
+        String composeRel = rel + "/" + composeFile.getFileName();
+        Map<String, String> stackVars = settings.variables();
+        Function<String, Optional<String>> fallback = v -> Optional.ofNullable(secrets.get(v))
+                .or(() -> Optional.ofNullable(stackVars.get(v)));
+        Map<String, String> dotEnv = Map.of();
+        Path envFile = dir.resolve(".env");
+        if (Files.isRegularFile(envFile)) {
+            Optional<String> text = read(envFile, rel + "/.env", problems);
+            if (text.isPresent()) {
+                DotEnv.Result parsed = DotEnv.parse(text.get(), rel + "/.env", fallback);
+                problems.addAll(parsed.problems());
+                dotEnv = parsed.values();
+            }
+        }
+        Variables variables = Variables.builder()
+                .secrets("secrets directory", secrets)
+                .plain(rel + "/.env", dotEnv)
+                .plain(rel + "/stack.yaml variables", stackVars)
+                .build();
+        Optional<String> text = read(composeFile, composeRel, problems);
+        if (text.isEmpty()) {
+            return new LoadedStack(name, rel, composeFile, settings, null, problems);
+        }
+        ComposeRenderer.Result result = ComposeRenderer.render(new ComposeRenderer.Request(
+                name, text.get(), composeRel, dir, rel, variables, options.hostBasePath()));
+        problems.addAll(result.problems());
+        boolean hasErrors = problems.stream().anyMatch(Problem::isError);
+        // Files in a fixed order, then document order: what people read top to bottom in their editor.
+        List<Problem> masked = problems.stream().map(p -> mask(p, variables))
+                .sorted(Comparator.comparing((Problem p) -> p.file() == null ? "" : p.file())
+                        .thenComparingInt(Problem::line).thenComparingInt(Problem::column))
+                .toList();
+        return new LoadedStack(name, rel, composeFile, settings, hasErrors ? null : result.rendered(), masked);
+    }
+
+    private static Problem mask(Problem p, Variables variables) {
+        var masker = variables.masker();
+        return new Problem(p.severity(), p.file(), p.line(), p.column(), masker.mask(p.path()), masker.mask(p.message()));
+    }
+
+    /** Unknown and cyclic {@code dependsOn} entries become errors of the stacks that name them. */
+    private static List<LoadedStack> checkDependencies(List<LoadedStack> stacks) {
+        Map<String, LoadedStack> byName = new HashMap<>();
+        stacks.forEach(s -> byName.put(s.name(), s));
+        List<LoadedStack> out = new ArrayList<>();
+        for (LoadedStack s : stacks) {
+            List<Problem> extra = new ArrayList<>();
+            String file = s.relativeDir() + "/stack.yaml";
+            for (String dep : s.settings().dependsOn()) {
+                if (dep.equals(s.name())) {
+                    extra.add(new Problem(Problem.Severity.ERROR, file, 0, 0, "dependsOn",
+                            "stack '" + s.name() + "' depends on itself"));
+                } else if (!byName.containsKey(dep)) {
+                    extra.add(new Problem(Problem.Severity.ERROR, file, 0, 0, "dependsOn",
+                            "depends on stack '" + dep + "', which is not in the repository"));
+                }
+            }
+            List<String> cycle = cycleFrom(s.name(), byName);
+            if (!cycle.isEmpty()) {
+                extra.add(new Problem(Problem.Severity.ERROR, file, 0, 0, "dependsOn",
+                        "dependency cycle: " + String.join(" -> ", cycle) + "; remove one of these dependsOn entries"));
+            }
+            if (extra.isEmpty()) {
+                out.add(s);
+            } else {
+                List<Problem> all = new ArrayList<>(s.problems());
+                all.addAll(extra);
+                out.add(new LoadedStack(s.name(), s.relativeDir(), s.composeFile(), s.settings(), null, all));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> cycleFrom(String start, Map<String, LoadedStack> byName) {
+        List<String> path = new ArrayList<>();
+        return dfs(start, start, byName, path, new HashSet<>()) ? path : List.of();
+    }
+
+    private static boolean dfs(String start, String at, Map<String, LoadedStack> byName, List<String> path,
+            Set<String> seen) {
+        path.add(at);
+        LoadedStack s = byName.get(at);
+        if (s != null) {
+            for (String dep : s.settings().dependsOn()) {
+                if (dep.equals(at)) {
+                    continue; // reported on its own as "depends on itself"
+                }
+                if (dep.equals(start)) {
+                    path.add(dep);
+                    return true;
+                }
+                if (seen.add(dep) && dfs(start, dep, byName, path, seen)) {
+                    return true;
+                }
+            }
+        }
+        path.remove(path.size() - 1);
+        return false;
+    }
+
+    /** The compose files present in {@code dir}, in docker compose's order of preference. */
+    public static List<Path> composeFiles(Path dir) {
+        return COMPOSE_FILE_NAMES.stream().map(dir::resolve).filter(Files::isRegularFile).toList();
+    }
+
+    private static Optional<String> read(Path file, String display, List<Problem> problems) {
+        try {
+            return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            problems.add(new Problem(Problem.Severity.ERROR, display, 0, 0, "", "cannot read the file: " + e.getMessage()));
+            return Optional.empty();
+        }
+    }
+
+    static String relative(Path root, Path p) {
+        Path r;
+        try {
+            r = root.toAbsolutePath().normalize().relativize(p.toAbsolutePath().normalize());
+        } catch (IllegalArgumentException e) {
+            r = p;
+        }
+        String s = r.toString().replace('\\', '/');
+        return s.isEmpty() ? "." : s;
+    }
+
+    private static String suggest(String name) {
+        String s = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^[^a-z]+", "")
+                .replaceAll("-+$", "");
+        if (s.length() > MAX_APP_NAME) {
+            s = s.substring(0, MAX_APP_NAME).replaceAll("-+$", "");
+        }
+        return s.isEmpty() ? "app" : s;
+    }
+}

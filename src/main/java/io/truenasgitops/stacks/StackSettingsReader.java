@@ -1,0 +1,152 @@
+package io.truenasgitops.stacks;
+
+import io.truenasgitops.compose.Problem;
+import io.truenasgitops.compose.SourceMap;
+import io.truenasgitops.compose.Units;
+import io.truenasgitops.compose.YamlLoader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a {@code stack.yaml} into {@link StackSettings}. Every key is optional; unknown keys and wrong types are
+ * errors with file and line (a typo such as {@code selfheal} must not silently keep the default).
+ */
+public final class StackSettingsReader {
+
+    private StackSettingsReader() {}
+
+    /** Settings read (defaults for anything missing or wrong) and the problems found. */
+    public record Result(StackSettings settings, List<Problem> problems) {}
+
+    /** The keys a stack.yaml may have. */
+    public static final List<String> KEYS = List.of("suspend", "state", "prune", "selfHeal", "adopt", "dependsOn",
+            "healthTimeout", "target", "variables");
+
+    static final Pattern APP_NAME = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
+    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    public static Result read(String text, String file) {
+        StackSettings d = StackSettings.defaults();
+        YamlLoader.Result loaded = YamlLoader.load(text, file);
+        List<Problem> problems = new ArrayList<>(loaded.problems());
+        if (!loaded.ok()) {
+            return new Result(d, problems);
+        }
+        SourceMap sm = loaded.sourceMap();
+        if (loaded.root() == null) {
+            return new Result(d, problems);
+        }
+        if (!(loaded.root() instanceof Map<?, ?> root)) {
+            problems.add(sm.error("", "stack.yaml must be a mapping of settings (" + String.join(", ", KEYS) + ")"));
+            return new Result(d, problems);
+        }
+        for (Object k : root.keySet()) {
+            if (!KEYS.contains(String.valueOf(k))) {
+                problems.add(sm.error(String.valueOf(k), "unknown setting '" + k + "': stack.yaml knows "
+                        + String.join(", ", KEYS) + didYouMean(String.valueOf(k))));
+            }
+        }
+        boolean suspend = bool(root, "suspend", d.suspend(), sm, problems);
+        boolean prune = bool(root, "prune", d.prune(), sm, problems);
+        boolean selfHeal = bool(root, "selfHeal", d.selfHeal(), sm, problems);
+        boolean adopt = bool(root, "adopt", d.adopt(), sm, problems);
+        StackSettings.DesiredState state = d.state();
+        if (root.containsKey("state")) {
+            Object v = root.get("state");
+            if (v instanceof String s && (s.equalsIgnoreCase("running") || s.equalsIgnoreCase("stopped"))) {
+                state = StackSettings.DesiredState.valueOf(s.toUpperCase(Locale.ROOT));
+            } else {
+                problems.add(sm.error("state", "'state' is 'running' or 'stopped', not '" + v + "'"));
+            }
+        }
+        List<String> dependsOn = new ArrayList<>();
+        if (root.containsKey("dependsOn")) {
+            Object v = root.get("dependsOn");
+            List<?> items = v instanceof List<?> l ? l : v == null ? List.of() : List.of(v);
+            for (int i = 0; i < items.size(); i++) {
+                Object item = items.get(i);
+                if (item instanceof String s && APP_NAME.matcher(s).matches()) {
+                    dependsOn.add(s);
+                } else {
+                    problems.add(sm.error(v instanceof List<?> ? SourceMap.index("dependsOn", i) : "dependsOn",
+                            "'dependsOn' lists other stacks by folder name (lowercase letters, digits, '-'), not '"
+                            + item + "'"));
+                }
+            }
+        }
+        Duration healthTimeout = d.healthTimeout();
+        if (root.containsKey("healthTimeout")) {
+            Object v = root.get("healthTimeout");
+            OptionalLong nanos = Units.parseDurationNanos(v);
+            if (nanos.isPresent() && nanos.getAsLong() > 0) {
+                healthTimeout = Duration.ofNanos(nanos.getAsLong());
+            } else {
+                problems.add(sm.error("healthTimeout", "'healthTimeout' is a positive duration such as 5m, 90s or"
+                        + " 1h30m, not '" + v + "'"));
+            }
+        }
+        String target = d.target();
+        if (root.containsKey("target")) {
+            Object v = root.get("target");
+            if (v instanceof String s && !s.isBlank()) {
+                target = s;
+            } else {
+                problems.add(sm.error("target", "'target' is the name of a configured NAS, not '" + v + "'"));
+            }
+        }
+        Map<String, String> variables = new LinkedHashMap<>();
+        if (root.containsKey("variables")) {
+            Object v = root.get("variables");
+            if (v instanceof Map<?, ?> vars) {
+                vars.forEach((name, value) -> {
+                    String p = SourceMap.child("variables", String.valueOf(name));
+                    if (!VARIABLE.matcher(String.valueOf(name)).matches()) {
+                        problems.add(sm.error(p, "variable name '" + name + "' must be letters, digits and '_'"));
+                    } else if (value instanceof Map<?, ?> || value instanceof List<?>) {
+                        problems.add(sm.error(p, "variable " + name + " must be a plain value, not a list or mapping"));
+                    } else {
+                        variables.put(String.valueOf(name), value == null ? "" : scalar(value));
+                    }
+                });
+            } else if (v != null) {
+                problems.add(sm.error("variables", "'variables' is a mapping of NAME: value"));
+            }
+        }
+        return new Result(new StackSettings(suspend, state, prune, selfHeal, adopt, List.copyOf(dependsOn),
+                healthTimeout, target, Map.copyOf(variables)), problems);
+    }
+
+    private static String scalar(Object v) {
+        if (v instanceof Double dbl && dbl == Math.rint(dbl) && !dbl.isInfinite()) {
+            return new java.math.BigDecimal(dbl).toPlainString();
+        }
+        return String.valueOf(v);
+    }
+
+    private static boolean bool(Map<?, ?> root, String key, boolean dflt, SourceMap sm, List<Problem> problems) {
+        if (!root.containsKey(key)) {
+            return dflt;
+        }
+        Object v = root.get(key);
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        problems.add(sm.error(key, "'" + key + "' is true or false, not '" + v + "'"));
+        return dflt;
+    }
+
+    private static String didYouMean(String key) {
+        for (String k : KEYS) {
+            if (k.equalsIgnoreCase(key) || k.equalsIgnoreCase(key.replace("_", "").replace("-", ""))) {
+                return "; did you mean '" + k + "'?";
+            }
+        }
+        return "";
+    }
+}
