@@ -131,6 +131,9 @@ public final class OutcomeMapper {
         } else if (outcome instanceof Outcome.Blocked bl) {
             reason = Reason.of(bl.reason().code(), withRevision(bl.reason().message(), rev));
             boolean changed = base.lastReason() == null || !base.lastReason().code().equals(reason.code());
+            if (!Reasons.RETRY_BACKOFF.equals(bl.reason().code())) {
+                b.nextRetryAt = null; // a pending retry is moot while the stack is held for another reason
+            }
             switch (bl.reason().code()) {
                 case Reasons.SUSPENDED -> {
                     b.suspended = true;

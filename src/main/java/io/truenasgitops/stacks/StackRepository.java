@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -135,7 +136,11 @@ public final class StackRepository {
                 name, text.get(), composeRel, dir, rel, variables, options.hostBasePath()));
         problems.addAll(result.problems());
         boolean hasErrors = problems.stream().anyMatch(Problem::isError);
-        List<Problem> masked = problems.stream().map(p -> mask(p, variables)).toList();
+        // Files in a fixed order, then document order: what people read top to bottom in their editor.
+        List<Problem> masked = problems.stream().map(p -> mask(p, variables))
+                .sorted(Comparator.comparing((Problem p) -> p.file() == null ? "" : p.file())
+                        .thenComparingInt(Problem::line).thenComparingInt(Problem::column))
+                .toList();
         return new LoadedStack(name, rel, composeFile, settings, hasErrors ? null : result.rendered(), masked);
     }
 
