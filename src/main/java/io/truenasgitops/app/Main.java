@@ -8,7 +8,9 @@ import io.truenasgitops.cli.TopLevelCommand;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,12 +55,41 @@ public class Main implements QuarkusApplication {
                 }
             });
         }
+        DemoEnvironment demo = null;
         try {
+            if (daemon && "demo".equals(args[0])) {
+                // The demo's NAS and repository must exist before Quarkus reads the configuration.
+                demo = DemoEnvironment.prepare(demoExample(args), Arrays.asList(args).contains("--keep"));
+                demo.daemonProperties().forEach((key, value) -> {
+                    if (System.getProperty(key) == null) {
+                        System.setProperty(key, value);
+                        set.add(key);
+                    }
+                });
+            }
             Quarkus.run(Main.class, args);
         } finally {
+            if (demo != null) {
+                demo.close();
+            }
             // @QuarkusMainTest runs this in the test JVM: do not leak CLI settings into later tests.
             set.forEach(System::clearProperty);
         }
+    }
+
+    /** The {@code --example DIR} of {@code demo}, read before picocli runs; null for the default. */
+    private static Path demoExample(String... args) {
+        for (int i = 1; i < args.length - 1; i++) {
+            if ("--example".equals(args[i])) {
+                return Path.of(args[i + 1]);
+            }
+        }
+        for (String arg : args) {
+            if (arg.startsWith("--example=")) {
+                return Path.of(arg.substring("--example=".length()));
+            }
+        }
+        return null;
     }
 
     @Override

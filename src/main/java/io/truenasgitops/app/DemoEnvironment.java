@@ -1,0 +1,292 @@
+package io.truenasgitops.app;
+
+import io.truenasgitops.emulator.EmulatorOptions;
+import io.truenasgitops.emulator.TrueNasEmulator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.PersonIdent;
+
+/**
+ * Everything {@code demo} needs besides the daemon itself: an emulated TrueNAS on loopback and a local Git
+ * repository holding a copy of the example stacks, with generated demo secrets.
+ *
+ * <p>It is prepared before Quarkus boots (the daemon's configuration has to point at it) and torn down after
+ * Quarkus exits. The example stacks come from {@code ./stacks-example} when the demo runs in a checkout, else
+ * from the copy packaged in the jar.
+ */
+public final class DemoEnvironment implements AutoCloseable {
+
+    /** The folder of the example repository, in a checkout and in the jar. */
+    static final String EXAMPLE = "stacks-example";
+    /** Example secrets: one placeholder file per variable, never real values; the demo generates its own. */
+    static final String SECRETS_EXAMPLE = "secrets.example";
+
+    private static volatile DemoEnvironment current;
+
+    private final TrueNasEmulator emulator;
+    private final Path workDir;
+    private final Path repoDir;
+    private final Path secretsDir;
+    private final Path stateDir;
+    private final boolean keep;
+
+    private DemoEnvironment(TrueNasEmulator emulator, Path workDir, Path repoDir, Path secretsDir, Path stateDir,
+            boolean keep) {
+        this.emulator = emulator;
+        this.workDir = workDir;
+        this.repoDir = repoDir;
+        this.secretsDir = secretsDir;
+        this.stateDir = stateDir;
+        this.keep = keep;
+    }
+
+    /**
+     * Starts the emulator and builds the demo repository in a new temporary folder.
+     *
+     * @param exampleDir the example repository to copy; null for {@code ./stacks-example} or the packaged copy
+     * @param keep whether to leave the temporary folder behind on exit (to look at state and repository)
+     */
+    public static DemoEnvironment prepare(Path exampleDir, boolean keep) {
+        Path work = null;
+        try {
+            work = Files.createTempDirectory("truenas-gitops-demo-");
+            Path repo = work.resolve("repo");
+            Path secrets = work.resolve("secrets");
+            Path state = work.resolve("state");
+            Files.createDirectories(state);
+            copyExample(exampleDir, repo);
+            generateSecrets(repo.resolve(SECRETS_EXAMPLE), secrets);
+            commitAll(repo, "demo: the example stacks");
+            // A short DEPLOYING phase, so that the health gate has something to watch; jobs step quickly.
+            TrueNasEmulator emulator = TrueNasEmulator.start(EmulatorOptions.defaults()
+                    .withDeployDelay(Duration.ofSeconds(2))
+                    .withJobStepDelay(Duration.ofMillis(300)));
+            DemoEnvironment env = new DemoEnvironment(emulator, work, repo, secrets, state, keep);
+            current = env;
+            return env;
+        } catch (IOException | GitAPIException | RuntimeException e) {
+            if (work != null) {
+                deleteQuietly(work);
+            }
+            throw new IllegalStateException("could not prepare the demo: " + e.getMessage(), e);
+        }
+    }
+
+    /** The environment prepared in this process, if {@code demo} is running. */
+    public static Optional<DemoEnvironment> current() {
+        return Optional.ofNullable(current);
+    }
+
+    /** The configuration that points the daemon at the emulator and the demo repository. */
+    public Map<String, String> daemonProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("truenas-gitops.targets.default.url", emulator.url());
+        p.put("truenas-gitops.targets.default.username", emulator.username());
+        p.put("truenas-gitops.targets.default.api-key-file", writeApiKeyFile().toString());
+        p.put("truenas-gitops.targets.default.tls-fingerprint", emulator.tlsFingerprint());
+        p.put("truenas-gitops.git.url", repoDir.toUri().toString());
+        p.put("truenas-gitops.git.ref", "main");
+        p.put("truenas-gitops.state-dir", stateDir.toString());
+        p.put("truenas-gitops.stacks.secrets-dir", secretsDir.toString());
+        // The demo should show changes quickly: poll every 15 s, and let apps settle for 3 s.
+        p.put("truenas-gitops.reconcile.interval", "15s");
+        p.put("truenas-gitops.reconcile.settle-time", "3s");
+        p.put("truenas-gitops.reconcile.health-poll-interval", "1s");
+        return p;
+    }
+
+    /** Tells the person running the demo what runs where and what to try. */
+    public void printWelcome(PrintStream out, int httpPort) {
+        String http = "http://localhost:" + httpPort;
+        String jar = "java -jar target/quarkus-app/quarkus-run.jar";
+        out.printf("""
+
+                truenas-gitops demo is running (Ctrl-C to stop).
+
+                  Emulated TrueNAS   %s
+                    TLS fingerprint  %s
+                  Git repository     %s  (branch main)
+                  State directory    %s
+
+                Look:
+                  %s/api/v1/stacks        status of every stack
+                  %s/api/v1/plan          what the next pass would do
+                  %s/q/metrics            Prometheus metrics (truenas_gitops_*)
+                  %s/q/health             readiness and liveness
+
+                Try (in another terminal, from the project folder):
+                  export TRUENAS_URL=%s TRUENAS_TLS_FINGERPRINT=%s
+                  export TRUENAS_USERNAME=%s TRUENAS_API_KEY_FILE=%s
+                  %s apps list
+                  # change a stack and watch it deploy within the next pass:
+                  cd %s && $EDITOR stacks/whoami/compose.yaml && git commit -am "change whoami"
+                  curl -X POST %s/api/v1/sync   # or wait for the next poll
+
+                """,
+                emulator.url(), emulator.tlsFingerprint(), repoDir, stateDir,
+                http, http, http, http,
+                emulator.url(), emulator.tlsFingerprint(), emulator.username(), apiKeyFile(),
+                jar, repoDir, http);
+        out.flush();
+    }
+
+    public TrueNasEmulator emulator() {
+        return emulator;
+    }
+
+    public Path repoDir() {
+        return repoDir;
+    }
+
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    public Path secretsDir() {
+        return secretsDir;
+    }
+
+    @Override
+    public void close() {
+        current = null;
+        emulator.close();
+        if (!keep) {
+            deleteQuietly(workDir);
+        }
+    }
+
+    private Path apiKeyFile() {
+        return workDir.resolve("api-key");
+    }
+
+    private Path writeApiKeyFile() {
+        Path file = apiKeyFile();
+        try {
+            if (!Files.exists(file)) {
+                Files.writeString(file, emulator.apiKey(), StandardCharsets.UTF_8);
+                restrictToOwner(file);
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the demo API key file " + file, e);
+        }
+    }
+
+    private static void copyExample(Path exampleDir, Path target) throws IOException {
+        Path local = exampleDir != null ? exampleDir : Path.of(EXAMPLE);
+        if (Files.isDirectory(local)) {
+            copyTree(local, target);
+            return;
+        }
+        if (exampleDir != null) {
+            throw new IOException("example repository " + exampleDir + " is not a directory");
+        }
+        URL packaged = DemoEnvironment.class.getClassLoader().getResource(EXAMPLE + "/README.md");
+        if (packaged == null) {
+            throw new IOException("no ./" + EXAMPLE + " folder here and none packaged in the jar");
+        }
+        try {
+            URI uri = packaged.toURI();
+            if ("jar".equals(uri.getScheme())) {
+                FileSystem fs;
+                try {
+                    fs = FileSystems.newFileSystem(uri, Map.of());
+                } catch (FileSystemAlreadyExistsException e) {
+                    fs = FileSystems.getFileSystem(uri);
+                }
+                copyTree(fs.getPath("/" + EXAMPLE), target);
+            } else {
+                copyTree(Path.of(uri).getParent(), target);
+            }
+        } catch (URISyntaxException e) {
+            throw new IOException("cannot read the packaged example stacks: " + e.getMessage(), e);
+        }
+    }
+
+    private static void copyTree(Path source, Path target) throws IOException {
+        try (Stream<Path> paths = Files.walk(source)) {
+            for (Path p : paths.toList()) {
+                Path dest = target.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.createDirectories(dest.getParent());
+                    try (InputStream in = Files.newInputStream(p)) {
+                        Files.copy(in, dest, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        }
+    }
+
+    /** One random value per placeholder file: the demo never ships or prints a fixed secret. */
+    private static void generateSecrets(Path examples, Path secrets) throws IOException {
+        Files.createDirectories(secrets);
+        if (!Files.isDirectory(examples)) {
+            return;
+        }
+        SecureRandom random = new SecureRandom();
+        String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        try (Stream<Path> files = Files.list(examples)) {
+            for (Path example : files.filter(Files::isRegularFile).toList()) {
+                StringBuilder value = new StringBuilder();
+                for (int i = 0; i < 24; i++) {
+                    value.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+                Path secret = secrets.resolve(example.getFileName().toString());
+                Files.writeString(secret, value.toString(), StandardCharsets.UTF_8);
+                restrictToOwner(secret);
+            }
+        }
+    }
+
+    private static void commitAll(Path repo, String message) throws GitAPIException {
+        PersonIdent demo = new PersonIdent("truenas-gitops demo", "demo@localhost");
+        try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage(message).setAuthor(demo).setCommitter(demo).setSign(false).call();
+        }
+    }
+
+    private static void restrictToOwner(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // Not a POSIX file system: the temp folder's own permissions are all there is.
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            List<Path> all = paths.sorted(Comparator.reverseOrder()).toList();
+            for (Path p : all) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // Best effort: a temp folder left behind is harmless.
+        }
+    }
+}
