@@ -1,0 +1,55 @@
+package io.truenasgitops.cli;
+
+import io.quarkus.runtime.Quarkus;
+import io.truenasgitops.app.Daemon;
+import io.truenasgitops.app.DemoEnvironment;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code demo}: the whole product on one machine with no NAS: an emulated TrueNAS, a local Git repository of
+ * the example stacks, and the daemon reconciling one into the other.
+ *
+ * <p>The emulator and the repository are prepared in {@code Main} before Quarkus boots, because the daemon's
+ * configuration must point at them; this command starts the loop and tells the person what to look at.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run the daemon against an emulated TrueNAS and a Git repository of the example stacks"
+                + " (stacks-example/): no NAS needed. Runs until Ctrl-C.",
+                "The REST API, metrics and health are served on quarkus.http.port (default 8080;"
+                + " -Dquarkus.http.port=N to change)."})
+public class DemoCommand implements Callable<Integer>, TopLevelCommand {
+
+    // Read by Main before Quarkus boots; declared here for --help and so that picocli accepts them.
+    @Option(names = "--example", paramLabel = "DIR",
+            description = "Example repository to copy (default: ./stacks-example, else the copy in the jar).")
+    Path example;
+
+    @Option(names = "--keep", description = "Keep the demo's temporary folder (repository, state) after exit.")
+    boolean keep;
+
+    @Inject
+    Daemon daemon;
+
+    @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
+    int httpPort;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        DemoEnvironment env = DemoEnvironment.current()
+                .orElseThrow(() -> new UsageException("demo must be the first argument of the command line"));
+        env.printWelcome(System.out, httpPort);
+        daemon.start();
+        Quarkus.waitForExit();
+        daemon.stop();
+        return ExitCodes.OK;
+    }
+}
