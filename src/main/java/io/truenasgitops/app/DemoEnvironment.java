@@ -115,6 +115,8 @@ public final class DemoEnvironment implements AutoCloseable {
         p.put("truenas-gitops.reconcile.interval", "15s");
         p.put("truenas-gitops.reconcile.settle-time", "3s");
         p.put("truenas-gitops.reconcile.health-poll-interval", "1s");
+        // A person watches the demo in a terminal: readable log lines, not JSON.
+        p.put("quarkus.log.console.json.enabled", "false");
         return p;
     }
 
