@@ -106,6 +106,18 @@ class JGitSourceSshIT {
     }
 
     @Test
+    void aFileThatIsNoPrivateKeyIsAConfigurationError() throws Exception {
+        Files.writeString(knownHosts, server.knownHostsLine(server.hostKey.getPublic()));
+        Files.writeString(keyFile, "not a key\n");
+        try (JGitSource source = source()) {
+            assertThatThrownBy(source::fetch)
+                    .isInstanceOfSatisfying(GitSourceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFIG))
+                    .hasMessageContaining("cannot use ssh key file " + keyFile);
+        }
+        assertThat(server.uploads.get()).isZero();
+    }
+
+    @Test
     void aMissingKnownHostsFileIsAConfigurationError() {
         try (JGitSource source = source()) {
             assertThatThrownBy(source::fetch)
