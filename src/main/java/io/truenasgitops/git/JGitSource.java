@@ -99,6 +99,7 @@ public final class JGitSource implements GitSource {
     private static final String OTHER_REF = "refs/truenas-gitops/ref";
     private static final String HEAD_REF = "refs/truenas-gitops/head";
     private static final String CONFIG_SECTION = "truenas-gitops";
+    private static final int MAX_PACKS = 30;
 
     private final GitSettings settings;
     private final String shownUrl;
@@ -267,6 +268,7 @@ public final class JGitSource implements GitSource {
             writeState(snapshot);
             lastGood = snapshot;
             cleanCheckouts();
+            compactIfNeeded(repo);
             return snapshot;
         }
     }
@@ -732,6 +734,26 @@ public final class JGitSource implements GitSource {
             Files.setPosixFilePermissions(file, perms);
         } catch (UnsupportedOperationException | IOException e) {
             // Not a POSIX file system: the executable bit does not matter for compose files.
+        }
+    }
+
+    /**
+     * Every fetch adds a pack; JGit never runs {@code gc --auto} by itself. Packing once there are many keeps
+     * fetches fast and drops the commits of force-pushed history after git's usual expiry.
+     */
+    private void compactIfNeeded(Repository repo) {
+        Path packs = repoDir.resolve("objects/pack");
+        try (Stream<Path> files = Files.list(packs)) {
+            if (files.filter(f -> f.getFileName().toString().endsWith(".pack")).count() < MAX_PACKS) {
+                return;
+            }
+        } catch (IOException e) {
+            return;
+        }
+        try {
+            Git.wrap(repo).gc().call();
+        } catch (GitAPIException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "git gc of {0} failed: {1}", repoDir, e.getMessage());
         }
     }
 
