@@ -56,8 +56,9 @@ final class ComposeFiles {
         protected void addImplicitResolvers() {
             addImplicitResolver(org.yaml.snakeyaml.nodes.Tag.BOOL, Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF");
             addImplicitResolver(org.yaml.snakeyaml.nodes.Tag.INT, Pattern.compile("^(?:[-+]?(?:0|[1-9][0-9]*)|0x[0-9a-fA-F]+)$"), "-+0123456789");
-            addImplicitResolver(org.yaml.snakeyaml.nodes.Tag.FLOAT,
-                    Pattern.compile("^(?:[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"),
+            addImplicitResolver(org.yaml.snakeyaml.nodes.Tag.FLOAT, Pattern.compile(
+                    "^(?:[-+]?(?:\\.[0-9]+|(?:0|[1-9][0-9]*)\\.[0-9]*)(?:[eE][-+]?[0-9]+)?"
+                            + "|[-+]?(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"),
                     "-+0123456789.");
             addImplicitResolver(org.yaml.snakeyaml.nodes.Tag.MERGE, Pattern.compile("^(?:<<)$"), "<");
             addImplicitResolver(org.yaml.snakeyaml.nodes.Tag.NULL, Pattern.compile("^(?:~|null|Null|NULL| )$"), "~nN\0");
