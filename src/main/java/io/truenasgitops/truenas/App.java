@@ -1,6 +1,9 @@
 package io.truenasgitops.truenas;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,5 +30,40 @@ public record App(
         JsonNode raw) {
 
     /** One container of an app's active workloads ({@code active_workloads.container_details[]}). */
-    public record Container(String id, String serviceName, String image, String state) {}
+    public record Container(String id, String serviceName, String image, String state) {
+        /** Parses a {@code container_details[]} entry or an {@code app.container_ids} value. */
+        public static Container fromWire(JsonNode node) {
+            return new Container(node.path("id").asText(null), node.path("service_name").asText(null),
+                    node.path("image").asText(null), node.path("state").asText(null));
+        }
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** Parses an {@code app.query} entry (also the result of {@code app.create/update/redeploy} jobs). */
+    @SuppressWarnings("unchecked")
+    public static App fromWire(JsonNode node) {
+        JsonNode workloads = node.path("active_workloads");
+        List<Container> containers = new ArrayList<>();
+        for (JsonNode c : workloads.path("container_details")) {
+            containers.add(Container.fromWire(c));
+        }
+        List<String> images = new ArrayList<>();
+        for (JsonNode i : workloads.path("images")) {
+            images.add(i.asText());
+        }
+        JsonNode config = node.get("config");
+        Map<String, Object> configMap = config == null || !config.isObject()
+                ? null
+                : MAPPER.convertValue(config, LinkedHashMap.class);
+        return new App(
+                node.path("name").asText(),
+                AppState.fromWire(node.path("state").asText(null)),
+                node.path("custom_app").asBoolean(false),
+                node.path("version").asText(null),
+                List.copyOf(containers),
+                List.copyOf(images),
+                configMap,
+                node);
+    }
 }

@@ -63,6 +63,9 @@ public interface AppsApi {
         /** Waits until the stream ends by itself; throws the middleware's error if it ended with one. */
         void awaitEnd(Duration timeout) throws InterruptedException;
 
+        /** Whether the stream has ended (by the server, the connection, or {@link #close()}). */
+        boolean isEnded();
+
         /** Unsubscribes. */
         @Override
         void close();

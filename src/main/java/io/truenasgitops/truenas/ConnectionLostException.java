@@ -1,5 +1,7 @@
 package io.truenasgitops.truenas;
 
+import java.util.List;
+
 /**
  * The connection to the middleware dropped (or could not be made) before an answer arrived.
  *
@@ -9,6 +11,15 @@ package io.truenasgitops.truenas;
 public class ConnectionLostException extends TrueNasException {
     public ConnectionLostException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    public ConnectionLostException(String message) {
+        super(message);
+    }
+
+    public ConnectionLostException(
+            String message, Integer errno, String errname, List<FieldError> fieldErrors, Long jobId, Throwable cause) {
+        super(message, errno, errname, fieldErrors, jobId, cause);
     }
 
     @Override

@@ -30,4 +30,36 @@ public record Job(
     public boolean isFinished() {
         return "SUCCESS".equals(state) || "FAILED".equals(state) || "ABORTED".equals(state);
     }
+
+    /** Parses a {@code core.get_jobs} row or event {@code fields}. */
+    public static Job fromWire(JsonNode node) {
+        JsonNode progress = node.path("progress");
+        JsonNode result = node.get("result");
+        JsonNode exc = node.get("exc_info");
+        return new Job(
+                node.path("id").asLong(),
+                text(node, "method"),
+                text(node, "state"),
+                progress.path("percent").isNumber() ? (int) Math.round(progress.path("percent").asDouble()) : 0,
+                text(progress, "description"),
+                result == null || result.isNull() ? null : result,
+                text(node, "error"),
+                exc == null || exc.isNull() ? null : exc,
+                node);
+    }
+
+    /** {@code time_started} in ms since the epoch (the wire's {@code {"$date": ms}}), or null. */
+    public Long timeStartedMillis() {
+        JsonNode started = raw == null ? null : raw.get("time_started");
+        if (started == null || started.isNull()) {
+            return null;
+        }
+        JsonNode date = started.get("$date");
+        return date != null && date.isNumber() ? date.asLong() : null;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
 }
