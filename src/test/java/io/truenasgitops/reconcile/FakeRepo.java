@@ -52,7 +52,7 @@ final class FakeRepo implements GitSource, StackScanner {
     @Override
     public Snapshot fetch() {
         if (failFetch) {
-            throw new GitSourceException("failed to fetch " + URL + ": connection refused");
+            throw new GitSourceException(GitSourceException.Kind.NETWORK, "failed to fetch " + URL + ": connection refused");
         }
         lastGood = head;
         return head;
@@ -67,6 +67,9 @@ final class FakeRepo implements GitSource, StackScanner {
     public String describe() {
         return URL + " (main)";
     }
+
+    @Override
+    public void close() {}
 
     @Override
     public RepoScan scan(Path repoRoot) {

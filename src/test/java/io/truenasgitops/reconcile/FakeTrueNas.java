@@ -54,6 +54,7 @@ final class FakeTrueNas implements AppsApi {
     private final Map<String, AtomicInteger> inFlightPerApp = new ConcurrentHashMap<>();
     private volatile boolean unreachable;
     private volatile CountDownLatch holdList;
+    private volatile CountDownLatch release = new CountDownLatch(0);
     private volatile CountDownLatch listEntered;
 
     // ---- scripting -----------------------------------------------------------------------------------------
@@ -115,11 +116,12 @@ final class FakeTrueNas implements AppsApi {
     /** The next list call blocks until {@link #releaseList()}; {@link #awaitListEntered()} waits until it is blocked. */
     void holdNextList() {
         listEntered = new CountDownLatch(1);
-        holdList = new CountDownLatch(1);
+        release = new CountDownLatch(1);
+        holdList = release;
     }
 
     void releaseList() {
-        holdList.countDown();
+        release.countDown();
     }
 
     boolean awaitListEntered() throws InterruptedException {
