@@ -2,11 +2,39 @@ package io.truenasgitops.git;
 
 import java.util.Optional;
 
-/** TEMPORARY stand-in until branch git is merged (replaced by theirs). */
-public interface GitSource {
+/**
+ * Where the desired state comes from: a Git repository (or, for development, a plain directory) turned into
+ * an immutable {@link Snapshot} on disk.
+ *
+ * <p>Implementations keep the last good checkout: a failed {@link #fetch()} throws and leaves
+ * {@link #lastGood()} and every file under its {@link Snapshot#root()} untouched, so a caller can keep
+ * reporting (or even applying) the previous revision. A failure is never turned into an empty snapshot.
+ * Calls to {@link #fetch()} are serialised per source.
+ */
+public interface GitSource extends AutoCloseable {
+
+    /**
+     * Brings the wanted revision on disk: clones on the first call, fetches afterwards, and checks out the
+     * revision the configured ref points at now (a followed branch moves, also when force-pushed; a pinned
+     * tag or commit stays put).
+     *
+     * @return the snapshot of that revision; its {@link Snapshot#root()} stays readable at least until the
+     *     next-but-one successful fetch
+     * @throws GitSourceException with a {@link GitSourceException.Kind} and a message that names the source,
+     *     never a credential; the last good snapshot is kept
+     */
     Snapshot fetch();
 
+    /**
+     * The last snapshot a {@link #fetch()} produced for this same source (URL, ref and path), also across a
+     * process restart (it is read back from the state directory). Empty before the first success.
+     */
     Optional<Snapshot> lastGood();
 
+    /** The source for logs and status: URL without credentials, the ref, and the subpath. */
     String describe();
+
+    /** Releases network resources (SSH client); the checkouts on disk stay. Never throws. */
+    @Override
+    void close();
 }

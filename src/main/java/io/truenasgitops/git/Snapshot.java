@@ -2,7 +2,40 @@ package io.truenasgitops.git;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Objects;
 
-/** TEMPORARY stand-in until branch git is merged (replaced by theirs). */
+/**
+ * One checked-out revision of the source, read-only by convention.
+ *
+ * @param revision the full commit id (40 hex digits); for a plain directory, a content hash
+ * @param shortRevision the first 7 characters of {@code revision}, for humans
+ * @param root the directory holding the files, with the configured subpath applied
+ * @param ref the ref that was resolved: a branch name, a tag name, or the pinned commit as given
+ * @param fetchedAt when this revision was fetched and checked out
+ * @param sourceUrl the source URL without credentials
+ * @param commitMessage the first line of the commit message ({@code ""} for a plain directory)
+ */
 public record Snapshot(
-        String revision, String shortRevision, Path root, String ref, Instant fetchedAt, String sourceUrl, String commitMessage) {}
+        String revision,
+        String shortRevision,
+        Path root,
+        String ref,
+        Instant fetchedAt,
+        String sourceUrl,
+        String commitMessage) {
+
+    public Snapshot {
+        Objects.requireNonNull(revision, "revision");
+        Objects.requireNonNull(shortRevision, "shortRevision");
+        Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(ref, "ref");
+        Objects.requireNonNull(fetchedAt, "fetchedAt");
+        Objects.requireNonNull(sourceUrl, "sourceUrl");
+        commitMessage = commitMessage == null ? "" : commitMessage;
+    }
+
+    /** The short form of a revision as shown to people: its first 7 characters. */
+    public static String shorten(String revision) {
+        return revision.length() <= 7 ? revision : revision.substring(0, 7);
+    }
+}
