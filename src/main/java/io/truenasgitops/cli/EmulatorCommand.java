@@ -1,0 +1,114 @@
+package io.truenasgitops.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.runtime.Quarkus;
+import io.truenasgitops.emulator.EmulatorOptions;
+import io.truenasgitops.emulator.Release;
+import io.truenasgitops.emulator.TrueNasEmulator;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code truenas-gitops emulator}: runs the TrueNAS middleware emulator until SIGTERM/SIGINT, printing how to
+ * connect (URLs, API key, certificate fingerprint) and writing the same as JSON to {@code --ready-file}.
+ */
+@Command(
+        name = "emulator",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run an emulated TrueNAS middleware (JSON-RPC 2.0 and legacy WebSocket API over TLS) with in-memory apps.",
+            "Prints url, legacyUrl, apiKey and tlsFingerprint, then runs until interrupted."
+        })
+public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "0", description = "TLS port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--api-key", description = "API key to accept, <id>-<64 alphanumerics>; generated when absent.")
+    String apiKey;
+
+    @Option(names = "--username", defaultValue = "truenas_admin", description = "Owner of the API key (default: ${DEFAULT-VALUE}).")
+    String username;
+
+    @Option(names = "--release", defaultValue = "V25_04", description = "Release to emulate: V25_04 or V24_10 (default: ${DEFAULT-VALUE}).")
+    Release release;
+
+    @Option(names = "--deploy-delay", defaultValue = "PT2S", description = "How long apps stay DEPLOYING (ISO-8601, default: ${DEFAULT-VALUE}).")
+    Duration deployDelay;
+
+    @Option(names = "--job-step-delay", defaultValue = "PT0.3S", description = "Pause between job progress steps (default: ${DEFAULT-VALUE}).")
+    Duration jobStepDelay;
+
+    @Option(names = "--idle-timeout", description = "Drop connections the server sent nothing on for this long (nginx: PT60S); off when absent.")
+    Duration idleTimeout;
+
+    @Option(names = "--plain-listener", description = "Also listen for plain ws:// on an ephemeral port.")
+    boolean plainListener;
+
+    @Option(names = "--plain-remote-address", description = "Client address plain connections appear to come from (e.g. 192.0.2.10).")
+    String plainRemoteAddress;
+
+    @Option(names = "--ready-file", description = "Write url, legacyUrl, apiKey, tlsFingerprint (and more) as JSON to this file once listening.")
+    Path readyFile;
+
+    @Option(names = "--allow-non-loopback", description = "Allow --host to be a non-loopback address (exposes the emulator to the network).")
+    boolean allowNonLoopback;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!allowNonLoopback && !InetAddress.getByName(host).isLoopbackAddress()) {
+            throw new UsageException("emulator: refusing to bind non-loopback address '" + host
+                    + "'; pass --allow-non-loopback to expose the emulator to the network");
+        }
+        EmulatorOptions options = EmulatorOptions.defaults()
+                .withHost(host).withPort(port).withApiKey(apiKey).withUsername(username).withRelease(release)
+                .withDeployDelay(deployDelay).withJobStepDelay(jobStepDelay).withIdleTimeout(idleTimeout)
+                .withFailedLoginDelay(Duration.ofSeconds(1))
+                .withPlainListener(plainListener, plainRemoteAddress);
+        try (TrueNasEmulator emulator = TrueNasEmulator.start(options)) {
+            ObjectNode ready = new ObjectMapper().createObjectNode();
+            ready.put("url", emulator.url());
+            ready.put("legacyUrl", emulator.legacyUrl());
+            ready.put("apiKey", emulator.apiKey());
+            ready.put("username", emulator.username());
+            ready.put("tlsFingerprint", emulator.tlsFingerprint());
+            ready.put("caCertificatePem", emulator.caCertificatePem().toString());
+            ready.put("port", emulator.port());
+            ready.put("release", emulator.release().name());
+            if (emulator.plainUrl() != null) {
+                ready.put("plainUrl", emulator.plainUrl());
+            }
+            var out = spec.commandLine().getOut();
+            out.println("url:            " + emulator.url());
+            out.println("legacyUrl:      " + emulator.legacyUrl());
+            out.println("apiKey:         " + emulator.apiKey());
+            out.println("username:       " + emulator.username());
+            out.println("tlsFingerprint: " + emulator.tlsFingerprint());
+            if (emulator.plainUrl() != null) {
+                out.println("plainUrl:       " + emulator.plainUrl());
+            }
+            out.flush();
+            if (readyFile != null) {
+                Path tmp = Files.createTempFile(readyFile.toAbsolutePath().getParent(), ".emulator", ".json");
+                Files.writeString(tmp, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(ready));
+                Files.move(tmp, readyFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Quarkus.waitForExit();
+        }
+        return ExitCodes.OK;
+    }
+}

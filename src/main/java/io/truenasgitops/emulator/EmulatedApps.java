@@ -1,0 +1,74 @@
+package io.truenasgitops.emulator;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Direct access to the emulated apps, bypassing the API: what a user or Docker would do on the box. Every
+ * change sends the {@code app.query} events the middleware would send. Thread-safe.
+ */
+public final class EmulatedApps {
+    private final Middleware mw;
+
+    EmulatedApps(Middleware mw) {
+        this.mw = mw;
+    }
+
+    /** A read-only snapshot of one app. */
+    public record AppView(String name, String state, Map<String, Object> compose, List<String> containerIds,
+            List<String> services) {}
+
+    private AppView view(AppRecord app) {
+        return mw.withLock(() -> new AppView(app.name, app.state(),
+                app.compose == null ? null : (Map<String, Object>) Map.copyOf(app.compose),
+                app.containers.stream().map(c -> c.id).toList(),
+                app.containers.stream().map(c -> c.service).toList()));
+    }
+
+    /** All apps, sorted by name. */
+    public List<AppView> list() {
+        return mw.appsSnapshot().stream().map(this::view).toList();
+    }
+
+    /** One app, if it exists. */
+    public Optional<AppView> get(String name) {
+        return mw.app(name).map(this::view);
+    }
+
+    /** The app's state (RUNNING, DEPLOYING, CRASHED, STOPPED), or null when there is no such app. */
+    public String state(String name) {
+        return get(name).map(AppView::state).orElse(null);
+    }
+
+    /**
+     * Replaces the stored compose of an app, as a user editing it in the TrueNAS UI would (the UI calls
+     * {@code app.update}, but not through this client): containers are left as they are.
+     */
+    public void uiEdit(String name, Map<String, Object> compose) {
+        mw.uiEdit(name, compose);
+    }
+
+    /** Makes every container of a running app exit with an error: state CRASHED, log streams end. */
+    public void crash(String name) {
+        mw.setState(name, "CRASHED");
+    }
+
+    /** Forces a state: RUNNING, DEPLOYING, CRASHED or STOPPED (STOPPED removes the containers). */
+    public void setState(String name, String state) {
+        mw.setState(name, state);
+    }
+
+    /**
+     * Installs an app that was not created through this emulator's API (e.g. by hand in the UI, without any
+     * ownership stamp) in the given state; replaces an app of that name.
+     */
+    public void put(String name, Map<String, Object> compose, String state) {
+        mw.putApp(name, compose, state);
+    }
+
+    /** Removes an app without a job (as if its directory vanished). */
+    public void remove(String name) {
+        mw.removeApp(name);
+    }
+}

@@ -1,0 +1,176 @@
+package io.truenasgitops.emulator;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How an emulator starts. Use {@link #defaults()} and the {@code with...} methods; every value has a default
+ * suited to fast tests (short delays, no sleeps on rate limiting).
+ *
+ * @param host the address to bind; loopback by default (the CLI refuses anything else unless told)
+ * @param port the TLS port; 0 picks a free one
+ * @param apiKey the API key to accept, {@code <id>-<64 alnum>}; null generates one
+ * @param username the owner of the API key and the password user
+ * @param password the password of {@code username} (for {@code auth.login} / {@code PASSWORD_PLAIN})
+ * @param otpSecret base32 TOTP secret of {@code username}; when set, password logins need a second factor
+ * @param release the release to emulate
+ * @param plainListener whether to also listen for plain {@code ws://} (no TLS) on an ephemeral port
+ * @param plainRemoteAddress the client address plain connections appear to come from (as nginx's
+ *     {@code X-Real-Remote-Addr} would say); a non-loopback address makes them insecure. Null = the real one.
+ * @param deployDelay how long an app stays DEPLOYING after its containers were (re)created
+ * @param jobStepDelay pause between the progress steps of a job
+ * @param idleTimeout drop a connection after the server sent nothing for this long (nginx
+ *     {@code proxy_read_timeout}, 60 s on real boxes); null or zero = never
+ * @param rateLimitCalls unauthenticated calls allowed per method and client address in one window
+ * @param rateLimitWindow the rate limit window (60 s on real boxes)
+ * @param rateLimitMaxSleep upper bound of the random sleep before a "Rate Limit Exceeded" answer (real: 10 s)
+ * @param failedLoginDelay how long a failed login waits before it answers (real: about 1-2 s)
+ * @param logLineInterval how often a followed container log emits a new line
+ * @param dockerRunning whether Docker is up; when false {@code app.query} returns [] and app jobs fail
+ * @param methodLatency extra latency per method name, applied before the call runs
+ * @param crashLoopApps apps that crash after every start (a crash loop)
+ */
+public record EmulatorOptions(
+        String host,
+        int port,
+        String apiKey,
+        String username,
+        String password,
+        String otpSecret,
+        Release release,
+        boolean plainListener,
+        String plainRemoteAddress,
+        Duration deployDelay,
+        Duration jobStepDelay,
+        Duration idleTimeout,
+        int rateLimitCalls,
+        Duration rateLimitWindow,
+        Duration rateLimitMaxSleep,
+        Duration failedLoginDelay,
+        Duration logLineInterval,
+        boolean dockerRunning,
+        Map<String, Duration> methodLatency,
+        Set<String> crashLoopApps) {
+
+    public EmulatorOptions {
+        methodLatency = methodLatency == null ? Map.of() : Map.copyOf(methodLatency);
+        crashLoopApps = crashLoopApps == null ? Set.of() : Set.copyOf(crashLoopApps);
+        if (release == null) {
+            release = Release.V25_04;
+        }
+    }
+
+    /** Loopback, ephemeral port, generated key, user {@code truenas_admin}, 25.04, short delays. */
+    public static EmulatorOptions defaults() {
+        return new EmulatorOptions(
+                "127.0.0.1", 0, null, "truenas_admin", "truenas-admin-password", null, Release.V25_04,
+                false, null, Duration.ofMillis(200), Duration.ofMillis(20), null, 20, Duration.ofSeconds(60),
+                Duration.ZERO, Duration.ofMillis(50), Duration.ofMillis(100), true, Map.of(), Set.of());
+    }
+
+    public EmulatorOptions withHost(String v) {
+        return new EmulatorOptions(v, port, apiKey, username, password, otpSecret, release, plainListener,
+                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+    }
+
+    public EmulatorOptions withPort(int v) {
+        return new EmulatorOptions(host, v, apiKey, username, password, otpSecret, release, plainListener,
+                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+    }
+
+    public EmulatorOptions withApiKey(String v) {
+        return new EmulatorOptions(host, port, v, username, password, otpSecret, release, plainListener,
+                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+    }
+
+    public EmulatorOptions withUsername(String v) {
+        return new EmulatorOptions(host, port, apiKey, v, password, otpSecret, release, plainListener,
+                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+    }
+
+    public EmulatorOptions withPassword(String v) {
+        return new EmulatorOptions(host, port, apiKey, username, v, otpSecret, release, plainListener,
+                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+    }
+
+    /** Gives the user a TOTP second factor (base32 secret); compute codes with {@link Totp#code(String)}. */
+    public EmulatorOptions withOtpSecret(String v) {
+        return new EmulatorOptions(host, port, apiKey, username, password, v, release, plainListener,
+                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+    }
+
+    public EmulatorOptions withRelease(Release v) {
+        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, v, plainListener,
+                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+    }
+
+    /** Adds a plain ws:// listener whose clients appear to come from {@code remoteAddress} (null = real address). */
+    public EmulatorOptions withPlainListener(boolean enabled, String remoteAddress) {
+        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, enabled,
+                remoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+    }
+
+    public EmulatorOptions withDeployDelay(Duration v) {
+        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
+                plainRemoteAddress, v, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+    }
+
+    public EmulatorOptions withJobStepDelay(Duration v) {
+        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
+                plainRemoteAddress, deployDelay, v, idleTimeout, rateLimitCalls, rateLimitWindow,
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+    }
+
+    public EmulatorOptions withIdleTimeout(Duration v) {
+        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
+                plainRemoteAddress, deployDelay, jobStepDelay, v, rateLimitCalls, rateLimitWindow,
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+    }
+
+    /** Rate limit: {@code calls} per method and client address per {@code window}; sleep up to {@code maxSleep}. */
+    public EmulatorOptions withRateLimit(int calls, Duration window, Duration maxSleep) {
+        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
+                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, calls, window,
+                maxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+    }
+
+    public EmulatorOptions withFailedLoginDelay(Duration v) {
+        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
+                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
+                rateLimitMaxSleep, v, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+    }
+
+    public EmulatorOptions withLogLineInterval(Duration v) {
+        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
+                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
+                rateLimitMaxSleep, failedLoginDelay, v, dockerRunning, methodLatency, crashLoopApps);
+    }
+
+    public EmulatorOptions withDockerRunning(boolean v) {
+        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
+                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, v, methodLatency, crashLoopApps);
+    }
+
+    public EmulatorOptions withMethodLatency(Map<String, Duration> v) {
+        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
+                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, v, crashLoopApps);
+    }
+
+    public EmulatorOptions withCrashLoopApps(Set<String> v) {
+        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
+                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, v);
+    }
+}

@@ -1,0 +1,170 @@
+package io.truenasgitops.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One WebSocket connection and its middleware session: authentication state, subscriptions, the per-connection
+ * call limits ({@code SoftHardSemaphore(10, 20)}), and how errors and events are shaped for its protocol.
+ */
+abstract class Session {
+    static final int SOFT_CALL_LIMIT = 10;
+    static final int HARD_CALL_LIMIT = 20;
+
+    /** Who a session is logged in as. */
+    record Credentials(String username, String type, Integer apiKeyId, String apiKeyName) {}
+
+    final String id = UUID.randomUUID().toString();
+    final Middleware mw;
+    final ServerWebSocket ws;
+    final HttpConnection connection;
+    final String remoteAddress;
+    final boolean secureTransport;
+    final int generation;
+    final Map<String, String> subscriptions = new ConcurrentHashMap<>();
+    final Map<String, LogFollower> logFollowers = new ConcurrentHashMap<>();
+    final AtomicInteger inFlight = new AtomicInteger();
+    final Semaphore executing = new Semaphore(SOFT_CALL_LIMIT, true);
+    volatile Credentials credentials;
+    volatile String pendingOtpUser;
+    volatile long lastServerSendNanos = System.nanoTime();
+    volatile boolean closed;
+
+    Session(Middleware mw, ServerWebSocket ws, HttpConnection connection, String remoteAddress, boolean secureTransport) {
+        this.mw = mw;
+        this.ws = ws;
+        this.connection = connection;
+        this.remoteAddress = remoteAddress;
+        this.secureTransport = secureTransport;
+        this.generation = mw.generation();
+    }
+
+    boolean authenticated() {
+        return credentials != null;
+    }
+
+    /** Handles one text frame from the client (on the event loop). */
+    abstract void onText(String text);
+
+    /** Sends an event of a subscribed collection. {@code id} and {@code fields} may be null (then omitted). */
+    abstract void sendEvent(String collection, String type, JsonNode id, JsonNode fields);
+
+    /** Tells the client that an event source ended, with the error that ended it or null. */
+    abstract void notifyUnsubscribed(String collection, MiddlewareError error);
+
+    /** Answers a call with its result. */
+    abstract void sendResult(JsonNode requestId, JsonNode result);
+
+    /** Answers a call with an error. */
+    abstract void sendCallError(JsonNode requestId, MiddlewareError error, String method);
+
+    /** Answers a call that exceeded the per-connection limit of 20 calls in flight. */
+    abstract void sendTooManyCalls(JsonNode requestId);
+
+    /** The protocol name for logs and the call log. */
+    abstract String protocol();
+
+    boolean subscribedTo(String collection) {
+        for (String name : subscriptions.values()) {
+            if (name.equals(collection) || name.equals("*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void send(JsonNode message) {
+        if (closed) {
+            return;
+        }
+        lastServerSendNanos = System.nanoTime();
+        ws.writeTextMessage(Json.write(message));
+    }
+
+    /** Closes the WebSocket with a close frame (size limits, protocol errors). */
+    void closeWith(int code, String reason) {
+        if (!closed) {
+            ws.close((short) code, reason);
+        }
+    }
+
+    /**
+     * Drops the TCP connection without a WebSocket close frame: what a client sees when nginx or middlewared
+     * goes away (the client reports 1006 "abnormal closure").
+     */
+    void drop() {
+        if (connection != null) {
+            connection.close();
+        } else {
+            ws.close();
+        }
+    }
+
+    /** Runs a method call through the per-connection limits on a worker thread; answers the client. */
+    void dispatch(JsonNode requestId, String method, ArrayNode params, boolean respond) {
+        if (inFlight.incrementAndGet() > HARD_CALL_LIMIT) {
+            inFlight.decrementAndGet();
+            if (respond) {
+                sendTooManyCalls(requestId);
+            }
+            return;
+        }
+        mw.workers().execute(() -> {
+            try {
+                executing.acquireUninterruptibly();
+                try {
+                    JsonNode result = mw.invoke(this, method, params);
+                    if (respond) {
+                        sendResult(requestId, result);
+                    }
+                } catch (MiddlewareError e) {
+                    if (respond) {
+                        sendCallError(requestId, e, method);
+                    }
+                } catch (RuntimeException e) {
+                    if (respond) {
+                        sendCallError(requestId, new MiddlewareError.Other(e.getClass().getSimpleName(),
+                                String.valueOf(e.getMessage())), method);
+                    }
+                } finally {
+                    executing.release();
+                    // Event sources subscribed by this call report their own errors only after the answer.
+                    mw.startPendingFollowers(this);
+                }
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        });
+    }
+
+    /** The truenas error object shared by both protocols ({@code error, errname, reason, trace, extra}). */
+    static ObjectNode errorObject(int errno, String reason, MiddlewareError traceOf, JsonNode extra, String method) {
+        ObjectNode error = Json.object();
+        error.put("error", errno);
+        error.put("errname", Errno.name(errno));
+        error.put("reason", reason);
+        if (traceOf == null) {
+            error.putNull("trace");
+        } else {
+            ObjectNode trace = error.putObject("trace");
+            trace.put("class", traceOf.className());
+            trace.putArray("frames");
+            trace.put("formatted", traceOf.formatted(method));
+            trace.put("repr", traceOf.repr());
+        }
+        if (extra == null) {
+            error.putNull("extra");
+        } else {
+            error.set("extra", extra);
+        }
+        return error;
+    }
+}

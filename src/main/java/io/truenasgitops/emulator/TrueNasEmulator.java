@@ -1,0 +1,273 @@
+package io.truenasgitops.emulator;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A TrueNAS middleware emulator on a real TLS WebSocket server: JSON-RPC 2.0 at {@code /api/current} (and the
+ * pinned {@code /api/v25.04.x}), the legacy protocol at {@code /websocket}, {@code GET /api/versions}; in-memory
+ * custom apps with real job semantics; fault injection; a control API for tests. See {@code docs/emulator.md}.
+ *
+ * <p>Start with {@link #start(EmulatorOptions)}, close when done. All methods are thread-safe.
+ */
+public final class TrueNasEmulator implements AutoCloseable {
+    private static final List<String> API_VERSIONS = List.of("v25.04.0", "v25.04.1", "v25.04.2");
+    private static final Set<String> RPC_PATHS = Set.of(
+            "/api/current", "/api/v25.04.0", "/api/v25.04.1", "/api/v25.04.2", "/api/v24.10");
+
+    private final EmulatorOptions options;
+    private final Vertx vertx;
+    private final Middleware mw;
+    private final SelfSignedCertificate certificate;
+    private final Path caPem;
+    private final EmulatedApps apps;
+    private HttpServer tlsServer;
+    private HttpServer plainServer;
+
+    private TrueNasEmulator(EmulatorOptions options) {
+        this.options = options;
+        this.vertx = Vertx.vertx();
+        this.mw = new Middleware(options);
+        this.certificate = SelfSignedCertificate.generate();
+        this.apps = new EmulatedApps(mw);
+        try {
+            this.caPem = Files.createTempFile("truenas-emulator-ca", ".pem");
+            Files.writeString(caPem, certificate.certificatePem());
+            caPem.toFile().deleteOnExit();
+        } catch (IOException e) {
+            throw new UncheckedIOException("emulator: cannot write the certificate PEM to a temp file", e);
+        }
+    }
+
+    /** Starts an emulator and waits until it listens. */
+    public static TrueNasEmulator start(EmulatorOptions options) {
+        TrueNasEmulator emulator = new TrueNasEmulator(options == null ? EmulatorOptions.defaults() : options);
+        try {
+            emulator.listen();
+        } catch (RuntimeException e) {
+            emulator.close();
+            throw e;
+        }
+        return emulator;
+    }
+
+    private void listen() {
+        HttpServerOptions tls = new HttpServerOptions()
+                .setHost(options.host())
+                .setPort(options.port())
+                .setSsl(true)
+                .setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertValue(Buffer.buffer(certificate.certificatePem()))
+                        .setKeyValue(Buffer.buffer(certificate.privateKeyPem())))
+                .setMaxWebSocketFrameSize(Limits.EXTENDED + 1024)
+                .setMaxWebSocketMessageSize(Limits.EXTENDED + 1024);
+        tlsServer = await(vertx.createHttpServer(tls).requestHandler(r -> handle(r, true)).listen(),
+                "TLS listener on " + options.host() + ":" + options.port());
+        if (options.plainListener()) {
+            HttpServerOptions plain = new HttpServerOptions()
+                    .setHost(options.host())
+                    .setPort(0)
+                    .setMaxWebSocketFrameSize(Limits.EXTENDED + 1024)
+                    .setMaxWebSocketMessageSize(Limits.EXTENDED + 1024);
+            plainServer = await(vertx.createHttpServer(plain).requestHandler(r -> handle(r, false)).listen(),
+                    "plain listener on " + options.host());
+        }
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> future, String what) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("emulator: cannot start the " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void handle(HttpServerRequest request, boolean tls) {
+        String path = request.path();
+        boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+        boolean v2410 = options.release() == Release.V24_10;
+        if (path.equals("/api/versions") && !upgrade) {
+            if (v2410) {
+                redirectToUi(request);
+            } else {
+                request.response().putHeader("Content-Type", "application/json")
+                        .end(Json.write(Json.valueToTree(API_VERSIONS)));
+            }
+            return;
+        }
+        boolean rpc = RPC_PATHS.contains(path);
+        boolean legacy = path.equals("/websocket");
+        if (rpc && v2410 || path.equals("/") || (path.startsWith("/api") && !rpc && v2410)) {
+            redirectToUi(request);
+            return;
+        }
+        if ((rpc || legacy) && upgrade) {
+            String remote = remoteAddress(request, tls);
+            boolean secure = tls || isLoopback(remote);
+            HttpConnection connection = request.connection();
+            request.toWebSocket().onSuccess(ws -> accept(ws, connection, remote, secure, rpc))
+                    .onFailure(e -> { /* the client went away during the upgrade */ });
+            return;
+        }
+        request.response().setStatusCode(404).putHeader("Content-Type", "text/plain").end("404: Not Found");
+    }
+
+    private static void redirectToUi(HttpServerRequest request) {
+        request.response().setStatusCode(302).putHeader("Location", "/ui/").end();
+    }
+
+    private String remoteAddress(HttpServerRequest request, boolean tls) {
+        if (!tls && options.plainRemoteAddress() != null) {
+            return options.plainRemoteAddress();
+        }
+        return request.remoteAddress() == null ? "127.0.0.1" : request.remoteAddress().hostAddress();
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private void accept(ServerWebSocket ws, HttpConnection connection, String remote, boolean secure, boolean rpc) {
+        Session session = rpc
+                ? new RpcSession(mw, ws, connection, remote, secure)
+                : new LegacySession(mw, ws, connection, remote, secure);
+        mw.register(session);
+        ws.textMessageHandler(text -> {
+            try {
+                session.onText(text);
+            } catch (RuntimeException e) {
+                session.closeWith(1011, String.valueOf(e.getMessage()));
+            }
+        });
+        ws.binaryMessageHandler(b -> session.closeWith(1003, "Invalid websocket message type: <WSMsgType.BINARY: 2>"));
+        ws.closeHandler(v -> mw.unregister(session));
+        ws.exceptionHandler(e -> mw.unregister(session));
+    }
+
+    /** {@code wss://localhost:PORT/api/current}. */
+    public String url() {
+        return "wss://localhost:" + port() + "/api/current";
+    }
+
+    /** {@code wss://localhost:PORT/websocket}. */
+    public String legacyUrl() {
+        return "wss://localhost:" + port() + "/websocket";
+    }
+
+    /** {@code https://localhost:PORT}. */
+    public String baseHttpsUrl() {
+        return "https://localhost:" + port();
+    }
+
+    /** {@code ws://localhost:PLAINPORT/api/current}, or null without a plain listener. */
+    public String plainUrl() {
+        return plainServer == null ? null : "ws://localhost:" + plainServer.actualPort() + "/api/current";
+    }
+
+    /** {@code ws://localhost:PLAINPORT/websocket}, or null without a plain listener. */
+    public String plainLegacyUrl() {
+        return plainServer == null ? null : "ws://localhost:" + plainServer.actualPort() + "/websocket";
+    }
+
+    /** The API key the emulator accepts ({@code <id>-<64 alnum>}). */
+    public String apiKey() {
+        return mw.apiKey();
+    }
+
+    /** The owner of the API key. */
+    public String username() {
+        return options.username();
+    }
+
+    /** The password of {@link #username()}. */
+    public String password() {
+        return options.password();
+    }
+
+    /** SHA-256 of the certificate's DER, upper-case hex with colons. */
+    public String tlsFingerprint() {
+        return certificate.sha256Fingerprint();
+    }
+
+    /** The self-signed certificate as a PEM file (to trust it as a CA). */
+    public Path caCertificatePem() {
+        return caPem;
+    }
+
+    /** The TLS port. */
+    public int port() {
+        return tlsServer.actualPort();
+    }
+
+    /** The release being emulated. */
+    public Release release() {
+        return options.release();
+    }
+
+    /** Runtime fault injection. */
+    public Faults faults() {
+        return mw.faults();
+    }
+
+    /** Direct access to the apps. */
+    public EmulatedApps apps() {
+        return apps;
+    }
+
+    /** Counts of calls received, by method. */
+    public CallLog calls() {
+        return mw.callLog();
+    }
+
+    /** Whether the API key was revoked (used over an insecure transport). */
+    public boolean apiKeyRevoked() {
+        return mw.apiKeyRevoked();
+    }
+
+    /** Un-revokes the API key ({@code api_key.update(id, {"reset": true})} keeps the key here, for tests). */
+    public void resetApiKey() {
+        mw.revokeReset();
+    }
+
+    /**
+     * Restarts middlewared: every connection is dropped, jobs are forgotten and job ids start at 1 again;
+     * apps (and their containers) stay.
+     */
+    public void restartMiddleware() {
+        mw.restart();
+    }
+
+    @Override
+    public void close() {
+        mw.shutdown();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Closing is best effort: the JVM may be exiting.
+        }
+        try {
+            Files.deleteIfExists(caPem);
+        } catch (IOException e) {
+            // A temp file left behind is harmless.
+        }
+    }
+}
