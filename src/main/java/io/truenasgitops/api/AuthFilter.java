@@ -1,6 +1,7 @@
 package io.truenasgitops.api;
 
 import io.truenasgitops.app.ApiConfig;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -18,8 +19,9 @@ public class AuthFilter {
 
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
+    // Resolved per request: filters are created during static init, before runtime config mappings exist.
     @Inject
-    ApiConfig config;
+    Instance<ApiConfig> config;
 
     private volatile BearerAuth auth;
 
@@ -30,7 +32,7 @@ public class AuthFilter {
             return;
         }
         boolean read = READ_METHODS.contains(request.getMethod());
-        if (read && !config.readRequiresToken()) {
+        if (read && !config.get().readRequiresToken()) {
             return;
         }
         BearerAuth.Decision decision = auth().check(request.getHeaderString(HttpHeaders.AUTHORIZATION));
@@ -44,7 +46,7 @@ public class AuthFilter {
         if (a == null) {
             synchronized (this) {
                 if (auth == null) {
-                    auth = new BearerAuth(config.tokenFile().map(f -> Secrets.readFile(f, "truenas-gitops.api.token-file")));
+                    auth = new BearerAuth(config.get().tokenFile().map(f -> Secrets.readFile(f, "truenas-gitops.api.token-file")));
                 }
                 a = auth;
             }
