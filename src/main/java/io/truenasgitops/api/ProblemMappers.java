@@ -1,5 +1,7 @@
 package io.truenasgitops.api;
 
+import io.truenasgitops.git.GitSourceException;
+import io.truenasgitops.truenas.InvalidSettingsException;
 import io.truenasgitops.truenas.TrueNasException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -48,6 +50,17 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response notConfigured(InvalidSettingsException e, UriInfo uri) {
+        return problem(503, "not-configured", "The daemon is not configured", e.getMessage(), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response gitSource(GitSourceException e, UriInfo uri) {
+        // GitSourceException messages name the source without credentials.
+        return problem(503, "git-source-unavailable", "The Git source is unavailable", e.getMessage(), uri);
+    }
+
+    @ServerExceptionMapper
     public Response trueNas(TrueNasException e, UriInfo uri) {
         // Client messages never contain credentials (see TrueNasException), so they can be shown.
         boolean unreachable = e.isConnectionOrAuthProblem() || e.isRetryable();
@@ -67,6 +80,13 @@ public class ProblemMappers {
                 .type(ProblemDetail.MEDIA_TYPE)
                 .entity(new ProblemDetail("about:blank", "Internal Server Error", 500,
                         "the daemon failed unexpectedly; the details are in its log", path(uri)))
+                .build();
+    }
+
+    private static Response problem(int status, String slug, String title, String detail, UriInfo uri) {
+        return Response.status(status)
+                .type(ProblemDetail.MEDIA_TYPE)
+                .entity(new ProblemDetail(ApiProblem.TYPE_BASE + slug, title, status, detail, path(uri)))
                 .build();
     }
 

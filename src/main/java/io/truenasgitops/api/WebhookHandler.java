@@ -2,6 +2,7 @@ package io.truenasgitops.api;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Decides what to do with a {@code POST /hooks/git}: reject it (no or wrong signature, oversize, unreadable),
@@ -12,7 +13,7 @@ import java.util.Optional;
 public final class WebhookHandler {
 
     private final WebhookSignatures signatures;
-    private final String branch;
+    private final Supplier<Optional<String>> branch;
     private final long maxPayload;
 
     /**
@@ -21,6 +22,16 @@ public final class WebhookHandler {
      * @param maxPayload the largest body accepted, in bytes
      */
     public WebhookHandler(Optional<byte[]> secret, String branch, long maxPayload) {
+        this(secret, () -> Optional.of(branch), maxPayload);
+    }
+
+    /**
+     * @param secret the shared secret; empty disables webhooks (every request is refused)
+     * @param branch the branch followed, asked at every request (it may only be known after the first fetch);
+     *     empty: pushes to any branch trigger a fetch
+     * @param maxPayload the largest body accepted, in bytes
+     */
+    public WebhookHandler(Optional<byte[]> secret, Supplier<Optional<String>> branch, long maxPayload) {
         this.signatures = secret.map(WebhookSignatures::new).orElse(null);
         this.branch = branch;
         this.maxPayload = maxPayload;
@@ -104,14 +115,16 @@ public final class WebhookHandler {
             throw ApiProblem.badRequest("cannot read the webhook: " + e.getMessage()
                     + "; set the webhook's content type to application/json");
         }
+        Optional<String> followed = branch.get();
+        String which = followed.map(b -> "branch " + b).orElse("any branch");
         return switch (event.kind()) {
             case PING -> new Ignore(event, 200, "ping received: the webhook is set up; pushes to "
-                    + branch + " will trigger a reconcile pass");
-            case TAG_PUSH -> new Ignore(event, 202, "tag push ignored: only pushes to branch " + branch + " trigger a pass");
+                    + which + " will trigger a reconcile pass");
+            case TAG_PUSH -> new Ignore(event, 202, "tag push ignored: only pushes to " + which + " trigger a pass");
             case OTHER -> new Ignore(event, 202, "event '" + event.event() + "' ignored: only push events trigger a pass");
             case PUSH -> {
-                if (!event.pushesTo(branch)) {
-                    yield new Ignore(event, 202, "push to " + event.ref() + " ignored: this daemon follows branch " + branch);
+                if (followed.isPresent() && !event.pushesTo(followed.get())) {
+                    yield new Ignore(event, 202, "push to " + event.ref() + " ignored: this daemon follows " + which);
                 }
                 if (event.deleted()) {
                     yield new Ignore(event, 202, "push deleted " + event.ref() + ": nothing to fetch");

@@ -69,20 +69,4 @@ public final class CallOutcome {
         }
         return ERROR;
     }
-
-    /** The final job state for {@code job_duration_seconds}: SUCCESS, FAILED, ABORTED or UNKNOWN. */
-    static String jobState(Throwable error) {
-        if (error == null) {
-            return "SUCCESS";
-        }
-        if (error instanceof JobAbortedException) {
-            return "ABORTED";
-        }
-        if (error instanceof JobFailedException || error instanceof ValidationException
-                || error instanceof AlreadyExistsException || error instanceof NotFoundException) {
-            return "FAILED";
-        }
-        // The connection dropped or the wait timed out: the job may still run on the NAS.
-        return "UNKNOWN";
-    }
 }

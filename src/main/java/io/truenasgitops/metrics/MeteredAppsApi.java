@@ -6,7 +6,6 @@ import io.truenasgitops.truenas.DeleteOptions;
 import io.truenasgitops.truenas.DockerStatus;
 import io.truenasgitops.truenas.JobListener;
 import io.truenasgitops.truenas.LogLine;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,9 +13,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Counts every call made through an {@link AppsApi} ({@code api_calls_total{method,outcome}}) and times its
- * jobs ({@code job_duration_seconds{method,state}}), because the client itself has no metrics hook. The
- * engine and the REST API see an ordinary {@link AppsApi}.
+ * Counts every call made through an {@link AppsApi} ({@code api_calls_total{method,outcome}}), because the
+ * client itself has no metrics hook. Job durations are recorded by the engine (it knows when a job is a
+ * reconcile step), not here. The engine and the REST API see an ordinary {@link AppsApi}.
  */
 public final class MeteredAppsApi implements AppsApi {
 
@@ -117,16 +116,6 @@ public final class MeteredAppsApi implements AppsApi {
     }
 
     private <T> T job(String method, Supplier<T> action) {
-        long start = System.nanoTime();
-        try {
-            T result = action.get();
-            metrics.apiCall(method, CallOutcome.OK);
-            metrics.job(method, CallOutcome.jobState(null), Duration.ofNanos(System.nanoTime() - start));
-            return result;
-        } catch (RuntimeException e) {
-            metrics.apiCall(method, CallOutcome.of(e));
-            metrics.job(method, CallOutcome.jobState(e), Duration.ofNanos(System.nanoTime() - start));
-            throw e;
-        }
+        return call(method, action);
     }
 }

@@ -1,0 +1,177 @@
+package io.truenasgitops.api;
+
+import io.truenasgitops.app.Daemon;
+import io.truenasgitops.reconcile.Action;
+import io.truenasgitops.reconcile.PassResult;
+import io.truenasgitops.reconcile.Plan;
+import io.truenasgitops.reconcile.Reconciler;
+import io.truenasgitops.reconcile.StackStatus;
+import io.truenasgitops.reconcile.SyncOptions;
+import io.truenasgitops.reconcile.TriggerReason;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
+
+/**
+ * REST API v1: stack statuses, the plan, diffs and events (read), and sync, suspend and resume (need the
+ * bearer token, see {@link AuthFilter}). Errors are {@code application/problem+json}.
+ */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "stacks", description = "Stacks, plan, diff, events and sync")
+@SecurityScheme(securitySchemeName = "token", type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "The token in the file named by truenas-gitops.api.token-file")
+public class ApiV1Resource {
+
+    private static final Logger LOG = Logger.getLogger(ApiV1Resource.class);
+    /** Upper bound of {@code ?limit} on events. */
+    static final int MAX_EVENTS = 1000;
+
+    @Inject
+    Daemon daemon;
+
+    @GET
+    @Path("stacks")
+    @Operation(summary = "All stacks", description = "Status, conditions, drift and last applied revision of every stack"
+            + " seen by the last pass, by name.")
+    public List<V1.Stack> stacks() {
+        Reconciler r = daemon.reconciler();
+        Set<String> suspended = r.suspended();
+        return r.statuses().stream().map(s -> V1.Stack.of(s, suspended.contains(s.name()))).toList();
+    }
+
+    @GET
+    @Path("stacks/{name}")
+    @Operation(summary = "One stack")
+    @APIResponse(responseCode = "404", description = "No stack of that name was seen by the last pass")
+    public V1.Stack stack(@PathParam("name") String name) {
+        Reconciler r = daemon.reconciler();
+        return V1.Stack.of(known(r, name), r.suspended().contains(name));
+    }
+
+    @GET
+    @Path("stacks/{name}/diff")
+    @Operation(summary = "What differs between a stack's app and Git",
+            description = "Fetches and compares now (read-only); secret values are shown as ***.")
+    @APIResponse(responseCode = "404", description = "No stack of that name in Git or on the NAS")
+    public V1.Diff diff(@PathParam("name") String name) {
+        Plan plan = daemon.reconciler().plan();
+        Action action = plan.action(name).orElseThrow(() -> ApiProblem.notFound("stack",
+                "there is no stack '" + name + "' in revision " + shortRev(plan.revision())
+                        + " nor an app of that name we created; GET /api/v1/plan lists them"));
+        return V1.Diff.of(plan.revision(), action);
+    }
+
+    @GET
+    @Path("plan")
+    @Operation(summary = "What a pass would do now", description = "Fetches, reads the NAS and plans; writes nothing.")
+    public V1.Plan plan() {
+        return V1.Plan.of(daemon.reconciler().plan());
+    }
+
+    @GET
+    @Path("events")
+    @Operation(summary = "Recent events, newest first")
+    public List<V1.Event> events(
+            @Parameter(description = "only events of this stack") @QueryParam("stack") String stack,
+            @Parameter(description = "at most this many (1..1000)") @QueryParam("limit") @DefaultValue("100") int limit) {
+        if (limit < 1 || limit > MAX_EVENTS) {
+            throw ApiProblem.badRequest("limit must be between 1 and " + MAX_EVENTS + ", not " + limit);
+        }
+        return daemon.reconciler().events(Optional.ofNullable(stack).filter(s -> !s.isBlank()), limit).stream()
+                .map(V1.Event::of).toList();
+    }
+
+    @POST
+    @Path("sync")
+    @Operation(summary = "Fetch and reconcile every stack",
+            description = "Queues a pass (202), or with ?wait=true runs it and answers with what it did (200).")
+    @SecurityRequirement(name = "token")
+    @APIResponse(responseCode = "202", description = "Queued")
+    @APIResponse(responseCode = "200", description = "Completed (wait=true)")
+    public Response sync(@Parameter(description = "run the pass now and answer when it is done")
+            @QueryParam("wait") @DefaultValue("false") boolean wait) {
+        return runOrQueue(List.of(), wait);
+    }
+
+    @POST
+    @Path("stacks/{name}/sync")
+    @Operation(summary = "Fetch and reconcile one stack",
+            description = "A human asking: drift is reverted and a Stalled stack is retried.")
+    @SecurityRequirement(name = "token")
+    @APIResponse(responseCode = "202", description = "Queued")
+    @APIResponse(responseCode = "200", description = "Completed (wait=true)")
+    @APIResponse(responseCode = "404", description = "Unknown stack")
+    public Response syncStack(@PathParam("name") String name,
+            @QueryParam("wait") @DefaultValue("false") boolean wait) {
+        known(daemon.reconciler(), name);
+        return runOrQueue(List.of(name), wait);
+    }
+
+    @POST
+    @Path("stacks/{name}/suspend")
+    @Operation(summary = "Suspend a stack at runtime", description = "Passes neither apply nor revert anything for it"
+            + " until it is resumed (kept across restarts).")
+    @SecurityRequirement(name = "token")
+    public V1.Suspension suspend(@PathParam("name") String name) {
+        Reconciler r = daemon.reconciler();
+        known(r, name);
+        r.suspend(name);
+        LOG.infof("stack '%s' suspended through the API", name);
+        return new V1.Suspension(name, true, "stack '" + name + "' is suspended: passes leave its app alone");
+    }
+
+    @POST
+    @Path("stacks/{name}/resume")
+    @Operation(summary = "Resume a stack suspended at runtime",
+            description = "A `suspend: true` in its stack.yaml still wins.")
+    @SecurityRequirement(name = "token")
+    public V1.Suspension resume(@PathParam("name") String name) {
+        Reconciler r = daemon.reconciler();
+        known(r, name);
+        r.resume(name);
+        LOG.infof("stack '%s' resumed through the API", name);
+        boolean inGit = r.status(name).map(StackStatus::suspended).orElse(false);
+        return new V1.Suspension(name, false, inGit
+                ? "stack '" + name + "' resumed at runtime, but its stack.yaml still says suspend: true"
+                : "stack '" + name + "' resumed: the next pass reconciles it");
+    }
+
+    private Response runOrQueue(List<String> stacks, boolean wait) {
+        if (!wait && daemon.startedAt().isPresent()) {
+            daemon.loop().trigger(TriggerReason.API, stacks.isEmpty() ? Optional.empty() : Optional.of(stacks.get(0)));
+            return Response.accepted(V1.Sync.queued(stacks)).build();
+        }
+        SyncOptions options = stacks.isEmpty() ? SyncOptions.all() : SyncOptions.only(Set.copyOf(stacks));
+        PassResult result = daemon.reconciler().syncOnce(options);
+        return Response.ok(V1.Sync.completed(stacks, result)).build();
+    }
+
+    private static StackStatus known(Reconciler r, String name) {
+        return r.status(name).orElseThrow(() -> ApiProblem.notFound("stack", "no stack '" + name
+                + "' was seen by the last pass; GET /api/v1/stacks lists the known ones"
+                + " (a stack just pushed appears after the next pass)"));
+    }
+
+    private static String shortRev(String revision) {
+        return revision == null ? "(none)" : revision.length() > 7 ? revision.substring(0, 7) : revision;
+    }
+}

@@ -1,0 +1,61 @@
+package io.truenasgitops.api;
+
+import io.truenasgitops.app.ApiConfig;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.util.Set;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Bearer-token check of the REST API ({@code /api/...}): mutating methods always need the token, reads only
+ * when {@code truenas-gitops.api.read-requires-token} is set. Webhooks ({@code /hooks/git}) carry their own
+ * proof (a signature) and health and metrics ({@code /q/...}) stay open for probes and scrapers.
+ */
+@Singleton
+public class AuthFilter {
+
+    private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+    // Resolved per request: filters are created during static init, before runtime config mappings exist.
+    @Inject
+    Instance<ApiConfig> config;
+
+    private volatile BearerAuth auth;
+
+    @ServerRequestFilter(preMatching = true)
+    public void check(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        if (!path.startsWith("/api/")) {
+            return;
+        }
+        boolean read = READ_METHODS.contains(request.getMethod());
+        if (read && !config.get().readRequiresToken()) {
+            return;
+        }
+        BearerAuth.Decision decision = auth().check(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (decision != BearerAuth.Decision.ALLOWED) {
+            throw BearerAuth.problem(decision);
+        }
+    }
+
+    private BearerAuth auth() {
+        BearerAuth a = auth;
+        if (a == null) {
+            synchronized (this) {
+                if (auth == null) {
+                    auth = new BearerAuth(config.get().tokenFile().map(f -> Secrets.readFile(f, "truenas-gitops.api.token-file")));
+                }
+                a = auth;
+            }
+        }
+        return a;
+    }
+
+    /** Whether a token is configured (for the startup log). */
+    public boolean tokenConfigured() {
+        return auth().configured();
+    }
+}

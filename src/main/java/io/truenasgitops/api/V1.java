@@ -1,0 +1,205 @@
+package io.truenasgitops.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.truenasgitops.compose.ComposeDiff;
+import io.truenasgitops.metrics.MicrometerReconcileMetrics;
+import io.truenasgitops.reconcile.Action;
+import io.truenasgitops.reconcile.DriftKind;
+import io.truenasgitops.reconcile.PassResult;
+import io.truenasgitops.reconcile.StackStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The JSON documents of REST API v1. They are the API's contract: engine records are mapped into them so that
+ * internal fields (hashes, fingerprints, retry counters) can change without breaking clients. Values from the
+ * secrets directory are already masked ({@code ***}) by the engine's diff.
+ */
+public final class V1 {
+
+    private V1() {}
+
+    /**
+     * One stack and the state of its app.
+     *
+     * @param name the stack (= app) name
+     * @param target the NAS it goes to
+     * @param path its folder in the repository
+     * @param status the summary: healthy, progressing, degraded, missing, suspended, unknown, or stalled
+     * @param ready whether the Ready condition is true
+     * @param appState the app state last seen on the NAS, or null when it has no app
+     * @param drift how the app differs from Git: config, state, missing, orphan
+     * @param conditions Ready, Reconciling, Stalled, Drifted
+     * @param lastAppliedRevision the commit last applied successfully
+     * @param lastAppliedAt when
+     * @param lastAttemptedRevision the commit the last pass looked at
+     * @param lastAction the last planned action (create, update, delete, start, stop, unchanged, blocked)
+     * @param reason why (code and message)
+     * @param lastError the last error, or null once resolved
+     * @param suspended whether the stack is suspended (stack.yaml or at runtime)
+     * @param nextRetryAt when a failed apply is retried, or null
+     * @param updatedAt when this status was written
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Stack(String name, String target, String path, String status, boolean ready, String appState,
+            List<String> drift, List<Condition> conditions, String lastAppliedRevision, Instant lastAppliedAt,
+            String lastAttemptedRevision, String lastAction, Reason reason, String lastError, boolean suspended,
+            Instant nextRetryAt, Instant updatedAt) {
+
+        static Stack of(StackStatus s, boolean suspendedAtRuntime) {
+            return new Stack(s.name(), s.target(), s.path(), MicrometerReconcileMetrics.statusLabel(s), s.isReady(),
+                    s.liveState() == null ? null : s.liveState().name(), driftLabels(s.drift()),
+                    s.conditions().stream().map(Condition::of).toList(), s.lastAppliedRevision(), s.lastAppliedAt(),
+                    s.lastAttemptedRevision(), s.lastAction() == null ? null : lower(s.lastAction().name()),
+                    Reason.of(s.lastReason()), s.lastError(), s.suspended() || suspendedAtRuntime, s.nextRetryAt(),
+                    s.updatedAt());
+        }
+    }
+
+    /**
+     * A status condition in the Kubernetes/Flux vocabulary.
+     *
+     * @param type Ready, Reconciling, Stalled or Drifted
+     * @param status True, False or Unknown
+     * @param reason a PascalCase code
+     * @param message what it means this time
+     * @param lastTransitionTime when the status last changed
+     */
+    public record Condition(String type, String status, String reason, String message, Instant lastTransitionTime) {
+        static Condition of(io.truenasgitops.reconcile.Condition c) {
+            String status = switch (c.status()) {
+                case TRUE -> "True";
+                case FALSE -> "False";
+                case UNKNOWN -> "Unknown";
+            };
+            return new Condition(c.type(), status, c.reason(), c.message(), c.lastTransitionTime());
+        }
+    }
+
+    /** Why something happened: a PascalCase code for machines and a message for people. */
+    public record Reason(String code, String message) {
+        static Reason of(io.truenasgitops.reconcile.Reason r) {
+            return r == null ? null : new Reason(r.code(), r.message());
+        }
+    }
+
+    /**
+     * What a pass would do now.
+     *
+     * @param revision the commit planned against
+     * @param inSync whether nothing is pending, drifted or blocked
+     * @param actions one per stack and per orphaned app, in execution order
+     * @param warnings pass-wide problems (fetch failed, unreachable NAS, repository problems)
+     */
+    public record Plan(String revision, Instant createdAt, boolean inSync, List<PlannedAction> actions,
+            List<String> warnings) {
+        static Plan of(io.truenasgitops.reconcile.Plan p) {
+            return new Plan(p.revision(), p.createdAt(), p.inSync(), p.actions().stream().map(PlannedAction::of).toList(),
+                    p.warnings());
+        }
+    }
+
+    /**
+     * One planned step.
+     *
+     * @param stack the stack (= app)
+     * @param target the NAS
+     * @param action create, update, delete, start, stop, unchanged or blocked
+     * @param writes whether it changes anything on the NAS
+     * @param reason why
+     * @param drift how the app differs now
+     * @param problems why the stack is invalid, when it is
+     * @param dependsOn stacks applied before this one
+     * @param changes how many compose paths differ (0 when nothing to compare)
+     */
+    public record PlannedAction(String stack, String target, String action, boolean writes, Reason reason,
+            List<String> drift, List<String> problems, List<String> dependsOn, int changes) {
+        static PlannedAction of(Action a) {
+            return new PlannedAction(a.stack(), a.target(), lower(a.type().name()), a.writes(), Reason.of(a.reason()),
+                    driftLabels(a.drift()), a.problems(), a.dependsOn(), a.diff() == null ? 0 : a.diff().changes().size());
+        }
+    }
+
+    /**
+     * The difference between a stack's app on the NAS and Git.
+     *
+     * @param stack the stack
+     * @param revision the commit compared against
+     * @param action what a pass would do
+     * @param inSync whether there is no difference
+     * @param changes each differing compose path (secrets masked)
+     * @param unified the same as a unified YAML diff ({@code --- live}, {@code +++ desired})
+     */
+    public record Diff(String stack, String revision, String action, boolean inSync, List<Change> changes,
+            String unified) {
+        static Diff of(String revision, Action a) {
+            ComposeDiff d = a.diff();
+            List<Change> changes = d == null ? List.of()
+                    : d.changes().stream().map(c -> new Change(lower(c.kind().name()), c.path(), c.from(), c.to())).toList();
+            return new Diff(a.stack(), revision, lower(a.type().name()), changes.isEmpty() && a.drift().isEmpty(),
+                    changes, d == null ? "" : d.unified());
+        }
+    }
+
+    /** One differing compose path: added, removed or changed, with both values. */
+    public record Change(String kind, String path, Object live, Object desired) {}
+
+    /**
+     * Something that happened to a stack (or to the whole daemon when {@code stack} is null).
+     *
+     * @param type Normal or Warning
+     */
+    public record Event(Instant time, String stack, String type, String reason, String message, String revision) {
+        static Event of(io.truenasgitops.reconcile.Event e) {
+            return new Event(e.time(), e.stack(), e.type() == io.truenasgitops.reconcile.Event.Type.WARNING ? "Warning" : "Normal",
+                    e.reason(), e.message(), e.revision());
+        }
+    }
+
+    /**
+     * The answer to a sync request.
+     *
+     * @param status {@code queued} (the loop runs it soon) or {@code completed} (with {@code ?wait=true})
+     * @param stacks the stacks asked for (empty: all)
+     * @param result for a completed pass: success, no_change or failure
+     * @param revision the commit the pass applied
+     * @param actions what the pass did
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Sync(String status, List<String> stacks, String result, String revision, Instant startedAt,
+            Long durationMillis, List<SyncAction> actions) {
+        static Sync queued(List<String> stacks) {
+            return new Sync("queued", stacks, null, null, null, null, null);
+        }
+
+        static Sync completed(List<String> stacks, PassResult r) {
+            return new Sync("completed", stacks, r.result(), r.plan().revision(), r.startedAt(), r.duration().toMillis(),
+                    r.results().stream().map(SyncAction::of).toList());
+        }
+    }
+
+    /**
+     * What a pass did to one stack.
+     *
+     * @param outcome applied, unchanged, blocked, stalled, retry, waiting or deleted
+     * @param health the app's health afterwards
+     */
+    public record SyncAction(String stack, String action, String outcome, Reason reason, String health) {
+        static SyncAction of(PassResult.ActionResult r) {
+            return new SyncAction(r.action().stack(), lower(r.action().type().name()), r.outcome(), Reason.of(r.reason()),
+                    r.health() == null ? null : r.health().label());
+        }
+    }
+
+    /** The answer to suspend/resume: whether the stack is now suspended at runtime. */
+    public record Suspension(String stack, boolean suspended, String message) {}
+
+    static List<String> driftLabels(java.util.Set<DriftKind> kinds) {
+        return kinds.stream().map(DriftKind::label).sorted().toList();
+    }
+
+    static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+}

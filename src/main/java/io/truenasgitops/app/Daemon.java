@@ -1,0 +1,217 @@
+package io.truenasgitops.app;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.truenasgitops.api.Secrets;
+import io.truenasgitops.git.GitConfig;
+import io.truenasgitops.git.GitSettings;
+import io.truenasgitops.git.GitSource;
+import io.truenasgitops.git.JGitSource;
+import io.truenasgitops.metrics.DaemonMetrics;
+import io.truenasgitops.metrics.MeteredAppsApi;
+import io.truenasgitops.metrics.MicrometerReconcileMetrics;
+import io.truenasgitops.reconcile.ReconcileConfig;
+import io.truenasgitops.reconcile.ReconcileLoop;
+import io.truenasgitops.reconcile.Reconciler;
+import io.truenasgitops.stacks.StackRepository;
+import io.truenasgitops.stacks.StacksOptions;
+import io.truenasgitops.truenas.ConnectionSettings;
+import io.truenasgitops.truenas.InvalidSettingsException;
+import io.truenasgitops.truenas.TrueNasClient;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jboss.logging.Logger;
+
+/**
+ * The daemon's parts, built from configuration on first use: the Git source, one lazily connecting
+ * {@link LazyTarget} per NAS, the {@link Reconciler} with the Micrometer metrics, and the {@link ReconcileLoop}.
+ *
+ * <p>Building is lazy so that short CLI commands, which boot Quarkus too, never connect anywhere or start a
+ * loop; only {@link #start()} (called by {@code serve} and {@code demo}) starts the loop. The REST API and
+ * the health checks use the same instance.
+ */
+@ApplicationScoped
+public class Daemon {
+
+    private static final Logger LOG = Logger.getLogger(Daemon.class);
+
+    @Inject
+    TargetsConfig targetsConfig;
+
+    @Inject
+    GitConfig gitConfig;
+
+    @Inject
+    StacksConfig stacksConfig;
+
+    @Inject
+    ReconcileConfig reconcileConfig;
+
+    @Inject
+    MeterRegistry registry;
+
+    private DaemonOverrides overrides = DaemonOverrides.none();
+    private DaemonMetrics metrics;
+    private Map<String, LazyTarget> targets;
+    private GitSource source;
+    private GitSettings gitSettings;
+    private Reconciler reconciler;
+    private ReconcileLoop loop;
+    private volatile Instant startedAt;
+
+    /**
+     * Replaces parts of the configuration with settings made in code (see {@link DaemonOverrides}).
+     *
+     * @throws IllegalStateException when the daemon was already built
+     */
+    public synchronized void override(DaemonOverrides overrides) {
+        if (reconciler != null || targets != null || source != null) {
+            throw new IllegalStateException("the daemon is already built: call override() before anything uses it");
+        }
+        this.overrides = overrides;
+    }
+
+    /** The daemon's metrics (created on first use). */
+    public synchronized DaemonMetrics metrics() {
+        if (metrics == null) {
+            metrics = new DaemonMetrics(registry);
+        }
+        return metrics;
+    }
+
+    /** The configured targets by name, each connecting on first use. */
+    public synchronized Map<String, LazyTarget> targets() {
+        if (targets == null) {
+            Map<String, ConnectionSettings> settings = overrides.targets().isEmpty()
+                    ? settingsFromConfig(targetsConfig) : overrides.targets();
+            if (settings.isEmpty()) {
+                throw new InvalidSettingsException("no TrueNAS target configured: set TRUENAS_URL and"
+                        + " TRUENAS_API_KEY_FILE (or truenas-gitops.targets.<name>.url and .api-key-file)");
+            }
+            Map<String, LazyTarget> built = new TreeMap<>();
+            settings.forEach((name, s) -> built.put(name, new LazyTarget(name, s, metrics(), TrueNasClient::connect)));
+            targets = built;
+        }
+        return targets;
+    }
+
+    /** The Git settings in use. */
+    public synchronized GitSettings gitSettings() {
+        if (gitSettings == null) {
+            gitSettings = overrides.git().orElseGet(() -> GitSettings.from(gitConfig));
+        }
+        return gitSettings;
+    }
+
+    /** The Git source. */
+    public synchronized GitSource source() {
+        if (source == null) {
+            source = new JGitSource(gitSettings());
+        }
+        return source;
+    }
+
+    /** The reconcile engine. */
+    public synchronized Reconciler reconciler() {
+        if (reconciler == null) {
+            StacksOptions stacks = overrides.stacks().orElseGet(stacksConfig::toOptions);
+            MicrometerReconcileMetrics port = new MicrometerReconcileMetrics(metrics());
+            Map<String, io.truenasgitops.truenas.AppsApi> apis = new LinkedHashMap<>();
+            targets().forEach((name, target) -> apis.put(name, new MeteredAppsApi(target, metrics())));
+            reconciler = Reconciler.builder()
+                    .config(reconcileConfig)
+                    .source(source())
+                    .scanner(root -> StackRepository.scan(root, stacks))
+                    .targets(apis)
+                    .metrics(port)
+                    .build();
+            Reconciler built = reconciler;
+            port.bindStatuses(built::statuses);
+            port.refreshStacks();
+        }
+        return reconciler;
+    }
+
+    /** The loop that runs passes (not started until {@link #start()}). */
+    public synchronized ReconcileLoop loop() {
+        if (loop == null) {
+            loop = new ReconcileLoop(reconciler(), reconcileConfig);
+        }
+        return loop;
+    }
+
+    /** Starts the reconcile loop (its first pass runs right away). Idempotent. */
+    public synchronized void start() {
+        if (startedAt != null) {
+            return;
+        }
+        ReconcileLoop l = loop();
+        LOG.infof("starting the reconcile loop: source %s, targets %s, every %s", source().describe(),
+                targets().keySet(), reconcileConfig.interval());
+        startedAt = Instant.now();
+        l.start();
+    }
+
+    /** When {@link #start()} ran, or empty when the loop was never started (short CLI commands, tests). */
+    public Optional<Instant> startedAt() {
+        return Optional.ofNullable(startedAt);
+    }
+
+    /** The loop's reconcile interval. */
+    public java.time.Duration interval() {
+        return reconcileConfig.interval();
+    }
+
+    /** Stops the loop (waiting for the pass in flight), then closes the connections and the Git source. */
+    @PreDestroy
+    public synchronized void stop() {
+        if (loop != null) {
+            loop.stop();
+            loop = null;
+        } else if (reconciler != null) {
+            reconciler.close();
+        }
+        reconciler = null;
+        if (targets != null) {
+            targets.values().forEach(LazyTarget::close);
+            targets = null;
+        }
+        if (source != null) {
+            source.close();
+            source = null;
+        }
+        startedAt = null;
+    }
+
+    /** Turns the configured targets into connection settings, reading key and password files. */
+    static Map<String, ConnectionSettings> settingsFromConfig(TargetsConfig config) {
+        Map<String, ConnectionSettings> out = new TreeMap<>();
+        config.all().forEach((name, t) -> {
+            if (t.url().filter(u -> !u.isBlank()).isEmpty()) {
+                return;
+            }
+            String prefix = "truenas-gitops.targets." + name + ".";
+            String apiKey = t.apiKeyFile()
+                    .map(f -> new String(Secrets.readFile(f, prefix + "api-key-file"), StandardCharsets.UTF_8))
+                    .orElse(t.apiKey().orElse(null));
+            String password = t.passwordFile()
+                    .map(f -> new String(Secrets.readFile(f, prefix + "password-file"), StandardCharsets.UTF_8))
+                    .orElse(null);
+            out.put(name, ConnectionSettings.builder(t.url().get())
+                    .apiKey(apiKey)
+                    .username(t.username().orElse(null))
+                    .password(password)
+                    .tlsFingerprint(t.tlsFingerprint().orElse(null))
+                    .caFile(t.caFile().orElse(null))
+                    .insecure(t.insecure())
+                    .build());
+        });
+        return out;
+    }
+}

@@ -1,0 +1,30 @@
+package io.truenasgitops.app;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.truenasgitops.stacks.StacksOptions;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Where the stacks are in the repository and what they are rendered with: {@code truenas-gitops.stacks.*}. */
+@ConfigMapping(prefix = "truenas-gitops.stacks")
+public interface StacksConfig {
+
+    /** The folder of the repository (below {@code truenas-gitops.git.path}) holding one folder per app. */
+    @WithDefault(StacksOptions.DEFAULT_STACKS_DIR)
+    String dir();
+
+    /**
+     * A directory of secret values, one file per variable (as Docker secrets are mounted); they win over
+     * {@code .env} and are shown as {@code ***} everywhere. Env {@code TRUENAS_GITOPS_STACKS_SECRETS_DIR}.
+     */
+    Optional<Path> secretsDir();
+
+    /** When set, relative bind mounts ({@code ./data}) become {@code <host-base-path>/<app>/data}. */
+    Optional<Path> hostBasePath();
+
+    /** As the options the stack loader takes. */
+    default StacksOptions toOptions() {
+        return new StacksOptions(dir(), secretsDir().orElse(null), hostBasePath().orElse(null));
+    }
+}
