@@ -144,7 +144,7 @@ public final class DemoEnvironment implements AutoCloseable {
                   export TRUENAS_USERNAME=%s TRUENAS_API_KEY_FILE=%s
                   %s apps list
                   # change a stack and watch it deploy within the next pass:
-                  cd %s && $EDITOR stacks/whoami/compose.yaml && git commit -am "change whoami"
+                  cd %s && $EDITOR stacks/traefik/compose.yaml && git commit -am "change traefik"
                   curl -X POST %s/api/v1/sync   # or wait for the next poll
 
                 """,
