@@ -1,5 +1,7 @@
 package io.truenasgitops.cli;
 
+import io.truenasgitops.truenas.InsecureTransportException;
+import io.truenasgitops.truenas.InvalidSettingsException;
 import io.truenasgitops.truenas.TrueNasException;
 import picocli.CommandLine;
 
@@ -25,7 +27,10 @@ public class CliErrorHandler implements CommandLine.IExecutionExceptionHandler {
     }
 
     static int exitCodeOf(Throwable ex) {
-        if (ex instanceof UsageException) {
+        if (ex instanceof UsageException
+                || ex instanceof InvalidSettingsException
+                || ex instanceof InsecureTransportException) {
+            // Settings that cannot work: nothing was attempted.
             return ExitCodes.USAGE;
         }
         if (ex instanceof TrueNasException tne && tne.isConnectionOrAuthProblem()) {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
  * {@code truenas-gitops emulator}: runs the TrueNAS middleware emulator until SIGTERM/SIGINT, printing how to
  * connect (URLs, API key, certificate fingerprint) and writing the same as JSON to {@code --ready-file}.
  */
+@jakarta.enterprise.context.Dependent
 @Command(
         name = "emulator",
         mixinStandardHelpOptions = true,

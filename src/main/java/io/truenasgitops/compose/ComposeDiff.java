@@ -37,16 +37,30 @@ public record ComposeDiff(List<Change> changes, String unified) {
     public static ComposeDiff between(Map<String, Object> from, Map<String, Object> to, SecretMasker masker,
             String fromLabel, String toLabel) {
         SecretMasker m = masker == null ? SecretMasker.NONE : masker;
-        Object a = m.maskTree(ComposeNormalizer.normalize(Stamps.strip(from == null ? Map.of() : from)));
-        Object b = m.maskTree(ComposeNormalizer.normalize(Stamps.strip(to == null ? Map.of() : to)));
-        List<Change> changes = new ArrayList<>();
-        compare("", a, b, changes);
-        if (changes.isEmpty()) {
+        // Compare the real values (a rotated secret is a change), show only masked ones.
+        Map<String, Object> a = ComposeNormalizer.normalize(Stamps.strip(from == null ? Map.of() : from));
+        Map<String, Object> b = ComposeNormalizer.normalize(Stamps.strip(to == null ? Map.of() : to));
+        List<Change> raw = new ArrayList<>();
+        compare("", a, b, raw);
+        if (raw.isEmpty()) {
             return new ComposeDiff(List.of(), "");
         }
-        String unified = UnifiedDiff.of(
-                from == null ? "" : ComposeYaml.dump(a), ComposeYaml.dump(b), fromLabel, toLabel, CONTEXT);
-        return new ComposeDiff(changes, unified);
+        List<Change> changes = new ArrayList<>();
+        List<String> hidden = new ArrayList<>();
+        for (Change c : raw) {
+            Object f = m.maskTree(c.from());
+            Object t = m.maskTree(c.to());
+            if (c.kind() == Change.Kind.CHANGED && Objects.equals(f, t)) {
+                hidden.add(c.path());
+            }
+            changes.add(new Change(c.kind(), m.mask(c.path()), f, t));
+        }
+        StringBuilder unified = new StringBuilder(UnifiedDiff.of(from == null ? "" : ComposeYaml.dump(m.maskTree(a)),
+                ComposeYaml.dump(m.maskTree(b)), fromLabel, toLabel, CONTEXT));
+        for (String path : hidden) {
+            unified.append("# secret value changed (masked): ").append(m.mask(path)).append('\n');
+        }
+        return new ComposeDiff(changes, unified.toString());
     }
 
     private static void compare(String path, Object a, Object b, List<Change> out) {

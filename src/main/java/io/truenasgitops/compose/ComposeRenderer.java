@@ -69,7 +69,11 @@ public final class ComposeRenderer {
         if (problems.stream().anyMatch(Problem::isError)) {
             return done(null, problems, masker);
         }
-        Map<String, Object> normalized = ComposeNormalizer.normalize(compose);
+        // docker compose on the NAS interpolates the document again: every '$' left after our interpolation is
+        // a literal and must reach it as '$$'.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> escaped = (Map<String, Object>) escapeDollars(compose);
+        Map<String, Object> normalized = ComposeNormalizer.normalize(escaped);
         String hash = ContentHash.of(normalized);
         int size = Payload.bytes(request.appName(), Stamps.apply(normalized, SIZING_STAMP));
         if (size > Payload.MAX_BYTES) {
@@ -81,6 +85,24 @@ public final class ComposeRenderer {
             return done(null, problems, masker);
         }
         return done(new RenderedCompose(normalized, hash, masker), problems, masker);
+    }
+
+    /** A copy of a tree with {@code $} doubled in every string value (keys are not interpolated by compose). */
+    public static Object escapeDollars(Object tree) {
+        if (tree instanceof String s) {
+            return s.replace("$", "$$");
+        }
+        if (tree instanceof Map<?, ?> map) {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(String.valueOf(k), escapeDollars(v)));
+            return out;
+        }
+        if (tree instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            list.forEach(v -> out.add(escapeDollars(v)));
+            return out;
+        }
+        return tree;
     }
 
     private static Result done(RenderedCompose rendered, List<Problem> problems, SecretMasker masker) {

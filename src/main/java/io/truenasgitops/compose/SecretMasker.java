@@ -48,6 +48,8 @@ public interface SecretMasker {
             variants.add(s);
             // The same value as it appears once escaped in JSON or double-quoted YAML output.
             variants.add(jsonEscaped(s));
+            // As sent to TrueNAS, where a literal '$' is written '$$'.
+            variants.add(s.replace("$", "$$"));
             String trimmed = s.strip();
             if (!trimmed.isEmpty()) {
                 variants.add(trimmed);

@@ -98,13 +98,15 @@ public final class TrueNasValidator {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> s = new LinkedHashMap<>((Map<String, Object>) map);
+        Object image = s.get("image");
+        boolean noImage = image == null || (image instanceof String str && str.isBlank());
         if (s.containsKey("build")) {
             problems.add(sm.error(base + ".build", "'build' is not supported: TrueNAS cannot build images; build and"
-                    + " push the image to a registry, then reference it with 'image:'"));
+                    + " push the image to a registry, then " + (noImage ? "set 'image:' to it and " : "")
+                    + "remove 'build:'"));
         }
-        Object image = s.get("image");
-        if (image == null || (image instanceof String str && str.isBlank())) {
-            if (!s.containsKey("extends")) {
+        if (noImage) {
+            if (!s.containsKey("extends") && !s.containsKey("build")) {
                 problems.add(sm.error(base, "service '" + name + "' has no 'image': TrueNAS pulls images, it cannot"
                         + " build them; set 'image: <registry>/<name>:<tag>'"));
             }
@@ -278,8 +280,15 @@ public final class TrueNasValidator {
             return;
         }
         defs.forEach((name, def) -> {
+            if (def instanceof Map<?, ?> d && d.get("environment") instanceof String var) {
+                problems.add(sm.error(kind + "." + name + ".environment", kind.substring(0, kind.length() - 1) + " '"
+                        + name + "' reads variable " + var + " from the environment of docker compose on the NAS,"
+                        + " where TrueNAS sets none: " + ("configs".equals(kind) ? "use 'content:' with ${" + var + "}"
+                        : "pass ${" + var + "} through a service 'environment:' entry") + " instead"));
+            }
             if (def instanceof Map<?, ?> d && d.get("file") instanceof String file && !file.startsWith("/")) {
-                String inline = "configs".equals(kind) ? "'content:' (inline text)" : "'environment:' (a variable)";
+                String inline = "configs".equals(kind) ? "'content:' (inline text, interpolated like the rest)"
+                        : "a service 'environment:' variable interpolated from the secrets directory";
                 problems.add(sm.error(kind + "." + name + ".file", kind.substring(0, kind.length() - 1) + " '" + name
                         + "' reads the relative file '" + file + "', which does not exist on the NAS (TrueNAS only"
                         + " receives the compose document): use " + inline + " or an absolute /mnt/<pool>/... path"));

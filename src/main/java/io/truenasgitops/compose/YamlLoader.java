@@ -115,6 +115,10 @@ public final class YamlLoader {
             if (e.getContext() != null) {
                 what = e.getContext() + ": " + what;
             }
+            Mark context = e.getContextMark();
+            if (context != null && mark != null && context.getLine() != mark.getLine()) {
+                what = what + " (started on line " + (context.getLine() + 1) + ")";
+            }
             problems.add(new Problem(Problem.Severity.ERROR, file, mark == null ? 0 : mark.getLine() + 1,
                     mark == null ? 0 : mark.getColumn() + 1, "", "invalid YAML: " + firstLine(what)));
             return null;

@@ -829,7 +829,7 @@ final class Middleware {
                     job.owner.drop();
                 }
             }
-            sleep(options.jobStepDelay());
+            sleep(faults.jobStepDelayOr(options.jobStepDelay()));
             alive();
         }
 
@@ -1133,15 +1133,20 @@ final class Middleware {
         }
     }
 
-    /** Checks an object against {@code field -> type} (bool, dict, str, str?, nonempty); unknown keys are extra. */
+    /**
+     * Checks an object against {@code field -> type} (bool, dict, str, str?, nonempty, appname) in the model's
+     * field order, then reports unknown keys (pydantic's order: declared fields first, extras last).
+     */
     private static void checkFields(JsonNode obj, String prefix, Map<String, String> schema, Problems problems) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String type = schema.get(e.getKey());
-            String attr = prefix + "." + e.getKey();
-            JsonNode v = e.getValue();
-            if (type == null) {
-                problems.add(attr, "Extra inputs are not permitted");
+        for (Map.Entry<String, String> field : schema.entrySet()) {
+            String attr = prefix + "." + field.getKey();
+            JsonNode v = obj.get(field.getKey());
+            String type = field.getValue();
+            if (type.equals("appname")) {
+                appName(v, attr, problems);
+                continue;
+            }
+            if (v == null) {
                 continue;
             }
             switch (type) {
@@ -1166,6 +1171,12 @@ final class Middleware {
                     }
                 }
                 default -> throw new IllegalStateException("unknown schema type " + type);
+            }
+        }
+        for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!schema.containsKey(key)) {
+                problems.add(prefix + "." + key, "Extra inputs are not permitted");
             }
         }
     }
@@ -1239,15 +1250,23 @@ final class Middleware {
 
     // ---------------------------------------------------------------- apps: jobs
 
-    private static final Map<String, String> CREATE_SCHEMA = Map.of(
+    private static final Map<String, String> CREATE_SCHEMA = ordered(
             "custom_app", "bool", "values", "dict", "custom_compose_config", "dict",
-            "custom_compose_config_string", "str", "catalog_app", "str?", "app_name", "str",
+            "custom_compose_config_string", "str", "catalog_app", "str?", "app_name", "appname",
             "train", "nonempty", "version", "nonempty");
-    private static final Map<String, String> UPDATE_SCHEMA = Map.of(
+    private static final Map<String, String> UPDATE_SCHEMA = ordered(
             "values", "dict", "custom_compose_config", "dict", "custom_compose_config_string", "str");
-    private static final Map<String, String> DELETE_SCHEMA = Map.of(
+    private static final Map<String, String> DELETE_SCHEMA = ordered(
             "remove_images", "bool", "remove_ix_volumes", "bool", "force_remove_ix_volumes", "bool",
             "force_remove_custom_app", "bool");
+
+    private static Map<String, String> ordered(String... pairs) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            out.put(pairs[i], pairs[i + 1]);
+        }
+        return out;
+    }
 
     private JsonNode appCreate(JobContext ctx, ArrayNode p) {
         Problems problems = new Problems();
@@ -1260,7 +1279,7 @@ final class Middleware {
             problems.add("app_create", "Input should be a valid dictionary or instance of AppCreate");
         } else {
             checkFields(data, "app_create", CREATE_SCHEMA, problems);
-            name = appName(data.get("app_name"), "app_create.app_name", problems);
+            name = data.path("app_name").asText(null);
         }
         problems.check();
         requireDocker();
@@ -1421,7 +1440,7 @@ final class Middleware {
         } else if (!opts.isObject()) {
             problems.add("options", "Input should be a valid dictionary or instance of AppDelete");
         } else {
-            Map<String, String> schema = new HashMap<>(DELETE_SCHEMA);
+            Map<String, String> schema = new LinkedHashMap<>(DELETE_SCHEMA);
             if (release() == Release.V24_10) {
                 schema.remove("force_remove_custom_app");
             }
@@ -1507,7 +1526,7 @@ final class Middleware {
         } else if (!opts.isObject()) {
             problems.add("options", "Input should be a valid dictionary or instance of AppPullImages");
         } else {
-            checkFields(opts, "options", Map.of("redeploy", "bool"), problems);
+            checkFields(opts, "options", ordered("redeploy", "bool"), problems);
         }
         problems.check();
         boolean redeploy = opts.path("redeploy").asBoolean(true);

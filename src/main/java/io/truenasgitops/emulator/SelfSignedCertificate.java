@@ -33,6 +33,25 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 record SelfSignedCertificate(String certificatePem, String privateKeyPem, String sha256Fingerprint) {
 
+    private static volatile SelfSignedCertificate shared;
+
+    /**
+     * The certificate of this JVM: generated on first use, then reused by every emulator the JVM starts
+     * (BouncyCastle's first key generation costs seconds on a slow machine; tests start many emulators).
+     */
+    static SelfSignedCertificate forThisJvm() {
+        SelfSignedCertificate cert = shared;
+        if (cert == null) {
+            synchronized (SelfSignedCertificate.class) {
+                if (shared == null) {
+                    shared = generate();
+                }
+                cert = shared;
+            }
+        }
+        return cert;
+    }
+
     static SelfSignedCertificate generate() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");

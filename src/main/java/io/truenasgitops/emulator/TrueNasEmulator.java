@@ -43,7 +43,7 @@ public final class TrueNasEmulator implements AutoCloseable {
         this.options = options;
         this.vertx = Vertx.vertx();
         this.mw = new Middleware(options);
-        this.certificate = SelfSignedCertificate.generate();
+        this.certificate = SelfSignedCertificate.forThisJvm();
         this.apps = new EmulatedApps(mw);
         try {
             this.caPem = Files.createTempFile("truenas-emulator-ca", ".pem");
@@ -254,6 +254,21 @@ public final class TrueNasEmulator implements AutoCloseable {
      */
     public void restartMiddleware() {
         mw.restart();
+    }
+
+    /**
+     * Back to a fresh box for the next test: apps removed, middleware restarted (connections dropped, jobs
+     * forgotten, ids from 1), faults cleared, API key un-revoked, call counts reset.
+     */
+    public void reset() {
+        apps.list().forEach(a -> apps.remove(a.name()));
+        mw.restart();
+        mw.faults().clear();
+        mw.faults().dockerRunning(options.dockerRunning()).idleTimeout(options.idleTimeout());
+        options.methodLatency().forEach(mw.faults()::latency);
+        options.crashLoopApps().forEach(a -> mw.faults().crashAfterEveryStart(a, true));
+        mw.revokeReset();
+        mw.callLog().reset();
     }
 
     @Override

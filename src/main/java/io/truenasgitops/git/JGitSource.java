@@ -44,7 +44,6 @@ import org.eclipse.jgit.api.LsRemoteCommand;
 import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
-import org.eclipse.jgit.errors.AmbiguousObjectException;
 import org.eclipse.jgit.errors.CorruptObjectException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
@@ -100,6 +99,7 @@ public final class JGitSource implements GitSource {
     private static final String OTHER_REF = "refs/truenas-gitops/ref";
     private static final String HEAD_REF = "refs/truenas-gitops/head";
     private static final String CONFIG_SECTION = "truenas-gitops";
+    private static final int MAX_PACKS = 30;
 
     private final GitSettings settings;
     private final String shownUrl;
@@ -231,6 +231,14 @@ public final class JGitSource implements GitSource {
     private record Target(String display, String remoteRef, String localRef, boolean commit) {}
 
     private Snapshot attempt() throws IOException, CorruptState {
+        try {
+            return attemptOnce();
+        } catch (MissingObjectException | CorruptObjectException e) {
+            throw new CorruptState(e.getMessage(), e);
+        }
+    }
+
+    private Snapshot attemptOnce() throws IOException, CorruptState {
         Files.createDirectories(checkoutsDir);
         try (Repository repo = openRepository()) {
             CredentialsProvider credentials = credentials();
@@ -260,6 +268,7 @@ public final class JGitSource implements GitSource {
             writeState(snapshot);
             lastGood = snapshot;
             cleanCheckouts();
+            compactIfNeeded(repo);
             return snapshot;
         }
     }
@@ -315,7 +324,11 @@ public final class JGitSource implements GitSource {
             } else {
                 var candidates = walk.getObjectReader()
                         .resolve(org.eclipse.jgit.lib.AbbreviatedObjectId.fromString(ref));
-                if (candidates.size() != 1) {
+                if (candidates.size() > 1) {
+                    throw new GitSourceException(Kind.BAD_REF, "failed to fetch " + describe() + ": commit id '"
+                            + ref + "' is ambiguous in " + shownUrl + "; use more hex digits or the full id");
+                }
+                if (candidates.isEmpty()) {
                     return null;
                 }
                 id = candidates.iterator().next();
@@ -338,7 +351,7 @@ public final class JGitSource implements GitSource {
         try {
             return ls.callAsMap();
         } catch (GitAPIException | RuntimeException e) {
-            throw networkError("failed to list the refs of " + shownUrl, e);
+            throw networkError("failed to fetch " + describe(), e);
         }
     }
 
@@ -437,7 +450,7 @@ public final class JGitSource implements GitSource {
                     return id;
                 }
             } catch (GitSourceException e) {
-                if (e.kind() != Kind.BAD_REF && e.kind() != Kind.NOT_FOUND) {
+                if (EnumSet.of(Kind.AUTH, Kind.HOST_KEY, Kind.TLS, Kind.TIMEOUT, Kind.CONFIG).contains(e.kind())) {
                     throw e;
                 }
                 // The server does not serve unadvertised commits: fall back to fetching everything.
@@ -445,16 +458,7 @@ public final class JGitSource implements GitSource {
         }
         fetch(repo, credentials, false, isShallow(repo),
                 new RefSpec("+refs/heads/*:refs/remotes/origin/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
-        ObjectId id;
-        try {
-            id = repo.resolve(ref + "^{commit}");
-        } catch (AmbiguousObjectException e) {
-            throw new GitSourceException(Kind.BAD_REF, "failed to fetch " + describe() + ": commit id '" + ref
-                    + "' is ambiguous in " + shownUrl + "; use more hex digits or the full id");
-        } catch (org.eclipse.jgit.errors.RevisionSyntaxException
-                | org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
-            id = null;
-        }
+        ObjectId id = localCommit(repo, ref);
         if (id == null) {
             throw new GitSourceException(Kind.BAD_REF, "failed to fetch " + describe() + ": commit '" + ref
                     + "' is not in any branch or tag of " + shownUrl + "; check truenas-gitops.git.ref");
@@ -516,6 +520,11 @@ public final class JGitSource implements GitSource {
         } else {
             requireFile(settings.sshKeyFile(), "ssh key file", "truenas-gitops.git.ssh-key-file");
             requireFile(settings.knownHostsFile(), "known_hosts file", "truenas-gitops.git.known-hosts-file");
+        }
+        String keyProblem = SshSupport.keyProblem(settings.sshKeyFile());
+        if (keyProblem != null) {
+            throw new GitSourceException(Kind.CONFIG, "failed to fetch " + describe() + ": cannot use ssh key file "
+                    + settings.sshKeyFile() + ": " + keyProblem + "; check truenas-gitops.git.ssh-key-file");
         }
         return sshSupport;
     }
@@ -728,6 +737,26 @@ public final class JGitSource implements GitSource {
         }
     }
 
+    /**
+     * Every fetch adds a pack; JGit never runs {@code gc --auto} by itself. Packing once there are many keeps
+     * fetches fast and drops the commits of force-pushed history after git's usual expiry.
+     */
+    private void compactIfNeeded(Repository repo) {
+        Path packs = repoDir.resolve("objects/pack");
+        try (Stream<Path> files = Files.list(packs)) {
+            if (files.filter(f -> f.getFileName().toString().endsWith(".pack")).count() < MAX_PACKS) {
+                return;
+            }
+        } catch (IOException e) {
+            return;
+        }
+        try {
+            Git.wrap(repo).gc().call();
+        } catch (GitAPIException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "git gc of {0} failed: {1}", repoDir, e.getMessage());
+        }
+    }
+
     /** Removes every checkout except the current and the previous revision, and leftover temporary dirs. */
     private void cleanCheckouts() {
         Snapshot current = lastGood;
@@ -858,7 +887,7 @@ public final class JGitSource implements GitSource {
         if (e instanceof GitSourceException g) {
             return g;
         }
-        String root = rootMessage(e);
+        String root = withoutUrlPrefix(rootMessage(e));
         String lower = allMessages(e).toLowerCase(Locale.ROOT);
         Kind kind;
         String hint;
@@ -880,6 +909,7 @@ public final class JGitSource implements GitSource {
             }
         } else if (has(e, UnknownHostException.class)) {
             kind = Kind.NETWORK;
+            root = "unknown host " + root;
             hint = "check the host name in the url and DNS";
         } else if (has(e, SSLException.class) || lower.contains("pkix") || lower.contains("certificate")) {
             kind = Kind.TLS;
@@ -915,6 +945,25 @@ public final class JGitSource implements GitSource {
         }
         String message = context + ": " + root + "; " + hint;
         return new GitSourceException(kind, Redaction.text(message, secrets()), e);
+    }
+
+    /** JGit prefixes its messages with the URL, which the context already names. */
+    private String withoutUrlPrefix(String message) {
+        String m = message;
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (String prefix : List.of(transportUrl + ": ", shownUrl + ": ", Redaction.url(transportUrl) + ": ")) {
+                if (m.startsWith(prefix)) {
+                    m = m.substring(prefix.length());
+                    changed = true;
+                }
+            }
+        }
+        while (m.endsWith(".")) {
+            m = m.substring(0, m.length() - 1);
+        }
+        return m.isBlank() ? message : m;
     }
 
     private String authHint() {

@@ -43,6 +43,28 @@ final class SshSupport implements AutoCloseable {
                 .build(null);
     }
 
+    /**
+     * Why the private key in {@code keyFile} cannot be used (not a key, or protected by a passphrase), or
+     * null when it loads. Checked before connecting: the SSH layer would only say "no more authentication
+     * methods", which sends people looking at the server instead of at the file.
+     */
+    static String keyProblem(Path keyFile) {
+        try (java.io.InputStream in = Files.newInputStream(keyFile)) {
+            Iterable<java.security.KeyPair> keys = org.apache.sshd.common.util.security.SecurityUtils.loadKeyPairIdentities(
+                    null, org.apache.sshd.common.NamedResource.ofName(keyFile.toString()), in,
+                    org.apache.sshd.common.config.keys.FilePasswordProvider.EMPTY);
+            if (keys == null || !keys.iterator().hasNext()) {
+                return "it holds no private key in OpenSSH or PEM format";
+            }
+            return null;
+        } catch (java.io.IOException | java.security.GeneralSecurityException | RuntimeException e) {
+            String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            return m.contains("password") || m.contains("passphrase") || m.contains("encrypt")
+                    ? "it is protected by a passphrase, which the daemon cannot type: use a deploy key without one"
+                    : "it is not a private key in OpenSSH or PEM format (" + e.getClass().getSimpleName() + ")";
+        }
+    }
+
     SshdSessionFactory factory() {
         return factory;
     }

@@ -10,6 +10,7 @@ import io.truenasgitops.truenas.AppsApi;
 import io.truenasgitops.truenas.ConnectionLostException;
 import io.truenasgitops.truenas.DeleteOptions;
 import io.truenasgitops.truenas.JobListener;
+import io.truenasgitops.truenas.JobOutcomeUnknownException;
 import io.truenasgitops.truenas.TrueNasException;
 import java.time.Duration;
 import java.time.Instant;
@@ -250,7 +251,7 @@ final class ApplyExecutor {
             T result = call.get();
             metrics.jobCompleted(method, "SUCCESS", Duration.between(start, clock.now()));
             return result;
-        } catch (ConnectionLostException e) {
+        } catch (ConnectionLostException | JobOutcomeUnknownException e) {
             Instant deadline = clock.now().plus(timeout);
             while (clock.now().isBefore(deadline)) {
                 try {

@@ -5,6 +5,7 @@ import io.truenasgitops.reconcile.Decision.LogLevel;
 import io.truenasgitops.truenas.AppState;
 import io.truenasgitops.truenas.ConnectionLostException;
 import io.truenasgitops.truenas.FieldError;
+import io.truenasgitops.truenas.JobOutcomeUnknownException;
 import io.truenasgitops.truenas.TrueNasException;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +41,8 @@ public final class OutcomeMapper {
         }
         if (error instanceof TrueNasException e) {
             if (e.isRetryable()) {
-                String code = e instanceof ConnectionLostException ? Reasons.CONNECTION_LOST : Reasons.TRANSIENT_ERROR;
+                String code = e instanceof ConnectionLostException || e instanceof JobOutcomeUnknownException
+                        ? Reasons.CONNECTION_LOST : Reasons.TRANSIENT_ERROR;
                 return new Outcome.Transient(Reason.of(code, what + ": " + e.getMessage()), health, state);
             }
             if (!e.fieldErrors().isEmpty()) {
@@ -131,6 +133,9 @@ public final class OutcomeMapper {
         } else if (outcome instanceof Outcome.Blocked bl) {
             reason = Reason.of(bl.reason().code(), withRevision(bl.reason().message(), rev));
             boolean changed = base.lastReason() == null || !base.lastReason().code().equals(reason.code());
+            if (!Reasons.RETRY_BACKOFF.equals(bl.reason().code())) {
+                b.nextRetryAt = null; // a pending retry is moot while the stack is held for another reason
+            }
             switch (bl.reason().code()) {
                 case Reasons.SUSPENDED -> {
                     b.suspended = true;

@@ -136,7 +136,8 @@ public final class Planner {
         }
         String appliedHash = ours ? live.stamp().get().hash() : null;
         boolean configDiffers = !d.hash().equals(live.hash());
-        boolean configDrift = ours && !live.hash().equals(appliedHash);
+        // live equal to Git is in sync even when it got there by hand (then the stamp is merely stale)
+        boolean configDrift = ours && !live.hash().equals(appliedHash) && configDiffers;
         boolean gitChanged = !ours || !d.hash().equals(appliedHash);
         boolean up = isUp(live.state());
         boolean stateDrift = want == DesiredState.RUNNING

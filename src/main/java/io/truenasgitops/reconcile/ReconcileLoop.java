@@ -196,8 +196,9 @@ public final class ReconcileLoop implements AutoCloseable {
             }
             nextDue = Instant.now().plus(jittered());
             Optional<Instant> retry = reconciler.nextRetryAt();
-            if (retry.isPresent() && retry.get().isBefore(nextDue)) {
-                nextDue = retry.get().isBefore(Instant.now()) ? Instant.now() : retry.get();
+            // only future retry times count: a stale one must not make the loop spin
+            if (retry.isPresent() && retry.get().isAfter(Instant.now()) && retry.get().isBefore(nextDue)) {
+                nextDue = retry.get();
             }
         }
     }

@@ -3,12 +3,15 @@ package io.truenasgitops.stacks;
 import io.truenasgitops.compose.ComposeRenderer;
 import io.truenasgitops.compose.DotEnv;
 import io.truenasgitops.compose.Problem;
+import io.truenasgitops.compose.SourceMap;
+import io.truenasgitops.compose.YamlLoader;
 import io.truenasgitops.compose.Variables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -135,7 +138,11 @@ public final class StackRepository {
                 name, text.get(), composeRel, dir, rel, variables, options.hostBasePath()));
         problems.addAll(result.problems());
         boolean hasErrors = problems.stream().anyMatch(Problem::isError);
-        List<Problem> masked = problems.stream().map(p -> mask(p, variables)).toList();
+        // Files in a fixed order, then document order: what people read top to bottom in their editor.
+        List<Problem> masked = problems.stream().map(p -> mask(p, variables))
+                .sorted(Comparator.comparing((Problem p) -> p.file() == null ? "" : p.file())
+                        .thenComparingInt(Problem::line).thenComparingInt(Problem::column))
+                .toList();
         return new LoadedStack(name, rel, composeFile, settings, hasErrors ? null : result.rendered(), masked);
     }
 
@@ -152,19 +159,21 @@ public final class StackRepository {
         for (LoadedStack s : stacks) {
             List<Problem> extra = new ArrayList<>();
             String file = s.relativeDir() + "/stack.yaml";
-            for (String dep : s.settings().dependsOn()) {
+            SourceMap sm = settingsSourceMap(s, file);
+            List<String> deps = s.settings().dependsOn();
+            for (int i = 0; i < deps.size(); i++) {
+                String dep = deps.get(i);
                 if (dep.equals(s.name())) {
-                    extra.add(new Problem(Problem.Severity.ERROR, file, 0, 0, "dependsOn",
-                            "stack '" + s.name() + "' depends on itself"));
+                    extra.add(sm.error(SourceMap.index("dependsOn", i), "stack '" + s.name() + "' depends on itself"));
                 } else if (!byName.containsKey(dep)) {
-                    extra.add(new Problem(Problem.Severity.ERROR, file, 0, 0, "dependsOn",
+                    extra.add(sm.error(SourceMap.index("dependsOn", i),
                             "depends on stack '" + dep + "', which is not in the repository"));
                 }
             }
             List<String> cycle = cycleFrom(s.name(), byName);
             if (!cycle.isEmpty()) {
-                extra.add(new Problem(Problem.Severity.ERROR, file, 0, 0, "dependsOn",
-                        "dependency cycle: " + String.join(" -> ", cycle) + "; remove one of these dependsOn entries"));
+                extra.add(sm.error("dependsOn", "dependency cycle: " + String.join(" -> ", cycle)
+                        + "; remove one of these dependsOn entries"));
             }
             if (extra.isEmpty()) {
                 out.add(s);
@@ -175,6 +184,19 @@ public final class StackRepository {
             }
         }
         return out;
+    }
+
+    /** Where things are in the stack's stack.yaml, to locate problems found after loading it. */
+    private static SourceMap settingsSourceMap(LoadedStack s, String file) {
+        if (s.composeFile() == null) {
+            return SourceMap.empty(file);
+        }
+        Path settings = s.composeFile().resolveSibling("stack.yaml");
+        try {
+            return YamlLoader.load(Files.readString(settings, StandardCharsets.UTF_8), file).sourceMap();
+        } catch (IOException e) {
+            return SourceMap.empty(file);
+        }
     }
 
     private static List<String> cycleFrom(String start, Map<String, LoadedStack> byName) {

@@ -74,6 +74,7 @@ final class MiddlewareClient implements TrueNasClient {
     private volatile Endpoint endpoint;
     private volatile WireCodec codec;
     private volatile boolean connected;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     // Context-confined state.
     private WebSocketClient wsClient;
@@ -1129,6 +1130,9 @@ final class MiddlewareClient implements TrueNasClient {
 
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
         CompletableFuture<Void> closed = new CompletableFuture<>();
         ctx.runOnContext(v -> {
             if (state == State.CLOSED) {

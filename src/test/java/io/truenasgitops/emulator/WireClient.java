@@ -54,8 +54,10 @@ final class WireClient implements AutoCloseable {
     }
 
     /** Connects over TLS trusting the emulator's certificate (host name verified). */
+    private static final Vertx SHARED = Vertx.vertx();
+
     static WireClient connect(TrueNasEmulator emulator, String url) {
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = SHARED;
         WebSocketClientOptions options = new WebSocketClientOptions()
                 .setMaxMessageSize(4 * 1024 * 1024)
                 .setMaxFrameSize(4 * 1024 * 1024);
@@ -66,10 +68,9 @@ final class WireClient implements AutoCloseable {
         WebSocketClient client = vertx.createWebSocketClient(options);
         try {
             WebSocket ws = client.connect(new WebSocketConnectOptions().setAbsoluteURI(url))
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new WireClient(vertx, ws);
         } catch (Exception e) {
-            vertx.close();
             throw new IllegalStateException("cannot connect to " + url, e);
         }
     }
@@ -219,12 +220,8 @@ final class WireClient implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            if (!closed.isDone()) {
-                ws.close();
-            }
-        } finally {
-            vertx.close();
+        if (!closed.isDone()) {
+            ws.close();
         }
     }
 }

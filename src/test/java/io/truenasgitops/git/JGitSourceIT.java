@@ -117,6 +117,16 @@ class JGitSourceIT {
     }
 
     @Test
+    void aCommitThatIsNotInTheRepositoryIsABadRef() {
+        String unknown = "0123456789abcdef0123456789abcdef01234567";
+        try (JGitSource source = source(unknown, "")) {
+            assertThatThrownBy(source::fetch)
+                    .isInstanceOfSatisfying(GitSourceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.BAD_REF))
+                    .hasMessageContaining("commit '" + unknown + "' is not in any branch or tag");
+        }
+    }
+
+    @Test
     void theSubpathBecomesTheSnapshotRoot() throws Exception {
         try (JGitSource source = source("main", "stacks")) {
             Snapshot s = source.fetch();

@@ -1,0 +1,344 @@
+package io.truenasgitops.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.truenasgitops.truenas.App;
+import io.truenasgitops.truenas.AppsApi;
+import io.truenasgitops.truenas.DeleteOptions;
+import io.truenasgitops.truenas.LogLine;
+import io.truenasgitops.truenas.NotFoundException;
+import io.truenasgitops.truenas.TrueNasClient;
+import jakarta.enterprise.context.Dependent;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code apps list|get|config|start|stop|restart|delete|logs|pull}: the apps on the NAS, through the middleware. */
+@Dependent
+@Command(
+        name = "apps",
+        description = "List, inspect and operate the apps on the NAS (through the TrueNAS API, not Docker).",
+        subcommands = {
+            AppsCommand.ListApps.class,
+            AppsCommand.GetApp.class,
+            AppsCommand.ConfigOfApp.class,
+            AppsCommand.StartApp.class,
+            AppsCommand.StopApp.class,
+            AppsCommand.RestartApp.class,
+            AppsCommand.DeleteApp.class,
+            AppsCommand.LogsOfApp.class,
+            AppsCommand.PullImages.class
+        })
+public class AppsCommand implements TopLevelCommand, Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static App require(AppsApi apps, String name, boolean retrieveConfig) {
+        return apps.get(name, retrieveConfig).orElseThrow(() -> new NotFoundException("app '" + name
+                + "' does not exist on the NAS ('apps list' shows the apps there)"));
+    }
+
+    @Command(name = "list", description = "List the apps with their state.")
+    static class ListApps extends NasCommand {
+        @Mixin
+        OutputOptions output;
+
+        @Override
+        int run(TrueNasClient client) {
+            List<App> apps = client.apps().list(false);
+            if (!output.isTable()) {
+                output.printDocument(out(), apps.stream().map(App::raw).toList());
+                return ExitCodes.OK;
+            }
+            if (apps.isEmpty()) {
+                // app.query answers [] when Docker is down: say which it is.
+                var docker = client.apps().dockerStatus();
+                out().println(docker.isRunning() ? "no apps"
+                        : "no apps: Docker is " + docker.status() + " on the NAS (" + docker.description() + ")");
+                out().flush();
+                return ExitCodes.OK;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            for (App app : apps) {
+                rows.add(List.of(app.name(), app.state().name(), app.customApp() ? "custom" : "catalog",
+                        String.valueOf(app.version()), String.valueOf(app.containers().size()),
+                        app.images().isEmpty() ? "-" : String.join(",", app.images())));
+            }
+            OutputOptions.printTable(out(), List.of("NAME", "STATE", "TYPE", "VERSION", "CONTAINERS", "IMAGES"), rows);
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "get", description = "Show one app: state, containers, images, ports.")
+    static class GetApp extends NasCommand {
+        @Parameters(paramLabel = "NAME", description = "The app name")
+        String name;
+
+        @Mixin
+        OutputOptions output;
+
+        @Override
+        int run(TrueNasClient client) {
+            App app = require(client.apps(), name, false);
+            if (!output.isTable()) {
+                output.printDocument(out(), app.raw());
+                return ExitCodes.OK;
+            }
+            PrintWriter out = out();
+            out.println("name:       " + app.name());
+            out.println("state:      " + app.state());
+            out.println("type:       " + (app.customApp() ? "custom" : "catalog"));
+            out.println("version:    " + app.version());
+            JsonNode raw = app.raw();
+            if (raw.path("upgrade_available").asBoolean(false)) {
+                out.println("upgrade:    available");
+            }
+            if (raw.path("portals").isObject() && raw.path("portals").size() > 0) {
+                raw.path("portals").fields().forEachRemaining(p -> out.println("portal:     " + p.getKey() + " "
+                        + p.getValue().asText()));
+            }
+            out.println("images:     " + (app.images().isEmpty() ? "-" : String.join(", ", app.images())));
+            if (app.containers().isEmpty()) {
+                out.println("containers: none");
+            } else {
+                out.println("containers:");
+                List<List<String>> rows = new ArrayList<>();
+                for (App.Container c : app.containers()) {
+                    rows.add(List.of("  " + c.serviceName(), String.valueOf(c.state()), String.valueOf(c.image()),
+                            c.id() == null ? "-" : c.id().substring(0, Math.min(12, c.id().length()))));
+                }
+                OutputOptions.printTable(out, List.of("  SERVICE", "STATE", "IMAGE", "ID"), rows);
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "config", description = "Print the compose document TrueNAS stores for an app (YAML by default).")
+    static class ConfigOfApp extends NasCommand {
+        @Parameters(paramLabel = "NAME", description = "The app name")
+        String name;
+
+        @Mixin
+        OutputOptions output;
+
+        @Override
+        int run(TrueNasClient client) {
+            Map<String, Object> config = client.apps().config(name);
+            if (output.isTable()) {
+                output.format = OutputOptions.Format.yaml;
+            }
+            output.printDocument(out(), config);
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "start", description = "Start an app (TrueNAS takes the whole project down and up).")
+    static class StartApp extends NasCommand {
+        @Parameters(paramLabel = "NAME", description = "The app name")
+        String name;
+
+        @Override
+        int run(TrueNasClient client) {
+            JobProgress progress = JobProgress.on(err());
+            try {
+                client.apps().start(name, progress);
+            } finally {
+                progress.finish();
+            }
+            out().println("started app '" + name + "'");
+            out().flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "stop", description = "Stop an app (compose down: containers removed, volumes kept).")
+    static class StopApp extends NasCommand {
+        @Parameters(paramLabel = "NAME", description = "The app name")
+        String name;
+
+        @Override
+        int run(TrueNasClient client) {
+            JobProgress progress = JobProgress.on(err());
+            try {
+                client.apps().stop(name, progress);
+            } finally {
+                progress.finish();
+            }
+            out().println("stopped app '" + name + "'");
+            out().flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "restart", description = "Restart an app: app.start, which recreates every container of the project.")
+    static class RestartApp extends NasCommand {
+        @Parameters(paramLabel = "NAME", description = "The app name")
+        String name;
+
+        @Override
+        int run(TrueNasClient client) {
+            JobProgress progress = JobProgress.on(err());
+            try {
+                client.apps().start(name, progress);
+            } finally {
+                progress.finish();
+            }
+            out().println("restarted app '" + name + "'");
+            out().flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "delete", description = {
+        "Delete an app. TrueNAS always removes the project's named volumes (compose down -v);",
+        "host-path data stays."})
+    static class DeleteApp extends NasCommand {
+        @Parameters(paramLabel = "NAME", description = "The app name")
+        String name;
+
+        @Option(names = "--remove-images", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Remove the app's images too (default: ${DEFAULT-VALUE})")
+        boolean removeImages;
+
+        @Option(names = "--keep-images", description = "Keep the app's images (same as --no-remove-images)")
+        boolean keepImages;
+
+        @Option(names = "--remove-ix-volumes", description = "Also delete the app's ix-volumes datasets")
+        boolean removeIxVolumes;
+
+        @Option(names = "--force", description = {
+            "Remove a custom app even when its compose file is broken (25.04+: force_remove_custom_app)"})
+        boolean force;
+
+        @Override
+        int run(TrueNasClient client) {
+            DeleteOptions options = new DeleteOptions(removeImages && !keepImages, removeIxVolumes, false, force);
+            JobProgress progress = JobProgress.on(err());
+            try {
+                client.apps().delete(name, options, progress);
+            } finally {
+                progress.finish();
+            }
+            out().println("deleted app '" + name + "'");
+            out().flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "pull", description = "Pull the app's images again, then redeploy (unless --no-redeploy).")
+    static class PullImages extends NasCommand {
+        @Parameters(paramLabel = "NAME", description = "The app name")
+        String name;
+
+        @Option(names = "--redeploy", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Redeploy after pulling (default: ${DEFAULT-VALUE})")
+        boolean redeploy;
+
+        @Override
+        int run(TrueNasClient client) {
+            JobProgress progress = JobProgress.on(err());
+            try {
+                client.apps().pullImages(name, redeploy, progress);
+            } finally {
+                progress.finish();
+            }
+            out().println("pulled the images of app '" + name + "'" + (redeploy ? " and redeployed it" : ""));
+            out().flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "logs", description = {
+        "Print an app's container logs (all services, or one with --service);",
+        "with -f keep following until the containers stop or Ctrl-C."})
+    static class LogsOfApp extends NasCommand {
+        /** Without -f the middleware's stream never ends by itself: stop once it has been quiet this long. */
+        static final Duration QUIET = Duration.ofSeconds(1);
+
+        @Parameters(paramLabel = "NAME", description = "The app name")
+        String name;
+
+        @Option(names = {"-f", "--follow"}, description = "Keep following new lines")
+        boolean follow;
+
+        @Option(names = "--service", paramLabel = "SERVICE", description = "Only this compose service")
+        String service;
+
+        @Option(names = "--tail", paramLabel = "N", description = "Start with the last N lines (default: 500, the NAS's default)")
+        Integer tail;
+
+        @Override
+        void prepare() {
+            if (tail != null && tail < 1) {
+                throw new UsageException("--tail must be at least 1");
+            }
+        }
+
+        @Override
+        int run(TrueNasClient client) throws Exception {
+            Map<String, App.Container> containers = client.apps().containerIds(name, true);
+            List<App.Container> chosen = containers.values().stream()
+                    .filter(c -> service == null || service.equals(c.serviceName()))
+                    .toList();
+            if (chosen.isEmpty()) {
+                if (service != null && !containers.isEmpty()) {
+                    throw new UsageException("app '" + name + "' has no running service '" + service + "'; it has: "
+                            + String.join(", ", containers.values().stream().map(App.Container::serviceName).toList()));
+                }
+                throw new NotFoundException("app '" + name + "' has no running container (is it stopped? 'apps get "
+                        + name + "' shows its state)");
+            }
+            boolean prefix = chosen.size() > 1;
+            PrintWriter out = out();
+            AtomicLong lastLine = new AtomicLong(System.nanoTime());
+            List<AppsApi.LogStream> streams = new ArrayList<>();
+            try {
+                for (App.Container c : chosen) {
+                    String label = prefix ? c.serviceName() + " | " : "";
+                    streams.add(client.apps().followLogs(name, c.id(), tail, line -> print(out, label, line,
+                            lastLine)));
+                }
+                for (AppsApi.LogStream stream : streams) {
+                    if (follow) {
+                        while (!stream.isEnded()) {
+                            stream.awaitEnd(Duration.ofHours(1));
+                        }
+                    } else {
+                        while (!stream.isEnded() && System.nanoTime() - lastLine.get() < QUIET.toNanos()) {
+                            stream.awaitEnd(Duration.ofMillis(100));
+                        }
+                    }
+                }
+            } finally {
+                streams.forEach(AppsApi.LogStream::close);
+            }
+            return ExitCodes.OK;
+        }
+
+        private static void print(PrintWriter out, String label, LogLine line, AtomicLong lastLine) {
+            lastLine.set(System.nanoTime());
+            String data = line.data();
+            if (data.endsWith("\n")) {
+                data = data.substring(0, data.length() - 1);
+            }
+            synchronized (out) {
+                out.println(label + data);
+                out.flush();
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.truenasgitops.cli;
+
+import io.truenasgitops.truenas.ConnectionSettings;
+import io.truenasgitops.truenas.Protocol;
+import io.truenasgitops.truenas.TrueNasClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Function;
+import picocli.CommandLine.Option;
+
+/**
+ * The connection options every command that talks to a NAS shares ({@code @Mixin}). Each flag falls back to an
+ * environment variable, so CI jobs and the container image need no flags; secrets come from files or the
+ * environment, never from a flag's value (a flag would show in {@code ps} and shell history).
+ */
+public class ConnectionOptions {
+
+    @Option(names = "--url", paramLabel = "URL", description = {
+        "TrueNAS URL: wss://HOST[:PORT] (protocol chosen automatically), or ending in /api/current, /api/vXX.YY.Z",
+        "(JSON-RPC, 25.04+) or /websocket (legacy, 24.10). Env: TRUENAS_URL"})
+    String url;
+
+    @Option(names = "--api-key-file", paramLabel = "FILE",
+            description = "File holding the API key. Env: TRUENAS_API_KEY_FILE, or the key itself in TRUENAS_API_KEY")
+    Path apiKeyFile;
+
+    @Option(names = "--username", paramLabel = "USER", description = {
+        "The API key's owner (25.04+ login_ex), or the user to log in with a password. Env: TRUENAS_USERNAME"})
+    String username;
+
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "File holding the password (with --username). Env: TRUENAS_PASSWORD_FILE, or TRUENAS_PASSWORD")
+    Path passwordFile;
+
+    @Option(names = "--otp", paramLabel = "CODE",
+            description = "One-time password, sent only when the NAS asks for one. Env: TRUENAS_OTP")
+    String otp;
+
+    @Option(names = "--tls-fingerprint", paramLabel = "SHA256", description = {
+        "Trust exactly the certificate with this SHA-256 fingerprint (the safe way to trust a NAS's self-signed",
+        "certificate). Env: TRUENAS_TLS_FINGERPRINT"})
+    String tlsFingerprint;
+
+    @Option(names = "--ca-file", paramLabel = "PEM", description = "Trust the CA certificate(s) in this PEM file. Env: TRUENAS_CA_FILE")
+    Path caFile;
+
+    @Option(names = "--insecure", description = "Do not verify the TLS certificate at all (prefer --tls-fingerprint). Env: TRUENAS_INSECURE=true")
+    boolean insecure;
+
+    @Option(names = "--protocol", paramLabel = "AUTO|JSONRPC|LEGACY",
+            description = "Force the wire protocol instead of probing (default: AUTO). Env: TRUENAS_PROTOCOL")
+    Protocol protocol;
+
+    @Option(names = "--call-timeout", paramLabel = "SECONDS", description = "How long one call may wait for its answer (default: 60)")
+    Integer callTimeoutSeconds;
+
+    /** Where environment variables come from; tests replace it. */
+    static Function<String, String> environment = System::getenv;
+
+    /** The settings these options and the environment describe. */
+    public ConnectionSettings settings() {
+        String apiKey = null;
+        Path keyFile = apiKeyFile != null ? apiKeyFile : pathEnv("TRUENAS_API_KEY_FILE");
+        if (keyFile != null) {
+            apiKey = readSecret(keyFile, "API key", "--api-key-file");
+        } else if (env("TRUENAS_API_KEY") != null) {
+            apiKey = env("TRUENAS_API_KEY").strip();
+        }
+        String password = null;
+        Path pwFile = passwordFile != null ? passwordFile : pathEnv("TRUENAS_PASSWORD_FILE");
+        if (pwFile != null) {
+            password = readSecret(pwFile, "password", "--password-file");
+        } else if (env("TRUENAS_PASSWORD") != null) {
+            password = env("TRUENAS_PASSWORD");
+        }
+        String u = first(url, env("TRUENAS_URL"));
+        if (u == null) {
+            throw new UsageException("no TrueNAS URL: pass --url wss://NAS or set TRUENAS_URL");
+        }
+        Protocol p = protocol;
+        if (p == null && env("TRUENAS_PROTOCOL") != null) {
+            try {
+                p = Protocol.valueOf(env("TRUENAS_PROTOCOL").strip().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("TRUENAS_PROTOCOL must be AUTO, JSONRPC or LEGACY, not '"
+                        + env("TRUENAS_PROTOCOL") + "'");
+            }
+        }
+        return ConnectionSettings.builder(u)
+                .apiKey(apiKey)
+                .username(first(username, env("TRUENAS_USERNAME")))
+                .password(password)
+                .otp(first(otp, env("TRUENAS_OTP")))
+                .tlsFingerprint(first(tlsFingerprint, env("TRUENAS_TLS_FINGERPRINT")))
+                .caFile(caFile != null ? caFile : pathEnv("TRUENAS_CA_FILE"))
+                .insecure(insecure || "true".equalsIgnoreCase(env("TRUENAS_INSECURE")))
+                .protocol(p)
+                .callTimeout(callTimeoutSeconds == null ? null : Duration.ofSeconds(callTimeoutSeconds))
+                .build();
+    }
+
+    /** Connects with these settings (the caller closes the client). */
+    public TrueNasClient connect() {
+        return TrueNasClient.connect(settings());
+    }
+
+    private static String env(String name) {
+        String value = environment.apply(name);
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static Path pathEnv(String name) {
+        String value = env(name);
+        return value == null ? null : Path.of(value.strip());
+    }
+
+    private static String first(String a, String b) {
+        return a != null && !a.isBlank() ? a : b;
+    }
+
+    private static String readSecret(Path file, String what, String flag) {
+        try {
+            String value = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (value.isEmpty()) {
+                throw new UsageException("the " + what + " file " + file + " (" + flag + ") is empty");
+            }
+            return value;
+        } catch (IOException e) {
+            throw new UsageException("cannot read the " + what + " file " + file + " (" + flag + "): " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.truenasgitops.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** {@code -o table|json|yaml} for commands whose output is data ({@code @Mixin}). */
+public class OutputOptions {
+
+    /** The output formats. */
+    public enum Format {
+        table,
+        json,
+        yaml
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
+
+    @Option(names = {"-o", "--output"}, paramLabel = "table|json|yaml",
+            description = "Output format (default: ${DEFAULT-VALUE})", defaultValue = "table")
+    Format format = Format.table;
+
+    /** Prints data as JSON or YAML (for table, callers print their own table and call this only for documents). */
+    void printDocument(PrintWriter out, Object value) {
+        try {
+            if (format == Format.yaml) {
+                out.print(YAML.writeValueAsString(value));
+            } else {
+                out.println(JSON.writeValueAsString(value));
+            }
+            out.flush();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot render the output", e);
+        }
+    }
+
+    boolean isTable() {
+        return format == Format.table;
+    }
+
+    /** Prints rows as a left-aligned table with a header. */
+    static void printTable(PrintWriter out, List<String> header, List<List<String>> rows) {
+        int[] widths = new int[header.size()];
+        List<List<String>> all = new ArrayList<>();
+        all.add(header);
+        all.addAll(rows);
+        for (List<String> row : all) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i) == null ? 1 : row.get(i).length());
+            }
+        }
+        for (List<String> row : all) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                String cell = row.get(i) == null ? "-" : row.get(i);
+                line.append(cell);
+                if (i < row.size() - 1) {
+                    line.append(" ".repeat(widths[i] - cell.length() + 2));
+                }
+            }
+            out.println(line.toString().stripTrailing());
+        }
+        out.flush();
+    }
+
+    static String text(JsonNode node) {
+        return node == null || node.isNull() ? "-" : node.isTextual() ? node.asText() : node.toString();
+    }
+}

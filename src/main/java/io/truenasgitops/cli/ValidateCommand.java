@@ -1,0 +1,128 @@
+package io.truenasgitops.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.truenasgitops.compose.Problem;
+import io.truenasgitops.stacks.LoadedStack;
+import io.truenasgitops.stacks.RepoScan;
+import io.truenasgitops.stacks.SecretsDirectory;
+import io.truenasgitops.stacks.StackRepository;
+import io.truenasgitops.stacks.StacksOptions;
+import jakarta.enterprise.context.Dependent;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code validate [DIR]}: checks stacks offline, the way the daemon would load them, without a NAS. */
+@Dependent
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Check stacks offline: YAML, interpolation, env files, stack.yaml and what TrueNAS can deploy.",
+            "DIR is a repository root (with a stacks folder) or a single stack folder (default: the current folder).",
+            "Every problem is listed with file:line; warnings do not fail the check."},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  every stack is valid (warnings allowed)", "  1  problems found",
+            "  2  usage error (DIR missing, no stacks folder, bad option)"})
+public class ValidateCommand implements TopLevelCommand, Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", defaultValue = ".",
+            description = "Repository root or stack folder (default: current folder).")
+    Path dir;
+
+    @Mixin
+    StackOptionsMixin stackOptions;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text or json (default: ${DEFAULT-VALUE}).")
+    String output;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!"text".equals(output) && !"json".equals(output) && !"table".equals(output)) {
+            throw new UsageException("unknown output format '" + output + "': use text or json");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new UsageException("validate: " + dir + " is not a directory");
+        }
+        StacksOptions options = stackOptions.toOptions();
+        RepoScan scan = scan(dir.toAbsolutePath().normalize(), options);
+        PrintWriter out = spec.commandLine().getOut();
+        if ("json".equals(output)) {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(scan)));
+        } else {
+            for (Problem p : scan.allProblems()) {
+                out.println(p.format());
+            }
+            out.println(summary(scan));
+        }
+        out.flush();
+        return scan.isValid() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** A single stack folder (it has a compose file) or a repository root. */
+    static RepoScan scan(Path dir, StacksOptions options) {
+        if (!StackRepository.composeFiles(dir).isEmpty()) {
+            SecretsDirectory.Result secrets = SecretsDirectory.read(options.secretsDir());
+            Path root = dir.getParent() == null ? dir : dir.getParent();
+            LoadedStack stack = StackRepository.load(root, dir, options, secrets.values());
+            return new RepoScan(List.of(stack), secrets.problems());
+        }
+        if (!Files.isDirectory(dir.resolve(options.stacksDir()))) {
+            throw new UsageException(dir + " has no '" + options.stacksDir() + "' folder and no compose file: give a"
+                    + " repository root or a stack folder (or set --stacks-dir)");
+        }
+        return StackRepository.scan(dir, options);
+    }
+
+    static String summary(RepoScan scan) {
+        long valid = scan.stacks().stream().filter(LoadedStack::isValid).count();
+        long errors = scan.allProblems().stream().filter(Problem::isError).count();
+        long warnings = scan.allProblems().size() - errors;
+        int n = scan.stacks().size();
+        return (errors == 0 ? "ok: " : "failed: ") + n + (n == 1 ? " stack" : " stacks") + " checked, " + valid
+                + " valid, " + (n - valid) + " invalid; " + errors + (errors == 1 ? " error, " : " errors, ")
+                + warnings + (warnings == 1 ? " warning" : " warnings");
+    }
+
+    private static Map<String, Object> toJson(RepoScan scan) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("valid", scan.isValid());
+        json.put("summary", summary(scan));
+        List<Object> stacks = new ArrayList<>();
+        for (LoadedStack s : scan.stacks()) {
+            Map<String, Object> st = new LinkedHashMap<>();
+            st.put("name", s.name());
+            st.put("dir", s.relativeDir());
+            st.put("valid", s.isValid());
+            st.put("hash", s.rendered() == null ? null : s.rendered().hash());
+            st.put("problems", s.problems().stream().map(ValidateCommand::problem).toList());
+            stacks.add(st);
+        }
+        json.put("stacks", stacks);
+        json.put("problems", scan.problems().stream().map(ValidateCommand::problem).toList());
+        return json;
+    }
+
+    static Map<String, Object> problem(Problem p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("severity", p.severity().name().toLowerCase());
+        m.put("file", p.file());
+        m.put("line", p.line());
+        m.put("column", p.column());
+        m.put("path", p.path());
+        m.put("message", p.message());
+        return m;
+    }
+}

@@ -1,0 +1,114 @@
+package io.truenasgitops.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.truenasgitops.stacks.StackSettings.DesiredState;
+import io.truenasgitops.truenas.AppState;
+import io.truenasgitops.truenas.ConnectionLostException;
+import io.truenasgitops.truenas.FieldError;
+import io.truenasgitops.truenas.JobOutcomeUnknownException;
+import io.truenasgitops.truenas.TrueNasException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Errors are classified in one place: what is retried, what stalls, and what the status says. */
+class OutcomeMapperTest {
+
+    static final Instant NOW = Instant.parse("2026-11-26T06:00:00Z");
+    final OutcomeMapper mapper = new OutcomeMapper(new RetryPolicy(Duration.ofSeconds(10), Duration.ofMinutes(5)));
+
+    record Row(String name, Throwable error, Class<? extends Outcome> kind, String reason) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Row> rows() {
+        return Stream.of(
+                new Row("a lost connection is retried", new ConnectionLostException("socket closed", null),
+                        Outcome.Transient.class, Reasons.CONNECTION_LOST),
+                new Row("an unknown job outcome is retried", new JobOutcomeUnknownException("job id gone"),
+                        Outcome.Transient.class, Reasons.CONNECTION_LOST),
+                new Row("a validation error stalls", new TrueNasException("invalid", 22, "EINVAL",
+                        List.of(new FieldError("app_create.app_name", "bad", 22)), 4L, null),
+                        Outcome.Stalled.class, Reasons.VALIDATION_FAILED),
+                new Row("a failed job stalls", new TrueNasException("[EFAULT] Failed 'up' action", 14, "EFAULT",
+                        List.of(), 5L, null), Outcome.Stalled.class, Reasons.JOB_FAILED),
+                new Row("a refused call stalls", new TrueNasException("[EPERM] not allowed", 1, "EPERM", List.of(),
+                        null, null), Outcome.Stalled.class, Reasons.APPLY_FAILED),
+                new Row("a failed health gate stalls", new HealthGateException(Reasons.HEALTH_CHECK_FAILED,
+                        "app 'web' is CRASHED", AppState.CRASHED), Outcome.Stalled.class, Reasons.HEALTH_CHECK_FAILED),
+                new Row("an unexpected error is retried", new IllegalStateException("surprise"),
+                        Outcome.Transient.class, Reasons.TRANSIENT_ERROR));
+    }
+
+    static Action update() {
+        return new Action(ActionType.UPDATE, "web", "default", "stacks/web", Reason.of(Reasons.CONFIG_CHANGED, "x"),
+                null, Set.of(), List.of(), "h2", "h1", "fp", List.of(), DesiredState.RUNNING, false);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rows")
+    void classifiesErrorsByWhatTheLoopShouldDoNext(Row row) {
+        Outcome o = mapper.classify(update(), row.error(), HealthStatus.HEALTHY, AppState.RUNNING, "fp");
+
+        assertThat(o).isInstanceOf(row.kind());
+        Reason reason = o instanceof Outcome.Stalled s ? s.reason() : ((Outcome.Transient) o).reason();
+        assertThat(reason.code()).isEqualTo(row.reason());
+        assertThat(reason.message()).contains("web");
+
+        Decision d = mapper.decide(null, update(), o, "0123456789abcdef", NOW);
+        StatusInvariants.assertValid(d.status());
+        assertThat(d.event()).isPresent();
+        assertThat(d.status().isReady()).isFalse();
+        if (o instanceof Outcome.Stalled) {
+            assertThat(d.status().isStalled()).isTrue();
+            assertThat(d.requeueAfter()).isEmpty();
+            assertThat(d.status().stalledFingerprint()).isEqualTo("fp");
+        } else {
+            assertThat(d.status().is(Condition.RECONCILING)).isTrue();
+            assertThat(d.requeueAfter()).contains(Duration.ofSeconds(10));
+            assertThat(d.status().nextRetryAt()).isEqualTo(NOW.plusSeconds(10));
+            assertThat(d.status().condition(Condition.RECONCILING).orElseThrow().message()).contains("0123456789ab");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rows")
+    void aLaterSuccessClearsTheFailure(Row row) {
+        Outcome failed = mapper.classify(update(), row.error(), HealthStatus.HEALTHY, AppState.RUNNING, "fp");
+        StackStatus afterFailure = mapper.decide(null, update(), failed, "r1", NOW).status();
+
+        Decision ok = mapper.decide(afterFailure, update(),
+                new Outcome.Applied("updated", HealthStatus.HEALTHY, AppState.RUNNING, Set.of()), "r2", NOW.plusSeconds(60));
+
+        StatusInvariants.assertValid(ok.status());
+        assertThat(ok.status().isReady()).isTrue();
+        assertThat(ok.status().lastError()).isNull();
+        assertThat(ok.status().failures()).isZero();
+        assertThat(ok.status().condition(Condition.STALLED).orElseThrow().lastTransitionTime())
+                .isEqualTo(failed instanceof Outcome.Stalled ? NOW.plusSeconds(60) : NOW);
+    }
+
+    @org.junit.jupiter.api.Test
+    void noChangeIsQuiet() {
+        Action unchanged = new Action(ActionType.UNCHANGED, "web", "default", "stacks/web",
+                Reason.of(Reasons.UP_TO_DATE, "matches"), null, Set.of(), List.of(), "h", "h", "fp", List.of(),
+                DesiredState.RUNNING, false);
+        StackStatus first = mapper.decide(null, unchanged, new Outcome.Unchanged(HealthStatus.HEALTHY, AppState.RUNNING),
+                "r1", NOW).status();
+
+        Decision again = mapper.decide(first, unchanged, new Outcome.Unchanged(HealthStatus.HEALTHY, AppState.RUNNING),
+                "r1", NOW.plusSeconds(60));
+
+        assertThat(again.event()).isEmpty();
+        assertThat(again.logLevel()).isEqualTo(Decision.LogLevel.DEBUG);
+        assertThat(again.status().condition(Condition.READY).orElseThrow().lastTransitionTime()).isEqualTo(NOW);
+    }
+}

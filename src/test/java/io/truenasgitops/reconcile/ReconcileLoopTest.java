@@ -1,0 +1,128 @@
+package io.truenasgitops.reconcile;
+
+import static io.truenasgitops.reconcile.Fixtures.compose;
+import static io.truenasgitops.reconcile.Fixtures.stack;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.truenasgitops.stacks.StackSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The loop: triggers coalesce, passes never overlap, shutdown is graceful. Counts, not timing. */
+class ReconcileLoopTest {
+
+    @TempDir
+    Path stateDir;
+
+    Harness h;
+    ReconcileLoop loop;
+
+    @AfterEach
+    void tearDown() {
+        if (loop != null) {
+            loop.stop();
+        }
+        StatusInvariants.assertValid(h.engine);
+    }
+
+    void start() {
+        h = new Harness(stateDir, c -> c.withInterval(Duration.ofHours(1)));
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        loop = new ReconcileLoop(h.engine, h.config);
+    }
+
+    @Test
+    void triggersArrivingDuringAPassCoalesceIntoOneMorePass() throws Exception {
+        start();
+        h.nas.holdNextList();
+        loop.start();
+        assertThat(h.nas.awaitListEntered()).isTrue(); // first pass is now blocked inside app.query
+
+        for (int i = 0; i < 10; i++) {
+            loop.trigger(TriggerReason.WEBHOOK, Optional.empty());
+            loop.trigger(TriggerReason.API, Optional.empty());
+        }
+        h.nas.releaseList();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 2 && !loop.isBusy());
+        // nothing else is pending: the hour-long interval is far away
+        Thread.sleep(300); // a third pass would start right away if one were pending
+        assertThat(loop.passes()).isEqualTo(2);
+        assertThat(loop.triggers()).isEqualTo(20);
+        assertThat(h.nas.calls("app.query")).isEqualTo(2);
+        assertThat(h.nas.calls("app.create")).isEqualTo(1);
+    }
+
+    @Test
+    void aPassNeverOverlapsAnotherAndNeverRunsTwoJobsOnOneApp() throws Exception {
+        start();
+        h.nas.holdNextList();
+        loop.start();
+        assertThat(h.nas.awaitListEntered()).isTrue();
+        Thread direct = new Thread(() -> h.engine.syncOnce(SyncOptions.all()));
+        direct.start(); // e.g. the CLI or REST asking for a pass while the loop's pass runs
+        loop.trigger(TriggerReason.CLI, Optional.of("web"));
+
+        Thread.sleep(200);
+        assertThat(h.nas.calls("app.query")).as("the direct pass waits for the running one").isEqualTo(1);
+        h.nas.releaseList();
+        direct.join(20_000);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 2 && !loop.isBusy());
+        assertThat(h.nas.calls("app.query")).isEqualTo(3);
+        assertThat(h.nas.calls("app.create")).isEqualTo(1);
+        assertThat(h.nas.maxConcurrentCallsOnOneApp()).isEqualTo(1);
+    }
+
+    @Test
+    void aStackTriggerSyncsThatStackAndRevertsItsDrift() {
+        start();
+        loop.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 1 && !loop.isBusy());
+        h.nas.uiEdit("web", c -> c.put("x-edited", true));
+        h.nas.resetCounts();
+
+        loop.trigger(TriggerReason.API, Optional.of("web"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 2 && !loop.isBusy());
+        assertThat(h.nas.writeLog()).containsExactly("app.update web");
+    }
+
+    @Test
+    void stopWaitsForThePassInFlightAndThenEndsTheWorker() throws Exception {
+        start();
+        h.nas.holdNextList();
+        loop.start();
+        assertThat(h.nas.awaitListEntered()).isTrue();
+
+        Thread stopper = new Thread(loop::stop);
+        stopper.start();
+        Thread.sleep(200);
+        assertThat(stopper.isAlive()).as("stop waits for the running pass").isTrue();
+        h.nas.releaseList();
+        stopper.join(20_000);
+
+        assertThat(stopper.isAlive()).isFalse();
+        assertThat(loop.passes()).isEqualTo(1);
+        assertThat(h.nas.calls("app.create")).isEqualTo(1);
+        loop = null;
+    }
+
+    @Test
+    void aSuspendedStackIsSkippedByTheLoop() {
+        h = new Harness(stateDir, c -> c.withInterval(Duration.ofHours(1)));
+        h.repo.commit(stack("web", compose("nginx:1.27"), Fixtures.with().suspend().build()),
+                stack("db", compose("postgres:17"), StackSettings.defaults()));
+        loop = new ReconcileLoop(h.engine, h.config);
+        loop.start();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 1 && !loop.isBusy());
+
+        assertThat(h.nas.writeLog()).containsExactly("app.create db");
+    }
+}

@@ -1,0 +1,792 @@
+package io.truenasgitops.reconcile;
+
+import static io.truenasgitops.reconcile.Fixtures.compose;
+import static io.truenasgitops.reconcile.Fixtures.invalid;
+import static io.truenasgitops.reconcile.Fixtures.reordered;
+import static io.truenasgitops.reconcile.Fixtures.stack;
+import static io.truenasgitops.reconcile.Fixtures.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.truenasgitops.compose.Stamp;
+import io.truenasgitops.compose.Stamps;
+import io.truenasgitops.truenas.AppState;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The reconcile engine end to end against the in-memory TrueNAS: counts of calls, statuses, events. */
+class ReconcilerTest {
+
+    @TempDir
+    Path stateDir;
+
+    Harness h;
+
+    @BeforeEach
+    void setUp() {
+        h = new Harness(stateDir);
+    }
+
+    @AfterEach
+    void checkInvariants() {
+        StatusInvariants.assertValid(h.engine);
+        h.close();
+    }
+
+    @Test
+    void firstSyncCreatesEveryStackStampedWithSourcePathRevisionAndHash() {
+        h.repo.commit(stack("web", compose("nginx:1.27")), stack("db", compose("postgres:17")));
+
+        PassResult r = h.sync();
+
+        assertThat(h.nas.calls("app.create")).isEqualTo(2);
+        assertThat(h.nas.writes()).isEqualTo(2);
+        assertThat(r.result()).isEqualTo("success");
+        Stamp stamp = Stamps.read(h.nas.storedConfig("web")).orElseThrow();
+        assertThat(stamp).isEqualTo(new Stamp(FakeRepo.URL, "stacks/web", h.repo.head(),
+                Fixtures.rendered(compose("nginx:1.27")).hash()));
+        StackStatus web = h.status("web");
+        assertThat(web.isReady()).isTrue();
+        assertThat(web.health()).isEqualTo(HealthStatus.HEALTHY);
+        assertThat(web.lastAppliedRevision()).isEqualTo(h.repo.head());
+        assertThat(web.drift()).isEmpty();
+        assertThat(h.engine.inventory().get("default", "web")).isPresent();
+        assertThat(h.engine.events(Optional.of("web"), 10)).extracting(Event::reason).contains(Reasons.APPLIED);
+    }
+
+    @Test
+    void secondPassSendsNoWritingCallAndReadsTheAppListExactlyOnce() {
+        h.repo.commit(stack("web", compose("nginx:1.27")), stack("db", compose("postgres:17")));
+        h.sync();
+        h.nas.resetCounts();
+
+        PassResult r = h.sync();
+
+        assertThat(h.nas.writes()).isZero();
+        assertThat(h.nas.calls("app.query")).isEqualTo(1);
+        assertThat(h.nas.calls("app.get")).isZero();
+        assertThat(r.result()).isEqualTo("no_change");
+        assertThat(r.plan().inSync()).isTrue();
+    }
+
+    @Test
+    void aCommitThatChangesOneStackSendsExactlyOneUpdate() {
+        h.repo.commit(stack("web", compose("nginx:1.27")), stack("db", compose("postgres:17")));
+        h.sync();
+        h.nas.resetCounts();
+        h.repo.commit(stack("web", compose("nginx:1.28")), stack("db", compose("postgres:17")));
+
+        h.sync();
+
+        assertThat(h.nas.writeLog()).containsExactly("app.update web");
+        assertThat(Stamps.read(h.nas.storedConfig("web")).orElseThrow().revision()).isEqualTo(h.repo.head());
+        assertThat(h.status("web").lastAppliedRevision()).isEqualTo(h.repo.head());
+        assertThat(h.status("db").isReady()).isTrue();
+    }
+
+    @Test
+    void aCommitThatOnlyReordersKeysOrTouchesOtherFilesSendsNothing() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.sync();
+        String firstRevision = h.repo.head();
+        h.nas.resetCounts();
+        h.repo.commit(stack("web", reordered("nginx:1.27")));
+
+        PassResult r = h.sync();
+
+        assertThat(h.nas.writes()).isZero();
+        assertThat(r.plan().action("web").orElseThrow().type()).isEqualTo(ActionType.UNCHANGED);
+        // the stamp keeps the revision that was really applied: a new revision alone is no reason to recreate
+        assertThat(Stamps.read(h.nas.storedConfig("web")).orElseThrow().revision()).isEqualTo(firstRevision);
+        assertThat(h.status("web").isReady()).isTrue();
+        assertThat(h.status("web").lastAttemptedRevision()).isEqualTo(h.repo.head());
+    }
+
+    @Test
+    void aUiEditIsReportedAsConfigDriftWithoutSelfHeal() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.sync();
+        h.nas.uiEdit("web", c -> c.put("services", Map.of("app", Map.of("image", "nginx:edited"))));
+        h.nas.resetCounts();
+
+        PassResult r = h.sync();
+
+        assertThat(h.nas.writes()).isZero();
+        Action a = r.plan().action("web").orElseThrow();
+        assertThat(a.type()).isEqualTo(ActionType.UNCHANGED);
+        assertThat(a.drift()).containsExactly(DriftKind.CONFIG);
+        assertThat(a.diff().isEmpty()).isFalse();
+        StackStatus s = h.status("web");
+        assertThat(s.drift()).containsExactly(DriftKind.CONFIG);
+        assertThat(s.is(Condition.DRIFTED)).isTrue();
+        assertThat(s.isReady()).isFalse();
+        assertThat(h.metrics.drift.get("web")).containsExactly(DriftKind.CONFIG);
+        assertThat(h.engine.events(Optional.of("web"), 1).get(0).reason()).isEqualTo(Reasons.DRIFT_REPORTED);
+    }
+
+    @Test
+    void aUiEditIsRevertedWithSelfHeal() {
+        h.repo.commit(stack("web", compose("nginx:1.27"), with().selfHeal().build()));
+        h.sync();
+        h.nas.uiEdit("web", c -> c.put("services", Map.of("app", Map.of("image", "nginx:edited"))));
+        h.nas.resetCounts();
+
+        PassResult r = h.sync();
+
+        assertThat(h.nas.writeLog()).containsExactly("app.update web");
+        assertThat(r.plan().action("web").orElseThrow().reason().code()).isEqualTo(Reasons.SELF_HEAL);
+        assertThat(Stamps.strip(h.nas.storedConfig("web"))).isEqualTo(Fixtures.rendered(compose("nginx:1.27")).compose());
+        assertThat(h.status("web").isReady()).isTrue();
+        assertThat(h.status("web").drift()).isEmpty();
+    }
+
+    @Test
+    void aNewCommitOverwritesAUiEditAndThePlanSaysSo() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.sync();
+        h.nas.uiEdit("web", c -> c.put("x-note", "edited by hand"));
+        h.repo.commit(stack("web", compose("nginx:1.28")));
+        h.nas.resetCounts();
+
+        Plan plan = h.engine.plan();
+        assertThat(h.nas.writes()).isZero();
+        Action a = plan.action("web").orElseThrow();
+        assertThat(a.type()).isEqualTo(ActionType.UPDATE);
+        assertThat(a.drift()).contains(DriftKind.CONFIG);
+        assertThat(a.reason().message()).contains("overwrites changes made on the NAS outside Git");
+
+        h.sync();
+        assertThat(h.nas.writeLog()).containsExactly("app.update web");
+        assertThat(h.nas.storedConfig("web")).doesNotContainKey("x-note");
+    }
+
+    @Test
+    void deletingAStackFolderDeletesNothingWithoutPruneAndReportsAnOrphan() {
+        h.repo.commit(stack("web", compose("nginx:1.27")), stack("old", compose("redis:7")));
+        h.sync();
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.nas.resetCounts();
+
+        PassResult r = h.sync();
+
+        assertThat(h.nas.writes()).isZero();
+        Action orphan = r.plan().action("old").orElseThrow();
+        assertThat(orphan.type()).isEqualTo(ActionType.UNCHANGED);
+        assertThat(orphan.drift()).containsExactly(DriftKind.ORPHAN);
+        assertThat(orphan.reason().code()).isEqualTo(Reasons.PRUNE_DISABLED);
+        assertThat(h.nas.appNames()).contains("old");
+        assertThat(h.status("old").drift()).containsExactly(DriftKind.ORPHAN);
+    }
+
+    @Test
+    void deletingAStackFolderWithPruneDeletesOnlyThatStampedApp() {
+        h.nas.seed("handmade", AppState.RUNNING, compose("busybox"));
+        h.repo.commit(stack("web", compose("nginx:1.27")), stack("old", compose("redis:7"), with().prune().build()));
+        h.sync();
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.nas.resetCounts();
+
+        h.sync();
+
+        assertThat(h.nas.writeLog()).containsExactly("app.delete old");
+        assertThat(h.nas.appNames()).containsExactlyInAnyOrder("web", "handmade");
+        assertThat(h.engine.status("old")).isEmpty();
+        assertThat(h.engine.inventory().get("default", "old")).isEmpty();
+        assertThat(h.engine.events(Optional.of("old"), 5)).extracting(Event::reason).contains(Reasons.PRUNED);
+    }
+
+    @Test
+    void theGlobalPruneSwitchDeletesStampedOrphansButNeverAnUnstampedApp() {
+        h.nas.seed("handmade", AppState.RUNNING, compose("busybox"));
+        h.repo.commit(stack("web", compose("nginx:1.27")), stack("old", compose("redis:7")));
+        h.sync();
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.nas.resetCounts();
+
+        h.engine.syncOnce(SyncOptions.all().withPrune(true));
+
+        assertThat(h.nas.writeLog()).containsExactly("app.delete old");
+        assertThat(h.nas.appNames()).contains("handmade");
+    }
+
+    @Test
+    void aRepositoryThatRendersZeroStacksDeletesNothingEvenWithPrune() {
+        h.repo.commit(stack("web", compose("nginx:1.27"), with().prune().build()),
+                stack("db", compose("postgres:17"), with().prune().build()));
+        h.sync();
+        h.repo.commit();
+        h.nas.resetCounts();
+
+        PassResult r = h.engine.syncOnce(SyncOptions.all().withPrune(true));
+
+        assertThat(h.nas.writes()).isZero();
+        assertThat(r.plan().actions()).allSatisfy(a -> {
+            assertThat(a.type()).isEqualTo(ActionType.UNCHANGED);
+            assertThat(a.reason().code()).isEqualTo(Reasons.PRUNE_GUARD_EMPTY);
+        });
+    }
+
+    @Test
+    void aFailedFetchKeepsTheLastGoodRevisionIsReportedAndPrunesNothing() {
+        h.repo.commit(stack("web", compose("nginx:1.27"), with().prune().build()));
+        h.sync();
+        h.repo.commit();
+        h.repo.failFetch(true);
+        h.nas.resetCounts();
+
+        PassResult r = h.engine.syncOnce(SyncOptions.all().withPrune(true));
+
+        assertThat(h.nas.writes()).isZero();
+        assertThat(r.plan().warnings()).anyMatch(w -> w.contains("fetch failed"));
+        assertThat(h.engine.source().lastError()).contains("connection refused");
+        assertThat(h.engine.events(Optional.empty(), 5)).extracting(Event::reason).contains(Reasons.FETCH_FAILED);
+        assertThat(h.metrics.fetches).endsWith("failure");
+        assertThat(h.status("web").isReady()).isTrue();
+    }
+
+    @Test
+    void aCrashLoopingAppEndsDegradedNotReadyAndIsNotRedeployedEveryPass() {
+        h.nas.crashLoop("web", true);
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+
+        h.sync();
+        assertThat(h.nas.calls("app.create")).isEqualTo(1);
+        StackStatus s = h.status("web");
+        assertThat(s.health()).isEqualTo(HealthStatus.DEGRADED);
+        assertThat(s.isReady()).isFalse();
+        assertThat(s.isStalled()).isTrue();
+        assertThat(s.condition(Condition.STALLED).orElseThrow().reason()).isEqualTo(Reasons.HEALTH_CHECK_FAILED);
+        h.nas.resetCounts();
+
+        h.sync();
+        h.sync();
+
+        assertThat(h.nas.writes()).isZero();
+        assertThat(h.status("web").health()).isEqualTo(HealthStatus.DEGRADED);
+        assertThat(h.status("web").isStalled()).isTrue();
+        assertThat(h.engine.events(Optional.of("web"), 50)).filteredOn(e -> e.type() == Event.Type.WARNING)
+                .hasSizeLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void aCrashLoopingAppWithSelfHealIsRestartedAtMostOnceNotEveryPass() {
+        h.nas.crashLoop("web", true);
+        h.repo.commit(stack("web", compose("nginx:1.27"), with().selfHeal().build()));
+        h.sync();
+        h.nas.resetCounts();
+
+        h.sync();
+        h.sync();
+        h.sync();
+
+        assertThat(h.nas.writes()).isLessThanOrEqualTo(1);
+        assertThat(h.status("web").isStalled()).isTrue();
+    }
+
+    @Test
+    void aFixingCommitClearsStalled() {
+        h.nas.crashLoop("web", true);
+        h.repo.commit(stack("web", compose("nginx:broken")));
+        h.sync();
+        h.nas.crashLoop("web", false);
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.nas.resetCounts();
+
+        h.sync();
+
+        assertThat(h.nas.writeLog()).containsExactly("app.update web");
+        assertThat(h.status("web").isReady()).isTrue();
+        assertThat(h.status("web").isStalled()).isFalse();
+    }
+
+    @Test
+    void aConnectionDropDuringAnUpdateStillEndsWithTheJobsTrueResult() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.sync();
+        h.repo.commit(stack("web", compose("nginx:1.28")));
+        h.nas.dropConnectionDuringNext("app.update", "web");
+        h.nas.resetCounts();
+
+        PassResult r = h.sync();
+
+        assertThat(h.nas.calls("app.update")).isEqualTo(1);
+        assertThat(r.results().get(0).outcome()).isEqualTo("applied");
+        assertThat(h.status("web").isReady()).isTrue();
+        assertThat(h.status("web").lastAppliedRevision()).isEqualTo(h.repo.head());
+        h.nas.resetCounts();
+        h.sync();
+        assertThat(h.nas.writes()).isZero();
+    }
+
+    @Test
+    void aFailedJobAfterAConnectionDropIsNotMistakenForSuccess() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.sync();
+        h.repo.commit(stack("web", compose("nginx:1.28")));
+        h.nas.failNext("app.update", "web", new io.truenasgitops.truenas.ConnectionLostException("connection lost", null));
+
+        h.sync();
+
+        StackStatus s = h.status("web");
+        assertThat(s.isReady()).isFalse();
+        assertThat(s.is(Condition.RECONCILING)).isTrue();
+        assertThat(s.condition(Condition.RECONCILING).orElseThrow().reason()).isEqualTo(Reasons.CONNECTION_LOST);
+        assertThat(s.nextRetryAt()).isNotNull();
+    }
+
+    @Test
+    void aRestartedEngineOnTheSameStateDirKeepsStatusAndDoesNotReapply() {
+        h.repo.commit(stack("web", compose("nginx:1.27")), stack("db", compose("postgres:17"), with().prune().build()));
+        h.sync();
+        StackStatus before = h.status("web");
+        int events = h.engine.events(Optional.empty(), 500).size();
+
+        h.restart();
+        assertThat(h.status("web")).isEqualTo(before);
+        assertThat(h.engine.events(Optional.empty(), 500)).hasSize(events);
+        assertThat(h.engine.inventory().get("default", "db").orElseThrow().prune()).isTrue();
+        h.nas.resetCounts();
+
+        h.sync();
+
+        assertThat(h.nas.writes()).isZero();
+        assertThat(h.status("web").isReady()).isTrue();
+        assertThat(h.status("web").lastAppliedRevision()).isEqualTo(before.lastAppliedRevision());
+    }
+
+    @Test
+    void aRestartedEngineStillPrunesAFolderRemovedWhileItWasDown() {
+        h.repo.commit(stack("web", compose("nginx:1.27")), stack("db", compose("postgres:17"), with().prune().build()));
+        h.sync();
+        h.engine.close();
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.engine = h.newEngine();
+        h.nas.resetCounts();
+
+        h.sync();
+
+        assertThat(h.nas.writeLog()).containsExactly("app.delete db");
+    }
+
+    @Test
+    void anInvalidStackBlocksOnlyItself() {
+        h.repo.commit(stack("web", compose("nginx:1.27")), invalid("bad", "image must be a string"),
+                stack("db", compose("postgres:17")));
+
+        PassResult r = h.sync();
+
+        assertThat(h.nas.appNames()).containsExactlyInAnyOrder("web", "db");
+        Action bad = r.plan().action("bad").orElseThrow();
+        assertThat(bad.type()).isEqualTo(ActionType.BLOCKED);
+        assertThat(bad.reason().code()).isEqualTo(Reasons.INVALID_STACK);
+        assertThat(bad.reason().message()).contains("stacks/bad/compose.yaml:3:5", "image must be a string");
+        assertThat(h.status("bad").isStalled()).isTrue();
+        assertThat(h.status("bad").isReady()).isFalse();
+    }
+
+    @Test
+    void anInvalidStackWhoseAppExistsIsNeitherUpdatedNorPruned() {
+        h.repo.commit(stack("web", compose("nginx:1.27"), with().prune().build()));
+        h.sync();
+        h.repo.commit(invalid("web", "broken"), stack("db", compose("postgres:17")));
+        h.nas.resetCounts();
+
+        h.engine.syncOnce(SyncOptions.all().withPrune(true));
+
+        assertThat(h.nas.writeLog()).containsExactly("app.create db");
+        assertThat(h.nas.appNames()).contains("web");
+    }
+
+    @Test
+    void dependenciesAreAppliedBeforeTheirDependents() {
+        h.repo.commit(stack("app", compose("myapp:1"), with().dependsOn("db").build()),
+                stack("db", compose("postgres:17"), with().dependsOn("cache").build()),
+                stack("cache", compose("redis:7")));
+
+        PassResult r = h.sync();
+
+        assertThat(h.nas.writeLog()).containsExactly("app.create cache", "app.create db", "app.create app");
+        assertThat(r.plan().actions()).extracting(Action::stack).containsExactly("cache", "db", "app");
+    }
+
+    @Test
+    void aDependentWaitsWhenItsDependencyFails() {
+        h.nas.failNext("app.create", "db", FakeTrueNas.jobFailed("[EFAULT] Failed 'up' action for 'db' app"));
+        h.repo.commit(stack("app", compose("myapp:1"), with().dependsOn("db").build()), stack("db", compose("postgres:17")));
+
+        h.sync();
+
+        assertThat(h.nas.calls("app.create")).isEqualTo(1);
+        StackStatus app = h.status("app");
+        assertThat(app.condition(Condition.RECONCILING).orElseThrow().reason()).isEqualTo(Reasons.DEPENDENCY_NOT_READY);
+        assertThat(h.status("db").isStalled()).isTrue();
+        h.nas.resetCounts();
+
+        h.sync();
+
+        assertThat(h.nas.writes()).isZero();
+        assertThat(h.status("app").lastReason().code()).isEqualTo(Reasons.DEPENDENCY_NOT_READY);
+    }
+
+    @Test
+    void aDependencyCycleBlocksTheStacksInItAndNothingElse() {
+        h.repo.commit(stack("a", compose("a:1"), with().dependsOn("b").build()),
+                stack("b", compose("b:1"), with().dependsOn("a").build()), stack("c", compose("c:1")));
+
+        PassResult r = h.sync();
+
+        assertThat(h.nas.writeLog()).containsExactly("app.create c");
+        assertThat(r.plan().action("a").orElseThrow().reason().code()).isEqualTo(Reasons.DEPENDENCY_CYCLE);
+        assertThat(r.plan().action("b").orElseThrow().reason().code()).isEqualTo(Reasons.DEPENDENCY_CYCLE);
+    }
+
+    @Test
+    void aSuspendedStackIsNeitherAppliedNorRevertedUntilResumed() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.sync();
+        h.engine.suspend("web");
+        h.repo.commit(stack("web", compose("nginx:1.28")));
+        h.nas.resetCounts();
+
+        h.sync();
+        assertThat(h.nas.writes()).isZero();
+        assertThat(h.status("web").suspended()).isTrue();
+        assertThat(h.status("web").health()).isEqualTo(HealthStatus.SUSPENDED);
+
+        h.restart();
+        assertThat(h.engine.suspended()).containsExactly("web");
+        h.sync();
+        assertThat(h.nas.writes()).isZero();
+
+        h.engine.resume("web");
+        h.sync();
+        assertThat(h.nas.writeLog()).containsExactly("app.update web");
+        assertThat(h.status("web").suspended()).isFalse();
+    }
+
+    @Test
+    void suspendInStackYamlSkipsTheStack() {
+        h.repo.commit(stack("web", compose("nginx:1.27"), with().suspend().build()));
+
+        PassResult r = h.sync();
+
+        assertThat(h.nas.writes()).isZero();
+        assertThat(r.plan().action("web").orElseThrow().reason().code()).isEqualTo(Reasons.SUSPENDED);
+    }
+
+    @Test
+    void anExistingAppWeDidNotCreateIsReportedNotAdopted() {
+        h.nas.seed("web", AppState.RUNNING, compose("nginx:1.20"));
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+
+        PassResult r = h.sync();
+
+        assertThat(h.nas.writes()).isZero();
+        Action a = r.plan().action("web").orElseThrow();
+        assertThat(a.type()).isEqualTo(ActionType.BLOCKED);
+        assertThat(a.reason().code()).isEqualTo(Reasons.NOT_OWNED);
+        assertThat(a.reason().message()).contains("adopt: true");
+        assertThat(h.status("web").isStalled()).isTrue();
+    }
+
+    @Test
+    void adoptTakesOverAnExistingAppOnceAndStampsIt() {
+        h.nas.seed("web", AppState.RUNNING, compose("nginx:1.27"));
+        h.repo.commit(stack("web", compose("nginx:1.27"), with().adopt().build()));
+
+        h.sync();
+        assertThat(h.nas.writeLog()).containsExactly("app.update web");
+        assertThat(Stamps.read(h.nas.storedConfig("web"))).isPresent();
+        h.nas.resetCounts();
+
+        h.sync();
+        assertThat(h.nas.writes()).isZero();
+        assertThat(h.status("web").isReady()).isTrue();
+    }
+
+    @Test
+    void anAppStampedByAnotherSourceIsNeitherAdoptedNorPruned() {
+        Map<String, Object> foreign = Stamps.apply(compose("nginx:1.20"),
+                new Stamp("https://elsewhere.test/other.git", "stacks/web", "f00", "x"));
+        h.nas.seed("web", AppState.RUNNING, foreign);
+        h.nas.seed("other", AppState.RUNNING, Stamps.apply(compose("redis:7"),
+                new Stamp("https://elsewhere.test/other.git", "stacks/other", "f00", "y")));
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+
+        PassResult r = h.engine.syncOnce(SyncOptions.all().withPrune(true));
+
+        assertThat(h.nas.writes()).isZero();
+        assertThat(r.plan().action("web").orElseThrow().reason().code()).isEqualTo(Reasons.OWNED_BY_OTHER_SOURCE);
+        assertThat(r.plan().action("other")).isEmpty();
+    }
+
+    @Test
+    void aCatalogAppOfTheSameNameIsBlocked() {
+        h.nas.seedCatalogApp("web");
+        h.repo.commit(stack("web", compose("nginx:1.27"), with().adopt().build()));
+
+        PassResult r = h.sync();
+
+        assertThat(h.nas.writes()).isZero();
+        assertThat(r.plan().action("web").orElseThrow().reason().code()).isEqualTo(Reasons.NOT_CUSTOM_APP);
+    }
+
+    @Test
+    void aStackNamingAnUnknownTargetIsBlockedWithAClearMessage() {
+        h.repo.commit(stack("web", compose("nginx:1.27"), with().target("nas2").build()), stack("db", compose("postgres:17")));
+
+        PassResult r = h.sync();
+
+        assertThat(h.nas.writeLog()).containsExactly("app.create db");
+        Action a = r.plan().action("web").orElseThrow();
+        assertThat(a.reason().code()).isEqualTo(Reasons.UNKNOWN_TARGET);
+        assertThat(a.reason().message()).contains("'nas2'", "[default]", "stacks/web/stack.yaml");
+    }
+
+    @Test
+    void eachStackGoesToTheTargetItNames() {
+        FakeTrueNas second = new FakeTrueNas();
+        h.engine.close();
+        h.engine = Reconciler.builder().config(h.config).source(h.repo).scanner(h.repo).target("default", h.nas)
+                .target("backup", second).store(new JsonFileStatusStore(stateDir)).clock(h.clock).build();
+        h.repo.commit(stack("web", compose("nginx:1.27")), stack("minio", compose("minio"), with().target("backup").build()));
+
+        h.sync();
+
+        assertThat(h.nas.appNames()).containsExactly("web");
+        assertThat(second.appNames()).containsExactly("minio");
+        assertThat(h.nas.calls("app.query")).isEqualTo(1);
+        assertThat(second.calls("app.query")).isEqualTo(1);
+    }
+
+    @Test
+    void anUnreachableTargetPausesAppliesAndIsReportedNotCrashedOn() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.sync();
+        h.nas.unreachable(true);
+        h.repo.commit(stack("web", compose("nginx:1.28")));
+
+        PassResult r = h.sync();
+
+        assertThat(r.plan().action("web").orElseThrow().reason().code()).isEqualTo(Reasons.TARGET_UNREACHABLE);
+        assertThat(h.metrics.connectionUp.get("default")).isFalse();
+        assertThat(h.engine.targets().get(0).up()).isFalse();
+        assertThat(h.engine.events(Optional.empty(), 5)).extracting(Event::reason).contains(Reasons.TARGET_UNREACHABLE);
+        assertThat(h.status("web").condition(Condition.READY).orElseThrow().status()).isEqualTo(Condition.Status.UNKNOWN);
+
+        h.nas.unreachable(false);
+        h.nas.resetCounts();
+        h.sync();
+        assertThat(h.nas.writeLog()).containsExactly("app.update web");
+        assertThat(h.metrics.connectionUp.get("default")).isTrue();
+    }
+
+    @Test
+    void aTransientErrorIsRetriedWithBackoffNotBeforeItsTime() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.nas.failNext("app.create", "web", FakeTrueNas.transientError("too many concurrent calls"));
+
+        h.sync();
+        StackStatus s = h.status("web");
+        assertThat(s.failures()).isEqualTo(1);
+        assertThat(s.nextRetryAt()).isEqualTo(h.clock.now().plus(h.config.retryInitialBackoff()));
+        assertThat(s.is(Condition.RECONCILING)).isTrue();
+        h.nas.resetCounts();
+
+        h.sync(); // before the backoff ends
+        assertThat(h.nas.writes()).isZero();
+        assertThat(h.status("web").lastReason().code()).isEqualTo(Reasons.RETRY_BACKOFF);
+
+        h.clock.advance(Duration.ofSeconds(11));
+        h.sync();
+        assertThat(h.nas.writeLog()).containsExactly("app.create web");
+        assertThat(h.status("web").isReady()).isTrue();
+        assertThat(h.status("web").failures()).isZero();
+    }
+
+    @Test
+    void consecutiveTransientFailuresDoubleTheBackoffUpToTheCap() {
+        RetryPolicy p = new RetryPolicy(Duration.ofSeconds(10), Duration.ofMinutes(1));
+        assertThat(p.delayAfter(1)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(p.delayAfter(2)).isEqualTo(Duration.ofSeconds(20));
+        assertThat(p.delayAfter(3)).isEqualTo(Duration.ofSeconds(40));
+        assertThat(p.delayAfter(4)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(p.delayAfter(60)).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void aFailedJobStallsAndIsNotRetriedUntilTheStackChanges() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.nas.failNext("app.create", "web", FakeTrueNas.validationError("app_create.custom_compose_config",
+                "Invalid compose configuration: services.app.ports must be a list"));
+
+        h.sync();
+        StackStatus s = h.status("web");
+        assertThat(s.isStalled()).isTrue();
+        assertThat(s.condition(Condition.STALLED).orElseThrow().reason()).isEqualTo(Reasons.VALIDATION_FAILED);
+        assertThat(s.lastError()).contains("services.app.ports must be a list");
+        h.nas.resetCounts();
+
+        h.clock.advance(Duration.ofHours(1));
+        h.sync();
+        h.sync();
+        assertThat(h.nas.writes()).isZero();
+        assertThat(h.status("web").isStalled()).isTrue();
+
+        h.repo.commit(stack("web", compose("nginx:1.28")));
+        h.sync();
+        assertThat(h.nas.writeLog()).containsExactly("app.create web");
+        assertThat(h.status("web").isReady()).isTrue();
+    }
+
+    @Test
+    void anExplicitSyncOfAStalledStackRetriesItNow() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.nas.failNext("app.create", "web", FakeTrueNas.jobFailed("[EFAULT] port 8080 is in use"));
+        h.sync();
+        h.nas.resetCounts();
+
+        h.engine.syncOnce(SyncOptions.only(Set.of("web")));
+
+        assertThat(h.nas.writeLog()).containsExactly("app.create web");
+        assertThat(h.status("web").isReady()).isTrue();
+    }
+
+    @Test
+    void stateStoppedInGitStopsTheAppAndStoppingByHandIsOnlyReported() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.sync();
+        h.repo.commit(stack("web", compose("nginx:1.27"), with().stopped().build()));
+        h.nas.resetCounts();
+
+        h.sync();
+        assertThat(h.nas.writeLog()).containsExactly("app.stop web");
+        assertThat(h.status("web").health()).isEqualTo(HealthStatus.SUSPENDED);
+        assertThat(h.status("web").isReady()).isTrue();
+
+        h.nas.setState("web", AppState.RUNNING); // started by hand
+        h.nas.resetCounts();
+        h.sync();
+        assertThat(h.nas.writes()).isZero();
+        assertThat(h.status("web").drift()).containsExactly(DriftKind.STATE);
+    }
+
+    @Test
+    void anAppStoppedByHandIsReportedWithoutSelfHealAndStartedWithIt() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.sync();
+        h.nas.setState("web", AppState.STOPPED);
+        h.nas.resetCounts();
+
+        h.sync();
+        assertThat(h.nas.writes()).isZero();
+        assertThat(h.status("web").drift()).containsExactly(DriftKind.STATE);
+        assertThat(h.status("web").health()).isEqualTo(HealthStatus.DEGRADED);
+
+        h.repo.commit(stack("web", compose("nginx:1.27"), with().selfHeal().build()));
+        h.sync();
+        assertThat(h.nas.writeLog()).containsExactly("app.start web");
+        assertThat(h.status("web").isReady()).isTrue();
+    }
+
+    @Test
+    void aStoppedStackIsCreatedAndThenStopped() {
+        h.repo.commit(stack("web", compose("nginx:1.27"), with().stopped().build()));
+
+        h.sync();
+
+        assertThat(h.nas.writeLog()).containsExactly("app.create web", "app.stop web");
+        assertThat(h.nas.state("web")).contains(AppState.STOPPED);
+        assertThat(h.status("web").isReady()).isTrue();
+    }
+
+    @Test
+    void anAppDeletedByHandIsRecreatedOnlyWithSelfHeal() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.sync();
+        h.nas.removeByHand("web");
+        h.nas.resetCounts();
+
+        PassResult r = h.sync();
+        assertThat(h.nas.writes()).isZero();
+        assertThat(r.plan().action("web").orElseThrow().drift()).containsExactly(DriftKind.MISSING);
+
+        h.engine.syncOnce(SyncOptions.only(Set.of("web")));
+        assertThat(h.nas.writeLog()).containsExactly("app.create web");
+    }
+
+    @Test
+    void theDaemonsOwnAppIsNeverPruned() {
+        h.config = h.config.withSelfApp("truenas-gitops").withPrune(true);
+        h.restart();
+        h.repo.commit(stack("truenas-gitops", compose("truenas-gitops:1")), stack("web", compose("nginx:1.27")));
+        h.sync();
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.nas.resetCounts();
+
+        PassResult r = h.sync();
+
+        assertThat(h.nas.writes()).isZero();
+        assertThat(r.plan().action("truenas-gitops").orElseThrow().reason().code()).isEqualTo(Reasons.SELF_APP);
+    }
+
+    @Test
+    void aFailedPruneKeepsTheAppInTheInventorySoTheNextPassRetries() {
+        h.repo.commit(stack("web", compose("nginx:1.27")), stack("old", compose("redis:7"), with().prune().build()));
+        h.sync();
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.nas.failNext("app.delete", "old", FakeTrueNas.transientError("call timed out"));
+
+        h.sync();
+        assertThat(h.nas.appNames()).contains("old");
+        assertThat(h.engine.inventory().get("default", "old")).isPresent();
+
+        h.clock.advance(Duration.ofMinutes(1));
+        h.nas.resetCounts();
+        h.sync();
+        assertThat(h.nas.writeLog()).containsExactly("app.delete old");
+        assertThat(h.engine.inventory().get("default", "old")).isEmpty();
+    }
+
+    @Test
+    void aDryRunWritesNothingAndRecordsNothing() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+
+        PassResult r = h.engine.syncOnce(SyncOptions.all().withDryRun(true));
+
+        assertThat(h.nas.writes()).isZero();
+        assertThat(r.dryRun()).isTrue();
+        assertThat(r.results()).extracting(x -> x.action().type()).containsExactly(ActionType.CREATE);
+        assertThat(h.engine.statuses()).isEmpty();
+    }
+
+    @Test
+    void neverTwoOperationsRunOnOneAppAtATime() {
+        h.repo.commit(stack("web", compose("nginx:1.27"), with().stopped().build()), stack("a", compose("a:1")),
+                stack("b", compose("b:1")), stack("c", compose("c:1")), stack("d", compose("d:1")));
+
+        h.sync();
+
+        assertThat(h.nas.maxConcurrentCallsOnOneApp()).isEqualTo(1);
+        assertThat(h.nas.appNames()).hasSize(5);
+    }
+
+    @Test
+    void jobsAndAppliesAreReportedThroughTheMetricsPort() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+
+        h.sync();
+        h.sync();
+
+        assertThat(h.metrics.jobs).containsExactly("app.create:SUCCESS");
+        assertThat(h.metrics.applies).containsExactly("create:applied");
+        assertThat(h.metrics.passes).containsExactly("success", "no_change");
+        assertThat(h.metrics.health.get("web")).isEqualTo(HealthStatus.HEALTHY);
+    }
+}

@@ -1,0 +1,201 @@
+package io.truenasgitops.stacks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.truenasgitops.compose.Problem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class StackRepositoryTest {
+
+    static final Path BROKEN = Path.of("src/test/resources/repos/broken");
+
+    @TempDir
+    Path repo;
+
+    Path stack(String name, String compose) throws IOException {
+        Path dir = Files.createDirectories(repo.resolve("stacks").resolve(name));
+        Files.writeString(dir.resolve("compose.yaml"), compose);
+        return dir;
+    }
+
+    @Test
+    void aBrokenRepositoryListsEachProblemOnceWithItsLocation() {
+        RepoScan scan = StackRepository.scan(BROKEN, StacksOptions.defaults());
+        assertThat(scan.stacks()).extracting(LoadedStack::name).containsExactly("Bad_Name", "bad-settings", "builds",
+                "dup-keys", "good", "missing-var", "syntax", "two-files");
+        assertThat(scan.stacks()).filteredOn(LoadedStack::isValid).extracting(LoadedStack::name).containsExactly("good");
+        List<Problem> all = scan.allProblems();
+        assertThat(all).doesNotHaveDuplicates();
+        assertThat(all).filteredOn(Problem::isError).hasSize(16);
+        assertThat(all).filteredOn(p -> !p.isError()).hasSize(2);
+        // Every problem inside a file has a line.
+        assertThat(all).filteredOn(p -> p.file().endsWith(".yaml")).allSatisfy(p -> assertThat(p.line()).isPositive());
+        assertThat(scan.problems()).singleElement()
+                .satisfies(p -> assertThat(p.format()).startsWith("stacks/no-compose: warning: folder has no compose"));
+    }
+
+    @Test
+    void theFolderIsTheAppNameAndTheDirectoryIsRelativeToTheRepository() throws IOException {
+        stack("web", "services:\n  web:\n    image: nginx\n");
+        LoadedStack web = StackRepository.scan(repo, StacksOptions.defaults()).stacks().get(0);
+        assertThat(web.name()).isEqualTo("web");
+        assertThat(web.relativeDir()).isEqualTo("stacks/web");
+        assertThat(web.composeFile()).isEqualTo(repo.resolve("stacks/web/compose.yaml"));
+        assertThat(web.settings()).isEqualTo(StackSettings.defaults());
+        assertThat(web.isValid()).isTrue();
+        assertThat(web.rendered().hash()).hasSize(64);
+    }
+
+    static Stream<Arguments> names() {
+        return Stream.of(Arguments.of("a", true), Arguments.of("web-1", true), Arguments.of("x".repeat(40), true),
+                Arguments.of("x".repeat(41), false), Arguments.of("1web", false), Arguments.of("web-", false),
+                Arguments.of("Web", false), Arguments.of("we_b", false), Arguments.of("we.b", false));
+    }
+
+    @ParameterizedTest(name = "{0} valid={1}")
+    @MethodSource("names")
+    void folderNamesFollowTrueNasAppNameRules(String name, boolean valid) throws IOException {
+        stack(name, "services:\n  web:\n    image: nginx\n");
+        LoadedStack s = StackRepository.scan(repo, StacksOptions.defaults()).stacks().get(0);
+        assertThat(s.isValid()).isEqualTo(valid);
+    }
+
+    @Test
+    void everyComposeFileNameIsFoundAndTwoAreAnError() throws IOException {
+        for (String file : StackRepository.COMPOSE_FILE_NAMES) {
+            Path dir = Files.createDirectories(repo.resolve("stacks/s-" + file.replace('.', '-')));
+            Files.writeString(dir.resolve(file), "services:\n  web:\n    image: nginx\n");
+        }
+        RepoScan scan = StackRepository.scan(repo, StacksOptions.defaults());
+        assertThat(scan.stacks()).hasSize(4).allSatisfy(s -> assertThat(s.isValid()).isTrue());
+    }
+
+    @Test
+    void theStacksFolderIsConfigurableAndAMissingOneIsARepositoryProblem() throws IOException {
+        Files.createDirectories(repo.resolve("apps/web"));
+        Files.writeString(repo.resolve("apps/web/compose.yml"), "services:\n  web:\n    image: nginx\n");
+        assertThat(StackRepository.scan(repo, new StacksOptions("apps", null, null)).stacks()).hasSize(1);
+        RepoScan missing = StackRepository.scan(repo, StacksOptions.defaults());
+        assertThat(missing.stacks()).isEmpty();
+        assertThat(missing.problems()).singleElement().satisfies(p -> assertThat(p.message()).contains("not found"));
+    }
+
+    @Test
+    void interpolationUsesSecretsThenDotEnvThenStackVariables() throws IOException {
+        Path dir = stack("app", "services:\n  web:\n    image: nginx:${TAG}\n    environment:\n"
+                + "      A: ${A}\n      B: ${B}\n      C: ${C}\n");
+        Files.writeString(dir.resolve(".env"), "A=env\nB=env\nTAG=1.27\n");
+        Files.writeString(dir.resolve("stack.yaml"), "variables:\n  A: stack\n  B: stack\n  C: stack\n");
+        Path secrets = Files.createDirectories(repo.resolve("secrets"));
+        Files.writeString(secrets.resolve("A"), "secret-a\n");
+        Files.writeString(secrets.resolve(".gitkeep"), "");
+        LoadedStack s = StackRepository.scan(repo, new StacksOptions("stacks", secrets, null)).stacks().get(0);
+        assertThat(s.problems()).isEmpty();
+        Map<?, ?> web = (Map<?, ?>) ((Map<?, ?>) s.rendered().compose().get("services")).get("web");
+        assertThat(web.get("environment")).isEqualTo(Map.of("A", "secret-a", "B", "env", "C", "stack"));
+        assertThat(web.get("image")).isEqualTo("nginx:1.27");
+        assertThat(s.rendered().masker().mask("x secret-a y")).isEqualTo("x *** y");
+    }
+
+    @Test
+    void aSecretNeverAppearsInAnyProblem() throws IOException {
+        Path dir = stack("app", "services:\n  web:\n    image: nginx\n    volumes: ['./${PW}:/x']\n");
+        Files.writeString(dir.resolve("stack.yaml"), "dependsOn: [other]\n");
+        Path secrets = Files.createDirectories(repo.resolve("secrets"));
+        Files.writeString(secrets.resolve("PW"), "correct-horse\n");
+        RepoScan scan = StackRepository.scan(repo, new StacksOptions("stacks", secrets, null));
+        assertThat(scan.allProblems()).hasSize(2).allSatisfy(p -> assertThat(p.format()).doesNotContain("correct-horse"));
+    }
+
+    @Test
+    void relativeBindMountsAreRewrittenWithAHostBasePath() throws IOException {
+        stack("media", "services:\n  web:\n    image: nginx\n    volumes: ['./config:/config']\n");
+        LoadedStack s = StackRepository.scan(repo, new StacksOptions("stacks", null, Path.of("/mnt/tank/apps")))
+                .stacks().get(0);
+        assertThat(s.isValid()).isTrue();
+        Map<?, ?> web = (Map<?, ?>) ((Map<?, ?>) s.rendered().compose().get("services")).get("web");
+        assertThat(web.get("volumes")).isEqualTo(List.of(Map.of("type", "bind", "source", "/mnt/tank/apps/media/config",
+                "target", "/config")));
+    }
+
+    @Test
+    void dependencyCyclesAreErrorsOfEveryStackInThem() throws IOException {
+        Path a = stack("a", "services:\n  web:\n    image: nginx\n");
+        Path b = stack("b", "services:\n  web:\n    image: nginx\n");
+        stack("c", "services:\n  web:\n    image: nginx\n");
+        Files.writeString(a.resolve("stack.yaml"), "dependsOn: [b]\n");
+        Files.writeString(b.resolve("stack.yaml"), "dependsOn: [a]\n");
+        RepoScan scan = StackRepository.scan(repo, StacksOptions.defaults());
+        assertThat(scan.stack("a").orElseThrow().isValid()).isFalse();
+        assertThat(scan.stack("b").orElseThrow().problems()).singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("b -> a -> b"));
+        assertThat(scan.stack("c").orElseThrow().isValid()).isTrue();
+    }
+
+    @Test
+    void stackSettingsAreReadWithTheirDefaults() {
+        StackSettingsReader.Result r = StackSettingsReader.read("""
+                suspend: true
+                state: stopped
+                prune: true
+                selfHeal: true
+                adopt: true
+                dependsOn: [db, proxy]
+                healthTimeout: 90s
+                target: backup-nas
+                variables:
+                  TAG: "1.27"
+                  PORT: 8080
+                """, "stack.yaml");
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.settings()).isEqualTo(new StackSettings(true, StackSettings.DesiredState.STOPPED, true, true, true,
+                List.of("db", "proxy"), Duration.ofSeconds(90), "backup-nas", Map.of("TAG", "1.27", "PORT", "8080")));
+        assertThat(StackSettingsReader.read("", "stack.yaml").settings()).isEqualTo(StackSettings.defaults());
+    }
+
+    static Stream<Arguments> badSettings() {
+        return Stream.of(Arguments.of("prune: yes\n", "prune", 1, "true or false"),
+                Arguments.of("state: paused\n", "state", 1, "'running' or 'stopped'"),
+                Arguments.of("healthTimeout: 0s\n", "healthTimeout", 1, "positive duration"),
+                Arguments.of("x: 1\nselfheal: true\n", "selfheal", 2, "did you mean 'selfHeal'"),
+                Arguments.of("dependsOn: [ok, Bad_Name]\n", "dependsOn[1]", 1, "folder name"),
+                Arguments.of("variables: [a]\n", "variables", 1, "mapping"),
+                Arguments.of("variables:\n  A: [1]\n", "variables.A", 2, "plain value"),
+                Arguments.of("target: ''\n", "target", 1, "configured NAS"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badSettings")
+    void badSettingsAreErrorsWithFileAndLine(String yaml, String path, int line, String fragment) {
+        StackSettingsReader.Result r = StackSettingsReader.read(yaml, "stacks/x/stack.yaml");
+        assertThat(r.problems()).filteredOn(p -> p.path().equals(path)).singleElement().satisfies(p -> {
+            assertThat(p.isError()).isTrue();
+            assertThat(p.line()).isEqualTo(line);
+            assertThat(p.message()).contains(fragment);
+        });
+    }
+
+    @Test
+    void secretFilesLoseOneTrailingNewlineAndHiddenFilesAreSkipped() throws IOException {
+        Path dir = Files.createDirectories(repo.resolve("secrets"));
+        Files.writeString(dir.resolve("A"), "value\n");
+        Files.writeString(dir.resolve("B"), "two lines\n\n");
+        Files.writeString(dir.resolve("C"), "crlf\r\n");
+        Files.writeString(dir.resolve(".hidden"), "x");
+        Files.writeString(dir.resolve("not-a-name"), "x");
+        SecretsDirectory.Result r = SecretsDirectory.read(dir);
+        assertThat(r.values()).isEqualTo(Map.of("A", "value", "B", "two lines\n", "C", "crlf"));
+        assertThat(r.problems()).singleElement().satisfies(p -> assertThat(p.isError()).isFalse());
+    }
+}
