@@ -43,6 +43,11 @@ public class Main implements QuarkusApplication {
     Instance<TopLevelCommand> commands;
 
     public static void main(String... args) {
+        // Quarkus sets vertx.disableWebsockets=true JVM-wide at boot unless it is already set, and Vert.x reads
+        // it once: the TrueNAS client (a WebSocket client) would then never complete an upgrade.
+        if (System.getProperty("vertx.disableWebsockets") == null) {
+            System.setProperty("vertx.disableWebsockets", "false");
+        }
         boolean daemon = args.length > 0 && DAEMON_COMMANDS.contains(args[0]);
         List<String> set = new ArrayList<>();
         if (!daemon) {
