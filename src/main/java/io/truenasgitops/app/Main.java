@@ -35,6 +35,8 @@ public class Main implements QuarkusApplication {
             "quarkus.log.console.json.enabled", "false",
             "quarkus.log.level", "WARN");
 
+    private static final String JSON_LOGS = "quarkus.log.console.json.enabled";
+
     @Inject
     CommandLine.IFactory factory;
 
@@ -57,6 +59,11 @@ public class Main implements QuarkusApplication {
                     set.add(key);
                 }
             });
+        } else if (System.console() != null && System.getProperty(JSON_LOGS) == null
+                && System.getenv("QUARKUS_LOG_CONSOLE_JSON_ENABLED") == null) {
+            // A daemon started from a terminal logs readable lines; in a container (no TTY) JSON lines.
+            System.setProperty(JSON_LOGS, "false");
+            set.add(JSON_LOGS);
         }
         try {
             Quarkus.run(Main.class, args);
