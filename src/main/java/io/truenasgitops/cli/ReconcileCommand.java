@@ -1,7 +1,8 @@
 package io.truenasgitops.cli;
 
 import io.truenasgitops.git.GitSettings;
-import io.truenasgitops.git.JGitSource;
+import io.truenasgitops.git.GitSource;
+import io.truenasgitops.git.GitSources;
 import io.truenasgitops.reconcile.Action;
 import io.truenasgitops.reconcile.ActionType;
 import io.truenasgitops.reconcile.DriftKind;
@@ -37,8 +38,8 @@ import picocli.CommandLine.Option;
 abstract class ReconcileCommand extends NasCommand {
 
     @Option(names = "--repo", required = true, paramLabel = "URL|PATH", description = {
-        "The Git repository of stacks: an https://, ssh:// or file:// URL, or the path of a local Git repository",
-        "(its committed state at --ref is used, not uncommitted files)."})
+        "The repository of stacks: an https://, ssh:// or file:// URL, the path of a local Git repository",
+        "(its committed state at --ref), or a plain folder (read as it is, for development)."})
     String repo;
 
     @Option(names = "--ref", paramLabel = "REF", description = "Branch, tag or commit (default: the remote's default branch).")
@@ -67,14 +68,9 @@ abstract class ReconcileCommand extends NasCommand {
         StacksOptions options = stackOptions.toOptions();
         Path dir = stateDir != null ? stateDir : Files.createTempDirectory("truenas-gitops-");
         try {
-            String url = repoUrl();
-            GitSettings settings = GitSettings.of(url, ref, path, dir.resolve("git"));
-            if (tokenFile != null) {
-                settings = settings.withToken(tokenFile, "git");
-            }
             CliConfig config = new CliConfig(dir.resolve("reconcile"), prune);
             StatusStore store = stateDir != null ? new JsonFileStatusStore(config.stateDir()) : StatusStore.inMemory();
-            try (JGitSource source = new JGitSource(settings);
+            try (GitSource source = openSource(dir.resolve("git"));
                     Reconciler engine = Reconciler.builder().config(config).source(source)
                             .scanner(root -> StackRepository.scan(root, options)).target(target, client.apps())
                             .store(store).build()) {
@@ -92,19 +88,26 @@ abstract class ReconcileCommand extends NasCommand {
         int run(Reconciler engine, String sourceDescription, String endpoint) throws Exception;
     }
 
-    private String repoUrl() {
+    /**
+     * A URL or a local Git repository is fetched with JGit (its committed state); a plain folder is read as it
+     * is (development: its revision is a content hash).
+     */
+    private GitSource openSource(Path gitState) {
+        String url;
         if (repo.contains("://") || repo.matches("^[\\w.-]+@[\\w.-]+:.*")) {
-            return repo;
+            url = repo;
+        } else {
+            Path p = Path.of(repo).toAbsolutePath().normalize();
+            if (!Files.isDirectory(p)) {
+                throw new UsageException("--repo " + repo + " is neither a URL nor an existing directory");
+            }
+            if (!Files.exists(p.resolve(".git")) && !Files.exists(p.resolve("HEAD"))) {
+                return GitSources.localDirectory(path == null || path.isBlank() ? p : p.resolve(path));
+            }
+            url = p.toUri().toString();
         }
-        Path p = Path.of(repo).toAbsolutePath().normalize();
-        if (!Files.isDirectory(p)) {
-            throw new UsageException("--repo " + repo + " is neither a URL nor an existing directory");
-        }
-        if (!Files.exists(p.resolve(".git")) && !Files.exists(p.resolve("HEAD"))) {
-            throw new UsageException("--repo " + repo + " is not a Git repository (no .git); commit the stacks"
-                    + " first, or use validate/render for plain folders");
-        }
-        return p.toUri().toString();
+        GitSettings settings = GitSettings.of(url, ref, path, gitState);
+        return GitSources.git(tokenFile != null ? settings.withToken(tokenFile, "git") : settings);
     }
 
     private static void deleteTree(Path dir) {
