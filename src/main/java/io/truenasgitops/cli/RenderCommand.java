@@ -71,10 +71,8 @@ public class RenderCommand implements TopLevelCommand, Callable<Integer> {
                     + String.join(", ", StackRepository.COMPOSE_FILE_NAMES) + ")");
         }
         StacksOptions options = stackOptions.toOptions();
-        Path parent = dir.getParent() == null ? dir : dir.getParent();
         // A stack inside <repo>/<stacksDir>/ gets the same stamp path the daemon would give it.
-        Path repoRoot = parent.getFileName() != null && parent.getFileName().toString().equals(options.stacksDir())
-                && parent.getParent() != null ? parent.getParent() : parent;
+        Path repoRoot = StackRepository.repoRootOf(dir, options);
         SecretsDirectory.Result secrets = SecretsDirectory.read(options.secretsDir());
         LoadedStack stack = StackRepository.load(repoRoot, dir, options, secrets.values());
         PrintWriter err = spec.commandLine().getErr();

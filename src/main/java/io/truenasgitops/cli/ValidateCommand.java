@@ -75,7 +75,7 @@ public class ValidateCommand implements TopLevelCommand, Callable<Integer> {
     static RepoScan scan(Path dir, StacksOptions options) {
         if (!StackRepository.composeFiles(dir).isEmpty()) {
             SecretsDirectory.Result secrets = SecretsDirectory.read(options.secretsDir());
-            Path root = dir.getParent() == null ? dir : dir.getParent();
+            Path root = StackRepository.repoRootOf(dir, options);
             LoadedStack stack = StackRepository.load(root, dir, options, secrets.values());
             return new RepoScan(List.of(stack), secrets.problems());
         }

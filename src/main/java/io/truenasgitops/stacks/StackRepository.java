@@ -226,6 +226,24 @@ public final class StackRepository {
         return false;
     }
 
+    /**
+     * The repository root a lone stack folder belongs to: the parent of its stacks folder when it sits in one
+     * (so that {@code stacks/web} is named as the daemon would name it), else its own parent.
+     */
+    public static Path repoRootOf(Path stackDir, StacksOptions options) {
+        Path dir = stackDir.toAbsolutePath().normalize();
+        Path parent = dir.getParent() == null ? dir : dir.getParent();
+        Path stacksDir = Path.of(options.stacksDir()).normalize();
+        Path root = parent;
+        for (int i = 0; i < stacksDir.getNameCount(); i++) {
+            if (root == null) {
+                return parent;
+            }
+            root = root.getParent();
+        }
+        return root != null && root.resolve(stacksDir).normalize().equals(parent) ? root : parent;
+    }
+
     /** The compose files present in {@code dir}, in docker compose's order of preference. */
     public static List<Path> composeFiles(Path dir) {
         return COMPOSE_FILE_NAMES.stream().map(dir::resolve).filter(Files::isRegularFile).toList();
