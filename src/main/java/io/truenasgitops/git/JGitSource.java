@@ -54,7 +54,6 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
-import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
@@ -99,9 +98,10 @@ public final class JGitSource implements GitSource {
     private static final String OTHER_REF = "refs/truenas-gitops/ref";
     private static final String HEAD_REF = "refs/truenas-gitops/head";
     private static final String CONFIG_SECTION = "truenas-gitops";
-    private static final int MAX_PACKS = 30;
+    private static final int DEFAULT_MAX_PACKS = 30;
 
     private final GitSettings settings;
+    private final int maxPacks;
     private final String shownUrl;
     private final String transportUrl;
     private final String urlUser;
@@ -124,6 +124,12 @@ public final class JGitSource implements GitSource {
      *     {@code ..}, an ssh URL without key or known_hosts file, a token over plain http to a remote host)
      */
     public JGitSource(GitSettings settings) {
+        this(settings, DEFAULT_MAX_PACKS);
+    }
+
+    /** With another pack count that triggers {@code git gc}; for tests. */
+    JGitSource(GitSettings settings, int maxPacks) {
+        this.maxPacks = maxPacks;
         this.settings = settings;
         this.shownUrl = Redaction.url(settings.url());
         this.subpath = normaliseSubpath(settings.path(), shownUrl);
@@ -744,16 +750,19 @@ public final class JGitSource implements GitSource {
     private void compactIfNeeded(Repository repo) {
         Path packs = repoDir.resolve("objects/pack");
         try (Stream<Path> files = Files.list(packs)) {
-            if (files.filter(f -> f.getFileName().toString().endsWith(".pack")).count() < MAX_PACKS) {
+            if (files.filter(f -> f.getFileName().toString().endsWith(".pack")).count() < maxPacks) {
                 return;
             }
         } catch (IOException e) {
             return;
         }
         try {
+            // Nothing else reads this clone while the lock is held: old packs may go at once.
+            repo.getConfig().setString(ConfigConstants.CONFIG_GC_SECTION, null,
+                    ConfigConstants.CONFIG_KEY_PRUNEPACKEXPIRE, "now");
             Git.wrap(repo).gc().call();
         } catch (GitAPIException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "git gc of {0} failed: {1}", repoDir, e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "git gc of {0} failed: {1}", repoDir, e.toString());
         }
     }
 

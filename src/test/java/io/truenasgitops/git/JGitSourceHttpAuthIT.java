@@ -130,9 +130,12 @@ class JGitSourceHttpAuthIT {
         server.accept("git", "changed");
         try (JGitSource source = new JGitSource(settings.withRef("main"))) {
             assertThatThrownBy(source::fetch)
-                    .isInstanceOfSatisfying(GitSourceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.AUTH))
-                    .message()
-                    .doesNotContain(TOKEN);
+                    .isInstanceOfSatisfying(GitSourceException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(Kind.AUTH);
+                        for (Throwable t = e; t != null; t = t.getCause()) {
+                            assertThat(String.valueOf(t.getMessage())).as("message of %s", t.getClass()).doesNotContain(TOKEN);
+                        }
+                    });
         }
     }
 
