@@ -60,6 +60,10 @@ abstract class ReconcileCommand extends NasCommand {
         "directory is used. Never point it at a running daemon's state directory."})
     Path stateDir;
 
+    @Option(names = "--settle-time", paramLabel = "SECONDS", defaultValue = "10",
+            description = "How long a changed app must stay RUNNING to count as healthy (default: ${DEFAULT-VALUE}).")
+    int settleSeconds;
+
     @Mixin
     StackOptionsMixin stackOptions;
 
@@ -68,7 +72,7 @@ abstract class ReconcileCommand extends NasCommand {
         StacksOptions options = stackOptions.toOptions();
         Path dir = stateDir != null ? stateDir : Files.createTempDirectory("truenas-gitops-");
         try {
-            CliConfig config = new CliConfig(dir.resolve("reconcile"), prune);
+            CliConfig config = new CliConfig(dir.resolve("reconcile"), prune, Duration.ofSeconds(Math.max(0, settleSeconds)));
             StatusStore store = stateDir != null ? new JsonFileStatusStore(config.stateDir()) : StatusStore.inMemory();
             try (GitSource source = openSource(dir.resolve("git"));
                     Reconciler engine = Reconciler.builder().config(config).source(source)
@@ -203,17 +207,13 @@ abstract class ReconcileCommand extends NasCommand {
     }
 
     /** Engine settings for a one-shot run from the CLI. */
-    record CliConfig(Path stateDir, boolean prune) implements ReconcileConfig {
+    record CliConfig(Path stateDir, boolean prune, Duration settleTime) implements ReconcileConfig {
         public Duration interval() {
             return Duration.ofMinutes(1);
         }
 
         public double jitter() {
             return 0;
-        }
-
-        public Duration settleTime() {
-            return Duration.ofSeconds(10);
         }
 
         public Duration healthPollInterval() {

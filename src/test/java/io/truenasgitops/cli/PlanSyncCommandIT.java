@@ -61,7 +61,7 @@ class PlanSyncCommandIT {
     String[] args(String command, String... extra) {
         List<String> a = new ArrayList<>(List.of(command, "--repo", repo.toString(), "--url", emulator.url(),
                 "--api-key-file", keyFile.toString(), "--username", emulator.username(), "--tls-fingerprint",
-                emulator.tlsFingerprint()));
+                emulator.tlsFingerprint(), "--settle-time", "1"));
         a.addAll(List.of(extra));
         return a.toArray(String[]::new);
     }
