@@ -21,9 +21,15 @@ public final class EmulatedApps {
 
     private AppView view(AppRecord app) {
         return mw.withLock(() -> new AppView(app.name, app.state(),
-                app.compose == null ? null : (Map<String, Object>) Map.copyOf(app.compose),
+                app.compose == null ? null : deepCopy(app.compose),
                 app.containers.stream().map(c -> c.id).toList(),
                 app.containers.stream().map(c -> c.service).toList()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> deepCopy(Map<String, Object> compose) {
+        // A copy, so that callers never hold the emulator's live (lock-guarded) maps.
+        return (Map<String, Object>) AppRecord.normalize(compose);
     }
 
     /** All apps, sorted by name. */

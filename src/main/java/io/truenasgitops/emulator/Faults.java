@@ -18,6 +18,7 @@ public final class Faults {
     private final Set<String> crashLoop = ConcurrentHashMap.newKeySet();
     private volatile boolean dockerRunning;
     private volatile Duration idleTimeout;
+    private volatile Duration jobStepDelay;
 
     record JobFailure(String method, String app, int errno, String message) {}
 
@@ -93,6 +94,12 @@ public final class Faults {
         return this;
     }
 
+    /** Slow jobs: every progress step of every job pauses {@code step} (null restores the start option). */
+    public Faults jobStepDelay(Duration step) {
+        jobStepDelay = step;
+        return this;
+    }
+
     /** Removes every one-shot fault, latency and crash loop; Docker back up; idle timeout off. */
     public Faults clear() {
         latency.clear();
@@ -105,7 +112,13 @@ public final class Faults {
         crashLoop.clear();
         dockerRunning = true;
         idleTimeout = null;
+        jobStepDelay = null;
         return this;
+    }
+
+    Duration jobStepDelayOr(Duration fallback) {
+        Duration d = jobStepDelay;
+        return d == null ? fallback : d;
     }
 
     Duration latencyOf(String method) {

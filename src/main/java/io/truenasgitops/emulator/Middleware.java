@@ -829,7 +829,7 @@ final class Middleware {
                     job.owner.drop();
                 }
             }
-            sleep(options.jobStepDelay());
+            sleep(faults.jobStepDelayOr(options.jobStepDelay()));
             alive();
         }
 

@@ -101,7 +101,11 @@ abstract class Session {
      * goes away (the client reports 1006 "abnormal closure").
      */
     void drop() {
-        if (connection != null) {
+        closed = true;
+        // HttpConnection.close() would still send a close frame; closing the Netty channel does not.
+        if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            base.channel().close();
+        } else if (connection != null) {
             connection.close();
         } else {
             ws.close();

@@ -38,7 +38,7 @@ class JsonRpcProtocolIT {
         emulator.reset();
     }
 
-    static HttpClient https() throws Exception {
+    static HttpClient https(TrueNasEmulator emulator) throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (var in = java.nio.file.Files.newInputStream(emulator.caCertificatePem())) {
@@ -53,7 +53,7 @@ class JsonRpcProtocolIT {
 
     @Test
     void apiVersionsListsThe2504VersionsWithoutV2410() throws Exception {
-        HttpResponse<String> response = https().send(
+        HttpResponse<String> response = https(emulator).send(
                 HttpRequest.newBuilder(URI.create(emulator.baseHttpsUrl() + "/api/versions")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);

@@ -210,6 +210,16 @@ final class WireClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for the server to drop the TCP connection without a WebSocket close frame (what nginx or a dying
+     * middlewared does). Vert.x reports such a close as status 1000 with no reason; every close frame the
+     * emulator sends on purpose carries a reason.
+     */
+    void awaitDrop() {
+        awaitClose();
+        assertThat(closeReason).as("close reason (a close frame was sent)").isNull();
+    }
+
     boolean isClosed() {
         return closed.isDone();
     }

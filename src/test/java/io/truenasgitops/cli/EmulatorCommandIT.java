@@ -1,0 +1,25 @@
+package io.truenasgitops.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.main.Launch;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import org.junit.jupiter.api.Test;
+
+@QuarkusMainTest
+class EmulatorCommandIT {
+
+    @Test
+    @Launch(value = {"emulator", "--host", "192.0.2.1"}, exitCode = 2)
+    void refusesANonLoopbackHostWithoutTheExplicitFlag(LaunchResult result) {
+        assertThat(result.getErrorOutput()).contains("refusing to bind non-loopback address '192.0.2.1'")
+                .contains("--allow-non-loopback");
+    }
+
+    @Test
+    @Launch({"emulator", "--help"})
+    void helpDescribesTheReadyFile(LaunchResult result) {
+        assertThat(result.getOutput()).contains("--ready-file").contains("--release");
+    }
+}
