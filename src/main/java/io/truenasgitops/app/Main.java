@@ -37,6 +37,8 @@ public class Main implements QuarkusApplication {
             "quarkus.log.console.json.enabled", "false",
             "quarkus.log.level", "WARN");
 
+    private static final String JSON_LOGS = "quarkus.log.console.json.enabled";
+
     @Inject
     CommandLine.IFactory factory;
 
@@ -45,6 +47,11 @@ public class Main implements QuarkusApplication {
     Instance<TopLevelCommand> commands;
 
     public static void main(String... args) {
+        // Quarkus sets vertx.disableWebsockets=true JVM-wide at boot unless it is already set, and Vert.x reads
+        // it once: the TrueNAS client (a WebSocket client) would then never complete an upgrade.
+        if (System.getProperty("vertx.disableWebsockets") == null) {
+            System.setProperty("vertx.disableWebsockets", "false");
+        }
         boolean daemon = args.length > 0 && DAEMON_COMMANDS.contains(args[0]);
         List<String> set = new ArrayList<>();
         if (!daemon) {
@@ -54,6 +61,11 @@ public class Main implements QuarkusApplication {
                     set.add(key);
                 }
             });
+        } else if (System.console() != null && System.getProperty(JSON_LOGS) == null
+                && System.getenv("QUARKUS_LOG_CONSOLE_JSON_ENABLED") == null) {
+            // A daemon started from a terminal logs readable lines; in a container (no TTY) JSON lines.
+            System.setProperty(JSON_LOGS, "false");
+            set.add(JSON_LOGS);
         }
         DemoEnvironment demo = null;
         try {

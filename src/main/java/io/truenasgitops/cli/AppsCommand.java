@@ -304,21 +304,33 @@ public class AppsCommand implements TopLevelCommand, Runnable {
             }
             boolean prefix = chosen.size() > 1;
             PrintWriter out = out();
+            // Without -f: the stream starts with the last N lines, then follows; stop once N lines came (the
+            // NAS sends 500 when --tail is not given) or the stream has been quiet for a moment.
+            int wanted = tail == null ? 500 : tail;
             AtomicLong lastLine = new AtomicLong(System.nanoTime());
             List<AppsApi.LogStream> streams = new ArrayList<>();
+            List<java.util.concurrent.atomic.AtomicInteger> counts = new ArrayList<>();
             try {
                 for (App.Container c : chosen) {
                     String label = prefix ? c.serviceName() + " | " : "";
-                    streams.add(client.apps().followLogs(name, c.id(), tail, line -> print(out, label, line,
-                            lastLine)));
+                    java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+                    counts.add(count);
+                    streams.add(client.apps().followLogs(name, c.id(), tail, line -> {
+                        if (follow || count.get() < wanted) {
+                            count.incrementAndGet();
+                            print(out, label, line, lastLine);
+                        }
+                    }));
                 }
-                for (AppsApi.LogStream stream : streams) {
+                for (int i = 0; i < streams.size(); i++) {
+                    AppsApi.LogStream stream = streams.get(i);
                     if (follow) {
                         while (!stream.isEnded()) {
                             stream.awaitEnd(Duration.ofHours(1));
                         }
                     } else {
-                        while (!stream.isEnded() && System.nanoTime() - lastLine.get() < QUIET.toNanos()) {
+                        while (!stream.isEnded() && counts.get(i).get() < wanted
+                                && System.nanoTime() - lastLine.get() < QUIET.toNanos()) {
                             stream.awaitEnd(Duration.ofMillis(100));
                         }
                     }

@@ -63,7 +63,8 @@ public final class Planner {
         String rev = shortRev(in.revision());
         DesiredState want = d.settings().state() == null ? DesiredState.RUNNING : d.settings().state();
         String fp = fingerprint(d, live, want);
-        ComposeDiff diff = d.isValid() ? ComposeDiff.between(live == null ? null : live.config(),
+        ComposeDiff diff = d.isValid() ? ComposeDiff.between(live == null ? null
+                : LiveMasking.maskLive(live.config(), d.rendered().compose(), d.rendered().masker()),
                 d.rendered().compose(), d.rendered().masker()) : null;
         Set<DriftKind> noDrift = Set.of();
         ActionBuilder b = new ActionBuilder(d, live, diff, fp, want);

@@ -34,6 +34,17 @@ public class DaemonTestResource implements QuarkusTestResourceLifecycleManager {
     public static volatile TrueNasEmulator emulator;
     public static volatile Path repo;
     private Path dir;
+    private final Map<String, String> overrides = new HashMap<>();
+
+    /** Resource args named like config keys override the defaults below (e.g. a short reconcile interval). */
+    @Override
+    public void init(Map<String, String> initArgs) {
+        initArgs.forEach((k, v) -> {
+            if (k.startsWith("truenas-gitops.")) {
+                overrides.put(k, v);
+            }
+        });
+    }
 
     @Override
     public Map<String, String> start() {
@@ -67,6 +78,7 @@ public class DaemonTestResource implements QuarkusTestResourceLifecycleManager {
             config.put("truenas-gitops.reconcile.settle-time", "300ms");
             config.put("truenas-gitops.reconcile.health-poll-interval", "50ms");
             config.put("truenas-gitops.reconcile.shutdown-timeout", "5s");
+            config.putAll(overrides);
             return config;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -105,4 +105,16 @@ class DeployArtifactsTest {
             assertThat(all).as("%s is shown or alerted on", metric.name()).contains(metric.name());
         }
     }
+
+    @Test
+    void everyExportedMetricIsDocumentedWithItsLabels() throws Exception {
+        String doc = Files.readString(Path.of("docs/operations.md"));
+        for (MetricNames.Metric metric : MetricNames.ALL) {
+            String row = doc.lines().filter(l -> l.startsWith("| `" + metric.name() + "`")).findFirst().orElse(null);
+            assertThat(row).as("docs/operations.md has a row for %s", metric.name()).isNotNull();
+            for (String label : metric.labels()) {
+                assertThat(row).as("labels of %s", metric.name()).contains("`" + label + "`");
+            }
+        }
+    }
 }

@@ -1,0 +1,248 @@
+package io.truenasgitops.cli;
+
+import io.truenasgitops.git.GitSettings;
+import io.truenasgitops.git.GitSource;
+import io.truenasgitops.git.GitSources;
+import io.truenasgitops.reconcile.Action;
+import io.truenasgitops.reconcile.ActionType;
+import io.truenasgitops.reconcile.DriftKind;
+import io.truenasgitops.reconcile.JsonFileStatusStore;
+import io.truenasgitops.reconcile.Plan;
+import io.truenasgitops.reconcile.ReconcileConfig;
+import io.truenasgitops.reconcile.Reconciler;
+import io.truenasgitops.reconcile.StatusStore;
+import io.truenasgitops.stacks.StackRepository;
+import io.truenasgitops.stacks.StacksOptions;
+import io.truenasgitops.truenas.TrueNasClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Base of {@code plan} and {@code sync}: they run the reconcile engine in-process against one NAS, with the
+ * desired state from {@code --repo}. Same planner as the daemon; state is kept in a temporary directory unless
+ * {@code --state-dir} is given.
+ */
+abstract class ReconcileCommand extends NasCommand {
+
+    @Option(names = "--repo", required = true, paramLabel = "URL|PATH", description = {
+        "The repository of stacks: an https://, ssh:// or file:// URL, the path of a local Git repository",
+        "(its committed state at --ref), or a plain folder (read as it is, for development)."})
+    String repo;
+
+    @Option(names = "--ref", paramLabel = "REF", description = "Branch, tag or commit (default: the remote's default branch).")
+    String ref;
+
+    @Option(names = "--path", paramLabel = "DIR", description = "Sub-directory of the repository that holds the stacks folder.")
+    String path;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "File holding an HTTPS access token for --repo.")
+    Path tokenFile;
+
+    @Option(names = "--target", paramLabel = "NAME", defaultValue = "default",
+            description = "The target name of the NAS given by --url; stacks naming another target are blocked (default: ${DEFAULT-VALUE}).")
+    String target;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = {
+        "Keep Git checkouts and the engine's state (inventory, statuses) here between runs; without it a temporary",
+        "directory is used. Never point it at a running daemon's state directory."})
+    Path stateDir;
+
+    @Option(names = "--settle-time", paramLabel = "SECONDS", defaultValue = "10",
+            description = "How long a changed app must stay RUNNING to count as healthy (default: ${DEFAULT-VALUE}).")
+    int settleSeconds;
+
+    @Mixin
+    StackOptionsMixin stackOptions;
+
+    /** Builds the engine on a connected client, runs {@code work}, and cleans up. */
+    int withEngine(TrueNasClient client, boolean prune, EngineWork work) throws Exception {
+        StacksOptions options = stackOptions.toOptions();
+        Path dir = stateDir != null ? stateDir : Files.createTempDirectory("truenas-gitops-");
+        try {
+            CliConfig config = new CliConfig(dir.resolve("reconcile"), prune, Duration.ofSeconds(Math.max(0, settleSeconds)));
+            StatusStore store = stateDir != null ? new JsonFileStatusStore(config.stateDir()) : StatusStore.inMemory();
+            try (GitSource source = openSource(dir.resolve("git"));
+                    Reconciler engine = Reconciler.builder().config(config).source(source)
+                            .scanner(root -> StackRepository.scan(root, options)).target(target, client.apps())
+                            .store(store).build()) {
+                return work.run(engine, source.describe(), client.endpoint());
+            }
+        } finally {
+            if (stateDir == null) {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    /** What a command does with the engine. */
+    interface EngineWork {
+        int run(Reconciler engine, String sourceDescription, String endpoint) throws Exception;
+    }
+
+    /**
+     * A URL or a local Git repository is fetched with JGit (its committed state); a plain folder is read as it
+     * is (development: its revision is a content hash).
+     */
+    private GitSource openSource(Path gitState) {
+        String url;
+        if (repo.contains("://") || repo.matches("^[\\w.-]+@[\\w.-]+:.*")) {
+            url = repo;
+        } else {
+            Path p = Path.of(repo).toAbsolutePath().normalize();
+            if (!Files.isDirectory(p)) {
+                throw new UsageException("--repo " + repo + " is neither a URL nor an existing directory");
+            }
+            if (!Files.exists(p.resolve(".git")) && !Files.exists(p.resolve("HEAD"))) {
+                return GitSources.localDirectory(path == null || path.isBlank() ? p : p.resolve(path));
+            }
+            url = p.toUri().toString();
+        }
+        GitSettings settings = GitSettings.of(url, ref, path, gitState);
+        return GitSources.git(tokenFile != null ? settings.withToken(tokenFile, "git") : settings);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp dir is harmless
+        }
+    }
+
+    // ---- rendering shared by plan and sync ----------------------------------------------------------------
+
+    static String symbol(ActionType t) {
+        return switch (t) {
+            case CREATE -> "+";
+            case UPDATE -> "~";
+            case DELETE -> "-";
+            case START -> ">";
+            case STOP -> "<";
+            case UNCHANGED -> "=";
+            case BLOCKED -> "!";
+        };
+    }
+
+    /** Prints a plan the way {@code terraform plan} does: one block per action, the masked diff indented. */
+    static void printPlan(PrintWriter out, Plan plan, String source, String endpoint, boolean showUnchanged) {
+        out.println("Source: " + source + " at " + (plan.revision() == null ? "(none)" : shortRev(plan.revision())));
+        out.println("Target: " + endpoint);
+        plan.warnings().forEach(w -> out.println("warning: " + w));
+        out.println();
+        for (Action a : plan.actions()) {
+            boolean quiet = a.type() == ActionType.UNCHANGED && a.drift().isEmpty();
+            if (quiet && !showUnchanged) {
+                continue;
+            }
+            out.printf("  %s %-9s %s%s%n", symbol(a.type()), a.type().name().toLowerCase(Locale.ROOT), a.stack(),
+                    a.drift().isEmpty() ? "" : "  [drift: " + a.drift().stream().map(DriftKind::label).sorted()
+                            .collect(Collectors.joining(", ")) + "]");
+            out.println("      " + a.reason().code() + ": " + a.reason().message());
+            if (a.diff() != null && !a.diff().isEmpty() && a.type() != ActionType.UNCHANGED || a.diff() != null
+                    && !a.diff().isEmpty() && a.drift().contains(DriftKind.CONFIG)) {
+                for (String line : a.diff().unified().split("\n")) {
+                    out.println("      " + line);
+                }
+            }
+            out.println();
+        }
+        Map<ActionType, Long> counts = plan.actions().stream()
+                .collect(Collectors.groupingBy(Action::type, () -> new java.util.EnumMap<>(ActionType.class),
+                        Collectors.counting()));
+        long drifted = plan.actions().stream().filter(a -> !a.drift().isEmpty()).count();
+        out.println("Plan: " + n(counts, ActionType.CREATE) + " to create, " + n(counts, ActionType.UPDATE)
+                + " to update, " + n(counts, ActionType.START) + " to start, " + n(counts, ActionType.STOP)
+                + " to stop, " + n(counts, ActionType.DELETE) + " to delete; " + n(counts, ActionType.UNCHANGED)
+                + " unchanged, " + n(counts, ActionType.BLOCKED) + " blocked, " + drifted + " drifted.");
+        out.flush();
+    }
+
+    private static long n(Map<ActionType, Long> counts, ActionType t) {
+        return counts.getOrDefault(t, 0L);
+    }
+
+    static String shortRev(String rev) {
+        return rev.length() > 12 ? rev.substring(0, 12) : rev;
+    }
+
+    /** The plan as a JSON/YAML document: no compose values, only the masked unified diff. */
+    static Map<String, Object> planDocument(Plan plan, String source, String endpoint) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("source", source);
+        doc.put("revision", plan.revision());
+        doc.put("target", endpoint);
+        doc.put("inSync", plan.inSync());
+        doc.put("hasChanges", plan.hasChanges());
+        doc.put("warnings", plan.warnings());
+        doc.put("actions", plan.actions().stream().map(ReconcileCommand::actionDocument).toList());
+        return doc;
+    }
+
+    static Map<String, Object> actionDocument(Action a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", a.type().name());
+        m.put("stack", a.stack());
+        m.put("target", a.target());
+        m.put("path", a.path());
+        m.put("reason", a.reason().code());
+        m.put("message", a.reason().message());
+        m.put("drift", a.drift().stream().map(DriftKind::label).sorted().toList());
+        m.put("problems", a.problems());
+        m.put("diff", a.diff() == null ? "" : a.diff().unified());
+        m.put("dependsOn", a.dependsOn());
+        return m;
+    }
+
+    /** Engine settings for a one-shot run from the CLI. */
+    record CliConfig(Path stateDir, boolean prune, Duration settleTime) implements ReconcileConfig {
+        public Duration interval() {
+            return Duration.ofMinutes(1);
+        }
+
+        public double jitter() {
+            return 0;
+        }
+
+        public Duration healthPollInterval() {
+            return Duration.ofSeconds(2);
+        }
+
+        public Duration retryInitialBackoff() {
+            return Duration.ofSeconds(10);
+        }
+
+        public Duration retryMaxBackoff() {
+            return Duration.ofMinutes(5);
+        }
+
+        public int parallelism() {
+            return 4;
+        }
+
+        public Optional<String> selfAppName() {
+            return Optional.empty();
+        }
+
+        public Duration shutdownTimeout() {
+            return Duration.ofMinutes(2);
+        }
+
+        public int eventHistory() {
+            return 500;
+        }
+    }
+
+}

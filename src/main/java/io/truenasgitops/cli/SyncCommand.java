@@ -1,0 +1,133 @@
+package io.truenasgitops.cli;
+
+import io.truenasgitops.reconcile.Action;
+import io.truenasgitops.reconcile.Outcome;
+import io.truenasgitops.reconcile.PassResult;
+import io.truenasgitops.reconcile.SyncListener;
+import io.truenasgitops.reconcile.SyncOptions;
+import io.truenasgitops.truenas.Job;
+import io.truenasgitops.truenas.TrueNasClient;
+import jakarta.enterprise.context.Dependent;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sync}: one reconcile pass in-process: plan, apply, health gate, report. */
+@Dependent
+@Command(name = "sync", mixinStandardHelpOptions = true,
+        description = {"Make the NAS match Git once: create, update, start/stop and (with prune) delete apps,",
+            "following every job to its end and waiting until changed apps run. Progress goes to stderr,",
+            "the result to stdout."},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  everything applied (or nothing to do)", "  1  a stack failed, is blocked or drifted",
+            "  2  error (bad options, Git fetch failed)", "  3  the NAS could not be reached or refused the credentials"})
+public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
+
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = "--dry-run", description = "Plan and print, write nothing (like plan).")
+    boolean dryRun;
+
+    @Option(names = "--prune", description = {"Delete apps stamped by this repository whose folder is gone, even where",
+        "stack.yaml did not say prune: true. Deleting an app also deletes its named volumes."})
+    boolean prune;
+
+    @Option(names = "--stack", paramLabel = "NAME", split = ",",
+            description = "Only these stacks (repeatable); they are synced even when stalled, and their drift is reverted.")
+    List<String> stacks = new ArrayList<>();
+
+    @Override
+    int run(TrueNasClient client) throws Exception {
+        return withEngine(client, prune, (engine, source, endpoint) -> {
+            SyncOptions options = (stacks.isEmpty() ? SyncOptions.all() : SyncOptions.only(Set.copyOf(stacks)))
+                    .withDryRun(dryRun).withPrune(prune);
+            PassResult result = engine.syncOnce(options, new Progress(err()));
+            if (engine.source().lastError() != null && result.plan().revision() == null) {
+                err().println("error: " + engine.source().lastError());
+                err().flush();
+                return ExitCodes.USAGE;
+            }
+            if (dryRun) {
+                if (output.isTable()) {
+                    printPlan(out(), result.plan(), source, endpoint, false);
+                } else {
+                    output.printDocument(out(), planDocument(result.plan(), source, endpoint));
+                }
+                return result.plan().inSync() ? ExitCodes.OK : ExitCodes.FAILED;
+            }
+            print(result);
+            boolean bad = result.results().stream().anyMatch(r -> switch (r.outcome()) {
+                case "stalled", "retry", "blocked", "waiting" -> true;
+                default -> !r.action().drift().isEmpty() && !r.outcome().equals("applied")
+                        && !r.outcome().equals("deleted");
+            });
+            return bad ? ExitCodes.FAILED : ExitCodes.OK;
+        });
+    }
+
+    private void print(PassResult result) {
+        if (output.isTable()) {
+            List<List<String>> rows = new ArrayList<>();
+            for (PassResult.ActionResult r : result.results()) {
+                rows.add(List.of(r.action().stack(), r.action().type().name().toLowerCase(), r.outcome(),
+                        r.health().label(), r.reason() == null ? "" : r.reason().code() + ": " + r.reason().message()));
+            }
+            OutputOptions.printTable(out(), List.of("STACK", "ACTION", "RESULT", "HEALTH", "REASON"), rows);
+            out().println("Sync " + result.result().replace('_', ' ') + " at "
+                    + (result.plan().revision() == null ? "(no revision)" : shortRev(result.plan().revision())) + ".");
+            out().flush();
+            return;
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("revision", result.plan().revision());
+        doc.put("result", result.result());
+        doc.put("results", result.results().stream().map(r -> {
+            Map<String, Object> m = actionDocument(r.action());
+            m.put("outcome", r.outcome());
+            m.put("health", r.health().label());
+            if (r.reason() != null) {
+                m.put("resultReason", r.reason().code());
+                m.put("resultMessage", r.reason().message());
+            }
+            return m;
+        }).toList());
+        output.printDocument(out(), doc);
+    }
+
+    /** Progress lines on stderr: before each long step, each job change, and each end. */
+    private static final class Progress implements SyncListener {
+        private final PrintWriter err;
+        private final Map<Action, JobProgress> jobs = new java.util.concurrent.ConcurrentHashMap<>();
+
+        Progress(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public synchronized void onActionStart(Action action, String message) {
+            err.println(action.stack() + ": " + message);
+            err.flush();
+        }
+
+        @Override
+        public void onJob(Action action, Job job) {
+            // several apps may run at once: plain lines, never a line rewritten in place
+            jobs.computeIfAbsent(action, a -> new JobProgress(err, false)).onUpdate(job);
+        }
+
+        @Override
+        public synchronized void onActionEnd(Action action, Outcome outcome) {
+            if (action.writes()) {
+                err.println(action.stack() + ": " + outcome.label() + " (health " + outcome.health().label() + ")");
+                err.flush();
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.truenasgitops.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import io.truenasgitops.emulator.EmulatorOptions;
+import io.truenasgitops.emulator.TrueNasEmulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code plan} and {@code sync} from the command line against the emulator, with a real Git repository. */
+@QuarkusMainTest
+class PlanSyncCommandIT {
+
+    static final String WEB = "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n";
+    static final String SECRET_WEB = "services:\n  web:\n    image: nginx:1.27\n    environment:\n"
+            + "      TOKEN: ${TOKEN}\n";
+
+    @TempDir
+    Path tmp;
+
+    TrueNasEmulator emulator;
+    Path repo;
+    Path keyFile;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        emulator = TrueNasEmulator.start(EmulatorOptions.defaults());
+        keyFile = tmp.resolve("api-key");
+        Files.writeString(keyFile, emulator.apiKey());
+        repo = tmp.resolve("repo");
+        Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call().close();
+    }
+
+    @AfterEach
+    void tearDown() {
+        emulator.close();
+    }
+
+    void commit(String path, String content) throws Exception {
+        Path f = repo.resolve(path);
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, content);
+        try (Git git = Git.open(repo.toFile())) {
+            git.add().addFilepattern(".").call();
+            PersonIdent me = new PersonIdent("Test", "test@example.invalid");
+            git.commit().setMessage("change " + path).setAuthor(me).setCommitter(me).call();
+        }
+    }
+
+    String[] args(String command, String... extra) {
+        List<String> a = new ArrayList<>(List.of(command, "--repo", repo.toString(), "--url", emulator.url(),
+                "--api-key-file", keyFile.toString(), "--username", emulator.username(), "--tls-fingerprint",
+                emulator.tlsFingerprint(), "--settle-time", "1"));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void planShowsPendingChangesWithExitOneAndWritesNothing(QuarkusMainLauncher launcher) throws Exception {
+        commit("stacks/web/compose.yaml", WEB);
+
+        LaunchResult r = launcher.launch(args("plan"));
+
+        assertThat(r.exitCode()).as(r.getErrorOutput()).isEqualTo(1);
+        assertThat(r.getOutput()).contains("+ create", "web", "NotDeployed", "Plan: 1 to create");
+        assertThat(emulator.calls().writes()).isZero();
+        assertThat(emulator.calls().count("app.query")).isEqualTo(1);
+    }
+
+    @Test
+    void syncAppliesThenPlanIsInSyncWithExitZero(QuarkusMainLauncher launcher) throws Exception {
+        commit("stacks/web/compose.yaml", WEB);
+
+        LaunchResult sync = launcher.launch(args("sync"));
+        assertThat(sync.exitCode()).as(sync.getErrorOutput()).isZero();
+        assertThat(sync.getOutput()).contains("web", "create", "applied");
+        assertThat(sync.getErrorOutput()).contains("web: creating app 'web'");
+        assertThat(emulator.apps().state("web")).isEqualTo("RUNNING");
+
+        emulator.calls().reset();
+        LaunchResult plan = launcher.launch(args("plan", "-o", "json"));
+        assertThat(plan.exitCode()).as(plan.getErrorOutput()).isZero();
+        assertThat(plan.getOutput()).contains("\"inSync\" : true");
+        assertThat(emulator.calls().writes()).isZero();
+    }
+
+    @Test
+    void aDryRunWritesNothing(QuarkusMainLauncher launcher) throws Exception {
+        commit("stacks/web/compose.yaml", WEB);
+
+        LaunchResult r = launcher.launch(args("sync", "--dry-run"));
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.getOutput()).contains("+ create");
+        assertThat(emulator.calls().writes()).isZero();
+    }
+
+    @Test
+    void thePlanDiffNeverShowsASecretValue(QuarkusMainLauncher launcher) throws Exception {
+        Path secrets = tmp.resolve("secrets");
+        Files.createDirectories(secrets);
+        Files.writeString(secrets.resolve("TOKEN"), "s3cr3t-value-123");
+        commit("stacks/web/compose.yaml", SECRET_WEB);
+        launcher.launch(args("sync", "--secrets-dir", secrets.toString()));
+        Files.writeString(secrets.resolve("TOKEN"), "n3w-s3cr3t-456");
+
+        LaunchResult r = launcher.launch(args("plan", "--secrets-dir", secrets.toString()));
+
+        assertThat(r.exitCode()).as(r.getErrorOutput()).isEqualTo(1);
+        assertThat(r.getOutput()).contains("~ update").doesNotContain("s3cr3t-value-123").doesNotContain("n3w-s3cr3t-456");
+    }
+}
