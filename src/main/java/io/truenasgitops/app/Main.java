@@ -72,7 +72,12 @@ public class Main implements QuarkusApplication {
             if (daemon && "demo".equals(args[0])) {
                 // The demo's NAS and repository must exist before Quarkus reads the configuration.
                 demo = DemoEnvironment.prepare(demoExample(args), Arrays.asList(args).contains("--keep"));
-                demo.daemonProperties().forEach((key, value) -> {
+                Map<String, String> props = new java.util.LinkedHashMap<>(demo.daemonProperties());
+                if (Arrays.asList(args).contains("--once")) {
+                    // One pass and out: no listener (nothing would be there long enough to look at).
+                    props.put("quarkus.http.host-enabled", "false");
+                }
+                props.forEach((key, value) -> {
                     if (System.getProperty(key) == null) {
                         System.setProperty(key, value);
                         set.add(key);

@@ -4,6 +4,10 @@ import io.quarkus.runtime.Quarkus;
 import io.truenasgitops.app.Daemon;
 import io.truenasgitops.app.DemoEnvironment;
 import jakarta.inject.Inject;
+import io.truenasgitops.reconcile.PassResult;
+import io.truenasgitops.reconcile.StackStatus;
+import io.truenasgitops.reconcile.SyncOptions;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -33,6 +37,10 @@ public class DemoCommand implements Callable<Integer>, TopLevelCommand {
     @Option(names = "--keep", description = "Keep the demo's temporary folder (repository, state) after exit.")
     boolean keep;
 
+    @Option(names = "--once", description = "Run one pass, print what it did and exit (0 when every stack"
+            + " applied cleanly); serves no HTTP.")
+    boolean once;
+
     @Inject
     Daemon daemon;
 
@@ -46,10 +54,29 @@ public class DemoCommand implements Callable<Integer>, TopLevelCommand {
     public Integer call() {
         DemoEnvironment env = DemoEnvironment.current()
                 .orElseThrow(() -> new UsageException("demo must be the first argument of the command line"));
+        if (once) {
+            return onePass();
+        }
         env.printWelcome(System.out, httpPort);
         daemon.start();
         Quarkus.waitForExit();
         daemon.stop();
         return ExitCodes.OK;
+    }
+
+    private int onePass() {
+        PrintWriter out = spec.commandLine().getOut();
+        PassResult pass = daemon.reconciler().syncOnce(SyncOptions.all());
+        out.printf("pass at %s: %d action(s)%n", pass.plan().revision(), pass.results().size());
+        for (PassResult.ActionResult r : pass.results()) {
+            out.printf("  %-8s %-12s %s%n", r.action().type().name().toLowerCase(), r.action().stack(),
+                    r.reason().message());
+        }
+        for (StackStatus status : daemon.reconciler().statuses()) {
+            out.printf("%-12s %s%n", status.name(), status.health().name().toLowerCase());
+        }
+        out.flush();
+        daemon.stop();
+        return pass.failed() ? ExitCodes.FAILED : ExitCodes.OK;
     }
 }
