@@ -28,7 +28,8 @@ final class JobProgress implements JobListener {
     public synchronized void onUpdate(Job job) {
         String line = "job " + job.id() + " " + (job.method() == null ? "" : job.method() + " ") + job.state() + " "
                 + job.progressPercent() + "%"
-                + (job.progressDescription() == null ? "" : ": " + job.progressDescription());
+                + (job.progressDescription() == null || job.progressDescription().isBlank()
+                        ? "" : ": " + job.progressDescription());
         if (line.equals(last)) {
             return;
         }
