@@ -111,6 +111,7 @@ public final class DemoEnvironment implements AutoCloseable {
         p.put("truenas-gitops.git.ref", "main");
         p.put("truenas-gitops.state-dir", stateDir.toString());
         p.put("truenas-gitops.stacks.secrets-dir", secretsDir.toString());
+        p.put("truenas-gitops.api.token-file", writeApiTokenFile().toString());
         // The demo should show changes quickly: poll every 15 s, and let apps settle for 3 s.
         p.put("truenas-gitops.reconcile.interval", "15s");
         p.put("truenas-gitops.reconcile.settle-time", "3s");
@@ -143,15 +144,16 @@ public final class DemoEnvironment implements AutoCloseable {
                   export TRUENAS_URL=%s TRUENAS_TLS_FINGERPRINT=%s
                   export TRUENAS_USERNAME=%s TRUENAS_API_KEY_FILE=%s
                   %s apps list
-                  # change a stack and watch it deploy within the next pass:
-                  cd %s && $EDITOR stacks/traefik/compose.yaml && git commit -am "change traefik"
-                  curl -X POST %s/api/v1/sync   # or wait for the next poll
+                  # change a stack, see the plan, and watch it deploy within the next pass:
+                  cd %s && $EDITOR stacks/traefik/compose.yaml && git commit -am "change traefik" && cd -
+                  %s plan --repo %s --secrets-dir %s
+                  curl -X POST -H "Authorization: Bearer $(cat %s)" %s/api/v1/sync   # or wait for the next poll
 
                 """,
                 emulator.url(), emulator.tlsFingerprint(), repoDir, stateDir,
                 http, http, http, http,
                 emulator.url(), emulator.tlsFingerprint(), emulator.username(), apiKeyFile(),
-                jar, repoDir, http);
+                jar, repoDir, jar, repoDir, secretsDir, apiTokenFile(), http);
         out.flush();
     }
 
@@ -177,6 +179,24 @@ public final class DemoEnvironment implements AutoCloseable {
         emulator.close();
         if (!keep) {
             deleteQuietly(workDir);
+        }
+    }
+
+    private Path apiTokenFile() {
+        return workDir.resolve("api-token");
+    }
+
+    /** The bearer token of the demo daemon's mutating endpoints (POST /api/v1/...): random, per run. */
+    private Path writeApiTokenFile() {
+        Path file = apiTokenFile();
+        try {
+            if (!Files.exists(file)) {
+                Files.writeString(file, randomValue(32), StandardCharsets.UTF_8);
+                restrictToOwner(file);
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the demo API token file " + file, e);
         }
     }
 
@@ -250,19 +270,23 @@ public final class DemoEnvironment implements AutoCloseable {
         if (!Files.isDirectory(examples)) {
             return;
         }
-        SecureRandom random = new SecureRandom();
-        String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
         try (Stream<Path> files = Files.list(examples)) {
             for (Path example : files.filter(Files::isRegularFile).toList()) {
-                StringBuilder value = new StringBuilder();
-                for (int i = 0; i < 24; i++) {
-                    value.append(alphabet.charAt(random.nextInt(alphabet.length())));
-                }
                 Path secret = secrets.resolve(example.getFileName().toString());
-                Files.writeString(secret, value.toString(), StandardCharsets.UTF_8);
+                Files.writeString(secret, randomValue(24), StandardCharsets.UTF_8);
                 restrictToOwner(secret);
             }
         }
+    }
+
+    private static String randomValue(int length) {
+        SecureRandom random = new SecureRandom();
+        String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        StringBuilder value = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            value.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return value.toString();
     }
 
     private static void commitAll(Path repo, String message) throws GitAPIException {
