@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * The reconcile engine's facade for the adapters (REST, CLI, daemon wiring): fetch → scan → observe → plan
@@ -269,10 +270,18 @@ public final class Reconciler implements AutoCloseable {
             metrics.stackLastApplied(a.stack(), d.status().lastAppliedAt());
         }
         updateInventory(a, o, obs);
-        if (d.logLevel() == Decision.LogLevel.ERROR || d.logLevel() == Decision.LogLevel.WARN) {
-            LOG.warnf("%s: %s", a.stack(), d.status().lastReason());
-        } else if (d.logLevel() == Decision.LogLevel.INFO) {
-            LOG.infof("%s: %s", a.stack(), d.status().lastReason());
+        // Stack and revision as MDC fields too: JSON log lines (the container's format) carry them as fields.
+        MDC.put("stack", a.stack());
+        MDC.put("revision", Planner.shortRev(d.status().lastAttemptedRevision()));
+        try {
+            if (d.logLevel() == Decision.LogLevel.ERROR || d.logLevel() == Decision.LogLevel.WARN) {
+                LOG.warnf("%s: %s", a.stack(), d.status().lastReason());
+            } else if (d.logLevel() == Decision.LogLevel.INFO) {
+                LOG.infof("%s: %s", a.stack(), d.status().lastReason());
+            }
+        } finally {
+            MDC.remove("stack");
+            MDC.remove("revision");
         }
     }
 
@@ -471,11 +480,16 @@ public final class Reconciler implements AutoCloseable {
 
     private static void logPass(PassResult pr) {
         long writes = pr.results().stream().filter(r -> r.action().writes()).count();
-        if (writes > 0 || pr.failed()) {
-            LOG.infof("pass at %s: %s (%d writes, %d actions) in %s", Planner.shortRev(pr.plan().revision()), pr.result(),
-                    writes, pr.results().size(), pr.duration());
-        } else {
-            LOG.debugf("pass at %s: no changes", Planner.shortRev(pr.plan().revision()));
+        MDC.put("revision", Planner.shortRev(pr.plan().revision()));
+        try {
+            if (writes > 0 || pr.failed()) {
+                LOG.infof("pass at %s: %s (%d writes, %d actions) in %s", Planner.shortRev(pr.plan().revision()),
+                        pr.result(), writes, pr.results().size(), pr.duration());
+            } else {
+                LOG.debugf("pass at %s: no changes", Planner.shortRev(pr.plan().revision()));
+            }
+        } finally {
+            MDC.remove("revision");
         }
     }
 
