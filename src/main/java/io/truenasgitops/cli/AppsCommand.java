@@ -153,12 +153,7 @@ public class AppsCommand implements TopLevelCommand, Runnable {
 
         @Override
         int run(TrueNasClient client) {
-            JobProgress progress = JobProgress.on(err());
-            try {
-                client.apps().start(name, progress);
-            } finally {
-                progress.finish();
-            }
+            withProgress(progress -> client.apps().start(name, progress));
             out().println("started app '" + name + "'");
             out().flush();
             return ExitCodes.OK;
@@ -172,12 +167,7 @@ public class AppsCommand implements TopLevelCommand, Runnable {
 
         @Override
         int run(TrueNasClient client) {
-            JobProgress progress = JobProgress.on(err());
-            try {
-                client.apps().stop(name, progress);
-            } finally {
-                progress.finish();
-            }
+            withProgress(progress -> client.apps().stop(name, progress));
             out().println("stopped app '" + name + "'");
             out().flush();
             return ExitCodes.OK;
@@ -191,12 +181,7 @@ public class AppsCommand implements TopLevelCommand, Runnable {
 
         @Override
         int run(TrueNasClient client) {
-            JobProgress progress = JobProgress.on(err());
-            try {
-                client.apps().start(name, progress);
-            } finally {
-                progress.finish();
-            }
+            withProgress(progress -> client.apps().start(name, progress));
             out().println("restarted app '" + name + "'");
             out().flush();
             return ExitCodes.OK;
@@ -227,12 +212,7 @@ public class AppsCommand implements TopLevelCommand, Runnable {
         @Override
         int run(TrueNasClient client) {
             DeleteOptions options = new DeleteOptions(removeImages && !keepImages, removeIxVolumes, false, force);
-            JobProgress progress = JobProgress.on(err());
-            try {
-                client.apps().delete(name, options, progress);
-            } finally {
-                progress.finish();
-            }
+            withProgress(progress -> client.apps().delete(name, options, progress));
             out().println("deleted app '" + name + "'");
             out().flush();
             return ExitCodes.OK;
@@ -250,12 +230,7 @@ public class AppsCommand implements TopLevelCommand, Runnable {
 
         @Override
         int run(TrueNasClient client) {
-            JobProgress progress = JobProgress.on(err());
-            try {
-                client.apps().pullImages(name, redeploy, progress);
-            } finally {
-                progress.finish();
-            }
+            withProgress(progress -> client.apps().pullImages(name, redeploy, progress));
             out().println("pulled the images of app '" + name + "'" + (redeploy ? " and redeployed it" : ""));
             out().flush();
             return ExitCodes.OK;

@@ -1,8 +1,10 @@
 package io.truenasgitops.cli;
 
+import io.truenasgitops.truenas.JobListener;
 import io.truenasgitops.truenas.TrueNasClient;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -29,6 +31,16 @@ abstract class NasCommand implements Callable<Integer> {
         prepare();
         try (TrueNasClient client = connection.connect()) {
             return run(client);
+        }
+    }
+
+    /** Runs one job-backed operation with a progress line on stderr that is ended whatever happens. */
+    void withProgress(Consumer<JobListener> operation) {
+        JobProgress progress = JobProgress.on(err());
+        try {
+            operation.accept(progress);
+        } finally {
+            progress.finish();
         }
     }
 
