@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * The commands a Markdown document tells people to type, read from the document itself.
  *
  * <p>A command is every logical line of a {@code ```sh} block ({@code \} continuations joined, {@code #}
- * comments dropped), and every {@code $ }-prefixed line of another fenced block, whose following lines (up to
+ * comments dropped), and every {@code $ }-prefixed line of an untagged (or {@code console}) fenced block, whose following lines (up to
  * the next {@code $ } line or the end of the block) are the output the document shows for it. Fenced blocks
  * without commands are kept as {@link Block}s, so that a walk can check output shown on its own (log lines).
  */
@@ -76,7 +76,7 @@ record MarkdownCommands(Path file, List<Command> commands, List<Block> blocks, L
             blocks.add(block);
             if (info.equals("sh") || info.equals("bash") || info.equals("shell")) {
                 commands.addAll(shellCommands(block));
-            } else if (block.hasPrompt()) {
+            } else if ((info.isEmpty() || info.equals("console") || info.equals("text")) && block.hasPrompt()) {
                 commands.addAll(promptCommands(block));
             }
         }
