@@ -99,8 +99,12 @@ final class DocWalk {
                             + ": the walk does not know this command; add a step that runs and checks it"));
             Matcher m = step.pattern().matcher(command);
             m.matches();
+            long start = System.nanoTime();
             step.action().run(c, command, m);
             ran.add(step.name());
+            // For whoever tunes the walk's run time (not asserted): which commands are slow.
+            System.out.printf("%s %s: %-24s %5.1f s%n", doc.file().getFileName(), c.line(), step.name(),
+                    (System.nanoTime() - start) / 1e9);
         }
         return ran;
     }

@@ -220,6 +220,8 @@ class GettingStartedDocsIT {
         assertThat(r.exitCode()).as(r.describe()).isZero();
         assertThat(emulator.apps().list().stream().map(a -> a.name()).toList()).as(r.describe())
                 .containsExactlyInAnyOrder("traefik", "nextcloud", "monitoring", "jellyfin");
+        assertThat(emulator.apps().state("jellyfin")).as("jellyfin's stack.yaml says state: stopped").isEqualTo("STOPPED");
+        assertThat(emulator.apps().state("traefik")).isEqualTo("RUNNING");
         writesAfterSync = emulator.calls().writes();
     }
 
