@@ -95,10 +95,31 @@ class ReadmeDocsIT {
                 // No poll during the walk: the plan must still see the change, and the sync must come from
                 // the README's POST (the demo polls every minute otherwise).
                 "TRUENAS_GITOPS_RECONCILE_INTERVAL", "1h"));
-        await("the demo's first pass").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+        await("the demo's welcome").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> {
                     assertThat(demo.process().isAlive()).as(demo.describe()).isTrue();
-                    assertThat(demo.stdout()).containsPattern("pass at [0-9a-f]+: success");
+                    assertThat(demo.stdout()).contains("export DEMO=");
+                });
+        Path demoDir = Path.of(demo.stdout().lines().map(String::strip).filter(l -> l.startsWith("export DEMO="))
+                .findFirst().orElseThrow().substring("export DEMO=".length()));
+        int[] retriedAt = {0};
+        await("the demo's first pass").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    assertThat(demo.process().isAlive()).as(demo.describe()).isTrue();
+                    String out = demo.stdout();
+                    if (Pattern.compile("pass at [0-9a-f]+: success").matcher(out).find()) {
+                        return true;
+                    }
+                    // On a machine so loaded that the first TLS handshake with the emulated NAS times out, the pass
+                    // fails with TargetUnreachable and (polling being off here) nothing retries it: ask for a pass,
+                    // as a person would. DemoIT checks that one pass applies everything when the machine is not.
+                    int unreachable = out.split("TargetUnreachable", -1).length - 1;
+                    if (unreachable > retriedAt[0]) {
+                        retriedAt[0] = unreachable;
+                        System.out.println("ReadmeDocsIT: the demo's pass could not reach its NAS; asking for another");
+                        postSync(demoDir.resolve("api-token"));
+                    }
+                    return false;
                 });
         // What a person does next: paste the export lines the demo printed into the other terminal.
         List<String> exports = demo.stdout().lines().map(String::strip).filter(l -> l.startsWith("export ")).toList();
@@ -109,6 +130,16 @@ class ReadmeDocsIT {
         }
         assertThat(shell.env()).as("the demo's exports").containsKeys("DEMO", "TRUENAS_URL", "TRUENAS_TLS_FINGERPRINT",
                 "TRUENAS_USERNAME", "TRUENAS_API_KEY_FILE");
+    }
+
+    private void postSync(Path tokenFile) throws Exception {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + httpPort + "/api/v1/sync"))
+                .header("Authorization", "Bearer " + Files.readString(tokenFile).strip())
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build();
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
     }
 
     private void appsList(MarkdownCommands.Command doc, String command, Matcher m) {
