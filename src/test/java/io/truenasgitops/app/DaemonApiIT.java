@@ -72,6 +72,9 @@ class DaemonApiIT {
     @Test
     @Order(2)
     void aSyncCreatesTheAppAndListsTheStackAsHealthy() {
+        long vertxBefore = vertxInstances();
+        assertThat(daemon.targets().get("default").isConnected()).isFalse();
+        // the first sync connects the target from a REST worker thread
         syncNow().then().statusCode(200)
                 .body("status", equalTo("completed"))
                 .body("result", equalTo("success"))
@@ -83,6 +86,15 @@ class DaemonApiIT {
                 .body("name", hasItem("web"))
                 .body("find { it.name == 'web' }.status", equalTo("healthy"))
                 .body("find { it.name == 'web' }.ready", equalTo(true));
+        // on Quarkus' Vert.x: connecting started no Vert.x instance (event loops, checker thread) of its own
+        assertThat(daemon.targets().get("default").isConnected()).isTrue();
+        assertThat(vertxInstances()).isLessThanOrEqualTo(vertxBefore);
+    }
+
+    /** Live Vert.x instances in this JVM: each runs exactly one blocked-thread checker thread. */
+    static long vertxInstances() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals("vertx-blocked-thread-checker")).count();
     }
 
     @Test
