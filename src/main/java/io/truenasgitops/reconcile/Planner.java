@@ -424,6 +424,15 @@ public final class Planner {
      * what a human can do about it (which depends on the status).
      */
     static String dockerDownMessage(String target, DockerStatus ds) {
+        return appsServiceDown("target '" + target + "'", ds);
+    }
+
+    /**
+     * The message for an apps service (Docker) that is not RUNNING on {@code where} (e.g. {@code target 'nas'}
+     * or a URL): its status, the NAS's description (one line), what to do, and that nothing needs restarting
+     * here. Shared by the engine and the CLI.
+     */
+    public static String appsServiceDown(String where, DockerStatus ds) {
         String status = ds.status() == null || ds.status().isBlank() ? "UNKNOWN" : ds.status();
         String description = ds.description() == null ? "" : ds.description().strip().replaceAll("\\s*\\R\\s*", " ");
         String todo = switch (status) {
@@ -435,7 +444,7 @@ public final class Planner {
             default -> "start it in the TrueNAS UI (Apps → Configuration: choose the pool again if needed) and check"
                     + " the NAS alerts";
         };
-        return "the apps service (Docker) on target '" + target + "' is " + status
+        return "the apps service (Docker) on " + where + " is " + status
                 + (description.isEmpty() ? "" : " (" + description + ")") + "; " + todo
                 + "; reconciliation resumes automatically once it is RUNNING";
     }
