@@ -192,7 +192,8 @@ final class Middleware {
         }
         long now = System.nanoTime();
         for (Session s : List.copyOf(sessions)) {
-            if (now - s.lastServerSendNanos > timeout.toNanos()) {
+            // The idle timeout is nginx's; unix socket connections reach middlewared without nginx.
+            if (s.peerUid == null && now - s.lastServerSendNanos > timeout.toNanos()) {
                 unregister(s);
                 s.drop();
             }

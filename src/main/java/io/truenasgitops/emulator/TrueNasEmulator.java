@@ -145,6 +145,11 @@ public final class TrueNasEmulator implements AutoCloseable {
         String path = request.path();
         boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
         boolean v2410 = options.release() == Release.V24_10;
+        if (v2410 && peerUid != null && !path.equals("/websocket")) {
+            // No nginx on the socket: 24.10's middlewared itself has no /api routes and answers 404 (aiohttp).
+            request.response().setStatusCode(404).putHeader("Content-Type", "text/plain").end("404: Not Found");
+            return;
+        }
         if (path.equals("/api/versions") && !upgrade) {
             if (v2410) {
                 redirectToUi(request);

@@ -171,6 +171,16 @@ class TrueNasUnixSocketIT {
     }
 
     @Test
+    void nginxsIdleTimeoutDoesNotApplyOnTheSocket() {
+        TrueNasEmulator emulator = emulator(EmulatorOptions.defaults().withUnixSocket(socket(), ROOT)
+                .withIdleTimeout(Duration.ofMillis(200)));
+        TrueNasClient client = connect(ConnectionSettings.builder(url()).pingInterval(Duration.ofMinutes(5)).build());
+        await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(5)).until(client::isConnected);
+        assertThat(client.apps().list(false)).isEmpty();
+        assertThat(emulator.calls().count("auth.me")).isEqualTo(1);
+    }
+
+    @Test
     void theClientReconnectsWhenTheMiddlewareComesBackOnTheSameSocketPath() {
         TrueNasEmulator first = emulator(ROOT);
         TrueNasClient client = connect(ConnectionSettings.builder(url())
