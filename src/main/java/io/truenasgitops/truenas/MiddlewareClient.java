@@ -298,8 +298,10 @@ final class MiddlewareClient implements TrueNasClient {
     private Future<Void> peerCredentialLogin(String where) {
         return direct(where, "auth.me", List.of())
                 .<Void>map(me -> {
-                    LOG.infof("logged in to %s as '%s' by the unix socket's peer credentials (uid %s)",
-                            endpoint.describe(), Json.text(me, "pw_name"), ownUid());
+                    String user = Json.text(me, "pw_name");
+                    LOG.infof("logged in to %s as '%s' by the unix socket's peer credentials (uid %s)%s",
+                            endpoint.describe(), user, ownUid(), "root".equals(user)
+                                    ? ": full administrator rights on the NAS (docs/security.md)" : "");
                     return null;
                 })
                 .recover(e -> Future.failedFuture(e instanceof NotAuthenticatedException

@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -101,10 +102,16 @@ final class UnixWebSocket implements WireSocket {
                 .putHeader("Sec-WebSocket-Key", key)
                 .putHeader("Sec-WebSocket-Version", "13");
         Promise<WireSocket> result = Promise.promise();
-        long timer = vertx.setTimer(Math.max(1, timeoutMillis), t -> result.tryFail(new ConnectionLostException(
-                "no answer to the WebSocket upgrade from " + where + " within " + timeoutMillis + " ms")));
+        HttpClientRequest[] sent = new HttpClientRequest[1];
+        long timer = vertx.setTimer(Math.max(1, timeoutMillis), t -> {
+            if (result.tryFail(new ConnectionLostException("no answer to the WebSocket upgrade from " + where
+                    + " within " + timeoutMillis + " ms")) && sent[0] != null) {
+                sent[0].reset(); // gives the connection up instead of leaving it to a server that never answers
+            }
+        });
         http.request(request)
                 .compose(req -> {
+                    sent[0] = req;
                     // After the upgrade the request stays open for the socket's life; its end (the connection
                     // closing) is reported through the socket's close handler, not as an unhandled error.
                     req.exceptionHandler(e -> LOG.debugf("upgrade request to %s: %s", where, e.getMessage()));
