@@ -28,7 +28,8 @@ import java.util.Set;
  * @param rateLimitMaxSleep upper bound of the random sleep before a "Rate Limit Exceeded" answer (real: 10 s)
  * @param failedLoginDelay how long a failed login waits before it answers (real: about 1-2 s)
  * @param logLineInterval how often a followed container log emits a new line
- * @param dockerRunning whether Docker is up; when false {@code app.query} returns [] and app jobs fail
+ * @param dockerState the apps service state at start; anything but RUNNING makes {@code app.query} return []
+ *     and {@code app.create} fail as on a NAS whose Docker is stopped or has no pool
  * @param methodLatency extra latency per method name, applied before the call runs
  * @param crashLoopApps apps that crash after every start (a crash loop)
  * @param unixSocket also listen on this unix socket, like middlewared's {@code /var/run/middleware/middlewared.sock}
@@ -54,7 +55,7 @@ public record EmulatorOptions(
         Duration rateLimitMaxSleep,
         Duration failedLoginDelay,
         Duration logLineInterval,
-        boolean dockerRunning,
+        DockerState dockerState,
         Map<String, Duration> methodLatency,
         Set<String> crashLoopApps,
         Path unixSocket,
@@ -63,6 +64,9 @@ public record EmulatorOptions(
     public EmulatorOptions {
         methodLatency = methodLatency == null ? Map.of() : Map.copyOf(methodLatency);
         crashLoopApps = crashLoopApps == null ? Set.of() : Set.copyOf(crashLoopApps);
+        if (dockerState == null) {
+            dockerState = DockerState.RUNNING;
+        }
         if (release == null) {
             release = Release.V25_04;
         }
@@ -73,112 +77,135 @@ public record EmulatorOptions(
         return new EmulatorOptions(
                 "127.0.0.1", 0, null, "truenas_admin", "truenas-admin-password", null, Release.V25_04,
                 false, null, Duration.ofMillis(200), Duration.ofMillis(20), null, 20, Duration.ofSeconds(60),
-                Duration.ZERO, Duration.ofMillis(50), Duration.ofMillis(100), true, Map.of(), Set.of(), null, null);
+                Duration.ZERO, Duration.ofMillis(50), Duration.ofMillis(100), DockerState.RUNNING, Map.of(), Set.of(),
+                null, null);
     }
 
     public EmulatorOptions withHost(String v) {
         return new EmulatorOptions(v, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps, unixSocket, unixPeerUid);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withPort(int v) {
         return new EmulatorOptions(host, v, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps, unixSocket, unixPeerUid);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withApiKey(String v) {
         return new EmulatorOptions(host, port, v, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps, unixSocket, unixPeerUid);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withUsername(String v) {
         return new EmulatorOptions(host, port, apiKey, v, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps, unixSocket, unixPeerUid);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withPassword(String v) {
         return new EmulatorOptions(host, port, apiKey, username, v, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps, unixSocket, unixPeerUid);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     /** Gives the user a TOTP second factor (base32 secret); compute codes with {@link Totp#code(String)}. */
     public EmulatorOptions withOtpSecret(String v) {
         return new EmulatorOptions(host, port, apiKey, username, password, v, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps, unixSocket, unixPeerUid);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withRelease(Release v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, v, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps, unixSocket, unixPeerUid);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     /** Adds a plain ws:// listener whose clients appear to come from {@code remoteAddress} (null = real address). */
     public EmulatorOptions withPlainListener(boolean enabled, String remoteAddress) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, enabled,
                 remoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps, unixSocket, unixPeerUid);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withDeployDelay(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, v, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps, unixSocket, unixPeerUid);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withJobStepDelay(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, v, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps, unixSocket, unixPeerUid);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withIdleTimeout(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, v, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps, unixSocket, unixPeerUid);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     /** Rate limit: {@code calls} per method and client address per {@code window}; sleep up to {@code maxSleep}. */
     public EmulatorOptions withRateLimit(int calls, Duration window, Duration maxSleep) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, calls, window,
-                maxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps, unixSocket, unixPeerUid);
+                maxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withFailedLoginDelay(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, v, logLineInterval, dockerRunning, methodLatency, crashLoopApps, unixSocket, unixPeerUid);
+                rateLimitMaxSleep, v, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withLogLineInterval(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, v, dockerRunning, methodLatency, crashLoopApps, unixSocket, unixPeerUid);
+                rateLimitMaxSleep, failedLoginDelay, v, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
-    public EmulatorOptions withDockerRunning(boolean v) {
+    public EmulatorOptions withDockerState(DockerState v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, v, methodLatency, crashLoopApps, unixSocket, unixPeerUid);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, v, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
+    }
+
+    /** {@code true} = {@link DockerState#RUNNING}, {@code false} = {@link DockerState#STOPPED}. */
+    public EmulatorOptions withDockerRunning(boolean v) {
+        return withDockerState(v ? DockerState.RUNNING : DockerState.STOPPED);
     }
 
     public EmulatorOptions withMethodLatency(Map<String, Duration> v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, v, crashLoopApps, unixSocket, unixPeerUid);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, v, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withCrashLoopApps(Set<String> v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, v, unixSocket, unixPeerUid);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, v,
+                unixSocket, unixPeerUid);
     }
 
     /**
@@ -188,7 +215,7 @@ public record EmulatorOptions(
     public EmulatorOptions withUnixSocket(Path path, Integer peerUid) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps,
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
                 path, peerUid);
     }
 }
