@@ -53,6 +53,13 @@ final class MiddlewareClient implements TrueNasClient {
     /** The middleware closes an authenticated connection on a message above 64 KiB (utils/limits.py). */
     static final int MAX_FRAME_BYTES = 64 * 1024;
 
+    /**
+     * The largest answer accepted. The middleware sends every message as one unfragmented frame, and an
+     * {@code app.query} with configs of a few dozen apps is well above 64 KiB: the frame limit must be as large as
+     * the message limit, or the connection drops on every such answer.
+     */
+    static final int MAX_INCOMING_BYTES = 64 * 1024 * 1024;
+
     static final String JOBS_COLLECTION = "core.get_jobs";
     private static final int RECENT_JOBS = 512;
 
@@ -156,8 +163,8 @@ final class MiddlewareClient implements TrueNasClient {
         CompletableFuture<Void> done = new CompletableFuture<>();
         ctx.runOnContext(v -> {
             WebSocketClientOptions options = new WebSocketClientOptions()
-                    .setMaxFrameSize(MAX_FRAME_BYTES)
-                    .setMaxMessageSize(64 * 1024 * 1024)
+                    .setMaxFrameSize(MAX_INCOMING_BYTES)
+                    .setMaxMessageSize(MAX_INCOMING_BYTES)
                     .setConnectTimeout((int) settings.connectTimeout().toMillis())
                     .setTryUsePerMessageCompression(false);
             if (endpoint.tls()) {

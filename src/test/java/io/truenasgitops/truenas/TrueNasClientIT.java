@@ -59,6 +59,23 @@ class TrueNasClientIT {
     }
 
     @Test
+    void anAnswerLargerThanOneDefaultFrameArrivesWhole() {
+        TrueNasEmulator emulator = emulator(EmulatorOptions.defaults());
+        // 60 apps with 2 KiB of environment each: app.query with their configs answers ~150 KiB in one frame, as
+        // the middleware does (it never fragments); a 64 KiB frame limit on the client dropped the connection.
+        String value = "x".repeat(2048);
+        for (int i = 0; i < 60; i++) {
+            emulator.apps().put("app-" + i, Map.of("services", Map.of("web", Map.of("image", "nginx:1.27",
+                    "environment", Map.of("PADDING", value)))), "RUNNING");
+        }
+        TrueNasClient client = connect(settings(emulator, emulator.url()).build());
+        assertThat(client.apps().list(true)).hasSize(60);
+        assertThat(client.apps().list(true)).hasSize(60);
+        assertThat(client.isConnected()).isTrue();
+        assertThat(emulator.calls().count("auth.login_ex")).as("logins: no reconnect").isEqualTo(1);
+    }
+
+    @Test
     void aUrlWithoutPathSpeaksJsonRpcTo2504() {
         TrueNasEmulator emulator = emulator(EmulatorOptions.defaults());
         TrueNasClient client = connect(settings(emulator, "wss://localhost:" + emulator.port()).build());
