@@ -170,7 +170,8 @@ public class DaemonMemoryBenchmark {
                 // First reconcile: every app is created; passes until one has nothing left to do.
                 String result = "";
                 for (int i = 0; i < 6 && daemon.isAlive() && !result.equals("no_change"); i++) {
-                    result = sync(base).path("result").asText();
+                    JsonNode pass = syncOrNull(base, daemon);
+                    result = pass == null ? "the daemon died" : pass.path("result").asText();
                 }
                 if (!result.equals("no_change")) {
                     return new Row(name, flags, failure(daemon, "first reconcile never settled: " + result), null, null,
@@ -187,7 +188,10 @@ public class DaemonMemoryBenchmark {
                     for (int i = 1; i <= PASSES && daemon.isAlive(); i++) {
                         drift(i, nasClient, repoGit, git, stacks);
                         long p0 = System.nanoTime();
-                        JsonNode pass = sync(base);
+                        JsonNode pass = syncOrNull(base, daemon);
+                        if (pass == null) {
+                            break;
+                        }
                         passMs.add((System.nanoTime() - p0) / 1e6);
                         assertThat(pass.path("status").asText()).as("pass %d of '%s'", i, name).isEqualTo("completed");
                         for (JsonNode action : pass.path("actions")) {
@@ -352,6 +356,18 @@ public class DaemonMemoryBenchmark {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as("POST /api/v1/sync?wait=true: %s", r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
+    }
+
+    /** A pass, or null when the daemon died during it (the answer never came). */
+    static JsonNode syncOrNull(String base, Process daemon) throws Exception {
+        try {
+            return sync(base);
+        } catch (IOException e) {
+            if (daemon.waitFor(10, TimeUnit.SECONDS)) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     static int status(String url) {
