@@ -673,12 +673,23 @@ final class MiddlewareClient implements TrueNasClient {
                     + trust.mismatch() + "; if the NAS's certificate was renewed on purpose, check the new one in the"
                     + " TrueNAS UI and pin it, otherwise someone may be intercepting the connection", e);
         }
-        if (causedBy(e, SSLException.class) || causedBy(e, java.security.cert.CertificateException.class)) {
+        if (causedBy(e, io.netty.handler.ssl.SslHandshakeTimeoutException.class)) {
+            // A slow handshake is load or a stalled path, not a verdict on the certificate: retry, don't stall.
+            return new ConnectionLostException("the TLS handshake with " + where + " did not finish within "
+                    + human(settings.connectTimeout()) + " (" + rootMessage(e) + "): the NAS or this machine is"
+                    + " overloaded, or something between them holds the connection; it is retried", e);
+        }
+        if (causedBy(e, javax.net.ssl.SSLHandshakeException.class)
+                || causedBy(e, java.security.cert.CertificateException.class)) {
             String seen = trust.lastSeen();
             return new TlsTrustException("the TLS certificate of " + where + " is not trusted (" + rootMessage(e)
                     + "); if it is the NAS's own (self-signed) certificate, check its fingerprint in the TrueNAS UI"
                     + " and pin it with --tls-fingerprint" + (seen == null ? "" : " (the server presented " + seen + ")")
                     + ", or trust its CA with --ca-file", e);
+        }
+        if (causedBy(e, SSLException.class)) {
+            return new ConnectionLostException("TLS with " + where + " failed (" + rootMessage(e) + "); check that"
+                    + " the URL's port serves HTTPS (the TrueNAS web UI's port, usually 443) and that the NAS is up", e);
         }
         if (e instanceof UpgradeRejectedException rejected) {
             String hint = endpoint.protocol() != Protocol.JSONRPC ? ""

@@ -62,6 +62,8 @@ final class Transport {
     Future<Protocol> probe(Endpoint endpoint) {
         HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) settings.connectTimeout().toMillis())
+                .setSslHandshakeTimeout(settings.connectTimeout().toMillis())
+                .setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
                 .setProtocolVersion(HttpVersion.HTTP_1_1);
         if (endpoint.tls()) {
             trust.apply(options);
@@ -100,6 +102,9 @@ final class Transport {
                     .setMaxFrameSize(MAX_ANSWER_BYTES)
                     .setMaxMessageSize(MAX_ANSWER_BYTES)
                     .setConnectTimeout((int) timeout)
+                    // Vert.x's own 10 s, not the connect timeout, would bound the handshake otherwise.
+                    .setSslHandshakeTimeout(timeout)
+                    .setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
                     .setTryUsePerMessageCompression(false);
             if (endpoint.tls()) {
                 trust.apply(options);

@@ -188,6 +188,41 @@ class TrueNasAuthAndTlsIT {
     }
 
     @Test
+    void aTlsHandshakeThatNeverFinishesIsARetryableConnectionProblemNotAnUntrustedCertificate() throws Exception {
+        // A server that accepts the TCP connection and never answers the ClientHello: what a NAS under heavy load
+        // or a stalled middlebox looks like. The certificate was never seen, so it must not be called untrusted.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            ConnectionSettings settings = ConnectionSettings.builder("wss://127.0.0.1:" + silent.getLocalPort() + "/api/current")
+                    .apiKey(WRONG_KEY).username("gitops")
+                    .connectTimeout(Duration.ofSeconds(1))
+                    .build();
+            assertThatThrownBy(() -> connect(settings))
+                    .isInstanceOf(ConnectionLostException.class)
+                    .isNotInstanceOf(TlsTrustException.class)
+                    .hasMessageContaining("TLS handshake")
+                    .hasMessageContaining("retried")
+                    .hasMessageNotContaining(WRONG_KEY)
+                    .matches(e -> ((TrueNasException) e).isRetryable());
+            assertThat(accepted).isNotEmpty();
+            for (java.net.Socket s : accepted) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     void theInsecureSwitchSkipsVerification() {
         TrueNasEmulator emulator = emulator(EmulatorOptions.defaults());
         TrueNasClient client = connect(settings(emulator, emulator.url()).tlsFingerprint(null).insecure(true).build());
