@@ -100,7 +100,7 @@ public final class TrueNasEmulator implements AutoCloseable {
     private void handle(HttpServerRequest request, boolean tls) {
         String path = request.path();
         boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
-        boolean v2410 = options.release() == Release.V24_10;
+        boolean v2410 = mw.release() == Release.V24_10;
         if (path.equals("/api/versions") && !upgrade) {
             if (v2410) {
                 redirectToUi(request);
@@ -220,7 +220,17 @@ public final class TrueNasEmulator implements AutoCloseable {
 
     /** The release being emulated. */
     public Release release() {
-        return options.release();
+        return mw.release();
+    }
+
+    /**
+     * Upgrades the emulated TrueNAS to {@code next} in place, as an upgrade of the real box does: middlewared
+     * restarts as the new release (every connection dropped, jobs forgotten, job ids from 1 again) on the same
+     * address, port and certificate; apps, their containers and the API key are kept (25.04 binds a migrated
+     * 24.10 key with full access to the local administrator, {@link #username()} here).
+     */
+    public void upgradeTo(Release next) {
+        mw.upgrade(next);
     }
 
     /** Runtime fault injection. */

@@ -71,6 +71,8 @@ final class MiddlewareClient implements TrueNasClient {
     private final AtomicLong ids = new AtomicLong();
     private final AppsApi apps = new AppsApiClient(this);
     private final JobsApi jobs = new JobsApiClient(this);
+    /** The endpoint as configured: {@link Protocol#AUTO} when the URL has no path, probed again at each connect. */
+    private volatile Endpoint configured;
     private volatile Endpoint endpoint;
     private volatile WireCodec codec;
     private volatile boolean connected;
@@ -119,6 +121,7 @@ final class MiddlewareClient implements TrueNasClient {
         }
         TlsTrust trust = new TlsTrust(settings); // validates fingerprint and CA file before anything starts
         MiddlewareClient client = new MiddlewareClient(settings, vertx, trust);
+        client.configured = parsed;
         client.endpoint = parsed;
         try {
             client.start();
@@ -164,12 +167,7 @@ final class MiddlewareClient implements TrueNasClient {
                 trust.apply(options);
             }
             wsClient = vertx.createWebSocketClient(options);
-            resolveProtocol()
-                    .compose(resolved -> {
-                        endpoint = resolved;
-                        codec = WireCodec.of(resolved.protocol());
-                        return establish();
-                    })
+            resolveAndEstablish()
                     .onComplete(ar -> {
                         if (ar.succeeded()) {
                             done.complete(null);
@@ -193,8 +191,27 @@ final class MiddlewareClient implements TrueNasClient {
         }
     }
 
+    /**
+     * Decides the protocol, then connects. The probe runs at every connect, reconnects included, when the URL
+     * left the protocol open: TrueNAS is upgraded from 24.10 to 25.04 with a restart of middlewared, and the
+     * client that reconnects afterwards must speak JSON-RPC (and log in with {@code auth.login_ex}) without a
+     * restart of its own.
+     */
+    private Future<Void> resolveAndEstablish() {
+        return resolveProtocol(configured).compose(resolved -> {
+            Protocol before = endpoint.protocol();
+            if (before != Protocol.AUTO && before != resolved.protocol()) {
+                LOG.infof("%s now speaks %s instead of %s (TrueNAS was upgraded or downgraded)", resolved.describe(),
+                        resolved.protocol(), before);
+            }
+            endpoint = resolved;
+            codec = WireCodec.of(resolved.protocol());
+            return establish();
+        });
+    }
+
     /** AUTO: {@code GET /api/versions} — a JSON array means JSON-RPC (25.04+), anything else legacy (24.10). */
-    private Future<Endpoint> resolveProtocol() {
+    private Future<Endpoint> resolveProtocol(Endpoint endpoint) {
         if (endpoint.protocol() != Protocol.AUTO) {
             return Future.succeededFuture(endpoint);
         }
@@ -647,7 +664,7 @@ final class MiddlewareClient implements TrueNasClient {
             if (state != State.RECONNECTING) {
                 return;
             }
-            establish().onFailure(e -> {
+            resolveAndEstablish().onFailure(e -> {
                 TrueNasException error = translateConnectFailure(e);
                 lastReconnectError = error;
                 LOG.warnf("reconnecting to %s failed (attempt %d): %s", endpoint.describe(), reconnectAttempts,
