@@ -8,6 +8,9 @@ import io.truenasgitops.stacks.StackSettings.DesiredState;
 import io.truenasgitops.truenas.App;
 import io.truenasgitops.truenas.AppState;
 import io.truenasgitops.truenas.AppsApi;
+import io.truenasgitops.truenas.DockerStatus;
+import io.truenasgitops.truenas.NotAuthorizedException;
+import io.truenasgitops.truenas.TrueNasException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -348,6 +351,28 @@ public final class Reconciler implements AutoCloseable {
 
     // ---- observation -----------------------------------------------------------------------------------------
 
+    /**
+     * TrueNAS answers {@code app.query} with no apps at all while its apps service (Docker) is not running: after a
+     * reboot or an upgrade, until Docker has started, or when the apps pool is not set. Planning on that answer
+     * would see every app as deleted (and recreate them with selfHeal), so the target counts as unreachable until
+     * Docker runs. Asked only when the list is empty: one more call per pass on a NAS without apps.
+     */
+    private static void dockerMustRun(String target, AppsApi api) {
+        DockerStatus docker;
+        try {
+            docker = api.dockerStatus();
+        } catch (NotAuthorizedException e) {
+            return; // a key without DOCKER_READ cannot tell; an empty list is then taken as it is
+        }
+        if (docker != null && docker.status() != null && !docker.isRunning()) {
+            String description = docker.description() == null || docker.description().isBlank() ? ""
+                    : " (" + docker.description().strip().replace('\n', ' ') + ")";
+            throw new TrueNasException("the apps service (Docker) on target '" + target + "' is " + docker.status()
+                    + description + ": TrueNAS lists no apps until it runs, so nothing is planned; it is retried,"
+                    + " and if it stays so, check Apps > Configuration on the NAS");
+        }
+    }
+
     /** The I/O half of planning: Git snapshot, stacks, and one {@code app.query} per target. */
     private record Observation(String revision, String sourceUrl, boolean fresh, List<DesiredStack> stacks,
             Map<String, DesiredStack> desiredByName, Map<String, List<LiveApp>> live, Map<String, LiveApp> liveByKey,
@@ -391,6 +416,9 @@ public final class Reconciler implements AutoCloseable {
         for (var t : new TreeMap<>(targets).entrySet()) {
             try {
                 List<App> apps = t.getValue().list(true);
+                if (apps.isEmpty()) {
+                    dockerMustRun(t.getKey(), t.getValue());
+                }
                 List<LiveApp> observed = apps.stream().map(a -> LiveApp.observe(t.getKey(), a)).toList();
                 live.put(t.getKey(), observed);
                 observed.forEach(a -> liveByKey.put(InventoryEntry.key(t.getKey(), a.name()), a));

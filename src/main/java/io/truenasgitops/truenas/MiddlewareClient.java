@@ -418,7 +418,7 @@ final class MiddlewareClient implements TrueNasClient {
         String where = "subscribing to job events on " + endpoint.describe();
         if (codec instanceof WireCodec.Legacy legacy) {
             String id = "jobs-" + ids.incrementAndGet();
-            return submitDirect(new PendingCall(id, "sub " + JOBS_COLLECTION, legacy.sub(id, JOBS_COLLECTION), where))
+            return submitDirect(new PendingCall(id, "sub " + JOBS_COLLECTION, c -> legacy.sub(id, JOBS_COLLECTION), where))
                     .mapEmpty();
         }
         return direct(where, "core.subscribe", List.of(JOBS_COLLECTION)).mapEmpty();
@@ -431,15 +431,19 @@ final class MiddlewareClient implements TrueNasClient {
     private static final class PendingCall {
         final String id;
         final String method;
-        final String frame;
+        /**
+         * Encodes the request for the codec of the connection it is sent on: a call queued while reconnecting
+         * may go out in the other protocol (TrueNAS upgraded from 24.10 to 25.04 meanwhile).
+         */
+        final java.util.function.Function<WireCodec, String> encoder;
         final String context;
         final Promise<JsonNode> promise = Promise.promise();
         long timer = -1;
 
-        PendingCall(String id, String method, String frame, String context) {
+        PendingCall(String id, String method, java.util.function.Function<WireCodec, String> encoder, String context) {
             this.id = id;
             this.method = method;
-            this.frame = frame;
+            this.encoder = encoder;
             this.context = context;
         }
     }
@@ -454,7 +458,7 @@ final class MiddlewareClient implements TrueNasClient {
                     + (bytes + 1023) / 1024 + " KiB), over the 64 KiB the middleware accepts in one message (it would"
                     + " drop the connection); nothing was sent");
         }
-        return new PendingCall(id, method, frame, context);
+        return new PendingCall(id, method, c -> c.encodeCall(id, method, array), context);
     }
 
     /** A login-phase call: sent at once, outside the queue (nothing else is in flight then); on the context. */
@@ -496,7 +500,7 @@ final class MiddlewareClient implements TrueNasClient {
 
     private void send(PendingCall call) {
         inFlight.put(call.id, call);
-        ws.writeTextMessage(call.frame)
+        ws.writeTextMessage(call.encoder.apply(codec))
                 .onFailure(e -> LOG.debugf(e, "could not write %s to %s", call.method, endpoint.describe()));
     }
 
@@ -1092,7 +1096,10 @@ final class MiddlewareClient implements TrueNasClient {
         PendingCall call;
         if (codec instanceof WireCodec.Legacy legacy) {
             String id = "sub-" + ids.incrementAndGet();
-            call = new PendingCall(id, "sub " + name, legacy.sub(id, name), context);
+            // A legacy sub frame has no JSON-RPC equivalent; after a protocol change it is sent as core.subscribe.
+            ArrayNode params = Json.params(List.of(name));
+            call = new PendingCall(id, "sub " + name, c -> c instanceof WireCodec.Legacy l ? l.sub(id, name)
+                    : c.encodeCall(id, "core.subscribe", params), context);
             sub.ident = id;
         } else {
             call = newCall(context, "core.subscribe", List.of(name));

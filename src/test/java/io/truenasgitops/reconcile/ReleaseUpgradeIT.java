@@ -1,7 +1,6 @@
 package io.truenasgitops.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.truenasgitops.emulator.EmulatorOptions;
 import io.truenasgitops.emulator.Release;
@@ -140,8 +139,9 @@ class ReleaseUpgradeIT {
         nas.upgradeTo(Release.V25_04);
         nas.calls().reset();
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.isConnected() && client.protocol() == Protocol.JSONRPC);
+        // planned at once: the calls wait for the reconnect and go out in the new protocol
         Plan plan = engine.plan();
+        assertThat(client.protocol()).isEqualTo(Protocol.JSONRPC);
         assertThat(plan.actions()).extracting(Action::type).containsOnly(ActionType.UNCHANGED);
         assertThat(plan.actions()).allSatisfy(a -> assertThat(a.drift()).as(a.stack()).isEmpty());
         assertThat(plan.inSync()).isTrue();
@@ -171,6 +171,32 @@ class ReleaseUpgradeIT {
             assertThat(plan.hasChanges()).isFalse();
             assertThat(nas.calls().writes()).isZero();
         }
+    }
+
+    @Test
+    void whileDockerIsStillStartingAfterTheRebootNothingIsRecreatedAndTheStacksComeBackInSync() throws Exception {
+        // selfHeal would recreate apps that look deleted: an apps service that is not up yet must not look so
+        git.write("stacks/web/stack.yaml", "selfHeal: true\n").write("stacks/db/stack.yaml", "selfHeal: true\n")
+                .commit("self-heal");
+        engine.syncOnce(SyncOptions.all());
+        nas.upgradeTo(Release.V25_04);
+        nas.faults().dockerRunning(false); // after the reboot, middlewared answers before Docker runs
+        nas.calls().reset();
+
+        PassResult during = engine.syncOnce(SyncOptions.all());
+
+        assertThat(nas.calls().writes()).isZero();
+        assertThat(during.plan().actions()).extracting(a -> a.reason().code()).containsOnly(Reasons.TARGET_UNREACHABLE);
+        assertThat(during.plan().actions()).allSatisfy(a -> assertThat(a.reason().message())
+                .contains("the apps service (Docker) on target 'default' is STOPPED"));
+        assertThat(nas.calls().count("docker.status")).isEqualTo(1);
+        assertThat(engine.statuses()).allSatisfy(s -> assertThat(s.isStalled()).as(s.name()).isFalse());
+
+        nas.faults().dockerRunning(true);
+        PassResult after = engine.syncOnce(SyncOptions.all());
+        assertThat(nas.calls().writes()).isZero();
+        assertThat(after.plan().inSync()).as("%s", after.plan().actions()).isTrue();
+        assertThat(engine.statuses()).allSatisfy(s -> assertThat(s.isReady()).as(s.name()).isTrue());
     }
 
     private Map<String, Map<String, Object>> composes() {
