@@ -17,6 +17,7 @@ import io.truenasgitops.stacks.StacksOptions;
 import io.truenasgitops.truenas.ConnectionSettings;
 import io.truenasgitops.truenas.InvalidSettingsException;
 import io.truenasgitops.truenas.TrueNasClient;
+import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -55,6 +56,13 @@ public class Daemon {
 
     @Inject
     MeterRegistry registry;
+
+    /**
+     * Quarkus' managed Vert.x: every target's client runs on it instead of starting a Vert.x (event loops,
+     * blocked-thread checker) of its own per NAS. Quarkus owns and closes it; the clients leave it open.
+     */
+    @Inject
+    Vertx vertx;
 
     private DaemonOverrides overrides = DaemonOverrides.none();
     private DaemonMetrics metrics;
@@ -95,7 +103,8 @@ public class Daemon {
                         + " TRUENAS_API_KEY_FILE (or truenas-gitops.targets.<name>.url and .api-key-file)");
             }
             Map<String, LazyTarget> built = new TreeMap<>();
-            settings.forEach((name, s) -> built.put(name, new LazyTarget(name, s, metrics(), TrueNasClient::connect)));
+            settings.forEach((name, s) -> built.put(name, new LazyTarget(name, s, metrics(),
+                    c -> TrueNasClient.connect(c, vertx))));
             targets = built;
         }
         return targets;

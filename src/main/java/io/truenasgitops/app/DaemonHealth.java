@@ -19,7 +19,8 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * The daemon's health checks at {@code /q/health/ready} and {@code /q/health/live}.
  *
- * <p>Ready: the last Git fetch worked and every NAS target is connected and logged in. Live: the reconcile
+ * <p>Ready: the last Git fetch worked and every NAS target is connected, logged in and, as of the last pass, has
+ * its apps service (Docker) running. Live: the reconcile
  * loop is not stuck, i.e. a pass finished (or the loop started) less than the poll interval plus
  * {@code truenas-gitops.health.max-pass-duration} ago. A daemon whose loop was never started (short CLI
  * commands) is live and not ready.
@@ -56,9 +57,16 @@ public final class DaemonHealth {
             } else {
                 response.withData("git", "UP at " + source.revision());
             }
+            Map<String, Reconciler.TargetState> seen = new java.util.HashMap<>();
+            r.targets().forEach(ts -> seen.put(ts.name(), ts));
             for (Map.Entry<String, LazyTarget> t : daemon.targets().entrySet()) {
                 LazyTarget target = t.getValue();
-                if (target.isConnected()) {
+                Reconciler.TargetState state = seen.get(t.getKey());
+                if (target.isConnected() && state != null && state.appsServiceDown() != null) {
+                    up = false;
+                    response.withData("target." + t.getKey(), "DOWN: the apps service (Docker) is "
+                            + state.appsServiceDown().status() + ": nothing is applied there until it runs");
+                } else if (target.isConnected()) {
                     response.withData("target." + t.getKey(), "UP");
                 } else {
                     up = false;

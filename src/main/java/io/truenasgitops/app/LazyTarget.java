@@ -46,7 +46,8 @@ public final class LazyTarget implements AppsApi, AutoCloseable {
      * @param name the target name (metric label, messages)
      * @param settings how to connect
      * @param metrics where connects are counted ({@code auth.login}) and the connection state is shown
-     * @param connector connects (production: {@link TrueNasClient#connect(ConnectionSettings)})
+     * @param connector connects (the daemon: {@link TrueNasClient#connect(ConnectionSettings, io.vertx.core.Vertx)}
+     *     on Quarkus' Vert.x)
      */
     public LazyTarget(String name, ConnectionSettings settings, DaemonMetrics metrics,
             Function<ConnectionSettings, TrueNasClient> connector) {

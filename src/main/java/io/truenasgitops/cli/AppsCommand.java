@@ -1,10 +1,13 @@
 package io.truenasgitops.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.truenasgitops.reconcile.Planner;
 import io.truenasgitops.truenas.App;
 import io.truenasgitops.truenas.AppsApi;
 import io.truenasgitops.truenas.DeleteOptions;
+import io.truenasgitops.truenas.DockerStatus;
 import io.truenasgitops.truenas.LogLine;
+import io.truenasgitops.truenas.NotAuthorizedException;
 import io.truenasgitops.truenas.NotFoundException;
 import io.truenasgitops.truenas.TrueNasClient;
 import jakarta.enterprise.context.Dependent;
@@ -59,15 +62,15 @@ public class AppsCommand implements TopLevelCommand, Runnable {
         @Override
         int run(TrueNasClient client) {
             List<App> apps = client.apps().list(false);
+            if (apps.isEmpty()) {
+                warnWhenAppsServiceIsDown(client);
+            }
             if (!output.isTable()) {
                 output.printDocument(out(), apps.stream().map(App::raw).toList());
                 return ExitCodes.OK;
             }
             if (apps.isEmpty()) {
-                // app.query answers [] when Docker is down: say which it is.
-                var docker = client.apps().dockerStatus();
-                out().println(docker.isRunning() ? "no apps"
-                        : "no apps: Docker is " + docker.status() + " on the NAS (" + docker.description() + ")");
+                out().println("no apps");
                 out().flush();
                 return ExitCodes.OK;
             }
@@ -79,6 +82,23 @@ public class AppsCommand implements TopLevelCommand, Runnable {
             }
             OutputOptions.printTable(out(), List.of("NAME", "STATE", "TYPE", "VERSION", "CONTAINERS", "IMAGES"), rows);
             return ExitCodes.OK;
+        }
+
+        /**
+         * app.query answers [] (no error) while Docker is stopped, unconfigured or starting: one docker.status
+         * call tells an empty NAS from one that cannot run apps; on stderr, so that -o json stays parseable.
+         */
+        private void warnWhenAppsServiceIsDown(TrueNasClient client) {
+            DockerStatus docker;
+            try {
+                docker = client.apps().dockerStatus();
+            } catch (NotAuthorizedException e) {
+                return; // a key without DOCKER_READ: the empty list is all there is to say
+            }
+            if (!docker.isRunning()) {
+                err().println("warning: the list is empty because " + Planner.appsServiceDown(client.endpoint(), docker));
+                err().flush();
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package io.truenasgitops.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.runtime.Quarkus;
+import io.truenasgitops.emulator.DockerState;
 import io.truenasgitops.emulator.EmulatorOptions;
 import io.truenasgitops.emulator.Release;
 import io.truenasgitops.emulator.TrueNasEmulator;
@@ -63,6 +64,11 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
     @Option(names = "--plain-remote-address", description = "Client address plain connections appear to come from (e.g. 192.0.2.10).")
     String plainRemoteAddress;
 
+    @Option(names = "--docker-state", defaultValue = "RUNNING", paramLabel = "STATE", description = {
+        "State of the emulated apps service (docker.status): ${COMPLETION-CANDIDATES}. Anything but RUNNING",
+        "makes app.query answer [] and app.create fail, as on a NAS whose Docker is down (default: ${DEFAULT-VALUE})."})
+    DockerState dockerState;
+
     @Option(names = "--ready-file", description = "Write url, legacyUrl, apiKey, tlsFingerprint (and more) as JSON to this file once listening.")
     Path readyFile;
 
@@ -78,7 +84,7 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
         EmulatorOptions options = EmulatorOptions.defaults()
                 .withHost(host).withPort(port).withApiKey(apiKey).withUsername(username).withRelease(release)
                 .withDeployDelay(deployDelay).withJobStepDelay(jobStepDelay).withIdleTimeout(idleTimeout)
-                .withFailedLoginDelay(Duration.ofSeconds(1))
+                .withFailedLoginDelay(Duration.ofSeconds(1)).withDockerState(dockerState)
                 .withPlainListener(plainListener, plainRemoteAddress);
         try (TrueNasEmulator emulator = TrueNasEmulator.start(options)) {
             ObjectNode ready = new ObjectMapper().createObjectNode();

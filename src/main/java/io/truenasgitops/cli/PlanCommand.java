@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
             "compose diff (live → Git). Reads only: app.query once, nothing is written."},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  in sync: nothing to change, no drift, nothing blocked", "  1  changes pending, drift, or blocked stacks",
-            "  2  error (bad options, Git fetch failed)", "  3  the NAS could not be reached or refused the credentials"})
+            "  2  error (bad options, Git fetch failed)", "  3  the NAS could not be reached, refused the credentials, or cannot run apps",
+            "     now (its apps service, Docker, is not running): try again once it is"})
 public class PlanCommand extends ReconcileCommand implements TopLevelCommand {
 
     @Mixin
@@ -40,6 +41,9 @@ public class PlanCommand extends ReconcileCommand implements TopLevelCommand {
                 printPlan(out(), plan, source, endpoint, all);
             } else {
                 output.printDocument(out(), planDocument(plan, source, endpoint));
+            }
+            if (reportNasNotReady(plan)) {
+                return ExitCodes.CONNECTION;
             }
             return plan.inSync() ? ExitCodes.OK : ExitCodes.FAILED;
         });

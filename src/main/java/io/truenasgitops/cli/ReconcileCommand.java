@@ -8,6 +8,7 @@ import io.truenasgitops.reconcile.ActionType;
 import io.truenasgitops.reconcile.DriftKind;
 import io.truenasgitops.reconcile.JsonFileStatusStore;
 import io.truenasgitops.reconcile.Plan;
+import io.truenasgitops.reconcile.Reasons;
 import io.truenasgitops.reconcile.ReconcileConfig;
 import io.truenasgitops.reconcile.Reconciler;
 import io.truenasgitops.reconcile.StatusStore;
@@ -85,6 +86,22 @@ abstract class ReconcileCommand extends NasCommand {
                 deleteTree(dir);
             }
         }
+    }
+
+    /**
+     * When the NAS could not be planned for (its apps service is not running, or it stopped answering), says why
+     * on stderr and returns true: the command then exits with {@link ExitCodes#CONNECTION}, not "changes pending".
+     */
+    boolean reportNasNotReady(Plan plan) {
+        Optional<Action> held = plan.actions().stream()
+                .filter(a -> a.type() == ActionType.BLOCKED && (Reasons.DOCKER_NOT_RUNNING.equals(a.reason().code())
+                        || Reasons.TARGET_UNREACHABLE.equals(a.reason().code())))
+                .findFirst();
+        held.ifPresent(a -> {
+            err().println("error: " + a.reason().message());
+            err().flush();
+        });
+        return held.isPresent();
     }
 
     /** What a command does with the engine. */

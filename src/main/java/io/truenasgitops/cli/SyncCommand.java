@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
             "the result to stdout."},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  everything applied (or nothing to do)", "  1  a stack failed, is blocked or drifted",
-            "  2  error (bad options, Git fetch failed)", "  3  the NAS could not be reached or refused the credentials"})
+            "  2  error (bad options, Git fetch failed)", "  3  the NAS could not be reached, refused the credentials, or cannot run apps",
+            "     now (its apps service, Docker, is not running): try again once it is"})
 public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
 
     @Mixin
@@ -60,9 +61,15 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
                 } else {
                     output.printDocument(out(), planDocument(result.plan(), source, endpoint));
                 }
+                if (reportNasNotReady(result.plan())) {
+                    return ExitCodes.CONNECTION;
+                }
                 return result.plan().inSync() ? ExitCodes.OK : ExitCodes.FAILED;
             }
             print(result);
+            if (reportNasNotReady(result.plan())) {
+                return ExitCodes.CONNECTION;
+            }
             boolean bad = result.results().stream().anyMatch(r -> switch (r.outcome()) {
                 case "stalled", "retry", "blocked", "waiting" -> true;
                 default -> !r.action().drift().isEmpty() && !r.outcome().equals("applied")

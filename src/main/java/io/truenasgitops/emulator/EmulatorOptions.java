@@ -27,7 +27,8 @@ import java.util.Set;
  * @param rateLimitMaxSleep upper bound of the random sleep before a "Rate Limit Exceeded" answer (real: 10 s)
  * @param failedLoginDelay how long a failed login waits before it answers (real: about 1-2 s)
  * @param logLineInterval how often a followed container log emits a new line
- * @param dockerRunning whether Docker is up; when false {@code app.query} returns [] and app jobs fail
+ * @param dockerState the apps service state at start; anything but RUNNING makes {@code app.query} return []
+ *     and {@code app.create} fail as on a NAS whose Docker is stopped or has no pool
  * @param methodLatency extra latency per method name, applied before the call runs
  * @param crashLoopApps apps that crash after every start (a crash loop)
  */
@@ -49,13 +50,16 @@ public record EmulatorOptions(
         Duration rateLimitMaxSleep,
         Duration failedLoginDelay,
         Duration logLineInterval,
-        boolean dockerRunning,
+        DockerState dockerState,
         Map<String, Duration> methodLatency,
         Set<String> crashLoopApps) {
 
     public EmulatorOptions {
         methodLatency = methodLatency == null ? Map.of() : Map.copyOf(methodLatency);
         crashLoopApps = crashLoopApps == null ? Set.of() : Set.copyOf(crashLoopApps);
+        if (dockerState == null) {
+            dockerState = DockerState.RUNNING;
+        }
         if (release == null) {
             release = Release.V25_04;
         }
@@ -66,111 +70,116 @@ public record EmulatorOptions(
         return new EmulatorOptions(
                 "127.0.0.1", 0, null, "truenas_admin", "truenas-admin-password", null, Release.V25_04,
                 false, null, Duration.ofMillis(200), Duration.ofMillis(20), null, 20, Duration.ofSeconds(60),
-                Duration.ZERO, Duration.ofMillis(50), Duration.ofMillis(100), true, Map.of(), Set.of());
+                Duration.ZERO, Duration.ofMillis(50), Duration.ofMillis(100), DockerState.RUNNING, Map.of(), Set.of());
     }
 
     public EmulatorOptions withHost(String v) {
         return new EmulatorOptions(v, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
     }
 
     public EmulatorOptions withPort(int v) {
         return new EmulatorOptions(host, v, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
     }
 
     public EmulatorOptions withApiKey(String v) {
         return new EmulatorOptions(host, port, v, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
     }
 
     public EmulatorOptions withUsername(String v) {
         return new EmulatorOptions(host, port, apiKey, v, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
     }
 
     public EmulatorOptions withPassword(String v) {
         return new EmulatorOptions(host, port, apiKey, username, v, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
     }
 
     /** Gives the user a TOTP second factor (base32 secret); compute codes with {@link Totp#code(String)}. */
     public EmulatorOptions withOtpSecret(String v) {
         return new EmulatorOptions(host, port, apiKey, username, password, v, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
     }
 
     public EmulatorOptions withRelease(Release v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, v, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
     }
 
     /** Adds a plain ws:// listener whose clients appear to come from {@code remoteAddress} (null = real address). */
     public EmulatorOptions withPlainListener(boolean enabled, String remoteAddress) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, enabled,
                 remoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
     }
 
     public EmulatorOptions withDeployDelay(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, v, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
     }
 
     public EmulatorOptions withJobStepDelay(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, v, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
     }
 
     public EmulatorOptions withIdleTimeout(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, v, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
     }
 
     /** Rate limit: {@code calls} per method and client address per {@code window}; sleep up to {@code maxSleep}. */
     public EmulatorOptions withRateLimit(int calls, Duration window, Duration maxSleep) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, calls, window,
-                maxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+                maxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
     }
 
     public EmulatorOptions withFailedLoginDelay(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, v, logLineInterval, dockerRunning, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, v, logLineInterval, dockerState, methodLatency, crashLoopApps);
     }
 
     public EmulatorOptions withLogLineInterval(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, v, dockerRunning, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, v, dockerState, methodLatency, crashLoopApps);
     }
 
-    public EmulatorOptions withDockerRunning(boolean v) {
+    public EmulatorOptions withDockerState(DockerState v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
                 rateLimitMaxSleep, failedLoginDelay, logLineInterval, v, methodLatency, crashLoopApps);
     }
 
+    /** {@code true} = {@link DockerState#RUNNING}, {@code false} = {@link DockerState#STOPPED}. */
+    public EmulatorOptions withDockerRunning(boolean v) {
+        return withDockerState(v ? DockerState.RUNNING : DockerState.STOPPED);
+    }
+
     public EmulatorOptions withMethodLatency(Map<String, Duration> v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, v, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, v, crashLoopApps);
     }
 
     public EmulatorOptions withCrashLoopApps(Set<String> v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerRunning, methodLatency, v);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, v);
     }
 }

@@ -16,7 +16,8 @@ public final class Faults {
     private final List<JobFailure> jobFailures = new ArrayList<>();
     private final List<String> dropDuringJob = new ArrayList<>();
     private final Set<String> crashLoop = ConcurrentHashMap.newKeySet();
-    private volatile boolean dockerRunning;
+    private volatile DockerState dockerState;
+    private volatile String dockerDetail;
     private volatile Duration idleTimeout;
     private volatile Duration jobStepDelay;
 
@@ -25,7 +26,7 @@ public final class Faults {
     Faults(EmulatorOptions options) {
         latency.putAll(options.methodLatency());
         crashLoop.addAll(options.crashLoopApps());
-        dockerRunning = options.dockerRunning();
+        dockerState = options.dockerState();
         idleTimeout = options.idleTimeout();
     }
 
@@ -79,9 +80,28 @@ public final class Faults {
         return this;
     }
 
-    /** Docker up or down: when down, {@code app.query} returns [] and app jobs fail with EFAULT. */
+    /** Docker up ({@link DockerState#RUNNING}) or down ({@link DockerState#STOPPED}). */
     public Faults dockerRunning(boolean running) {
-        dockerRunning = running;
+        return dockerState(running ? DockerState.RUNNING : DockerState.STOPPED);
+    }
+
+    /**
+     * Puts the apps service in {@code state}. In every state but RUNNING, {@code app.query} returns [] (no
+     * error), {@code app.create} fails with {@code [EFAULT] Docker service is not running} (UNCONFIGURED:
+     * {@code [EFAULT] No pool configured for Docker}), and jobs on an existing app fail with {@code [ENOENT]
+     * None: App x does not exist}, as the middleware's {@code get_instance} finds nothing. Apps are kept.
+     */
+    public Faults dockerState(DockerState state) {
+        return dockerState(state, null);
+    }
+
+    /**
+     * Like {@link #dockerState(DockerState)}, with the detail the middleware appends to the description (for
+     * FAILED: why, e.g. {@code 'tank/ix-apps' dataset is not mounted on '/mnt/.ix-apps'}).
+     */
+    public Faults dockerState(DockerState state, String detail) {
+        dockerDetail = detail;
+        dockerState = state == null ? DockerState.RUNNING : state;
         return this;
     }
 
@@ -110,7 +130,8 @@ public final class Faults {
             dropDuringJob.clear();
         }
         crashLoop.clear();
-        dockerRunning = true;
+        dockerState = DockerState.RUNNING;
+        dockerDetail = null;
         idleTimeout = null;
         jobStepDelay = null;
         return this;
@@ -149,7 +170,18 @@ public final class Faults {
     }
 
     boolean dockerRunning() {
-        return dockerRunning;
+        return dockerState.running();
+    }
+
+    DockerState dockerState() {
+        return dockerState;
+    }
+
+    /** {@code docker.status} description: the state's, plus {@code ":\n" + detail} as {@code set_status} adds it. */
+    String dockerDescription() {
+        DockerState s = dockerState;
+        String d = dockerDetail;
+        return d == null || d.isEmpty() ? s.description() : s.description() + ":\n" + d;
     }
 
     Duration idleTimeout() {

@@ -1036,7 +1036,11 @@ final class Middleware {
 
     // ---------------------------------------------------------------- apps: reads
 
+    /** {@code docker.state.validate()}: a pool must be chosen and Docker started. */
     private void requireDocker() {
+        if (!faults.dockerState().poolConfigured()) {
+            throw new MiddlewareError.Call(Errno.EFAULT, "No pool configured for Docker");
+        }
         if (!faults.dockerRunning()) {
             throw new MiddlewareError.Call(Errno.EFAULT, "Docker service is not running");
         }
@@ -1119,8 +1123,8 @@ final class Middleware {
 
     private JsonNode dockerStatus() {
         ObjectNode out = Json.object();
-        out.put("status", faults.dockerRunning() ? "RUNNING" : "STOPPED");
-        out.put("description", faults.dockerRunning() ? "" : "Docker service is not running");
+        out.put("status", faults.dockerState().name());
+        out.put("description", faults.dockerDescription());
         return out;
     }
 
@@ -1128,8 +1132,13 @@ final class Middleware {
         ObjectNode out = Json.object();
         out.put("id", 1);
         out.put("enable_image_updates", true);
-        out.put("dataset", "tank/ix-apps");
-        out.put("pool", "tank");
+        if (faults.dockerState().poolConfigured()) {
+            out.put("dataset", "tank/ix-apps");
+            out.put("pool", "tank");
+        } else {
+            out.putNull("dataset");
+            out.putNull("pool");
+        }
         out.put("nvidia", false);
         ObjectNode pool = out.putArray("address_pools").addObject();
         pool.put("base", "172.17.0.0/12");
@@ -1392,8 +1401,8 @@ final class Middleware {
         }
     }
 
+    /** {@code get_instance} inside a job: with Docker down the app is not found, as {@code app.query} is []. */
     private AppRecord jobInstance(String name) {
-        requireDocker();
         synchronized (lock) {
             return instance(name);
         }

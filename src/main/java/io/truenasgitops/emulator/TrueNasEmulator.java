@@ -274,7 +274,7 @@ public final class TrueNasEmulator implements AutoCloseable {
         apps.list().forEach(a -> apps.remove(a.name()));
         mw.restart();
         mw.faults().clear();
-        mw.faults().dockerRunning(options.dockerRunning()).idleTimeout(options.idleTimeout());
+        mw.faults().dockerState(options.dockerState()).idleTimeout(options.idleTimeout());
         options.methodLatency().forEach(mw.faults()::latency);
         options.crashLoopApps().forEach(a -> mw.faults().crashAfterEveryStart(a, true));
         mw.revokeReset();

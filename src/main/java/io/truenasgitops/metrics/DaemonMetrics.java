@@ -35,6 +35,7 @@ public class DaemonMetrics {
     private final GaugeFamily status;
     private final GaugeFamily lastApplied;
     private final GaugeFamily connectionUp;
+    private final GaugeFamily appsServiceUp;
     private final GaugeFamily revision;
     private final GaugeFamily apps;
     private final AtomicReference<String> currentRevision = new AtomicReference<>();
@@ -45,6 +46,7 @@ public class DaemonMetrics {
         this.status = new GaugeFamily(registry, MetricNames.STACK_STATUS);
         this.lastApplied = new GaugeFamily(registry, MetricNames.STACK_LAST_APPLIED);
         this.connectionUp = new GaugeFamily(registry, MetricNames.CONNECTION_UP);
+        this.appsServiceUp = new GaugeFamily(registry, MetricNames.APPS_SERVICE_UP);
         this.revision = new GaugeFamily(registry, MetricNames.SOURCE_REVISION_INFO);
         this.apps = new GaugeFamily(registry, MetricNames.APPS);
     }
@@ -127,6 +129,11 @@ public class DaemonMetrics {
     /** Sets whether the connection to a target is up and authenticated. */
     public void connectionUp(String target, boolean up) {
         connectionUp.set(up ? 1 : 0, target);
+    }
+
+    /** Sets whether the apps service (Docker) of a target runs ({@code docker.status} RUNNING). */
+    public void appsServiceUp(String target, boolean up) {
+        appsServiceUp.set(up ? 1 : 0, target);
     }
 
     /** Whether the last reported state of a target's connection was up (false when never reported). */

@@ -103,6 +103,8 @@ public final class MetricNames {
             List.of(METHOD, OUTCOME), "Middleware API calls by method and outcome");
     public static final Metric CONNECTION_UP = new Metric(PREFIX + "connection_up", Type.GAUGE, List.of(TARGET),
             "1 while the connection to the target NAS is open and authenticated, else 0");
+    public static final Metric APPS_SERVICE_UP = new Metric(PREFIX + "apps_service_up", Type.GAUGE, List.of(TARGET),
+            "1 while the target's apps service (Docker) is RUNNING, 0 while it is stopped, unconfigured or starting");
     public static final Metric SOURCE_REVISION_INFO = new Metric(PREFIX + "source_revision_info", Type.GAUGE,
             List.of(REVISION), "Always 1, labelled with the Git revision currently checked out");
     public static final Metric SOURCE_FETCH_TOTAL = new Metric(PREFIX + "source_fetch_total", Type.COUNTER,
@@ -113,7 +115,7 @@ public final class MetricNames {
     /** Every metric of ours, in documentation order. */
     public static final List<Metric> ALL = List.of(
             STACK_DRIFT, STACK_STATUS, STACK_LAST_APPLIED, RECONCILE_DURATION, RECONCILE_TOTAL, APPLY_TOTAL,
-            JOB_DURATION, API_CALLS, CONNECTION_UP, SOURCE_REVISION_INFO, SOURCE_FETCH_TOTAL, APPS);
+            JOB_DURATION, API_CALLS, CONNECTION_UP, APPS_SERVICE_UP, SOURCE_REVISION_INFO, SOURCE_FETCH_TOTAL, APPS);
 
     private MetricNames() {}
 

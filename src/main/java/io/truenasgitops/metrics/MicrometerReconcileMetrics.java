@@ -106,6 +106,11 @@ public final class MicrometerReconcileMetrics implements ReconcileMetrics {
     }
 
     @Override
+    public void appsServiceUp(String target, boolean up) {
+        metrics.appsServiceUp(target, up);
+    }
+
+    @Override
     public void sourceRevision(String revision) {
         metrics.sourceRevision(revision);
     }

@@ -40,6 +40,12 @@ public final class OutcomeMapper {
                     h.lastState(), fingerprint);
         }
         if (error instanceof TrueNasException e) {
+            if (isDockerNotRunning(e)) {
+                // the apps service stopped after this pass listed the apps: it comes back by itself or by a human
+                return new Outcome.Transient(Reason.of(Reasons.DOCKER_NOT_RUNNING, what + ": " + e.getMessage()
+                        + " (the apps service on the NAS is not running; reconciliation resumes once it is)"),
+                        HealthStatus.UNKNOWN, null);
+            }
             if (e.isRetryable()) {
                 String code = e instanceof ConnectionLostException || e instanceof JobOutcomeUnknownException
                         ? Reasons.CONNECTION_LOST : Reasons.TRANSIENT_ERROR;
@@ -60,6 +66,15 @@ public final class OutcomeMapper {
         }
         String msg = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         return new Outcome.Transient(Reason.of(Reasons.TRANSIENT_ERROR, what + ": " + msg), health, state);
+    }
+
+    /**
+     * Whether the middleware refused because Docker is not ready ({@code docker.state.validate}: "No pool
+     * configured for Docker" / "Docker service is not running", CallError EFAULT, raised by {@code app.create}).
+     */
+    static boolean isDockerNotRunning(TrueNasException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("Docker service is not running") || m.contains("No pool configured for Docker"));
     }
 
     /** Decides the new status of the stack {@code action} is about, given the previous status (or null). */
@@ -171,6 +186,25 @@ public final class OutcomeMapper {
                         level = LogLevel.INFO;
                     }
                 }
+                case Reasons.DOCKER_NOT_RUNNING -> {
+                    // not the stack's fault and nothing a change in Git fixes: retried on the normal backoff
+                    int failures = base.failures() + 1;
+                    Duration delay = retry.delayAfter(failures);
+                    b.health = HealthStatus.UNKNOWN;
+                    b.liveState = null;
+                    b.failures = failures;
+                    b.nextRetryAt = now.plus(delay);
+                    b.lastError = reason.message();
+                    b.stalledFingerprint = null;
+                    set(b, Condition.READY, Status.FALSE, reason, now);
+                    set(b, Condition.RECONCILING, Status.TRUE, reason, now);
+                    set(b, Condition.STALLED, Status.FALSE, reason, now);
+                    requeue = Optional.of(delay);
+                    if (changed) {
+                        event = Optional.of(event(now, action, Event.Type.WARNING, reason, revision));
+                        level = LogLevel.WARN;
+                    }
+                }
                 case Reasons.TARGET_UNREACHABLE -> {
                     b.health = HealthStatus.UNKNOWN;
                     b.liveState = null;
@@ -256,7 +290,13 @@ public final class OutcomeMapper {
             throw new IllegalStateException("unknown outcome " + outcome);
         }
         b.lastReason = reason;
-        set(b, Condition.DRIFTED, b.drift.isEmpty() ? Status.FALSE : Status.TRUE, driftReason(b.drift, rev), now);
+        if (Reasons.DOCKER_NOT_RUNNING.equals(reason.code()) && outcome instanceof Outcome.Blocked) {
+            // an app list emptied by a stopped Docker says nothing about drift: neither "missing" nor "none"
+            set(b, Condition.DRIFTED, Status.UNKNOWN, Reason.of(Reasons.DOCKER_NOT_RUNNING, "drift is not checked"
+                    + " while the apps service on target '" + action.target() + "' is not running"), now);
+        } else {
+            set(b, Condition.DRIFTED, b.drift.isEmpty() ? Status.FALSE : Status.TRUE, driftReason(b.drift, rev), now);
+        }
         return new Decision(b.build(), event, requeue, level, outcome.label());
     }
 

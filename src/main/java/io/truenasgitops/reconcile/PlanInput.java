@@ -1,5 +1,6 @@
 package io.truenasgitops.reconcile;
 
+import io.truenasgitops.truenas.DockerStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -24,14 +25,26 @@ import java.util.Set;
  * @param selfAppName the daemon's own app, never pruned
  * @param forced stacks a human asked to sync now: drift is reverted and Stalled/backoff holds are ignored
  * @param now the pass time (backoff decisions)
+ * @param dockerDown reachable targets whose apps service (Docker) is not RUNNING, with its {@code docker.status}:
+ *     their (empty) app list says nothing, so nothing is planned for them and no drift is reported
  */
 public record PlanInput(
         String sourceUrl, String revision, boolean sourceFresh, List<DesiredStack> stacks,
         Map<String, List<LiveApp>> live, Set<String> targets, Map<String, String> unreachable, Inventory inventory,
         Map<String, StackStatus> statuses, Set<String> suspended, boolean prune, Optional<String> selfAppName,
-        Set<String> forced, Instant now) {
+        Set<String> forced, Instant now, Map<String, DockerStatus> dockerDown) {
+
+    /** Without targets whose apps service is down (every reachable target runs apps). */
+    public PlanInput(String sourceUrl, String revision, boolean sourceFresh, List<DesiredStack> stacks,
+            Map<String, List<LiveApp>> live, Set<String> targets, Map<String, String> unreachable, Inventory inventory,
+            Map<String, StackStatus> statuses, Set<String> suspended, boolean prune, Optional<String> selfAppName,
+            Set<String> forced, Instant now) {
+        this(sourceUrl, revision, sourceFresh, stacks, live, targets, unreachable, inventory, statuses, suspended, prune,
+                selfAppName, forced, now, Map.of());
+    }
 
     public PlanInput {
+        dockerDown = dockerDown == null ? Map.of() : Map.copyOf(dockerDown);
         stacks = stacks == null ? List.of() : List.copyOf(stacks);
         live = live == null ? Map.of() : Map.copyOf(live);
         targets = targets == null ? Set.of() : Set.copyOf(targets);

@@ -5,6 +5,7 @@ import io.truenasgitops.compose.Problem;
 import io.truenasgitops.compose.Stamp;
 import io.truenasgitops.stacks.StackSettings.DesiredState;
 import io.truenasgitops.truenas.AppState;
+import io.truenasgitops.truenas.DockerStatus;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -35,6 +36,7 @@ public final class Planner {
     public static Plan plan(PlanInput in) {
         List<String> warnings = new ArrayList<>();
         in.unreachable().forEach((t, msg) -> warnings.add("target '" + t + "' is unreachable: " + msg));
+        in.dockerDown().forEach((t, ds) -> warnings.add(dockerDownMessage(t, ds) + "; nothing is planned for it"));
         if (!in.sourceFresh()) {
             warnings.add(in.revision() == null
                     ? "no snapshot of the Git source is available: nothing is planned"
@@ -88,6 +90,12 @@ public final class Planner {
         if (in.unreachable().containsKey(d.target())) {
             return b.build(ActionType.BLOCKED, Reasons.TARGET_UNREACHABLE, "target '" + d.target()
                     + "' is unreachable, '" + d.name() + "' is not applied: " + in.unreachable().get(d.target()),
+                    noDrift, false);
+        }
+        if (in.dockerDown().containsKey(d.target())) {
+            // app.query answers [] while Docker is down: the app would look missing and be "re-created"
+            return b.build(ActionType.BLOCKED, Reasons.DOCKER_NOT_RUNNING, "stack '" + d.name() + "' is neither"
+                    + " applied nor checked for drift: " + dockerDownMessage(d.target(), in.dockerDown().get(d.target())),
                     noDrift, false);
         }
         boolean heal = d.settings().selfHeal() || in.forced().contains(d.name());
@@ -352,6 +360,9 @@ public final class Planner {
         List<Action> out = new ArrayList<>();
         for (var entry : new TreeMap<>(in.live()).entrySet()) {
             String target = entry.getKey();
+            if (in.dockerDown().containsKey(target)) {
+                continue; // its app list is empty for want of Docker, not because apps are gone
+            }
             for (LiveApp app : entry.getValue()) {
                 DesiredStack d = desired.get(app.name());
                 if (d != null && d.target().equals(target)) {
@@ -407,6 +418,36 @@ public final class Planner {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
+
+    /**
+     * Says that the apps service of {@code target} is not running, with the NAS's own status and description and
+     * what a human can do about it (which depends on the status).
+     */
+    static String dockerDownMessage(String target, DockerStatus ds) {
+        return appsServiceDown("target '" + target + "'", ds);
+    }
+
+    /**
+     * The message for an apps service (Docker) that is not RUNNING on {@code where} (e.g. {@code target 'nas'}
+     * or a URL): its status, the NAS's description (one line), what to do, and that nothing needs restarting
+     * here. Shared by the engine and the CLI.
+     */
+    public static String appsServiceDown(String where, DockerStatus ds) {
+        String status = ds.status() == null || ds.status().isBlank() ? "UNKNOWN" : ds.status();
+        String description = ds.description() == null ? "" : ds.description().strip().replaceAll("\\s*\\R\\s*", " ");
+        String todo = switch (status) {
+            case "UNCONFIGURED" -> "choose a pool for apps in the TrueNAS UI (Apps → Configuration → Choose Pool)";
+            case "PENDING", "INITIALIZING" -> "it is starting (after a boot or an upgrade): wait for it";
+            case "STOPPING" -> "it is stopping: start it again in the TrueNAS UI (Apps) if that was not intended";
+            case "FAILED" -> "fix the cause shown by the NAS (Apps page and alerts), then start it in the TrueNAS UI"
+                    + " (Apps → Configuration)";
+            default -> "start it in the TrueNAS UI (Apps → Configuration: choose the pool again if needed) and check"
+                    + " the NAS alerts";
+        };
+        return "the apps service (Docker) on " + where + " is " + status
+                + (description.isEmpty() ? "" : " (" + description + ")") + "; " + todo
+                + "; reconciliation resumes automatically once it is RUNNING";
+    }
 
     static boolean isUp(AppState s) {
         return s == AppState.RUNNING || s == AppState.DEPLOYING || s == AppState.CRASHED || s == AppState.ERROR;

@@ -21,6 +21,8 @@ public final class Reasons {
     public static final String NOT_CUSTOM_APP = "NotCustomApp";
     public static final String UNKNOWN_TARGET = "UnknownTarget";
     public static final String TARGET_UNREACHABLE = "TargetUnreachable";
+    /** The NAS answers but its apps service (Docker) is not RUNNING: nothing is planned or applied there. */
+    public static final String DOCKER_NOT_RUNNING = "DockerNotRunning";
     public static final String DEPENDENCY_CYCLE = "DependencyCycle";
     public static final String DEPENDENCY_NOT_FOUND = "DependencyNotFound";
     public static final String DEPENDENCY_NOT_READY = "DependencyNotReady";

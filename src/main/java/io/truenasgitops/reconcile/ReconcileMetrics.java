@@ -36,6 +36,9 @@ public interface ReconcileMetrics {
     /** {@code connection_up{target}}. */
     default void connectionUp(String target, boolean up) {}
 
+    /** {@code apps_service_up{target}}: 1 while the target's apps service (Docker) runs, as far as known. */
+    default void appsServiceUp(String target, boolean up) {}
+
     /** {@code source_revision_info{revision}} = 1 for the revision in use. */
     default void sourceRevision(String revision) {}
 

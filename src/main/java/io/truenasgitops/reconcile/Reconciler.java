@@ -10,7 +10,6 @@ import io.truenasgitops.truenas.AppState;
 import io.truenasgitops.truenas.AppsApi;
 import io.truenasgitops.truenas.DockerStatus;
 import io.truenasgitops.truenas.NotAuthorizedException;
-import io.truenasgitops.truenas.TrueNasException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -65,6 +64,7 @@ public final class Reconciler implements AutoCloseable {
     private final Deque<Event> events;
     private volatile SourceState sourceState = new SourceState(null, null, null, null, null);
     private final Map<String, TargetState> targetStates = new TreeMap<>();
+    private final Set<String> dockerStatusDenied = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Reconciler(Builder b) {
         this.config = Objects.requireNonNull(b.config, "config");
@@ -87,7 +87,7 @@ public final class Reconciler implements AutoCloseable {
         this.inventory = s.inventory();
         this.suspended = new TreeSet<>(s.suspended());
         this.events = new ArrayDeque<>(s.events());
-        targets.keySet().forEach(t -> targetStates.put(t, new TargetState(t, true, null, null)));
+        targets.keySet().forEach(t -> targetStates.put(t, new TargetState(t, true, null, null, null)));
     }
 
     public static Builder builder() {
@@ -244,8 +244,8 @@ public final class Reconciler implements AutoCloseable {
         String result = results.stream().anyMatch(r -> r.outcome().equals("stalled") || r.outcome().equals("retry"))
                 ? "failure"
                 : results.stream().anyMatch(r -> r.action().writes()) ? "success" : "no_change";
-        if (!obs.fresh() && obs.revision() == null) {
-            result = "failure";
+        if (!obs.fresh() && obs.revision() == null || !obs.dockerDown().isEmpty()) {
+            result = "failure"; // nothing could be reconciled on a NAS that cannot run apps
         }
         Duration took = Duration.between(start, clock.now());
         metrics.passCompleted(took, result);
@@ -334,7 +334,8 @@ public final class Reconciler implements AutoCloseable {
         plan.actions().forEach(a -> planned.add(a.stack()));
         for (String name : new ArrayList<>(statuses.keySet())) {
             StackStatus s = statuses.get(name);
-            if (!planned.contains(name) && !obs.unreachable().containsKey(s.target())) {
+            if (!planned.contains(name) && !obs.unreachable().containsKey(s.target())
+                    && !obs.dockerDown().containsKey(s.target())) {
                 statuses.remove(name);
                 metrics.stackRemoved(name);
             }
@@ -351,32 +352,10 @@ public final class Reconciler implements AutoCloseable {
 
     // ---- observation -----------------------------------------------------------------------------------------
 
-    /**
-     * TrueNAS answers {@code app.query} with no apps at all while its apps service (Docker) is not running: after a
-     * reboot or an upgrade, until Docker has started, or when the apps pool is not set. Planning on that answer
-     * would see every app as deleted (and recreate them with selfHeal), so the target counts as unreachable until
-     * Docker runs. Asked only when the list is empty: one more call per pass on a NAS without apps.
-     */
-    private static void dockerMustRun(String target, AppsApi api) {
-        DockerStatus docker;
-        try {
-            docker = api.dockerStatus();
-        } catch (NotAuthorizedException e) {
-            return; // a key without DOCKER_READ cannot tell; an empty list is then taken as it is
-        }
-        if (docker != null && docker.status() != null && !docker.isRunning()) {
-            String description = docker.description() == null || docker.description().isBlank() ? ""
-                    : " (" + docker.description().strip().replace('\n', ' ') + ")";
-            throw new TrueNasException("the apps service (Docker) on target '" + target + "' is " + docker.status()
-                    + description + ": TrueNAS lists no apps until it runs, so nothing is planned; it is retried,"
-                    + " and if it stays so, check Apps > Configuration on the NAS");
-        }
-    }
-
     /** The I/O half of planning: Git snapshot, stacks, and one {@code app.query} per target. */
     private record Observation(String revision, String sourceUrl, boolean fresh, List<DesiredStack> stacks,
             Map<String, DesiredStack> desiredByName, Map<String, List<LiveApp>> live, Map<String, LiveApp> liveByKey,
-            Map<String, String> unreachable, List<String> warnings) {}
+            Map<String, String> unreachable, Map<String, DockerStatus> dockerDown, List<String> warnings) {}
 
     private Observation observe(boolean recordEvents) {
         List<String> warnings = new ArrayList<>();
@@ -413,28 +392,39 @@ public final class Reconciler implements AutoCloseable {
         Map<String, List<LiveApp>> live = new TreeMap<>();
         Map<String, LiveApp> liveByKey = new HashMap<>();
         Map<String, String> unreachable = new TreeMap<>();
+        Map<String, DockerStatus> dockerDown = new TreeMap<>();
         for (var t : new TreeMap<>(targets).entrySet()) {
             try {
                 List<App> apps = t.getValue().list(true);
-                if (apps.isEmpty()) {
-                    dockerMustRun(t.getKey(), t.getValue());
+                DockerStatus down = appsServiceDown(t.getKey(), t.getValue(), apps);
+                if (down != null) {
+                    // reachable, but its (empty) app list means nothing: the target is held, see the planner
+                    dockerDown.put(t.getKey(), down);
+                    metrics.connectionUp(t.getKey(), true);
+                    metrics.appsServiceUp(t.getKey(), false);
+                    metrics.appsByState(t.getKey(), Map.of());
+                    if (recordEvents) {
+                        targetChanged(t.getKey(), true, null, down);
+                    }
+                    continue;
                 }
                 List<LiveApp> observed = apps.stream().map(a -> LiveApp.observe(t.getKey(), a)).toList();
                 live.put(t.getKey(), observed);
                 observed.forEach(a -> liveByKey.put(InventoryEntry.key(t.getKey(), a.name()), a));
                 metrics.connectionUp(t.getKey(), true);
+                metrics.appsServiceUp(t.getKey(), true);
                 Map<AppState, Integer> counts = new EnumMap<>(AppState.class);
                 apps.forEach(a -> counts.merge(a.state() == null ? AppState.UNKNOWN : a.state(), 1, Integer::sum));
                 metrics.appsByState(t.getKey(), counts);
                 if (recordEvents) {
-                    targetChanged(t.getKey(), true, null);
+                    targetChanged(t.getKey(), true, null, null);
                 }
             } catch (RuntimeException e) {
                 String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 unreachable.put(t.getKey(), msg);
                 metrics.connectionUp(t.getKey(), false);
                 if (recordEvents) {
-                    targetChanged(t.getKey(), false, msg);
+                    targetChanged(t.getKey(), false, msg, null);
                 }
             }
         }
@@ -442,14 +432,46 @@ public final class Reconciler implements AutoCloseable {
             sourceChanged(snap, fresh, fetchError);
         }
         return new Observation(snap == null ? null : snap.revision(), sourceUrl, fresh && snap != null, stacks,
-                desiredByName, live, liveByKey, unreachable, warnings);
+                desiredByName, live, liveByKey, unreachable, dockerDown, warnings);
+    }
+
+    /**
+     * The {@code docker.status} of a target whose apps service is not RUNNING, else null. {@code app.query}
+     * answers {@code []} (no error) while Docker is stopped, unconfigured or starting, so the status is read
+     * only when the list could be hiding that: when it is empty, or when an app we applied there is absent
+     * (the pass would otherwise report it missing or re-create it). A steady state costs no extra call.
+     */
+    private DockerStatus appsServiceDown(String target, AppsApi api, List<App> apps) {
+        Set<String> listed = new HashSet<>();
+        apps.forEach(a -> listed.add(a.name()));
+        boolean suspicious = apps.isEmpty();
+        if (!suspicious) {
+            synchronized (stateLock) {
+                suspicious = inventory.all().stream().anyMatch(e -> e.target().equals(target) && !listed.contains(e.app()));
+            }
+        }
+        if (!suspicious) {
+            return null;
+        }
+        try {
+            DockerStatus ds = api.dockerStatus();
+            return ds.isRunning() ? null : ds;
+        } catch (NotAuthorizedException e) {
+            // a user without DOCKER_READ: plan as before; a create on a stopped Docker then fails transiently
+            if (dockerStatusDenied.add(target)) {
+                LOG.warnf("cannot read docker.status on target '%s' (%s): give the API key's user the DOCKER_READ"
+                        + " role, or an app list emptied by a stopped apps service looks like missing apps",
+                        target, e.getMessage());
+            }
+            return null;
+        }
     }
 
     private PlanInput planInput(Observation obs, SyncOptions options) {
         synchronized (stateLock) {
             return new PlanInput(obs.sourceUrl(), obs.revision(), obs.fresh(), obs.stacks(), obs.live(), targets.keySet(),
                     obs.unreachable(), inventory, statuses, suspended, config.prune() || options.prune(),
-                    config.selfAppName(), options.force(), clock.now());
+                    config.selfAppName(), options.force(), clock.now(), obs.dockerDown());
         }
     }
 
@@ -472,10 +494,24 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
-    private void targetChanged(String target, boolean up, String error) {
+    private void targetChanged(String target, boolean up, String error, DockerStatus appsServiceDown) {
         synchronized (stateLock) {
             TargetState prev = targetStates.get(target);
             Instant now = clock.now();
+            DockerStatus wasDown = prev == null ? null : prev.appsServiceDown();
+            if (appsServiceDown != null && (wasDown == null || !wasDown.status().equals(appsServiceDown.status()))) {
+                String msg = Planner.dockerDownMessage(target, appsServiceDown);
+                addEvent(new Event(now, null, Event.Type.WARNING, Reasons.DOCKER_NOT_RUNNING, msg
+                        + "; nothing is applied to it or checked for drift until then", sourceState.revision()),
+                        SyncListener.NONE);
+                LOG.warn(msg);
+            } else if (up && appsServiceDown == null && wasDown != null) {
+                addEvent(new Event(now, null, Event.Type.NORMAL, "DockerRunning", "the apps service (Docker) on"
+                        + " target '" + target + "' is RUNNING again", sourceState.revision()), SyncListener.NONE);
+                LOG.infof("the apps service on target '%s' is RUNNING again", target);
+            }
+            // while unreachable, what was known about its apps service stays as it was
+            DockerStatus keep = up ? appsServiceDown : wasDown;
             if (!up && (prev == null || prev.up() || !Objects.equals(prev.lastError(), error))) {
                 addEvent(new Event(now, null, Event.Type.WARNING, Reasons.TARGET_UNREACHABLE, "target '" + target
                         + "' is unreachable, applies to it are paused: " + error, sourceState.revision()), SyncListener.NONE);
@@ -484,7 +520,8 @@ public final class Reconciler implements AutoCloseable {
                 addEvent(new Event(now, null, Event.Type.NORMAL, "TargetReachable", "target '" + target
                         + "' is reachable again", sourceState.revision()), SyncListener.NONE);
             }
-            targetStates.put(target, new TargetState(target, up, error, up ? now : prev == null ? null : prev.lastSeenAt()));
+            targetStates.put(target, new TargetState(target, up, error, up ? now : prev == null ? null : prev.lastSeenAt(),
+                    keep));
         }
     }
 
@@ -540,8 +577,23 @@ public final class Reconciler implements AutoCloseable {
     public record SourceState(String revision, String sourceUrl, Instant fetchedAt, String lastError,
             Instant lastSuccessAt) {}
 
-    /** One NAS target as last seen. */
-    public record TargetState(String name, boolean up, String lastError, Instant lastSeenAt) {}
+    /**
+     * One NAS target as last seen.
+     *
+     * @param name the target name
+     * @param up whether it answered the last pass
+     * @param lastError why not, while it does not
+     * @param lastSeenAt when it last answered
+     * @param appsServiceDown its {@code docker.status} while the apps service is not RUNNING, else null
+     */
+    public record TargetState(String name, boolean up, String lastError, Instant lastSeenAt,
+            DockerStatus appsServiceDown) {
+
+        /** Whether apps can be applied there: reachable and its apps service running (as far as known). */
+        public boolean ready() {
+            return up && appsServiceDown == null;
+        }
+    }
 
     /** Builds a {@link Reconciler}; config, source, scanner and at least one target are required. */
     public static final class Builder {

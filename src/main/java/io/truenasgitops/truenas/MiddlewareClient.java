@@ -104,7 +104,19 @@ final class MiddlewareClient implements TrueNasClient {
         this.trust = trust;
         this.ownsVertx = vertx == null;
         this.vertx = vertx != null ? vertx : Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-        this.ctx = this.vertx.getOrCreateContext();
+        this.ctx = ownContext(this.vertx);
+    }
+
+    /**
+     * An event-loop context of the client's own. {@code getOrCreateContext()} would hand back the caller's
+     * context when the caller runs on the same (shared) Vert.x, e.g. the duplicated context of a REST request,
+     * and the connection would then live on a context tied to that request.
+     */
+    private static Context ownContext(Vertx vertx) {
+        if (vertx instanceof io.vertx.core.impl.VertxInternal internal) {
+            return internal.createEventLoopContext();
+        }
+        return vertx.getOrCreateContext();
     }
 
     static MiddlewareClient connect(ConnectionSettings settings, Vertx vertx) {

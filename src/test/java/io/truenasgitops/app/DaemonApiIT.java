@@ -72,6 +72,9 @@ class DaemonApiIT {
     @Test
     @Order(2)
     void aSyncCreatesTheAppAndListsTheStackAsHealthy() {
+        long vertxBefore = vertxInstances();
+        assertThat(daemon.targets().get("default").isConnected()).isFalse();
+        // the first sync connects the target from a REST worker thread
         syncNow().then().statusCode(200)
                 .body("status", equalTo("completed"))
                 .body("result", equalTo("success"))
@@ -83,6 +86,15 @@ class DaemonApiIT {
                 .body("name", hasItem("web"))
                 .body("find { it.name == 'web' }.status", equalTo("healthy"))
                 .body("find { it.name == 'web' }.ready", equalTo(true));
+        // on Quarkus' Vert.x: connecting started no Vert.x instance (event loops, checker thread) of its own
+        assertThat(daemon.targets().get("default").isConnected()).isTrue();
+        assertThat(vertxInstances()).isLessThanOrEqualTo(vertxBefore);
+    }
+
+    /** Live Vert.x instances in this JVM: each runs exactly one blocked-thread checker thread. */
+    static long vertxInstances() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals("vertx-blocked-thread-checker")).count();
     }
 
     @Test
@@ -322,6 +334,36 @@ class DaemonApiIT {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
                 DaemonTestResource.emulator.apps().get("web").orElseThrow().compose().toString()).contains("nginx:1.28"));
         given().get("/api/v1/events?stack=web&limit=50").then().body("reason", not(empty()));
+    }
+
+    @Test
+    @Order(80)
+    void aStoppedAppsServiceMakesTheTargetNotReadyAndIsShownUntilItRunsAgain() {
+        DaemonTestResource.emulator.faults().dockerState(io.truenasgitops.emulator.DockerState.STOPPED);
+        long writes = DaemonTestResource.emulator.calls().writes();
+
+        syncNow().then().statusCode(200).body("result", equalTo("failure"))
+                .body("actions.find { it.stack == 'web' }.action", equalTo("blocked"));
+
+        assertThat(DaemonTestResource.emulator.calls().writes()).isEqualTo(writes);
+        assertThat(DaemonTestResource.emulator.apps().get("web")).isPresent();
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'truenas-gitops' }.data.'target.default'",
+                        startsWith("DOWN: the apps service (Docker) is STOPPED"));
+        given().get("/api/v1/stacks/web").then().statusCode(200)
+                .body("status", equalTo("unknown"))
+                .body("drift", empty())
+                .body("conditions.find { it.type == 'Ready' }.reason", equalTo("DockerNotRunning"))
+                .body("conditions.find { it.type == 'Ready' }.message", containsString("reconciliation resumes"));
+        assertThat(metric("truenas_gitops_apps_service_up", "target=\"default\"")).isZero();
+        assertThat(metric("truenas_gitops_connection_up", "target=\"default\"")).isEqualTo(1.0);
+        assertThat(metric("truenas_gitops_stack_drift", "kind=\"missing\",stack=\"web\"")).isZero();
+
+        DaemonTestResource.emulator.faults().dockerState(io.truenasgitops.emulator.DockerState.RUNNING);
+        given().header("Authorization", BEARER).post("/api/v1/stacks/web/sync?wait=true").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200);
+        assertThat(metric("truenas_gitops_apps_service_up", "target=\"default\"")).isEqualTo(1.0);
+        given().get("/api/v1/stacks/web").then().body("ready", equalTo(true));
     }
 
     // ---- last: the NAS goes away ---------------------------------------------------------------------------

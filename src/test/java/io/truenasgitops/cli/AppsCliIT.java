@@ -141,6 +141,27 @@ class AppsCliIT {
     }
 
     @Test
+    void anEmptyListFromAStoppedAppsServiceComesWithAWarningOnStderr(QuarkusMainLauncher launcher) {
+        emulator.apps().put("web", WEB, "RUNNING");
+        emulator.faults().dockerState(io.truenasgitops.emulator.DockerState.UNCONFIGURED);
+
+        LaunchResult json = launcher.launch(args("apps", "list", "-o", "json"));
+        LaunchResult table = launcher.launch(args("apps", "list"));
+
+        assertThat(json.exitCode()).isZero();
+        assertThat(json.getOutput().strip()).isEqualTo("[ ]");
+        assertThat(json.getErrorOutput()).contains("warning: the list is empty because the apps service (Docker) on",
+                "is UNCONFIGURED (Application(s) are not configured)", "Choose Pool");
+        assertThat(table.getOutput()).contains("no apps");
+        assertThat(table.getErrorOutput()).contains("is UNCONFIGURED");
+
+        emulator.faults().dockerState(io.truenasgitops.emulator.DockerState.RUNNING);
+        emulator.apps().remove("web");
+        LaunchResult empty = launcher.launch(args("apps", "list"));
+        assertThat(empty.getErrorOutput()).doesNotContain("warning");
+    }
+
+    @Test
     void anUnknownAppIsAFailedOperation(QuarkusMainLauncher launcher) {
         LaunchResult result = launcher.launch(args("apps", "get", "ghost"));
         assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
+import io.truenasgitops.emulator.DockerState;
 import io.truenasgitops.emulator.EmulatorOptions;
 import io.truenasgitops.emulator.TrueNasEmulator;
 import java.nio.file.Files;
@@ -93,6 +94,30 @@ class PlanSyncCommandIT {
         assertThat(plan.exitCode()).as(plan.getErrorOutput()).isZero();
         assertThat(plan.getOutput()).contains("\"inSync\" : true");
         assertThat(emulator.calls().writes()).isZero();
+    }
+
+    @Test
+    void aNasWhoseAppsServiceIsStoppedMakesPlanAndSyncSayWhyWriteNothingAndExitThree(QuarkusMainLauncher launcher)
+            throws Exception {
+        commit("stacks/web/compose.yaml", WEB);
+        emulator.faults().dockerState(DockerState.STOPPED);
+
+        LaunchResult plan = launcher.launch(args("plan"));
+        LaunchResult sync = launcher.launch(args("sync"));
+
+        assertThat(plan.exitCode()).as(plan.getErrorOutput()).isEqualTo(3);
+        assertThat(plan.getOutput()).contains("! blocked", "DockerNotRunning", "is STOPPED (Application(s) have been stopped)");
+        assertThat(plan.getErrorOutput()).contains("error: stack 'web' is neither applied nor checked for drift",
+                "reconciliation resumes automatically");
+        assertThat(sync.exitCode()).as(sync.getErrorOutput()).isEqualTo(3);
+        assertThat(sync.getOutput()).contains("web", "blocked", "DockerNotRunning");
+        assertThat(sync.getErrorOutput()).contains("error: ", "is STOPPED");
+        assertThat(emulator.calls().writes()).isZero();
+
+        emulator.faults().dockerState(DockerState.RUNNING);
+        LaunchResult again = launcher.launch(args("sync"));
+        assertThat(again.exitCode()).as(again.getErrorOutput()).isZero();
+        assertThat(emulator.apps().state("web")).isEqualTo("RUNNING");
     }
 
     @Test

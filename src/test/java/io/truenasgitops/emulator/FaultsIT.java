@@ -148,11 +148,40 @@ class FaultsIT {
             assertThat(c.result("docker.status").get("status").asText()).isEqualTo("STOPPED");
             JsonNode failed = c.awaitJobEnd(c.result("app.create", create("other")).asLong());
             assertThat(failed.get("error").asText()).isEqualTo("[EFAULT] Docker service is not running");
+            // app.update/delete/start/stop look the app up first (get_instance), and the query is empty
             JsonNode update = c.awaitJobEnd(c.result("app.update", "web", Map.of("custom_compose_config", COMPOSE)).asLong());
-            assertThat(update.get("error").asText()).isEqualTo("[EFAULT] Docker service is not running");
+            assertThat(update.get("error").asText()).isEqualTo("[ENOENT] None: App web does not exist");
+            JsonNode delete = c.awaitJobEnd(c.result("app.delete", "web").asLong());
+            assertThat(delete.get("error").asText()).isEqualTo("[ENOENT] None: App web does not exist");
             emulator.faults().dockerRunning(true);
             assertThat(c.result("app.query").size()).isEqualTo(1);
             assertThat(c.result("docker.status").get("status").asText()).isEqualTo("RUNNING");
+            assertThat(c.result("docker.status").get("description").asText()).isEqualTo("Application(s) are currently running");
+        }
+    }
+
+    @Test
+    void everyDockerStateButRunningHidesTheAppsAndAnUnconfiguredOneHasNoPool() {
+        try (WireClient c = client()) {
+            c.awaitJobEnd(c.result("app.create", create("web")).asLong());
+            for (DockerState state : DockerState.values()) {
+                emulator.faults().dockerState(state);
+                JsonNode status = c.result("docker.status");
+                assertThat(status.get("status").asText()).isEqualTo(state.name());
+                assertThat(status.get("description").asText()).isEqualTo(state.description());
+                assertThat(c.result("app.query").size()).as(state.name()).isEqualTo(state == DockerState.RUNNING ? 1 : 0);
+            }
+            emulator.faults().dockerState(DockerState.UNCONFIGURED);
+            assertThat(c.result("docker.config").get("pool").isNull()).isTrue();
+            JsonNode failed = c.awaitJobEnd(c.result("app.create", create("other")).asLong());
+            assertThat(failed.get("error").asText()).isEqualTo("[EFAULT] No pool configured for Docker");
+
+            emulator.faults().dockerState(DockerState.FAILED, "'tank/ix-apps' dataset is not mounted on '/mnt/.ix-apps'");
+            assertThat(c.result("docker.status").get("description").asText()).isEqualTo(
+                    "Application(s) have failed to start:\n'tank/ix-apps' dataset is not mounted on '/mnt/.ix-apps'");
+            emulator.faults().clear();
+            assertThat(c.result("docker.status").get("status").asText()).isEqualTo("RUNNING");
+            assertThat(c.result("docker.config").get("pool").asText()).isEqualTo("tank");
         }
     }
 }

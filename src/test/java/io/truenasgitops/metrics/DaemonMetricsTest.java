@@ -45,6 +45,7 @@ class DaemonMetricsTest {
         metrics.job("app.update", "SUCCESS", Duration.ofSeconds(3));
         metrics.apiCall("app.query", CallOutcome.OK);
         metrics.connectionUp("default", true);
+        metrics.appsServiceUp("default", false);
         metrics.sourceRevision("abc123");
         metrics.sourceFetch(DaemonMetrics.SUCCESS);
         metrics.apps("default", Map.of("RUNNING", 2L), List.of("RUNNING", "STOPPED"));

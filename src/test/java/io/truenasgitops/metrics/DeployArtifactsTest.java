@@ -46,6 +46,7 @@ class DeployArtifactsTest {
         assertThat(rules()).extracting(r -> r.get("alert")).containsExactlyInAnyOrder(
                 "TrueNasGitopsStackDrifted", "TrueNasGitopsStackDegraded", "TrueNasGitopsStackStalled",
                 "TrueNasGitopsApplyFailing", "TrueNasGitopsSourceFetchFailing", "TrueNasGitopsNasUnreachable",
+                "TrueNasGitopsAppsServiceDown",
                 "TrueNasGitopsAuthFailing", "TrueNasGitopsNoSuccessfulReconcile");
     }
 

@@ -53,6 +53,8 @@ final class FakeTrueNas implements AppsApi {
     private final AtomicInteger maxConcurrentPerApp = new AtomicInteger();
     private final Map<String, AtomicInteger> inFlightPerApp = new ConcurrentHashMap<>();
     private volatile boolean unreachable;
+    private volatile DockerStatus docker = new DockerStatus("RUNNING", "Application(s) are currently running");
+    private volatile boolean dockerStatusDenied;
     private volatile CountDownLatch holdList;
     private volatile CountDownLatch release = new CountDownLatch(0);
     private volatile CountDownLatch listEntered;
@@ -107,6 +109,20 @@ final class FakeTrueNas implements AppsApi {
         } else {
             crashLooping.remove(app);
         }
+    }
+
+    /**
+     * Sets the apps service state. Anything but RUNNING behaves as the middleware: the app list is empty (no
+     * error), create fails with EFAULT "Docker service is not running" (UNCONFIGURED: "No pool configured for
+     * Docker"), jobs on existing apps fail as not found. The apps themselves are kept.
+     */
+    void docker(String status, String description) {
+        this.docker = new DockerStatus(status, description);
+    }
+
+    /** docker.status fails with "Not authorized" (a user without the DOCKER_READ role). */
+    void denyDockerStatus(boolean on) {
+        this.dockerStatusDenied = on;
     }
 
     void unreachable(boolean on) {
@@ -181,6 +197,9 @@ final class FakeTrueNas implements AppsApi {
                 Thread.currentThread().interrupt();
             }
         }
+        if (!docker.isRunning()) {
+            return List.of();
+        }
         synchronized (this) {
             List<App> out = new ArrayList<>();
             apps.forEach((n, a) -> out.add(toApp(n, a, retrieveConfig)));
@@ -193,7 +212,7 @@ final class FakeTrueNas implements AppsApi {
         count("app.get");
         reachable();
         synchronized (this) {
-            FakeApp a = apps.get(name);
+            FakeApp a = docker.isRunning() ? apps.get(name) : null;
             if (a == null) {
                 return Optional.empty();
             }
@@ -217,6 +236,10 @@ final class FakeTrueNas implements AppsApi {
     @Override
     public App create(String name, Map<String, Object> compose, JobListener listener) {
         return job("app.create", name, listener, () -> {
+            if (!docker.isRunning()) {
+                throw jobError("[EFAULT] " + ("UNCONFIGURED".equals(docker.status()) ? "No pool configured for Docker"
+                        : "Docker service is not running"), 14, "EFAULT");
+            }
             if (apps.containsKey(name)) {
                 throw jobError("[EEXIST] Application with name " + name + " already exists", 17, "EEXIST");
             }
@@ -287,7 +310,12 @@ final class FakeTrueNas implements AppsApi {
 
     @Override
     public DockerStatus dockerStatus() {
-        return new DockerStatus("RUNNING", "");
+        count("docker.status");
+        reachable();
+        if (dockerStatusDenied) {
+            throw new io.truenasgitops.truenas.NotAuthorizedException("failed to read the Docker status: Not authorized");
+        }
+        return docker;
     }
 
     // ---- internals -------------------------------------------------------------------------------------------
@@ -330,7 +358,7 @@ final class FakeTrueNas implements AppsApi {
     }
 
     private FakeApp existing(String name) {
-        FakeApp a = apps.get(name);
+        FakeApp a = docker.isRunning() ? apps.get(name) : null;
         if (a == null) {
             throw jobError("App " + name + " does not exist", 2, "ENOENT");
         }

@@ -44,6 +44,12 @@ class OutcomeMapperTest {
                         null, null), Outcome.Stalled.class, Reasons.APPLY_FAILED),
                 new Row("a failed health gate stalls", new HealthGateException(Reasons.HEALTH_CHECK_FAILED,
                         "app 'web' is CRASHED", AppState.CRASHED), Outcome.Stalled.class, Reasons.HEALTH_CHECK_FAILED),
+                new Row("a create refused because Docker is not running is retried, not stalled",
+                        new TrueNasException("[EFAULT] Docker service is not running", 14, "EFAULT", List.of(), 6L,
+                                null), Outcome.Transient.class, Reasons.DOCKER_NOT_RUNNING),
+                new Row("a create refused because no pool is chosen for apps is retried, not stalled",
+                        new TrueNasException("[EFAULT] No pool configured for Docker", 14, "EFAULT", List.of(), 7L,
+                                null), Outcome.Transient.class, Reasons.DOCKER_NOT_RUNNING),
                 new Row("an unexpected error is retried", new IllegalStateException("surprise"),
                         Outcome.Transient.class, Reasons.TRANSIENT_ERROR));
     }
@@ -94,6 +100,28 @@ class OutcomeMapperTest {
         assertThat(ok.status().failures()).isZero();
         assertThat(ok.status().condition(Condition.STALLED).orElseThrow().lastTransitionTime())
                 .isEqualTo(failed instanceof Outcome.Stalled ? NOW.plusSeconds(60) : NOW);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aStackHeldByAStoppedAppsServiceIsNotReadyRetriedOnTheBackoffAndWarnedAboutOnce() {
+        Action held = update().blocked(Reason.of(Reasons.DOCKER_NOT_RUNNING, "the apps service is STOPPED"));
+        Outcome blocked = new Outcome.Blocked(held.reason(), HealthStatus.UNKNOWN, null);
+
+        Decision first = mapper.decide(null, held, blocked, "r1", NOW);
+        Decision second = mapper.decide(first.status(), held, blocked, "r1", NOW.plusSeconds(10));
+
+        StatusInvariants.assertValid(first.status());
+        StatusInvariants.assertValid(second.status());
+        assertThat(first.status().condition(Condition.READY).orElseThrow().status()).isEqualTo(Condition.Status.FALSE);
+        assertThat(first.status().condition(Condition.DRIFTED).orElseThrow().status()).isEqualTo(Condition.Status.UNKNOWN);
+        assertThat(first.status().isStalled()).isFalse();
+        assertThat(first.status().health()).isEqualTo(HealthStatus.UNKNOWN);
+        assertThat(first.requeueAfter()).contains(Duration.ofSeconds(10));
+        assertThat(first.status().nextRetryAt()).isEqualTo(NOW.plusSeconds(10));
+        assertThat(first.event()).isPresent();
+        assertThat(second.event()).as("the same hold again is quiet").isEmpty();
+        assertThat(second.requeueAfter()).contains(Duration.ofSeconds(20));
+        assertThat(second.status().failures()).isEqualTo(2);
     }
 
     @org.junit.jupiter.api.Test

@@ -245,6 +245,33 @@ class PlannerTest {
     }
 
     @Test
+    void aTargetWhoseAppsServiceIsDownBlocksItsStacksWithoutDriftAndPrunesNothingThere() {
+        // live app "old" is stamped by us and has no folder: with Docker up and prune on it would be deleted
+        Map<String, Object> oldLive = Stamps.apply(Fixtures.rendered(V1).compose(), new Stamp(URL, "stacks/old", "x", H1));
+        List<LiveApp> live = List.of(LiveApp.observe("default", new App("old", AppState.RUNNING, true, "1.0.0",
+                List.of(), List.of(), oldLive, JsonNodeFactory.instance.objectNode())));
+        Inventory inv = Inventory.empty().with(applied(H1, DesiredState.RUNNING));
+        PlanInput in = new PlanInput(URL, REV, true, List.of(Fixtures.desired("web", V1, with().selfHeal().build())),
+                Map.of("default", live), Set.of("default"), Map.of(), inv, Map.of(), Set.of(), true, Optional.empty(),
+                Set.of(), NOW, Map.of("default", new io.truenasgitops.truenas.DockerStatus("FAILED",
+                        "Application(s) have failed to start:\nFailed to start docker service")));
+
+        Plan plan = Planner.plan(in);
+
+        Action web = plan.action("web").orElseThrow();
+        assertThat(web.type()).isEqualTo(ActionType.BLOCKED);
+        assertThat(web.reason().code()).isEqualTo(Reasons.DOCKER_NOT_RUNNING);
+        assertThat(web.drift()).as("an app hidden by a stopped Docker is not 'missing'").isEmpty();
+        assertThat(web.reason().message()).contains("stack 'web'", "target 'default' is FAILED",
+                "(Application(s) have failed to start: Failed to start docker service)", "alerts",
+                "reconciliation resumes automatically").doesNotContain("\n");
+        assertThat(plan.action("old")).as("no orphan is planned on that target").isEmpty();
+        assertThat(plan.hasChanges()).isFalse();
+        assertThat(plan.inSync()).isFalse();
+        assertThat(plan.warnings()).anyMatch(w -> w.contains("is FAILED") && w.contains("nothing is planned"));
+    }
+
+    @Test
     void aStalledApplyIsHeldUntilTheSituationChangesUnlessForced() {
         DesiredStack web = Fixtures.desired("web", V1, with().build());
         String fp = Planner.fingerprint(web, null, DesiredState.RUNNING);

@@ -3,6 +3,7 @@ package io.truenasgitops.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.truenasgitops.compose.Stamps;
+import io.truenasgitops.emulator.DockerState;
 import io.truenasgitops.emulator.EmulatorOptions;
 import io.truenasgitops.emulator.TrueNasEmulator;
 import io.truenasgitops.git.GitSettings;
@@ -280,20 +281,43 @@ class ReconcilerIT {
     }
 
     @Test
-    void anUnreachableNasIsReportedAndApplyResumesWhenItIsBack() throws Exception {
-        git.write("stacks/web/compose.yaml", WEB).commit("web");
+    void aStoppedAppsServiceHoldsTheNasWithoutWritesAndThePassConvergesOnceItRuns() throws Exception {
+        // a backoff this short never holds the pass after Docker is back
+        config = new TestConfig(Duration.ofMinutes(1), 0.1, Duration.ofMillis(300), Duration.ofMillis(50),
+                Duration.ofMillis(1), Duration.ofMillis(1), 4, false, tmp.resolve("state"), Optional.empty(),
+                Duration.ofSeconds(30), 500);
+        engine.close();
+        engine = newEngine();
+        git.write("stacks/web/compose.yaml", WEB).write("stacks/db/compose.yaml", DB).commit("two");
         sync();
-        emulator.faults().dockerRunning(false);
+        emulator.faults().dockerState(DockerState.STOPPED);
         git.write("stacks/web/compose.yaml", WEB.replace("nginx:1.27", "nginx:1.28")).commit("bump");
-
-        // Docker down: app.query returns [] — the app looks missing, and create fails with EFAULT
-        sync();
-        assertThat(engine.status("web").orElseThrow().isReady()).isFalse();
-
-        emulator.faults().dockerRunning(true);
         resetCalls();
-        engine.syncOnce(SyncOptions.only(Set.of("web")));
-        assertThat(emulator.calls().count("app.update")).isEqualTo(1);
+
+        // Docker down: app.query answers [] and both apps look missing, yet nothing is re-created
+        PassResult down = sync();
+
+        assertThat(emulator.calls().writes()).isZero();
+        assertThat(emulator.calls().count("docker.status")).isOne();
+        assertThat(down.plan().actions()).extracting(a -> a.reason().code()).containsOnly(Reasons.DOCKER_NOT_RUNNING);
+        StackStatus web = engine.status("web").orElseThrow();
+        assertThat(web.isReady()).isFalse();
+        assertThat(web.isStalled()).isFalse();
+        assertThat(web.drift()).isEmpty();
+        assertThat(web.condition(Condition.READY).orElseThrow().message())
+                .contains("target 'default' is STOPPED (Application(s) have been stopped)");
+        assertThat(engine.inventory().get("default", "db")).isPresent();
+
+        emulator.faults().dockerState(DockerState.RUNNING);
+        resetCalls();
+        PassResult back = sync();
+
+        assertThat(emulator.calls().count("app.create")).as("no existing app is re-created").isZero();
+        assertThat(emulator.calls().count("app.update")).isOne();
+        assertThat(emulator.calls().count("docker.status")).isZero();
+        assertThat(back.plan().action("db").orElseThrow().type()).isEqualTo(ActionType.UNCHANGED);
         assertThat(engine.status("web").orElseThrow().isReady()).isTrue();
+        assertThat(engine.status("db").orElseThrow().isReady()).isTrue();
+        assertThat(emulator.apps().get("web").orElseThrow().compose().toString()).contains("nginx:1.28");
     }
 }

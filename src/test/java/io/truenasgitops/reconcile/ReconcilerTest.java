@@ -46,6 +46,7 @@ class ReconcilerTest {
         PassResult r = h.sync();
 
         assertThat(h.nas.calls("app.create")).isEqualTo(2);
+        assertThat(h.nas.calls("docker.status")).as("an empty app list is checked against docker.status").isOne();
         assertThat(h.nas.writes()).isEqualTo(2);
         assertThat(r.result()).isEqualTo("success");
         Stamp stamp = Stamps.read(h.nas.storedConfig("web")).orElseThrow();
@@ -71,6 +72,7 @@ class ReconcilerTest {
         assertThat(h.nas.writes()).isZero();
         assertThat(h.nas.calls("app.query")).isEqualTo(1);
         assertThat(h.nas.calls("app.get")).isZero();
+        assertThat(h.nas.calls("docker.status")).as("every applied app is listed: no need to ask").isZero();
         assertThat(r.result()).isEqualTo("no_change");
         assertThat(r.plan().inSync()).isTrue();
     }
@@ -585,6 +587,123 @@ class ReconcilerTest {
         h.sync();
         assertThat(h.nas.writeLog()).containsExactly("app.update web");
         assertThat(h.metrics.connectionUp.get("default")).isTrue();
+    }
+
+    @Test
+    void aStoppedAppsServiceHoldsEveryStackOfItsTargetWithoutWritesDriftOrForgetting() {
+        h.config = h.config.withPrune(true);
+        h.restart();
+        h.repo.commit(stack("web", compose("nginx:1.27")), stack("db", compose("postgres:17")),
+                stack("old", compose("redis:7")));
+        h.sync();
+        h.repo.commit(stack("web", compose("nginx:1.28")), stack("db", compose("postgres:17")),
+                stack("new", compose("caddy:2"))); // web changed, old's folder gone, new added
+        h.nas.docker("STOPPED", "Application(s) have been stopped");
+        h.nas.resetCounts();
+
+        PassResult r = h.sync();
+
+        assertThat(h.nas.writes()).as("no create, update or delete while Docker is down").isZero();
+        assertThat(h.nas.calls("docker.status")).isOne();
+        assertThat(r.plan().actions()).extracting(Action::stack).containsExactlyInAnyOrder("web", "db", "new");
+        assertThat(r.plan().actions()).allSatisfy(a -> {
+            assertThat(a.type()).isEqualTo(ActionType.BLOCKED);
+            assertThat(a.reason().code()).isEqualTo(Reasons.DOCKER_NOT_RUNNING);
+            assertThat(a.drift()).isEmpty();
+        });
+        assertThat(r.plan().action("web").orElseThrow().reason().message()).contains(
+                "the apps service (Docker) on target 'default' is STOPPED (Application(s) have been stopped)",
+                "Apps → Configuration", "reconciliation resumes automatically");
+        assertThat(r.plan().warnings()).anySatisfy(w -> assertThat(w).contains("is STOPPED"));
+        assertThat(r.result()).isEqualTo("failure");
+        StackStatus web = h.status("web");
+        assertThat(web.isReady()).isFalse();
+        assertThat(web.condition(Condition.READY).orElseThrow().reason()).isEqualTo(Reasons.DOCKER_NOT_RUNNING);
+        assertThat(web.condition(Condition.DRIFTED).orElseThrow().status()).isEqualTo(Condition.Status.UNKNOWN);
+        assertThat(web.isStalled()).isFalse();
+        assertThat(web.health()).isEqualTo(HealthStatus.UNKNOWN);
+        assertThat(web.nextRetryAt()).as("retried on the normal backoff")
+                .isEqualTo(h.clock.now().plus(h.config.retryInitialBackoff()));
+        assertThat(h.metrics.drift.get("web")).as("not reported missing").isEmpty();
+        assertThat(h.metrics.appsServiceUp.get("default")).isFalse();
+        assertThat(h.metrics.connectionUp.get("default")).isTrue();
+        assertThat(h.engine.targets().get(0).ready()).isFalse();
+        assertThat(h.engine.targets().get(0).appsServiceDown().status()).isEqualTo("STOPPED");
+        assertThat(h.engine.inventory().get("default", "old")).as("the inventory keeps what it cannot see").isPresent();
+        assertThat(h.engine.inventory().get("default", "web")).isPresent();
+        assertThat(h.engine.events(Optional.empty(), 10)).filteredOn(e -> e.stack() == null)
+                .extracting(Event::reason).containsOnlyOnce(Reasons.DOCKER_NOT_RUNNING);
+
+        // a second pass while still down adds no new target event and still writes nothing
+        h.clock.advance(Duration.ofSeconds(11));
+        h.sync();
+        assertThat(h.nas.writes()).isZero();
+        assertThat(h.status("web").failures()).isEqualTo(2);
+        assertThat(h.engine.events(Optional.empty(), 20)).filteredOn(e -> e.stack() == null)
+                .extracting(Event::reason).containsOnlyOnce(Reasons.DOCKER_NOT_RUNNING);
+
+        // back up: the pass converges, existing apps are updated or kept, never re-created
+        h.nas.docker("RUNNING", "Application(s) are currently running");
+        h.clock.advance(Duration.ofMinutes(1));
+        h.nas.resetCounts();
+        PassResult back = h.sync();
+        assertThat(h.nas.writeLog()).containsExactlyInAnyOrder("app.update web", "app.create new", "app.delete old");
+        assertThat(back.plan().action("db").orElseThrow().type()).isEqualTo(ActionType.UNCHANGED);
+        assertThat(h.status("web").isReady()).isTrue();
+        assertThat(h.status("db").isReady()).isTrue();
+        assertThat(h.status("db").failures()).isZero();
+        assertThat(h.status("db").nextRetryAt()).isNull();
+        assertThat(h.metrics.appsServiceUp.get("default")).isTrue();
+        assertThat(h.engine.targets().get(0).ready()).isTrue();
+        assertThat(h.engine.events(Optional.empty(), 30)).extracting(Event::reason).contains("DockerRunning");
+    }
+
+    @Test
+    void anUnconfiguredAppsServiceSaysToChooseAPool() {
+        h.nas.docker("UNCONFIGURED", "Application(s) are not configured");
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+
+        PassResult r = h.sync();
+
+        assertThat(h.nas.writes()).isZero();
+        assertThat(r.plan().action("web").orElseThrow().reason().message())
+                .contains("is UNCONFIGURED (Application(s) are not configured)", "Choose Pool");
+        assertThat(h.status("web").lastReason().code()).isEqualTo(Reasons.DOCKER_NOT_RUNNING);
+    }
+
+    @Test
+    void anAppliedAppMissingFromANonEmptyListIsCheckedAgainstDockerStatusBeforeItIsReported() {
+        h.repo.commit(stack("web", compose("nginx:1.27")), stack("db", compose("postgres:17")));
+        h.sync();
+        h.nas.removeByHand("db");
+        h.nas.resetCounts();
+
+        PassResult r = h.sync();
+
+        assertThat(h.nas.calls("docker.status")).isOne();
+        assertThat(r.plan().action("db").orElseThrow().drift()).containsExactly(DriftKind.MISSING);
+        assertThat(h.nas.writes()).isZero();
+    }
+
+    @Test
+    void anApiKeyWithoutDockerReadPlansAsBeforeAndADockerErrorOnCreateIsRetriedNotStalled() {
+        h.nas.denyDockerStatus(true);
+        h.nas.docker("STOPPED", "Application(s) have been stopped");
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+
+        h.sync();
+
+        assertThat(h.nas.calls("app.create")).isOne();
+        StackStatus web = h.status("web");
+        assertThat(web.isStalled()).as("Docker coming back fixes it, not a change in Git").isFalse();
+        assertThat(web.lastReason().code()).isEqualTo(Reasons.DOCKER_NOT_RUNNING);
+        assertThat(web.lastReason().message()).contains("Docker service is not running");
+        assertThat(web.nextRetryAt()).isNotNull();
+
+        h.nas.docker("RUNNING", "Application(s) are currently running");
+        h.clock.advance(Duration.ofSeconds(11));
+        h.sync();
+        assertThat(h.status("web").isReady()).isTrue();
     }
 
     @Test

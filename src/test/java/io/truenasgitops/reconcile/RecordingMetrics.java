@@ -12,6 +12,7 @@ final class RecordingMetrics implements ReconcileMetrics {
     final Map<String, Set<DriftKind>> drift = new ConcurrentHashMap<>();
     final Map<String, HealthStatus> health = new ConcurrentHashMap<>();
     final Map<String, Boolean> connectionUp = new ConcurrentHashMap<>();
+    final Map<String, Boolean> appsServiceUp = new ConcurrentHashMap<>();
     final List<String> passes = new CopyOnWriteArrayList<>();
     final List<String> applies = new CopyOnWriteArrayList<>();
     final List<String> jobs = new CopyOnWriteArrayList<>();
@@ -51,6 +52,11 @@ final class RecordingMetrics implements ReconcileMetrics {
     @Override
     public void connectionUp(String target, boolean up) {
         connectionUp.put(target, up);
+    }
+
+    @Override
+    public void appsServiceUp(String target, boolean up) {
+        appsServiceUp.put(target, up);
     }
 
     @Override

@@ -58,6 +58,47 @@ class TrueNasClientIT {
         return protocol.equals("LEGACY") ? emulator.legacyUrl() : emulator.url();
     }
 
+    static long vertxInstances() {
+        // every Vert.x instance starts exactly one blocked-thread checker thread
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals("vertx-blocked-thread-checker")).count();
+    }
+
+    @Test
+    void clientsOnAGivenVertxStartNoVertxOfTheirOwnAndLeaveItOpen() throws Exception {
+        TrueNasEmulator emulator = emulator(EmulatorOptions.defaults());
+        io.vertx.core.Vertx shared = io.vertx.core.Vertx.vertx();
+        try {
+            long before = vertxInstances();
+            ConnectionSettings settings = settings(emulator, emulator.url()).build();
+            TrueNasClient first = TrueNasClient.connect(settings, shared);
+            // connecting from a thread of that very Vert.x (as a REST worker does) works too
+            TrueNasClient second = shared.executeBlocking(() -> TrueNasClient.connect(settings, shared))
+                    .toCompletionStage().toCompletableFuture().get();
+            assertThat(first.apps().list(false)).isEmpty();
+            assertThat(second.apps().dockerStatus().isRunning()).isTrue();
+            assertThat(vertxInstances()).isEqualTo(before);
+
+            first.close();
+            second.close();
+            // the clients did not close what they did not create
+            assertThat(shared.executeBlocking(() -> "still open").toCompletionStage().toCompletableFuture().get())
+                    .isEqualTo("still open");
+        } finally {
+            shared.close().toCompletionStage().toCompletableFuture().get();
+        }
+    }
+
+    @Test
+    void aClientWithoutAGivenVertxClosesTheOneItStarted() {
+        TrueNasEmulator emulator = emulator(EmulatorOptions.defaults());
+        long before = vertxInstances();
+        TrueNasClient client = TrueNasClient.connect(settings(emulator, emulator.url()).build());
+        assertThat(vertxInstances()).isEqualTo(before + 1);
+        client.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> vertxInstances() == before);
+    }
+
     @Test
     void aUrlWithoutPathSpeaksJsonRpcTo2504() {
         TrueNasEmulator emulator = emulator(EmulatorOptions.defaults());
