@@ -112,8 +112,9 @@ public final class DemoEnvironment implements AutoCloseable {
         p.put("truenas-gitops.state-dir", stateDir.toString());
         p.put("truenas-gitops.stacks.secrets-dir", secretsDir.toString());
         p.put("truenas-gitops.api.token-file", writeApiTokenFile().toString());
-        // The demo should show changes quickly: poll every 15 s, and let apps settle for 3 s.
-        p.put("truenas-gitops.reconcile.interval", "15s");
+        // Poll every minute, as serve does: time enough to look at `plan` before the change is applied (the
+        // README's tour); POST /api/v1/sync applies at once. Apps settle for 3 s so that a pass is quick.
+        p.put("truenas-gitops.reconcile.interval", "1m");
         p.put("truenas-gitops.reconcile.settle-time", "3s");
         p.put("truenas-gitops.reconcile.health-poll-interval", "1s");
         // A person watches the demo in a terminal: readable log lines, not JSON.
@@ -141,19 +142,19 @@ public final class DemoEnvironment implements AutoCloseable {
                   %s/q/health             readiness and liveness
 
                 Try (in another terminal, from the project folder):
+                  export DEMO=%s
                   export TRUENAS_URL=%s TRUENAS_TLS_FINGERPRINT=%s
-                  export TRUENAS_USERNAME=%s TRUENAS_API_KEY_FILE=%s
+                  export TRUENAS_USERNAME=%s TRUENAS_API_KEY_FILE=$DEMO/api-key
                   %s apps list
-                  # change a stack, see the plan, and watch it deploy within the next pass:
-                  cd %s && $EDITOR stacks/traefik/compose.yaml && git commit -am "change traefik" && cd -
-                  %s plan --repo %s --secrets-dir %s
-                  curl -X POST -H "Authorization: Bearer $(cat %s)" %s/api/v1/sync   # or wait for the next poll
+                  # change a stack and commit it, see the plan, then apply it now (or wait for the next poll):
+                  $EDITOR $DEMO/repo/stacks/traefik/compose.yaml && git -C $DEMO/repo commit -qam "change traefik"
+                  %s plan --repo $DEMO/repo --secrets-dir $DEMO/secrets
+                  curl -X POST -H "Authorization: Bearer $(cat $DEMO/api-token)" %s/api/v1/sync
 
                 """,
                 emulator.url(), emulator.tlsFingerprint(), repoDir, stateDir,
                 http, http, http, http,
-                emulator.url(), emulator.tlsFingerprint(), emulator.username(), apiKeyFile(),
-                jar, repoDir, jar, repoDir, secretsDir, apiTokenFile(), http);
+                workDir, emulator.url(), emulator.tlsFingerprint(), emulator.username(), jar, jar, http);
         out.flush();
     }
 

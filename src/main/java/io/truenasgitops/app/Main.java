@@ -78,7 +78,9 @@ public class Main implements QuarkusApplication {
                     props.put("quarkus.http.host-enabled", "false");
                 }
                 props.forEach((key, value) -> {
-                    if (System.getProperty(key) == null) {
+                    // What the person set wins (-D or its environment variable): e.g. QUARKUS_HTTP_PORT, or
+                    // TRUENAS_GITOPS_RECONCILE_INTERVAL for a demo that only syncs on request.
+                    if (System.getProperty(key) == null && System.getenv(envName(key)) == null) {
                         System.setProperty(key, value);
                         set.add(key);
                     }
@@ -92,6 +94,11 @@ public class Main implements QuarkusApplication {
             // @QuarkusMainTest runs this in the test JVM: do not leak CLI settings into later tests.
             set.forEach(System::clearProperty);
         }
+    }
+
+    /** The environment variable of a configuration key (MicroProfile Config: non-alphanumerics become _). */
+    static String envName(String key) {
+        return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(java.util.Locale.ROOT);
     }
 
     /** The {@code --example DIR} of {@code demo}, read before picocli runs; null for the default. */

@@ -20,7 +20,8 @@ public class ConnectionOptions {
 
     @Option(names = "--url", paramLabel = "URL", description = {
         "TrueNAS URL: wss://HOST[:PORT] (protocol chosen automatically), or ending in /api/current, /api/vXX.YY.Z",
-        "(JSON-RPC, 25.04+) or /websocket (legacy, 24.10). Env: TRUENAS_URL"})
+        "(JSON-RPC, 25.04+) or /websocket (legacy, 24.10); on the NAS itself also",
+        "ws+unix:///var/run/middleware/middlewared.sock (no key needed as root). Env: TRUENAS_URL"})
     String url;
 
     @Option(names = "--api-key-file", paramLabel = "FILE",

@@ -64,6 +64,15 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
     @Option(names = "--plain-remote-address", description = "Client address plain connections appear to come from (e.g. 192.0.2.10).")
     String plainRemoteAddress;
 
+    @Option(names = "--unix-socket", paramLabel = "PATH", description = {
+        "Also listen on this unix socket, like middlewared's /var/run/middleware/middlewared.sock (Linux only).",
+        "Connections on it are logged in by their peer uid: 0 as root, 950 as --username, others must log in."})
+    Path unixSocket;
+
+    @Option(names = "--unix-peer-uid", paramLabel = "UID",
+            description = "Treat every unix socket connection as coming from this uid instead of the real one (to try the non-root case).")
+    Integer unixPeerUid;
+
     @Option(names = "--docker-state", defaultValue = "RUNNING", paramLabel = "STATE", description = {
         "State of the emulated apps service (docker.status): ${COMPLETION-CANDIDATES}. Anything but RUNNING",
         "makes app.query answer [] and app.create fail, as on a NAS whose Docker is down (default: ${DEFAULT-VALUE})."})
@@ -86,6 +95,11 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
                 .withDeployDelay(deployDelay).withJobStepDelay(jobStepDelay).withIdleTimeout(idleTimeout)
                 .withFailedLoginDelay(Duration.ofSeconds(1)).withDockerState(dockerState)
                 .withPlainListener(plainListener, plainRemoteAddress);
+        if (unixSocket != null) {
+            options = options.withUnixSocket(unixSocket.toAbsolutePath(), unixPeerUid);
+        } else if (unixPeerUid != null) {
+            throw new UsageException("emulator: --unix-peer-uid needs --unix-socket");
+        }
         try (TrueNasEmulator emulator = TrueNasEmulator.start(options)) {
             ObjectNode ready = new ObjectMapper().createObjectNode();
             ready.put("url", emulator.url());
@@ -99,6 +113,9 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
             if (emulator.plainUrl() != null) {
                 ready.put("plainUrl", emulator.plainUrl());
             }
+            if (emulator.unixSocketUrl() != null) {
+                ready.put("unixSocketUrl", emulator.unixSocketUrl());
+            }
             var out = spec.commandLine().getOut();
             out.println("url:            " + emulator.url());
             out.println("legacyUrl:      " + emulator.legacyUrl());
@@ -107,6 +124,9 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
             out.println("tlsFingerprint: " + emulator.tlsFingerprint());
             if (emulator.plainUrl() != null) {
                 out.println("plainUrl:       " + emulator.plainUrl());
+            }
+            if (emulator.unixSocketUrl() != null) {
+                out.println("unixSocketUrl:  " + emulator.unixSocketUrl());
             }
             out.flush();
             if (readyFile != null) {

@@ -1,5 +1,6 @@
 package io.truenasgitops.emulator;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +32,10 @@ import java.util.Set;
  *     and {@code app.create} fail as on a NAS whose Docker is stopped or has no pool
  * @param methodLatency extra latency per method name, applied before the call runs
  * @param crashLoopApps apps that crash after every start (a crash loop)
+ * @param unixSocket also listen on this unix socket, like middlewared's {@code /var/run/middleware/middlewared.sock}
+ *     (needs Netty's native transport); null = no unix socket
+ * @param unixPeerUid the uid that unix socket connections are taken to come from, instead of the real peer uid
+ *     ({@code SO_PEERCRED}); lets tests run the non-root cases from a root process. Null = the real one
  */
 public record EmulatorOptions(
         String host,
@@ -52,7 +57,9 @@ public record EmulatorOptions(
         Duration logLineInterval,
         DockerState dockerState,
         Map<String, Duration> methodLatency,
-        Set<String> crashLoopApps) {
+        Set<String> crashLoopApps,
+        Path unixSocket,
+        Integer unixPeerUid) {
 
     public EmulatorOptions {
         methodLatency = methodLatency == null ? Map.of() : Map.copyOf(methodLatency);
@@ -70,100 +77,116 @@ public record EmulatorOptions(
         return new EmulatorOptions(
                 "127.0.0.1", 0, null, "truenas_admin", "truenas-admin-password", null, Release.V25_04,
                 false, null, Duration.ofMillis(200), Duration.ofMillis(20), null, 20, Duration.ofSeconds(60),
-                Duration.ZERO, Duration.ofMillis(50), Duration.ofMillis(100), DockerState.RUNNING, Map.of(), Set.of());
+                Duration.ZERO, Duration.ofMillis(50), Duration.ofMillis(100), DockerState.RUNNING, Map.of(), Set.of(),
+                null, null);
     }
 
     public EmulatorOptions withHost(String v) {
         return new EmulatorOptions(v, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withPort(int v) {
         return new EmulatorOptions(host, v, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withApiKey(String v) {
         return new EmulatorOptions(host, port, v, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withUsername(String v) {
         return new EmulatorOptions(host, port, apiKey, v, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withPassword(String v) {
         return new EmulatorOptions(host, port, apiKey, username, v, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     /** Gives the user a TOTP second factor (base32 secret); compute codes with {@link Totp#code(String)}. */
     public EmulatorOptions withOtpSecret(String v) {
         return new EmulatorOptions(host, port, apiKey, username, password, v, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withRelease(Release v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, v, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     /** Adds a plain ws:// listener whose clients appear to come from {@code remoteAddress} (null = real address). */
     public EmulatorOptions withPlainListener(boolean enabled, String remoteAddress) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, enabled,
                 remoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withDeployDelay(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, v, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withJobStepDelay(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, v, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withIdleTimeout(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, v, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     /** Rate limit: {@code calls} per method and client address per {@code window}; sleep up to {@code maxSleep}. */
     public EmulatorOptions withRateLimit(int calls, Duration window, Duration maxSleep) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, calls, window,
-                maxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps);
+                maxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withFailedLoginDelay(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, v, logLineInterval, dockerState, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, v, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withLogLineInterval(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, v, dockerState, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, v, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withDockerState(DockerState v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, v, methodLatency, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, v, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     /** {@code true} = {@link DockerState#RUNNING}, {@code false} = {@link DockerState#STOPPED}. */
@@ -174,12 +197,25 @@ public record EmulatorOptions(
     public EmulatorOptions withMethodLatency(Map<String, Duration> v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, v, crashLoopApps);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, v, crashLoopApps,
+                unixSocket, unixPeerUid);
     }
 
     public EmulatorOptions withCrashLoopApps(Set<String> v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, v);
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, v,
+                unixSocket, unixPeerUid);
+    }
+
+    /**
+     * Also listens on the unix socket {@code path} (the file is replaced if it exists). Connections on it are
+     * logged in by their peer uid as middlewared does: {@code peerUid} replaces the real peer uid when not null.
+     */
+    public EmulatorOptions withUnixSocket(Path path, Integer peerUid) {
+        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
+                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                path, peerUid);
     }
 }

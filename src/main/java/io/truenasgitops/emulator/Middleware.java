@@ -213,7 +213,8 @@ final class Middleware {
         }
         long now = System.nanoTime();
         for (Session s : List.copyOf(sessions)) {
-            if (now - s.lastServerSendNanos > timeout.toNanos()) {
+            // The idle timeout is nginx's; unix socket connections reach middlewared without nginx.
+            if (s.peerUid == null && now - s.lastServerSendNanos > timeout.toNanos()) {
                 unregister(s);
                 s.drop();
             }
@@ -249,7 +250,8 @@ final class Middleware {
             if (session.authenticated() && release() != Release.V24_10) {
                 return def; // "Do not rate limit authenticated users" (25.04+)
             }
-            if (def.rateLimited() && rateLimitExceeded(method, session.remoteAddress)) {
+            // utils/rate_limit/cache.py: unix socket connections are never rate limited.
+            if (def.rateLimited() && session.peerUid == null && rateLimitExceeded(method, session.remoteAddress)) {
                 Duration max = options.rateLimitMaxSleep();
                 if (max != null && !max.isZero()) {
                     long min = Math.min(1000, max.toMillis());
@@ -275,6 +277,28 @@ final class Middleware {
             }
             calls.addLast(now);
             return calls.size() > options.rateLimitCalls();
+        }
+    }
+
+    /** The peer uids of the open unix socket connections. */
+    List<Integer> unixPeerUids() {
+        return sessions.stream().map(x -> x.peerUid).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** The uid of the NAS's built-in admin user (account_/constants.py ADMIN_UID): {@code username} here. */
+    static final int ADMIN_UID = 950;
+
+    /**
+     * plugins/auth.py {@code check_permission}, the {@code core.on_connect} hook: a unix socket connection from uid
+     * 0 is logged in as root with full admin rights; from the uid of a NAS user with a privilege as that user (here
+     * the one user, {@code username}, as {@link #ADMIN_UID}); from any other uid it stays anonymous and must log in.
+     */
+    void onUnixConnect(Session session, int uid) {
+        session.peerUid = uid;
+        if (uid == 0) {
+            session.credentials = new Session.Credentials("root", "UNIX_SOCKET", null, null);
+        } else if (uid == ADMIN_UID) {
+            session.credentials = new Session.Credentials(options.username(), "UNIX_SOCKET", null, null);
         }
     }
 
@@ -397,11 +421,12 @@ final class Middleware {
         ObjectNode me = Json.object();
         me.put("pw_name", c.username());
         me.put("pw_gecos", c.username().equals("root") ? "root" : "Local Administrator");
-        me.put("pw_dir", "/home/" + c.username());
+        me.put("pw_dir", c.username().equals("root") ? "/root" : "/home/" + c.username());
         me.put("pw_shell", "/usr/bin/zsh");
-        me.put("pw_uid", 950);
-        me.put("pw_gid", 950);
-        me.putArray("grouplist").add(950).add(544);
+        boolean root = c.username().equals("root");
+        me.put("pw_uid", root ? 0 : ADMIN_UID);
+        me.put("pw_gid", root ? 0 : ADMIN_UID);
+        me.putArray("grouplist").add(root ? 0 : ADMIN_UID).add(544);
         me.putNull("sid");
         me.put("source", "LOCAL");
         me.put("local", true);

@@ -34,6 +34,8 @@ abstract class Session {
     final AtomicInteger inFlight = new AtomicInteger();
     final Semaphore executing = new Semaphore(SOFT_CALL_LIMIT, true);
     volatile Credentials credentials;
+    /** The peer's uid on the unix socket; null on TCP. */
+    volatile Integer peerUid;
     volatile String pendingOtpUser;
     volatile long lastServerSendNanos = System.nanoTime();
     volatile boolean closed;

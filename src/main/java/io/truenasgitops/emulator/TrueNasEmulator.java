@@ -1,6 +1,7 @@
 package io.truenasgitops.emulator;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
@@ -8,12 +9,14 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.SocketAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -38,10 +41,13 @@ public final class TrueNasEmulator implements AutoCloseable {
     private final EmulatedApps apps;
     private HttpServer tlsServer;
     private HttpServer plainServer;
+    private HttpServer unixServer;
 
     private TrueNasEmulator(EmulatorOptions options) {
         this.options = options;
-        this.vertx = Vertx.vertx();
+        // Unix sockets need Netty's native transport; TCP-only emulators keep the default one.
+        this.vertx = options.unixSocket() == null ? Vertx.vertx()
+                : Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         this.mw = new Middleware(options);
         this.certificate = SelfSignedCertificate.forThisJvm();
         this.apps = new EmulatedApps(mw);
@@ -87,6 +93,34 @@ public final class TrueNasEmulator implements AutoCloseable {
             plainServer = await(vertx.createHttpServer(plain).requestHandler(r -> handle(r, false)).listen(),
                     "plain listener on " + options.host());
         }
+        if (options.unixSocket() != null) {
+            listenOnUnixSocket(options.unixSocket());
+        }
+    }
+
+    /** Like middlewared: an HTTP server on the socket, made 0666 so that any local uid may connect. */
+    private void listenOnUnixSocket(Path path) {
+        if (!vertx.isNativeTransportEnabled()) {
+            throw new IllegalStateException("emulator: cannot listen on the unix socket " + path + ": Netty's native"
+                    + " epoll transport is not available here (" + vertx.unavailableNativeTransportCause() + ")");
+        }
+        try {
+            // A socket file left by an earlier run (or a middleware restart) would make bind fail.
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("emulator: cannot remove the old socket file " + path, e);
+        }
+        HttpServerOptions unix = new HttpServerOptions()
+                .setMaxWebSocketFrameSize(Limits.EXTENDED + 1024)
+                .setMaxWebSocketMessageSize(Limits.EXTENDED + 1024);
+        unixServer = await(vertx.createHttpServer(unix).requestHandler(this::handleUnix)
+                        .listen(SocketAddress.domainSocketAddress(path.toString())),
+                "unix socket listener on " + path);
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IllegalStateException("emulator: cannot make the socket " + path + " 0666: " + e.getMessage(), e);
+        }
     }
 
     private static <T> T await(io.vertx.core.Future<T> future, String what) {
@@ -98,9 +132,24 @@ public final class TrueNasEmulator implements AutoCloseable {
     }
 
     private void handle(HttpServerRequest request, boolean tls) {
+        handle(request, tls, null);
+    }
+
+    private void handleUnix(HttpServerRequest request) {
+        Integer uid = options.unixPeerUid() != null ? options.unixPeerUid() : PeerCredentials.uidOf(request.connection());
+        handle(request, false, uid == null ? -1 : uid);
+    }
+
+    /** {@code peerUid} is null for TCP connections and the peer's uid (-1 when unknown) on the unix socket. */
+    private void handle(HttpServerRequest request, boolean tls, Integer peerUid) {
         String path = request.path();
         boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
         boolean v2410 = mw.release() == Release.V24_10;
+        if (v2410 && peerUid != null && !path.equals("/websocket")) {
+            // No nginx on the socket: 24.10's middlewared itself has no /api routes and answers 404 (aiohttp).
+            request.response().setStatusCode(404).putHeader("Content-Type", "text/plain").end("404: Not Found");
+            return;
+        }
         if (path.equals("/api/versions") && !upgrade) {
             if (v2410) {
                 redirectToUi(request);
@@ -117,10 +166,11 @@ public final class TrueNasEmulator implements AutoCloseable {
             return;
         }
         if ((rpc || legacy) && upgrade) {
-            String remote = remoteAddress(request, tls);
-            boolean secure = tls || isLoopback(remote);
+            // A unix socket is a secure transport (utils/origin.py), and has no address to rate-limit by.
+            String remote = peerUid != null ? "unix:uid=" + peerUid : remoteAddress(request, tls);
+            boolean secure = tls || peerUid != null || isLoopback(remote);
             HttpConnection connection = request.connection();
-            request.toWebSocket().onSuccess(ws -> accept(ws, connection, remote, secure, rpc))
+            request.toWebSocket().onSuccess(ws -> accept(ws, connection, remote, secure, rpc, peerUid))
                     .onFailure(e -> { /* the client went away during the upgrade */ });
             return;
         }
@@ -146,11 +196,15 @@ public final class TrueNasEmulator implements AutoCloseable {
         }
     }
 
-    private void accept(ServerWebSocket ws, HttpConnection connection, String remote, boolean secure, boolean rpc) {
+    private void accept(ServerWebSocket ws, HttpConnection connection, String remote, boolean secure, boolean rpc,
+            Integer peerUid) {
         Session session = rpc
                 ? new RpcSession(mw, ws, connection, remote, secure)
                 : new LegacySession(mw, ws, connection, remote, secure);
         mw.register(session);
+        if (peerUid != null) {
+            mw.onUnixConnect(session, peerUid);
+        }
         ws.textMessageHandler(text -> {
             try {
                 session.onText(text);
@@ -166,6 +220,21 @@ public final class TrueNasEmulator implements AutoCloseable {
     /** {@code wss://localhost:PORT/api/current}. */
     public String url() {
         return "wss://localhost:" + port() + "/api/current";
+    }
+
+    /** {@code ws+unix://PATH} of the unix socket, or null without one. */
+    public String unixSocketUrl() {
+        return unixServer == null ? null : "ws+unix://" + options.unixSocket();
+    }
+
+    /** The peer uids of the open unix socket connections, as the emulator took them (real or configured). */
+    public List<Integer> unixPeerUids() {
+        return mw.unixPeerUids();
+    }
+
+    /** The unix socket the emulator listens on, or null. */
+    public Path unixSocket() {
+        return unixServer == null ? null : options.unixSocket();
     }
 
     /** {@code wss://localhost:PORT/websocket}. */
@@ -290,6 +359,9 @@ public final class TrueNasEmulator implements AutoCloseable {
             // Closing is best effort: the JVM may be exiting.
         }
         try {
+            if (unixServer != null) {
+                Files.deleteIfExists(options.unixSocket());
+            }
             Files.deleteIfExists(caPem);
         } catch (IOException e) {
             // A temp file left behind is harmless.

@@ -37,8 +37,9 @@ record Endpoint(boolean tls, String host, int port, String socketPath, String pa
                 throw new InvalidSettingsException("invalid TrueNAS URL '" + url
                         + "': a unix socket URL needs a path, e.g. ws+unix:///var/run/middleware/middlewared.sock");
             }
-            Protocol protocol = requested == Protocol.LEGACY ? Protocol.LEGACY : Protocol.JSONRPC;
-            return new Endpoint(false, null, -1, rawPath, pathOf(protocol, null), protocol);
+            // The whole path names the socket file; the HTTP path follows from the protocol, probed like over TCP
+            // (GET /api/versions is served on the socket too).
+            return new Endpoint(false, null, -1, rawPath, pathOf(requested, null), requested);
         }
         boolean tls;
         switch (scheme) {

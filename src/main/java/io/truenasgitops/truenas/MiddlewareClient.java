@@ -9,16 +9,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.net.SocketAddress;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -51,7 +42,7 @@ final class MiddlewareClient implements TrueNasClient {
     private static final Logger LOG = Logger.getLogger(MiddlewareClient.class);
 
     /** The middleware closes an authenticated connection on a message above 64 KiB (utils/limits.py). */
-    static final int MAX_FRAME_BYTES = 64 * 1024;
+    static final int MAX_FRAME_BYTES = Transport.MAX_REQUEST_BYTES;
 
     static final String JOBS_COLLECTION = "core.get_jobs";
     private static final int RECENT_JOBS = 512;
@@ -79,8 +70,8 @@ final class MiddlewareClient implements TrueNasClient {
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     // Context-confined state.
-    private WebSocketClient wsClient;
-    private WebSocket ws;
+    private Transport transport;
+    private WireSocket ws;
     private int generation;
     private State state = State.CONNECTING;
     private boolean everReady;
@@ -162,23 +153,10 @@ final class MiddlewareClient implements TrueNasClient {
     // Connecting
 
     private void start() {
-        if (endpoint.isUnixSocket() && !vertx.isNativeTransportEnabled()) {
-            throw new InvalidSettingsException("cannot connect to the unix socket " + endpoint.socketPath()
-                    + ": Vert.x needs Netty's native transport (netty-transport-native-epoll) for unix sockets and"
-                    + " this runtime does not have it; on the NAS use ws://127.0.0.1:6000 (middlewared's loopback"
-                    + " port; loopback counts as a secure transport) or wss://localhost instead");
-        }
+        Transport.checkSupported(endpoint, vertx, ownsVertx);
         CompletableFuture<Void> done = new CompletableFuture<>();
         ctx.runOnContext(v -> {
-            WebSocketClientOptions options = new WebSocketClientOptions()
-                    .setMaxFrameSize(MAX_FRAME_BYTES)
-                    .setMaxMessageSize(64 * 1024 * 1024)
-                    .setConnectTimeout((int) settings.connectTimeout().toMillis())
-                    .setTryUsePerMessageCompression(false);
-            if (endpoint.tls()) {
-                trust.apply(options);
-            }
-            wsClient = vertx.createWebSocketClient(options);
+            transport = new Transport(vertx, settings, trust);
             resolveAndEstablish()
                     .onComplete(ar -> {
                         if (ar.succeeded()) {
@@ -227,26 +205,7 @@ final class MiddlewareClient implements TrueNasClient {
         if (endpoint.protocol() != Protocol.AUTO) {
             return Future.succeededFuture(endpoint);
         }
-        HttpClientOptions options = new HttpClientOptions()
-                .setConnectTimeout((int) settings.connectTimeout().toMillis())
-                .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_1_1);
-        if (endpoint.tls()) {
-            trust.apply(options);
-        }
-        HttpClient http = vertx.createHttpClient(options);
-        RequestOptions request = new RequestOptions()
-                .setMethod(HttpMethod.GET)
-                .setHost(endpoint.host())
-                .setPort(endpoint.port())
-                .setSsl(endpoint.tls())
-                .setURI("/api/versions")
-                .setFollowRedirects(false)
-                .setTimeout(settings.connectTimeout().toMillis());
-        return http.request(request)
-                .compose(req -> req.send())
-                .compose(resp -> resp.body().map(body -> decideProtocol(resp.statusCode(), body)))
-                .map(endpoint::resolved)
-                .eventually(v -> http.close());
+        return transport.probe(endpoint).map(endpoint::resolved);
     }
 
     static Protocol decideProtocol(int status, Buffer body) {
@@ -265,19 +224,11 @@ final class MiddlewareClient implements TrueNasClient {
     /** Opens the socket, shakes hands, logs in and subscribes to jobs; on the context. */
     private Future<Void> establish() {
         state = State.CONNECTING;
-        WebSocketConnectOptions options = new WebSocketConnectOptions()
-                .setURI(endpoint.path())
-                .setTimeout(settings.connectTimeout().toMillis());
-        if (endpoint.isUnixSocket()) {
-            options.setServer(SocketAddress.domainSocketAddress(endpoint.socketPath())).setHost("localhost").setPort(80);
-        } else {
-            options.setHost(endpoint.host()).setPort(endpoint.port()).setSsl(endpoint.tls());
-        }
-        return wsClient.connect(options)
+        return transport.open(endpoint)
                 .compose(socket -> {
                     int gen = ++generation;
                     ws = socket;
-                    socket.textMessageHandler(text -> onText(gen, text));
+                    socket.textHandler(text -> onText(gen, text));
                     socket.exceptionHandler(e -> LOG.debugf(e, "WebSocket error on %s", endpoint.describe()));
                     socket.closeHandler(v -> onClosed(gen, socket.closeStatusCode(), socket.closeReason()));
                     return codec instanceof WireCodec.Legacy legacy
@@ -304,7 +255,7 @@ final class MiddlewareClient implements TrueNasClient {
                         + endpoint.describe() + " within " + human(settings.connectTimeout())));
             }
         });
-        ws.writeTextMessage(legacy.handshake());
+        ws.writeText(legacy.handshake());
         return handshake.future().eventually(v -> {
             vertx.cancelTimer(timer);
             handshake = null;
@@ -365,7 +316,40 @@ final class MiddlewareClient implements TrueNasClient {
             }
             return legacyPasswordLogin(where);
         }
-        return Future.succeededFuture(); // unix socket: the middleware authenticates local root by its uid
+        return peerCredentialLogin(where);
+    }
+
+    /**
+     * No credentials: only allowed on a unix socket, where the middleware logs a connection in by the peer's uid
+     * when it opens (plugins/auth.py {@code check_permission}): uid 0 as root with full admin rights, the uid of a
+     * NAS user with a privilege as that user; any other uid stays anonymous. {@code auth.me} tells which.
+     */
+    private Future<Void> peerCredentialLogin(String where) {
+        return direct(where, "auth.me", List.of())
+                .<Void>map(me -> {
+                    String user = Json.text(me, "pw_name");
+                    LOG.infof("logged in to %s as '%s' by the unix socket's peer credentials (uid %s)%s",
+                            endpoint.describe(), user, ownUid(), "root".equals(user)
+                                    ? ": full administrator rights on the NAS (docs/security.md)" : "");
+                    return null;
+                })
+                .recover(e -> Future.failedFuture(e instanceof NotAuthenticatedException
+                        ? new AuthenticationException(AuthenticationException.Reason.AUTH_ERR, where + " failed: the"
+                                + " middleware did not log in this process (uid " + ownUid() + ") by its unix socket"
+                                + " credentials; it does that only for root (uid 0, full admin rights) and for the uid"
+                                + " of a NAS user that holds a privilege: run the container as such a user (compose"
+                                + " 'user:'), or give an API key (TRUENAS_API_KEY_FILE) to log in with it over the"
+                                + " socket; see docs/security.md")
+                        : e));
+    }
+
+    /** This process's uid, for messages: the owner of /proc/self on Linux; "unknown" elsewhere. */
+    static String ownUid() {
+        try {
+            return String.valueOf(java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid"));
+        } catch (Exception | LinkageError e) {
+            return "unknown";
+        }
     }
 
     private Future<Void> legacyPasswordLogin(String where) {
@@ -512,7 +496,7 @@ final class MiddlewareClient implements TrueNasClient {
 
     private void send(PendingCall call) {
         inFlight.put(call.id, call);
-        ws.writeTextMessage(call.encoder.apply(codec))
+        ws.writeText(call.encoder.apply(codec))
                 .onFailure(e -> LOG.debugf(e, "could not write %s to %s", call.method, endpoint.describe()));
     }
 
@@ -659,7 +643,7 @@ final class MiddlewareClient implements TrueNasClient {
     }
 
     private void closeSocket() {
-        WebSocket socket = ws;
+        WireSocket socket = ws;
         if (socket != null) {
             socket.close();
         }
@@ -718,12 +702,16 @@ final class MiddlewareClient implements TrueNasClient {
                     + ", or trust its CA with --ca-file", e);
         }
         if (e instanceof UpgradeRejectedException rejected) {
-            String hint = endpoint.protocol() == Protocol.JSONRPC
-                    ? "; TrueNAS 24.10 has no /api/current: use " + (endpoint.tls() ? "wss://" : "ws://")
-                            + endpoint.hostForUri() + "/websocket or no path at all"
-                    : "";
+            String hint = endpoint.protocol() != Protocol.JSONRPC ? ""
+                    : endpoint.isUnixSocket()
+                            ? "; TrueNAS 24.10 has no /api/current: drop --protocol JSONRPC (or use LEGACY)"
+                            : "; TrueNAS 24.10 has no /api/current: use " + (endpoint.tls() ? "wss://" : "ws://")
+                                    + endpoint.hostForUri() + "/websocket or no path at all";
             return new ConnectionLostException("the NAS at " + where + " refused the WebSocket upgrade (HTTP "
                     + rejected.getStatus() + ")" + hint, e);
+        }
+        if (endpoint.isUnixSocket()) {
+            return UnixSocketProblem.explain(endpoint.socketPath(), e, ownUid());
         }
         if (causedBy(e, ConnectException.class)) {
             return new ConnectionLostException("cannot connect to " + where + ": " + rootMessage(e)
@@ -1032,7 +1020,7 @@ final class MiddlewareClient implements TrueNasClient {
                     return;
                 }
                 if (codec instanceof WireCodec.Legacy legacy) {
-                    ws.writeTextMessage(legacy.unsub(ident));
+                    ws.writeText(legacy.unsub(ident));
                 } else {
                     enqueue(newCall("unsubscribing from " + name, "core.unsubscribe", List.of(ident)),
                             settings.callTimeout()).onFailure(e -> LOG.debugf("unsubscribe failed: %s", e.getMessage()));
@@ -1192,7 +1180,7 @@ final class MiddlewareClient implements TrueNasClient {
             generation++;
             Future<Void> socketClosed = ws == null ? Future.succeededFuture() : ws.close();
             ws = null;
-            socketClosed.eventually(x -> wsClient == null ? Future.succeededFuture() : wsClient.close())
+            socketClosed.eventually(x -> transport == null ? Future.succeededFuture() : transport.close())
                     .onComplete(x -> closed.complete(null));
         });
         try {

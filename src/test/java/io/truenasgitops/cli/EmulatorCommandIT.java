@@ -19,7 +19,14 @@ class EmulatorCommandIT {
 
     @Test
     @Launch({"emulator", "--help"})
-    void helpDescribesTheReadyFile(LaunchResult result) {
-        assertThat(result.getOutput()).contains("--ready-file").contains("--release");
+    void helpDescribesTheReadyFileAndTheUnixSocket(LaunchResult result) {
+        assertThat(result.getOutput()).contains("--ready-file").contains("--release")
+                .contains("--unix-socket").contains("--unix-peer-uid");
+    }
+
+    @Test
+    @Launch(value = {"emulator", "--unix-peer-uid", "10001"}, exitCode = 2)
+    void aPeerUidWithoutAUnixSocketIsAUsageError(LaunchResult result) {
+        assertThat(result.getErrorOutput()).contains("--unix-peer-uid needs --unix-socket");
     }
 }

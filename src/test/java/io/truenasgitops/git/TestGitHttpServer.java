@@ -21,7 +21,7 @@ import org.eclipse.jgit.transport.UploadPack;
  * A minimal Git smart-HTTP server (protocol v0, upload-pack only) on 127.0.0.1 that demands HTTP Basic
  * authentication with one user and token, and records every Authorization header it receives.
  */
-final class TestGitHttpServer implements AutoCloseable {
+public final class TestGitHttpServer implements AutoCloseable {
 
     private final HttpServer server;
     private final Repository repo;
@@ -29,7 +29,7 @@ final class TestGitHttpServer implements AutoCloseable {
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     final List<String> requests = new CopyOnWriteArrayList<>();
 
-    TestGitHttpServer(Repository repo, String user, String token) throws IOException {
+    public TestGitHttpServer(Repository repo, String user, String token) throws IOException {
         this.repo = repo;
         accept(user, token);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -44,7 +44,7 @@ final class TestGitHttpServer implements AutoCloseable {
     }
 
     /** The repository URL, as {@code http://127.0.0.1:PORT/org/repo.git}. */
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/org/repo.git";
     }
 

@@ -41,12 +41,23 @@ class EndpointTest {
     }
 
     @Test
-    void unixSocketUrlsSpeakJsonRpcByDefault() {
+    void aUnixSocketUrlNamesTheSocketFileAndLeavesTheProtocolToTheProbe() {
         Endpoint e = Endpoint.parse("ws+unix:///var/run/middleware/middlewared.sock", Protocol.AUTO);
         assertThat(e.isUnixSocket()).isTrue();
         assertThat(e.socketPath()).isEqualTo("/var/run/middleware/middlewared.sock");
-        assertThat(e.protocol()).isEqualTo(Protocol.JSONRPC);
+        assertThat(e.protocol()).isEqualTo(Protocol.AUTO);
+        assertThat(e.path()).isNull();
+        assertThat(e.resolved(Protocol.JSONRPC).path()).isEqualTo("/api/current");
+        assertThat(e.resolved(Protocol.LEGACY).path()).isEqualTo("/websocket");
         assertThat(e.isLoopback()).isTrue();
+        assertThat(e.describe()).isEqualTo("ws+unix:///var/run/middleware/middlewared.sock");
+    }
+
+    @Test
+    void aUnixSocketUrlKeepsAForcedProtocol() {
+        Endpoint e = Endpoint.parse("ws+unix:///run/middleware/middlewared.sock", Protocol.LEGACY);
+        assertThat(e.protocol()).isEqualTo(Protocol.LEGACY);
+        assertThat(e.path()).isEqualTo("/websocket");
     }
 
     @Test

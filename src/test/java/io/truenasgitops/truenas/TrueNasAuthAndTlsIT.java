@@ -195,15 +195,6 @@ class TrueNasAuthAndTlsIT {
     }
 
     @Test
-    void aUnixSocketUrlSaysHowToConnectWhenTheNativeTransportIsMissing() {
-        assertThatThrownBy(() -> connect(ConnectionSettings.builder("ws+unix:///var/run/middleware/middlewared.sock")
-                        .build()))
-                .isInstanceOf(InvalidSettingsException.class)
-                .hasMessageContaining("native transport")
-                .hasMessageContaining("ws://127.0.0.1:6000");
-    }
-
-    @Test
     void aUrlThe2410NasDoesNotServeSaysWhichPathToUse() {
         TrueNasEmulator emulator = emulator(EmulatorOptions.defaults().withRelease(Release.V24_10));
         assertThatThrownBy(() -> connect(settings(emulator, emulator.url()).build()))

@@ -462,4 +462,19 @@ class TrueNasClientIT {
         assertThat(client.jobs().get(9999)).isEmpty();
         assertThat(client.jobs().list(null)).extracting(Job::id).contains(id);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"JSONRPC", "LEGACY"})
+    void anAnswerOver64KiBArrivesWhole(String protocol) {
+        // The middleware (aiohttp) sends every answer in one frame, however big: only requests are capped at 64 KiB.
+        TrueNasEmulator emulator = emulator(EmulatorOptions.defaults());
+        TrueNasClient client = connect(settings(emulator, urlFor(emulator, protocol)).build());
+        for (int i = 0; i < 3; i++) {
+            emulator.apps().put("big" + i, Map.of("services", Map.of("web", Map.of("image", "nginx:1.27",
+                    "environment", Map.of("PADDING", "x".repeat(50_000))))), "RUNNING");
+        }
+        assertThat(client.apps().list(true)).hasSize(3)
+                .allSatisfy(a -> assertThat(a.config().toString()).contains("x".repeat(50_000)));
+        assertThat(client.isConnected()).isTrue();
+    }
 }

@@ -1,0 +1,132 @@
+package io.truenasgitops.truenas;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one place that opens connections to a middleware: the protocol probe ({@code GET /api/versions}) and the
+ * WebSocket, over TCP/TLS (Vert.x's WebSocket client) or over a unix socket ({@link UnixWebSocket}). Everything
+ * above it (login, calls, jobs, reconnects) only sees {@link WireSocket}. Use on one Vert.x context.
+ */
+final class Transport {
+    /** The middleware closes an authenticated connection on a message above 64 KiB (utils/limits.py). */
+    static final int MAX_REQUEST_BYTES = 64 * 1024;
+    /** Answers are not limited by the middleware (aiohttp sends each in one frame): a generous cap. */
+    static final int MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+    private final Vertx vertx;
+    private final ConnectionSettings settings;
+    private final TlsTrust trust;
+    private final List<Future<Void>> closing = new ArrayList<>();
+    private WebSocketClient wsClient;
+    private HttpClient unixClient;
+
+    Transport(Vertx vertx, ConnectionSettings settings, TlsTrust trust) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.trust = trust;
+    }
+
+    /**
+     * Refuses a unix socket when this Vert.x cannot open one, before anything is sent.
+     *
+     * @param ownVertx whether the client created the Vert.x instance (else the caller must enable the transport)
+     */
+    static void checkSupported(Endpoint endpoint, Vertx vertx, boolean ownVertx) {
+        if (!endpoint.isUnixSocket() || vertx.isNativeTransportEnabled()) {
+            return;
+        }
+        Throwable cause = vertx.unavailableNativeTransportCause();
+        throw new InvalidSettingsException("cannot connect to the unix socket " + endpoint.socketPath()
+                + ": unix sockets need Netty's native epoll transport, which is not available here"
+                + (cause == null ? "" : " (" + cause.getMessage() + ")")
+                + (ownVertx
+                        ? "; it is bundled for Linux on x86_64 and arm64 only: on another system connect with"
+                                + " wss://NAS instead"
+                        : "; create the Vert.x instance given to the client with"
+                                + " new VertxOptions().setPreferNativeTransport(true)"));
+    }
+
+    /** AUTO: {@code GET /api/versions}; a JSON array means JSON-RPC (25.04+), anything else legacy (24.10). */
+    Future<Protocol> probe(Endpoint endpoint) {
+        HttpClientOptions options = new HttpClientOptions()
+                .setConnectTimeout((int) settings.connectTimeout().toMillis())
+                .setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (endpoint.tls()) {
+            trust.apply(options);
+        }
+        HttpClient http = vertx.createHttpClient(options);
+        RequestOptions request = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setURI("/api/versions")
+                .setFollowRedirects(false)
+                .setTimeout(settings.connectTimeout().toMillis());
+        if (endpoint.isUnixSocket()) {
+            request.setServer(SocketAddress.domainSocketAddress(endpoint.socketPath())).setHost("localhost").setPort(80);
+        } else {
+            request.setHost(endpoint.host()).setPort(endpoint.port()).setSsl(endpoint.tls());
+        }
+        return http.request(request)
+                .compose(req -> req.send())
+                .compose(resp -> resp.body().map(body -> MiddlewareClient.decideProtocol(resp.statusCode(), body)))
+                .eventually(v -> http.close());
+    }
+
+    /** Opens the WebSocket at the endpoint's path. */
+    Future<WireSocket> open(Endpoint endpoint) {
+        long timeout = settings.connectTimeout().toMillis();
+        if (endpoint.isUnixSocket()) {
+            if (unixClient == null) {
+                unixClient = vertx.createHttpClient(new HttpClientOptions()
+                        .setConnectTimeout((int) timeout)
+                        .setProtocolVersion(HttpVersion.HTTP_1_1));
+            }
+            return UnixWebSocket.open(vertx, unixClient, endpoint.socketPath(), endpoint.path(), timeout,
+                    MAX_ANSWER_BYTES);
+        }
+        if (wsClient == null) {
+            WebSocketClientOptions options = new WebSocketClientOptions()
+                    .setMaxFrameSize(MAX_ANSWER_BYTES)
+                    .setMaxMessageSize(MAX_ANSWER_BYTES)
+                    .setConnectTimeout((int) timeout)
+                    .setTryUsePerMessageCompression(false);
+            if (endpoint.tls()) {
+                trust.apply(options);
+            }
+            wsClient = vertx.createWebSocketClient(options);
+        }
+        WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setURI(endpoint.path())
+                .setTimeout(timeout)
+                .setHost(endpoint.host())
+                .setPort(endpoint.port())
+                .setSsl(endpoint.tls());
+        return wsClient.connect(options).map(VertxWireSocket::new);
+    }
+
+    /** Closes the underlying clients (and with them any connection still open). */
+    Future<Void> close() {
+        closing.clear();
+        if (wsClient != null) {
+            closing.add(wsClient.close());
+            wsClient = null;
+        }
+        if (unixClient != null) {
+            closing.add(unixClient.close());
+            unixClient = null;
+        }
+        return Future.join(new ArrayList<>(closing)).<Void>mapEmpty().recover(e -> Future.succeededFuture());
+    }
+
+}
