@@ -60,6 +60,7 @@ class TroubleshootingDocTest {
             "interrupted while connecting to", // thread interruption at shutdown
             "during the handshake", // suffix of the connection-lost sentence documented as a whole
             "the JVM has no SHA-256",
+            "this JVM has no SHA-1",
             "git url is empty", // GitSettings guards its own callers; an absent URL is "no git source configured"
             "interrupted while waiting for", // thread interruption at shutdown
                         "could not prepare the demo: ",
