@@ -78,7 +78,10 @@ final class Middleware {
     private final Map<String, Deque<JobRecord>> waitingByLock = new HashMap<>();
     private final Set<String> runningLocks = new HashSet<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
-    private final Map<String, MethodDef> methods = new HashMap<>();
+    /** Replaced as a whole on an upgrade, so a lookup never sees a half-registered release. */
+    private volatile Map<String, MethodDef> methods = Map.of();
+    private Map<String, MethodDef> registering;
+    private volatile Release release;
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private final Map<String, Deque<Long>> rateLimit = new ConcurrentHashMap<>();
     private final ExecutorService workers;
@@ -91,6 +94,7 @@ final class Middleware {
 
     Middleware(EmulatorOptions options) {
         this.options = options;
+        this.release = options.release();
         this.faults = new Faults(options);
         this.apiKey = options.apiKey() == null ? "1-" + randomAlnum(64) : options.apiKey();
         int dash = apiKey.indexOf('-');
@@ -110,7 +114,14 @@ final class Middleware {
         this.workers = Executors.newCachedThreadPool(daemon);
         this.timers = Executors.newScheduledThreadPool(2, daemon);
         timers.scheduleAtFixedRate(this::dropIdleConnections, 100, 100, TimeUnit.MILLISECONDS);
+        installMethods();
+    }
+
+    private synchronized void installMethods() {
+        registering = new HashMap<>();
         registerMethods();
+        methods = Map.copyOf(registering);
+        registering = null;
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -128,7 +139,17 @@ final class Middleware {
     }
 
     Release release() {
-        return options.release();
+        return release;
+    }
+
+    /**
+     * An upgrade of TrueNAS: the middleware comes back as {@code next} (its methods, endpoints and quirks) after
+     * a restart that drops every connection and forgets every job; apps, containers and the API key stay.
+     */
+    void upgrade(Release next) {
+        release = next;
+        installMethods();
+        restart();
     }
 
     int generation() {
@@ -301,11 +322,11 @@ final class Middleware {
     }
 
     private void def(String name, Handler handler) {
-        methods.put(name, new MethodDef(name, false, false, handler));
+        registering.put(name, new MethodDef(name, false, false, handler));
     }
 
     private void noAuth(String name, boolean rateLimited, Handler handler) {
-        methods.put(name, new MethodDef(name, true, rateLimited, handler));
+        registering.put(name, new MethodDef(name, true, rateLimited, handler));
     }
 
     private void registerMethods() {

@@ -144,7 +144,7 @@ public final class TrueNasEmulator implements AutoCloseable {
     private void handle(HttpServerRequest request, boolean tls, Integer peerUid) {
         String path = request.path();
         boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
-        boolean v2410 = options.release() == Release.V24_10;
+        boolean v2410 = mw.release() == Release.V24_10;
         if (v2410 && peerUid != null && !path.equals("/websocket")) {
             // No nginx on the socket: 24.10's middlewared itself has no /api routes and answers 404 (aiohttp).
             request.response().setStatusCode(404).putHeader("Content-Type", "text/plain").end("404: Not Found");
@@ -289,7 +289,17 @@ public final class TrueNasEmulator implements AutoCloseable {
 
     /** The release being emulated. */
     public Release release() {
-        return options.release();
+        return mw.release();
+    }
+
+    /**
+     * Upgrades the emulated TrueNAS to {@code next} in place, as an upgrade of the real box does: middlewared
+     * restarts as the new release (every connection dropped, jobs forgotten, job ids from 1 again) on the same
+     * address, port and certificate; apps, their containers and the API key are kept (25.04 binds a migrated
+     * 24.10 key with full access to the local administrator, {@link #username()} here).
+     */
+    public void upgradeTo(Release next) {
+        mw.upgrade(next);
     }
 
     /** Runtime fault injection. */

@@ -126,8 +126,8 @@ public final class Planner {
         boolean ours = live.ownedBy(in.sourceUrl());
         if (!live.customApp()) {
             return b.build(ActionType.BLOCKED, Reasons.NOT_CUSTOM_APP, "app '" + d.name() + "' on target '"
-                    + d.target() + "' is a catalog app, not a custom compose app; rename the stack folder or remove"
-                    + " the catalog app by hand", Set.of(), false);
+                    + d.target() + "' is a catalog app, not a custom compose app, and cannot be adopted; rename the stack folder, or"
+                    + " move the app to a custom app by hand (docs/migrating.md)", Set.of(), false);
         }
         boolean adopting = false;
         if (!ours) {

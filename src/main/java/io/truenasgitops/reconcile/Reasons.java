@@ -43,8 +43,5 @@ public final class Reasons {
     public static final String HEALTH_TIMEOUT = "HealthCheckTimeout";
     public static final String TRANSIENT_ERROR = "TransientError";
     public static final String CONNECTION_LOST = "ConnectionLost";
-    public static final String DELETED = "Deleted";
-    public static final String DELETE_FAILED = "PruneFailed";
     public static final String FETCH_FAILED = "FetchFailed";
-    public static final String SOURCE_EMPTY = "SourceEmpty";
 }

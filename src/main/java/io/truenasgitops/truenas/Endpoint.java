@@ -49,7 +49,7 @@ record Endpoint(boolean tls, String host, int port, String socketPath, String pa
                     + "': the scheme must be wss:// (or ws:// for loopback, ws+unix:// for the local socket)");
         }
         if (uri.getHost() == null) {
-            throw new InvalidSettingsException("invalid TrueNAS URL '" + url + "': no host");
+            throw new InvalidSettingsException("invalid TrueNAS URL '" + url + "': no host; expected e.g. wss://nas.local");
         }
         int port = uri.getPort() != -1 ? uri.getPort() : tls ? 443 : 80;
         String path = rawPath.isEmpty() || rawPath.equals("/") ? null : stripTrailingSlash(rawPath);

@@ -62,6 +62,8 @@ final class MiddlewareClient implements TrueNasClient {
     private final AtomicLong ids = new AtomicLong();
     private final AppsApi apps = new AppsApiClient(this);
     private final JobsApi jobs = new JobsApiClient(this);
+    /** The endpoint as configured: {@link Protocol#AUTO} when the URL has no path, probed again at each connect. */
+    private volatile Endpoint configured;
     private volatile Endpoint endpoint;
     private volatile WireCodec codec;
     private volatile boolean connected;
@@ -122,6 +124,7 @@ final class MiddlewareClient implements TrueNasClient {
         }
         TlsTrust trust = new TlsTrust(settings); // validates fingerprint and CA file before anything starts
         MiddlewareClient client = new MiddlewareClient(settings, vertx, trust);
+        client.configured = parsed;
         client.endpoint = parsed;
         try {
             client.start();
@@ -154,12 +157,7 @@ final class MiddlewareClient implements TrueNasClient {
         CompletableFuture<Void> done = new CompletableFuture<>();
         ctx.runOnContext(v -> {
             transport = new Transport(vertx, settings, trust);
-            resolveProtocol()
-                    .compose(resolved -> {
-                        endpoint = resolved;
-                        codec = WireCodec.of(resolved.protocol());
-                        return establish();
-                    })
+            resolveAndEstablish()
                     .onComplete(ar -> {
                         if (ar.succeeded()) {
                             done.complete(null);
@@ -183,8 +181,27 @@ final class MiddlewareClient implements TrueNasClient {
         }
     }
 
+    /**
+     * Decides the protocol, then connects. The probe runs at every connect, reconnects included, when the URL
+     * left the protocol open: TrueNAS is upgraded from 24.10 to 25.04 with a restart of middlewared, and the
+     * client that reconnects afterwards must speak JSON-RPC (and log in with {@code auth.login_ex}) without a
+     * restart of its own.
+     */
+    private Future<Void> resolveAndEstablish() {
+        return resolveProtocol(configured).compose(resolved -> {
+            Protocol before = endpoint.protocol();
+            if (before != Protocol.AUTO && before != resolved.protocol()) {
+                LOG.infof("%s now speaks %s instead of %s (TrueNAS was upgraded or downgraded)", resolved.describe(),
+                        resolved.protocol(), before);
+            }
+            endpoint = resolved;
+            codec = WireCodec.of(resolved.protocol());
+            return establish();
+        });
+    }
+
     /** AUTO: {@code GET /api/versions} — a JSON array means JSON-RPC (25.04+), anything else legacy (24.10). */
-    private Future<Endpoint> resolveProtocol() {
+    private Future<Endpoint> resolveProtocol(Endpoint endpoint) {
         if (endpoint.protocol() != Protocol.AUTO) {
             return Future.succeededFuture(endpoint);
         }
@@ -397,7 +414,7 @@ final class MiddlewareClient implements TrueNasClient {
         String where = "subscribing to job events on " + endpoint.describe();
         if (codec instanceof WireCodec.Legacy legacy) {
             String id = "jobs-" + ids.incrementAndGet();
-            return submitDirect(new PendingCall(id, "sub " + JOBS_COLLECTION, legacy.sub(id, JOBS_COLLECTION), where))
+            return submitDirect(new PendingCall(id, "sub " + JOBS_COLLECTION, c -> legacy.sub(id, JOBS_COLLECTION), where))
                     .mapEmpty();
         }
         return direct(where, "core.subscribe", List.of(JOBS_COLLECTION)).mapEmpty();
@@ -410,15 +427,19 @@ final class MiddlewareClient implements TrueNasClient {
     private static final class PendingCall {
         final String id;
         final String method;
-        final String frame;
+        /**
+         * Encodes the request for the codec of the connection it is sent on: a call queued while reconnecting
+         * may go out in the other protocol (TrueNAS upgraded from 24.10 to 25.04 meanwhile).
+         */
+        final java.util.function.Function<WireCodec, String> encoder;
         final String context;
         final Promise<JsonNode> promise = Promise.promise();
         long timer = -1;
 
-        PendingCall(String id, String method, String frame, String context) {
+        PendingCall(String id, String method, java.util.function.Function<WireCodec, String> encoder, String context) {
             this.id = id;
             this.method = method;
-            this.frame = frame;
+            this.encoder = encoder;
             this.context = context;
         }
     }
@@ -433,7 +454,7 @@ final class MiddlewareClient implements TrueNasClient {
                     + (bytes + 1023) / 1024 + " KiB), over the 64 KiB the middleware accepts in one message (it would"
                     + " drop the connection); nothing was sent");
         }
-        return new PendingCall(id, method, frame, context);
+        return new PendingCall(id, method, c -> c.encodeCall(id, method, array), context);
     }
 
     /** A login-phase call: sent at once, outside the queue (nothing else is in flight then); on the context. */
@@ -475,7 +496,7 @@ final class MiddlewareClient implements TrueNasClient {
 
     private void send(PendingCall call) {
         inFlight.put(call.id, call);
-        ws.writeText(call.frame)
+        ws.writeText(call.encoder.apply(codec))
                 .onFailure(e -> LOG.debugf(e, "could not write %s to %s", call.method, endpoint.describe()));
     }
 
@@ -643,7 +664,7 @@ final class MiddlewareClient implements TrueNasClient {
             if (state != State.RECONNECTING) {
                 return;
             }
-            establish().onFailure(e -> {
+            resolveAndEstablish().onFailure(e -> {
                 TrueNasException error = translateConnectFailure(e);
                 lastReconnectError = error;
                 LOG.warnf("reconnecting to %s failed (attempt %d): %s", endpoint.describe(), reconnectAttempts,
@@ -1086,7 +1107,10 @@ final class MiddlewareClient implements TrueNasClient {
         PendingCall call;
         if (codec instanceof WireCodec.Legacy legacy) {
             String id = "sub-" + ids.incrementAndGet();
-            call = new PendingCall(id, "sub " + name, legacy.sub(id, name), context);
+            // A legacy sub frame has no JSON-RPC equivalent; after a protocol change it is sent as core.subscribe.
+            ArrayNode params = Json.params(List.of(name));
+            call = new PendingCall(id, "sub " + name, c -> c instanceof WireCodec.Legacy l ? l.sub(id, name)
+                    : c.encodeCall(id, "core.subscribe", params), context);
             sub.ident = id;
         } else {
             call = newCall(context, "core.subscribe", List.of(name));
