@@ -6,6 +6,7 @@ import io.truenasgitops.truenas.AppState;
 import io.truenasgitops.truenas.ConnectionLostException;
 import io.truenasgitops.truenas.FieldError;
 import io.truenasgitops.truenas.JobOutcomeUnknownException;
+import io.truenasgitops.truenas.NotFoundException;
 import io.truenasgitops.truenas.TrueNasException;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +46,13 @@ public final class OutcomeMapper {
                 return new Outcome.Transient(Reason.of(Reasons.DOCKER_NOT_RUNNING, what + ": " + e.getMessage()
                         + " (the apps service on the NAS is not running; reconciliation resumes once it is)"),
                         HealthStatus.UNKNOWN, null);
+            }
+            if (e instanceof NotFoundException && action.type() != ActionType.CREATE) {
+                // The app was listed at the start of the pass and is gone now: deleted by hand, or the apps service
+                // stopped in between. Nothing in Git is wrong; the next pass observes again and plans from that.
+                return new Outcome.Transient(Reason.of(Reasons.TRANSIENT_ERROR, what + ": " + e.getMessage()
+                        + " (the app is no longer on the NAS: deleted by hand, or its apps service stopped since this"
+                        + " pass listed it; the next pass looks again)"), HealthStatus.UNKNOWN, null);
             }
             if (e.isRetryable()) {
                 String code = e instanceof ConnectionLostException || e instanceof JobOutcomeUnknownException

@@ -50,6 +50,10 @@ class OutcomeMapperTest {
                 new Row("a create refused because no pool is chosen for apps is retried, not stalled",
                         new TrueNasException("[EFAULT] No pool configured for Docker", 14, "EFAULT", List.of(), 7L,
                                 null), Outcome.Transient.class, Reasons.DOCKER_NOT_RUNNING),
+                new Row("an update of an app that vanished since the pass listed it is retried, not stalled",
+                        new io.truenasgitops.truenas.NotFoundException("failed to update app 'web' (job 8): App web"
+                                + " does not exist", 2, "ENOENT", List.of(new FieldError(null, "App web does not exist",
+                                2)), 8L, null), Outcome.Transient.class, Reasons.TRANSIENT_ERROR),
                 new Row("an unexpected error is retried", new IllegalStateException("surprise"),
                         Outcome.Transient.class, Reasons.TRANSIENT_ERROR));
     }

@@ -477,4 +477,19 @@ class TrueNasClientIT {
                 .allSatisfy(a -> assertThat(a.config().toString()).contains("x".repeat(50_000)));
         assertThat(client.isConnected()).isTrue();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"JSONRPC", "LEGACY"})
+    void anUpdateOfAnAppTheNasNoLongerListsFailsWithEnoentAndSaysItDoesNotExist(String protocol) {
+        // What the engine sees when the apps service stops (or someone deletes the app) after it listed the apps:
+        // the middleware looks the app up first and answers ENOENT "App x does not exist".
+        TrueNasEmulator emulator = emulator(EmulatorOptions.defaults());
+        emulator.apps().put("web", Map.of("services", Map.of("web", Map.of("image", "nginx:1.27"))), "RUNNING");
+        TrueNasClient client = connect(settings(emulator, urlFor(emulator, protocol)).build());
+        emulator.faults().dockerState(io.truenasgitops.emulator.DockerState.STOPPED);
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> client.apps().update("web",
+                Map.of("services", Map.of("web", Map.of("image", "nginx:1.28"))), JobListener.NONE));
+        assertThat(thrown).isInstanceOf(NotFoundException.class).hasMessageContaining("App web does not exist");
+        assertThat(((TrueNasException) thrown).errname()).isEqualTo("ENOENT");
+    }
 }
