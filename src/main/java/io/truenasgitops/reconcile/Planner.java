@@ -108,8 +108,10 @@ public final class Planner {
     private static Action planMissing(DesiredStack d, ActionBuilder b, InventoryEntry applied, boolean heal, String rev) {
         Set<DriftKind> missing = EnumSet.of(DriftKind.MISSING);
         if (applied == null) {
+            // Never applied: Git is ahead of the NAS, nobody changed the NAS, so this is not drift (no alert while
+            // a first create is pending or stalled; the stalled condition reports that).
             return b.build(ActionType.CREATE, Reasons.NOT_DEPLOYED, "create app '" + d.name() + "' from "
-                    + d.relativeDir() + " at " + rev, missing, true);
+                    + d.relativeDir() + " at " + rev, EnumSet.noneOf(DriftKind.class), true);
         }
         if (heal || !applied.hash().equals(d.hash())) {
             return b.build(ActionType.CREATE, Reasons.APP_MISSING, "app '" + d.name() + "' was applied at "

@@ -61,8 +61,8 @@ class PlannerTest {
     static Stream<Case> stackCases() {
         StackSettings def = with().build();
         return Stream.of(
-                new Case("a stack not on the NAS is created", def, V1, null, null,
-                        ActionType.CREATE, Reasons.NOT_DEPLOYED, Set.of(DriftKind.MISSING)),
+                new Case("a stack never deployed is created and is not drift", def, V1, null, null,
+                        ActionType.CREATE, Reasons.NOT_DEPLOYED, Set.of()),
                 new Case("an app matching Git is unchanged", def, V1, Live.ours(AppState.RUNNING, V1),
                         applied(H1, DesiredState.RUNNING), ActionType.UNCHANGED, Reasons.UP_TO_DATE, Set.of()),
                 new Case("a change in Git updates the app", def, V2, Live.ours(AppState.RUNNING, V1),
