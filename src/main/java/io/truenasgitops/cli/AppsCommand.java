@@ -6,6 +6,7 @@ import io.truenasgitops.truenas.App;
 import io.truenasgitops.truenas.AppsApi;
 import io.truenasgitops.truenas.DeleteOptions;
 import io.truenasgitops.truenas.DockerStatus;
+import io.truenasgitops.truenas.JobListener;
 import io.truenasgitops.truenas.LogLine;
 import io.truenasgitops.truenas.NotAuthorizedException;
 import io.truenasgitops.truenas.NotFoundException;
@@ -166,54 +167,69 @@ public class AppsCommand implements TopLevelCommand, Runnable {
         }
     }
 
-    @Command(name = "start", description = "Start an app (TrueNAS takes the whole project down and up).")
-    static class StartApp extends NasCommand {
+    /** A middleware job on one app, followed with a progress line, then one line saying what was done. */
+    abstract static class AppJobCommand extends NasCommand {
         @Parameters(paramLabel = "NAME", description = "The app name")
         String name;
 
+        /** Submits the job and waits for it, reporting progress to {@code progress}. */
+        abstract void runJob(TrueNasClient client, JobListener progress);
+
+        /** What was done, e.g. {@code started app 'web'}. */
+        abstract String done();
+
         @Override
         int run(TrueNasClient client) {
-            withProgress(progress -> client.apps().start(name, progress));
-            out().println("started app '" + name + "'");
+            withProgress(progress -> runJob(client, progress));
+            out().println(done());
             out().flush();
             return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "start", description = "Start an app (TrueNAS takes the whole project down and up).")
+    static class StartApp extends AppJobCommand {
+        @Override
+        void runJob(TrueNasClient client, JobListener progress) {
+            client.apps().start(name, progress);
+        }
+
+        @Override
+        String done() {
+            return "started app '" + name + "'";
         }
     }
 
     @Command(name = "stop", description = "Stop an app (compose down: containers removed, volumes kept).")
-    static class StopApp extends NasCommand {
-        @Parameters(paramLabel = "NAME", description = "The app name")
-        String name;
+    static class StopApp extends AppJobCommand {
+        @Override
+        void runJob(TrueNasClient client, JobListener progress) {
+            client.apps().stop(name, progress);
+        }
 
         @Override
-        int run(TrueNasClient client) {
-            withProgress(progress -> client.apps().stop(name, progress));
-            out().println("stopped app '" + name + "'");
-            out().flush();
-            return ExitCodes.OK;
+        String done() {
+            return "stopped app '" + name + "'";
         }
     }
 
     @Command(name = "restart", description = "Restart an app: app.start, which recreates every container of the project.")
-    static class RestartApp extends NasCommand {
-        @Parameters(paramLabel = "NAME", description = "The app name")
-        String name;
+    static class RestartApp extends AppJobCommand {
+        @Override
+        void runJob(TrueNasClient client, JobListener progress) {
+            client.apps().start(name, progress);
+        }
 
         @Override
-        int run(TrueNasClient client) {
-            withProgress(progress -> client.apps().start(name, progress));
-            out().println("restarted app '" + name + "'");
-            out().flush();
-            return ExitCodes.OK;
+        String done() {
+            return "restarted app '" + name + "'";
         }
     }
 
     @Command(name = "delete", description = {
         "Delete an app. TrueNAS always removes the project's named volumes (compose down -v);",
         "host-path data stays."})
-    static class DeleteApp extends NasCommand {
-        @Parameters(paramLabel = "NAME", description = "The app name")
-        String name;
+    static class DeleteApp extends AppJobCommand {
 
         @Option(names = "--remove-images", negatable = true, defaultValue = "true", fallbackValue = "true",
                 description = "Remove the app's images too (default: ${DEFAULT-VALUE})")
@@ -230,30 +246,32 @@ public class AppsCommand implements TopLevelCommand, Runnable {
         boolean force;
 
         @Override
-        int run(TrueNasClient client) {
-            DeleteOptions options = new DeleteOptions(removeImages && !keepImages, removeIxVolumes, false, force);
-            withProgress(progress -> client.apps().delete(name, options, progress));
-            out().println("deleted app '" + name + "'");
-            out().flush();
-            return ExitCodes.OK;
+        void runJob(TrueNasClient client, JobListener progress) {
+            client.apps().delete(name, new DeleteOptions(removeImages && !keepImages, removeIxVolumes, false, force),
+                    progress);
+        }
+
+        @Override
+        String done() {
+            return "deleted app '" + name + "'";
         }
     }
 
     @Command(name = "pull", description = "Pull the app's images again, then redeploy (unless --no-redeploy).")
-    static class PullImages extends NasCommand {
-        @Parameters(paramLabel = "NAME", description = "The app name")
-        String name;
+    static class PullImages extends AppJobCommand {
 
         @Option(names = "--redeploy", negatable = true, defaultValue = "true", fallbackValue = "true",
                 description = "Redeploy after pulling (default: ${DEFAULT-VALUE})")
         boolean redeploy;
 
         @Override
-        int run(TrueNasClient client) {
-            withProgress(progress -> client.apps().pullImages(name, redeploy, progress));
-            out().println("pulled the images of app '" + name + "'" + (redeploy ? " and redeployed it" : ""));
-            out().flush();
-            return ExitCodes.OK;
+        void runJob(TrueNasClient client, JobListener progress) {
+            client.apps().pullImages(name, redeploy, progress);
+        }
+
+        @Override
+        String done() {
+            return "pulled the images of app '" + name + "'" + (redeploy ? " and redeployed it" : "");
         }
     }
 
