@@ -215,12 +215,22 @@ public final class Planner {
             return a;
         }
         if (prev.isStalled() && a.fingerprint().equals(prev.stalledFingerprint())) {
+            boolean slowRetryDue = prev.nextRetryAt() != null && in.now() != null
+                    && !in.now().isBefore(prev.nextRetryAt());
+            if (slowRetryDue) {
+                return a; // the slow backoff of a failure that may pass (a registry down for a while) has run out
+            }
             return a.blocked(Reason.of(Reasons.STALLED, "would " + a.type().name().toLowerCase() + " app '" + stack
                     + "' but the same apply failed before: " + (prev.lastError() == null ? "see events" : prev.lastError())
-                    + "; not retried until the stack changes in Git or the app changes on the NAS (sync --stack "
-                    + stack + " retries now)"));
+                    + (prev.nextRetryAt() != null
+                            ? "; tried again at " + prev.nextRetryAt() + " (attempt " + (prev.failures() + 1)
+                                    + ") or when the stack changes in Git or the app on the NAS"
+                            : "; not retried until the stack changes in Git or the app changes on the NAS")
+                    + " (sync --stack " + stack + " retries now)"));
         }
-        if (prev.nextRetryAt() != null && in.now() != null && in.now().isBefore(prev.nextRetryAt())) {
+        // a stall's slow backoff holds only the apply that failed (above); a new commit goes right away
+        if (!prev.isStalled() && prev.nextRetryAt() != null && in.now() != null
+                && in.now().isBefore(prev.nextRetryAt())) {
             return a.blocked(Reason.of(Reasons.RETRY_BACKOFF, "would " + a.type().name().toLowerCase() + " app '"
                     + stack + "'; retrying after " + prev.nextRetryAt() + " (attempt " + (prev.failures() + 1)
                     + ") because: " + prev.lastError()));

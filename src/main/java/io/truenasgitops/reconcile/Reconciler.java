@@ -74,7 +74,8 @@ public final class Reconciler implements AutoCloseable {
         this.store = b.store != null ? b.store : new JsonFileStatusStore(config.stateDir());
         this.metrics = b.metrics != null ? b.metrics : ReconcileMetrics.NOOP;
         this.clock = b.clock != null ? b.clock : EngineClock.SYSTEM;
-        this.mapper = new OutcomeMapper(new RetryPolicy(config.retryInitialBackoff(), config.retryMaxBackoff()));
+        this.mapper = new OutcomeMapper(new RetryPolicy(config.retryInitialBackoff(), config.retryMaxBackoff()),
+                new RetryPolicy(config.stalledRetryInitialBackoff(), config.stalledRetryMaxBackoff()));
         this.executor = new ApplyExecutor(config, clock, metrics, mapper);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(Math.max(1, config.parallelism()), r -> {

@@ -765,6 +765,74 @@ class ReconcilerTest {
     }
 
     @Test
+    void aFailedJobIsTriedAgainOnTheSlowBackoffWhichDoublesAndSaysWhenTheNextTryIs() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.nas.failNext("app.create", "web", FakeTrueNas.jobFailed("[EFAULT] Failed 'up' action for 'web' app."
+                + " Please check /var/log/app_lifecycle.log for more details"));
+        h.sync();
+        StackStatus stalled = h.status("web");
+        assertThat(stalled.isStalled()).isTrue();
+        assertThat(stalled.nextRetryAt()).isEqualTo(h.clock.now().plus(Duration.ofMinutes(10)));
+        assertThat(stalled.lastReason().message()).contains("tried again in 10m");
+        assertThat(h.engine.nextRetryAt()).contains(stalled.nextRetryAt());
+        h.nas.resetCounts();
+
+        h.clock.advance(Duration.ofMinutes(9));
+        h.sync();
+        assertThat(h.nas.writes()).as("not before the slow backoff ran out").isZero();
+        assertThat(h.status("web").nextRetryAt()).as("the hold keeps the time of the next try")
+                .isEqualTo(stalled.nextRetryAt());
+
+        h.nas.failNext("app.create", "web", FakeTrueNas.jobFailed("[EFAULT] Failed 'up' action for 'web' app."));
+        h.clock.advance(Duration.ofMinutes(1));
+        h.sync();
+        assertThat(h.nas.writeLog()).containsExactly("app.create web");
+        assertThat(h.status("web").nextRetryAt()).as("the second delay doubles")
+                .isEqualTo(h.clock.now().plus(Duration.ofMinutes(20)));
+        h.nas.resetCounts();
+
+        h.clock.advance(Duration.ofMinutes(20));
+        h.sync();
+        assertThat(h.nas.writeLog()).containsExactly("app.create web");
+        assertThat(h.status("web").isReady()).isTrue();
+        assertThat(h.status("web").nextRetryAt()).isNull();
+    }
+
+    @Test
+    void aJobThatNamesAnInvalidImageReferenceIsNeverTriedAgainByItself() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.nas.failNext("app.create", "web", FakeTrueNas.jobFailed("[EFAULT] invalid reference format"));
+        h.sync();
+        h.nas.resetCounts();
+
+        h.clock.advance(Duration.ofDays(2));
+        h.sync();
+
+        assertThat(h.nas.writes()).isZero();
+        assertThat(h.status("web").isStalled()).isTrue();
+        assertThat(h.status("web").nextRetryAt()).isNull();
+    }
+
+    @Test
+    void aFailedPruneIsTriedAgainOnTheSlowBackoff() {
+        h.repo.commit(stack("web", compose("nginx:1.27")), stack("old", compose("redis:7"), with().prune().build()));
+        h.sync();
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.nas.failNext("app.delete", "old", FakeTrueNas.jobFailed("[EFAULT] Failed 'down' action for 'old' app."));
+        h.sync();
+        assertThat(h.nas.appNames()).contains("old");
+        h.nas.resetCounts();
+
+        h.sync();
+        assertThat(h.nas.writes()).as("not on the next pass: that would hammer the NAS").isZero();
+
+        h.clock.advance(Duration.ofMinutes(10));
+        h.sync();
+        assertThat(h.nas.writeLog()).containsExactly("app.delete old");
+        assertThat(h.nas.appNames()).doesNotContain("old");
+    }
+
+    @Test
     void anExplicitSyncOfAStalledStackRetriesItNow() {
         h.repo.commit(stack("web", compose("nginx:1.27")));
         h.nas.failNext("app.create", "web", FakeTrueNas.jobFailed("[EFAULT] port 8080 is in use"));
