@@ -66,7 +66,8 @@ public final class Planner {
         DesiredState want = d.settings().state() == null ? DesiredState.RUNNING : d.settings().state();
         String fp = fingerprint(d, live, want);
         ComposeDiff diff = d.isValid() ? ComposeDiff.between(live == null ? null
-                : LiveMasking.maskLive(live.config(), d.rendered().compose(), d.rendered().masker()),
+                : LiveMasking.maskLive(live.config(), d.rendered().compose(), d.rendered().masker(),
+                        in.inventory().get(d.target(), d.name()).map(InventoryEntry::secretPaths).orElse(List.of())),
                 d.rendered().compose(), d.rendered().masker()) : null;
         Set<DriftKind> noDrift = Set.of();
         ActionBuilder b = new ActionBuilder(d, live, diff, fp, want);

@@ -12,6 +12,8 @@ import io.truenasgitops.compose.Stamps;
 import io.truenasgitops.truenas.AppState;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.truenasgitops.stacks.LoadedStack;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -830,6 +832,34 @@ class ReconcilerTest {
         h.sync();
         assertThat(h.nas.writeLog()).containsExactly("app.delete old");
         assertThat(h.nas.appNames()).doesNotContain("old");
+    }
+
+    static LoadedStack withSecret(String key, String value, List<String> command) {
+        Map<String, Object> svc = new java.util.LinkedHashMap<>();
+        svc.put("image", "nginx:1.27");
+        svc.put("environment", Map.of(key, value));
+        svc.put("command", command);
+        Map<String, Object> n = io.truenasgitops.compose.ComposeNormalizer.normalize(Map.of("services",
+                Map.of("app", svc)));
+        return new LoadedStack("web", "stacks/web", Path.of("stacks/web/compose.yaml"), Fixtures.settings(),
+                new io.truenasgitops.compose.RenderedCompose(n, io.truenasgitops.compose.ContentHash.of(n),
+                        io.truenasgitops.compose.SecretMasker.of(List.of(value))), List.of());
+    }
+
+    @Test
+    void aSecretRotatedAndRenamedInOneCommitNeverShowsInClearInThePlan() {
+        h.repo.commit(withSecret("TOKEN", "0ld-t0ken-value", List.of("serve", "--token=0ld-t0ken-value")));
+        h.sync();
+        h.repo.commit(withSecret("API_TOKEN", "n3w-t0ken-value",
+                List.of("--verbose", "serve", "--token=n3w-t0ken-value")));
+
+        PassResult plan = h.engine.syncOnce(SyncOptions.all().withDryRun(true));
+
+        Action web = plan.plan().action("web").orElseThrow();
+        assertThat(web.type()).isEqualTo(ActionType.UPDATE);
+        assertThat(web.diff().unified()).contains("API_TOKEN").doesNotContain("0ld-t0ken-value")
+                .doesNotContain("n3w-t0ken-value");
+        assertThat(web.diff().changes().toString()).doesNotContain("0ld-t0ken-value").doesNotContain("n3w-t0ken-value");
     }
 
     @Test
