@@ -156,7 +156,12 @@ public final class Planner {
                 ? live.state() == AppState.STOPPED || live.state() == AppState.CRASHED || live.state() == AppState.ERROR
                 : up;
         boolean explicitState = applied != null ? applied.state() != want : adopting;
-        boolean enforce = heal || explicitState;
+        // Our own apply of exactly this compose wrote it but never finished (the update's job failed after the
+        // files were written and the app went down, or the daemon died): its state is still ours to set, not
+        // drift made by a person.
+        boolean unfinishedApply = ours && applied != null && d.hash().equals(appliedHash)
+                && !d.hash().equals(applied.hash());
+        boolean enforce = heal || explicitState || unfinishedApply;
         Set<DriftKind> drift = EnumSet.noneOf(DriftKind.class);
         if (configDrift) {
             drift.add(DriftKind.CONFIG);
@@ -183,6 +188,12 @@ public final class Planner {
                 return b.build(ActionType.UPDATE, Reasons.SELF_HEAL, "revert changes made to app '" + d.name()
                         + "' outside Git back to " + d.relativeDir() + " at " + rev + stateNote, drift, enforce);
             }
+        }
+        if (stateDrift && unfinishedApply && !heal && !explicitState) {
+            ActionType t = want == DesiredState.RUNNING ? ActionType.START : ActionType.STOP;
+            return b.build(t, Reasons.APPLY_UNFINISHED, (t == ActionType.START ? "start" : "stop") + " app '"
+                    + d.name() + "': it is " + live.state() + " because the apply of " + d.relativeDir() + " at "
+                    + rev + " wrote its compose but did not finish; finishing it", drift, true);
         }
         if (stateDrift && enforce) {
             ActionType t = want == DesiredState.RUNNING ? ActionType.START : ActionType.STOP;

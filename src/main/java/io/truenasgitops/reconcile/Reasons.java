@@ -9,6 +9,8 @@ public final class Reasons {
     public static final String APP_MISSING = "AppMissing";
     public static final String CONFIG_CHANGED = "ConfigChanged";
     public static final String STATE_CHANGED = "StateChanged";
+    /** An apply of this very compose wrote it but did not bring the app up (its job failed, the daemon died). */
+    public static final String APPLY_UNFINISHED = "ApplyUnfinished";
     public static final String SELF_HEAL = "SelfHeal";
     public static final String ADOPT = "Adopt";
     public static final String UP_TO_DATE = "UpToDate";
