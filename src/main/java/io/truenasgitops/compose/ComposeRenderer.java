@@ -50,6 +50,7 @@ public final class ComposeRenderer {
             return done(null, problems, masker);
         }
         SourceMap sm = loaded.sourceMap();
+        problems.addAll(UnquotedNumbers.check(loaded.root(), sm));
         Interpolator.Result interpolated = Interpolator.interpolate(loaded.root(), request.variables(), sm);
         problems.addAll(interpolated.problems());
         TrueNasValidator.Result validated = TrueNasValidator.validate(interpolated.tree(), sm,
