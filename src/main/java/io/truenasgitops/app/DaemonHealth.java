@@ -108,10 +108,16 @@ public final class DaemonHealth {
                     .withData("busy", loop.isBusy())
                     .withData("sinceLastPass", since.toString());
             loop.lastFailure().ifPresent(e -> response.withData("lastFailure", String.valueOf(e.getMessage())));
-            if (!loop.isRunning() || since.compareTo(bound) > 0) {
-                return response.down().withData("reason", loop.isRunning()
-                        ? "no pass finished for " + since + " (more than " + bound + "): the loop is stuck"
-                        : "the loop stopped").build();
+            if (!loop.isRunning()) {
+                return response.down().withData("reason", "the loop stopped").build();
+            }
+            if (!loop.isWorkerAlive()) {
+                return response.down().withData("reason", "the loop's thread ended: no pass runs any more;"
+                        + " restart the daemon").build();
+            }
+            if (since.compareTo(bound) > 0) {
+                return response.down().withData("reason", "no pass finished for " + since + " (more than " + bound
+                        + "): the loop is stuck").build();
             }
             return response.up().build();
         }

@@ -245,6 +245,14 @@ abstract class ReconcileCommand extends NasCommand {
             return Duration.ofMinutes(5);
         }
 
+        public Duration stalledRetryInitialBackoff() {
+            return Duration.ofMinutes(10);
+        }
+
+        public Duration stalledRetryMaxBackoff() {
+            return Duration.ofHours(6);
+        }
+
         public int parallelism() {
             return 4;
         }

@@ -32,9 +32,19 @@ public final class ComposeRenderer {
      * @param displayDir the stack folder as shown in problems ({@code stacks/web})
      * @param variables interpolation values
      * @param hostBasePath when set, relative bind mounts are rewritten under {@code <hostBasePath>/<app>/}
+     * @param repoRoot files read for the stack (env files) must be inside it, links resolved
+     * @param budget the stack's interpolation budget, shared with its {@code .env}
      */
     public record Request(String appName, String composeText, String composeFile, Path stackDir, String displayDir,
-            Variables variables, Path hostBasePath) {}
+            Variables variables, Path hostBasePath, Path repoRoot, ExpansionBudget budget) {
+
+        /** A request whose files must stay inside the stack folder, with a budget of its own. */
+        public Request(String appName, String composeText, String composeFile, Path stackDir, String displayDir,
+                Variables variables, Path hostBasePath) {
+            this(appName, composeText, composeFile, stackDir, displayDir, variables, hostBasePath, stackDir,
+                    ExpansionBudget.perStack());
+        }
+    }
 
     /** The rendered compose (null when there are errors) and every problem, secrets masked. */
     public record Result(RenderedCompose rendered, List<Problem> problems) {
@@ -53,7 +63,8 @@ public final class ComposeRenderer {
         }
         SourceMap sm = loaded.sourceMap();
         problems.addAll(UnquotedNumbers.check(loaded.root(), sm));
-        Interpolator.Result interpolated = Interpolator.interpolate(loaded.root(), request.variables(), sm);
+        Interpolator.Result interpolated = Interpolator.interpolate(loaded.root(), request.variables(), sm,
+                request.budget());
         problems.addAll(interpolated.problems());
         TrueNasValidator.Result validated = TrueNasValidator.validate(interpolated.tree(), sm,
                 new TrueNasValidator.Options(request.appName(), request.hostBasePath()));
@@ -72,7 +83,8 @@ public final class ComposeRenderer {
         if (request.stackDir() != null) {
             Function<String, Optional<String>> lookup = name -> request.variables().lookup(name).map(Variables.Value::value);
             EnvFileInliner.Result inlined = EnvFileInliner.inline(compose, request.stackDir(),
-                    request.displayDir() == null ? "" : request.displayDir(), sm, lookup);
+                    request.repoRoot() == null ? request.stackDir() : request.repoRoot(),
+                    request.displayDir() == null ? "" : request.displayDir(), sm, lookup, request.budget());
             problems.addAll(inlined.problems());
             compose = inlined.compose();
         }

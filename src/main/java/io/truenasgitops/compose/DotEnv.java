@@ -35,6 +35,16 @@ public final class DotEnv {
      * @param fallback values for {@code ${VAR}} not defined earlier in the file
      */
     public static Result parse(String text, String file, Function<String, Optional<String>> fallback) {
+        return parse(text, file, fallback, ExpansionBudget.perStack());
+    }
+
+    /**
+     * Parses a file, charging its expansions to the budget of the stack it belongs to.
+     *
+     * @param budget shared with the stack's other files; a value past its bounds is an error of that line
+     */
+    public static Result parse(String text, String file, Function<String, Optional<String>> fallback,
+            ExpansionBudget budget) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, Integer> lines = new HashMap<>();
         List<Problem> problems = new ArrayList<>();
@@ -49,7 +59,7 @@ public final class DotEnv {
         int pos = 0;
         int line = 1;
         int n = src.length();
-        while (pos < n) {
+        while (pos < n && !budget.isSpent()) {
             int startLine = line;
             int eol = src.indexOf('\n', pos);
             if (eol < 0) {
@@ -107,7 +117,7 @@ public final class DotEnv {
                     value = inner;
                 } else {
                     try {
-                        value = Interpolator.substitute(unescape(inner), lookup);
+                        value = Interpolator.substitute(unescape(inner), lookup, budget);
                     } catch (Interpolator.TemplateException e) {
                         problems.add(new Problem(Problem.Severity.ERROR, file, startLine, 1, key, e.getMessage()));
                         value = inner;
@@ -128,7 +138,7 @@ public final class DotEnv {
                 }
                 rest = rest.strip();
                 try {
-                    value = Interpolator.substitute(rest, lookup);
+                    value = Interpolator.substitute(rest, lookup, budget);
                 } catch (Interpolator.TemplateException e) {
                     problems.add(new Problem(Problem.Severity.ERROR, file, startLine, 1, key, e.getMessage()));
                     value = rest;

@@ -1,7 +1,5 @@
 package io.truenasgitops.compose;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +15,8 @@ import java.util.function.Function;
  * only receives the compose document, never the files beside it, so a relative {@code env_file} would point at
  * nothing on the NAS.
  *
- * <p>Relative paths are resolved against the stack folder and must stay inside it. Absolute paths are left in
+ * <p>Relative paths are resolved against the stack folder and must stay inside it, and the file read (links
+ * resolved) inside the repository (see {@link RepoFiles}). Absolute paths are left in
  * place (they are read on the NAS at deploy time) with a warning. Accepts the string, list and long
  * ({@code {path, required}}) forms.
  */
@@ -39,6 +38,17 @@ public final class EnvFileInliner {
      */
     public static Result inline(Map<String, Object> compose, Path stackDir, String displayDir, SourceMap sourceMap,
             Function<String, Optional<String>> lookup) {
+        return inline(compose, stackDir, stackDir, displayDir, sourceMap, lookup, ExpansionBudget.perStack());
+    }
+
+    /**
+     * Inlines env files, reading only files inside {@code root} and charging expansions to the stack's budget.
+     *
+     * @param root the repository root: an env file whose real path (links resolved) is outside it is refused
+     * @param budget the stack's interpolation budget
+     */
+    public static Result inline(Map<String, Object> compose, Path stackDir, Path root, String displayDir,
+            SourceMap sourceMap, Function<String, Optional<String>> lookup, ExpansionBudget budget) {
         List<Problem> problems = new ArrayList<>();
         Map<String, Object> out = new LinkedHashMap<>(compose);
         if (!(compose.get("services") instanceof Map<?, ?> services)) {
@@ -47,8 +57,8 @@ public final class EnvFileInliner {
         Map<String, Object> newServices = new LinkedHashMap<>();
         services.forEach((name, svc) -> {
             if (svc instanceof Map<?, ?> s && s.containsKey("env_file")) {
-                newServices.put(String.valueOf(name), inlineService(String.valueOf(name), s, stackDir, displayDir,
-                        sourceMap, lookup, problems));
+                newServices.put(String.valueOf(name), inlineService(String.valueOf(name), s, stackDir, root,
+                        displayDir, sourceMap, lookup, budget, problems));
             } else {
                 newServices.put(String.valueOf(name), svc);
             }
@@ -57,8 +67,9 @@ public final class EnvFileInliner {
         return new Result(out, List.copyOf(problems));
     }
 
-    private static Map<String, Object> inlineService(String name, Map<?, ?> svc, Path stackDir, String displayDir,
-            SourceMap sourceMap, Function<String, Optional<String>> lookup, List<Problem> problems) {
+    private static Map<String, Object> inlineService(String name, Map<?, ?> svc, Path stackDir, Path root,
+            String displayDir, SourceMap sourceMap, Function<String, Optional<String>> lookup, ExpansionBudget budget,
+            List<Problem> problems) {
         String base = "services." + name + ".env_file";
         Object spec = svc.get("env_file");
         List<Object> entries = spec instanceof List<?> l ? new ArrayList<>(l) : new ArrayList<>(List.of(spec));
@@ -91,22 +102,21 @@ public final class EnvFileInliner {
                         + displayDir + ": only files inside it can be inlined; move the file into " + displayDir));
                 continue;
             }
-            if (!Files.isRegularFile(resolved)) {
+            if (!Files.exists(resolved)) {
                 if (required) {
                     problems.add(sourceMap.error(path, "env_file '" + file + "' does not exist in " + displayDir
                             + ": add it, or mark it optional with {path: " + file + ", required: false}"));
                 }
                 continue;
             }
-            String text;
-            try {
-                text = Files.readString(resolved, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                problems.add(sourceMap.error(path, "cannot read env_file '" + file + "': " + e.getMessage()));
+            RepoFiles.Read read = RepoFiles.read(resolved, root, "the repository", RepoFiles.MAX_ENV_BYTES);
+            if (read instanceof RepoFiles.Refused r) {
+                problems.add(sourceMap.error(path, "cannot read env_file '" + file + "': " + r.reason()));
                 continue;
             }
+            String text = ((RepoFiles.Text) read).text();
             String display = displayDir.isEmpty() ? file : displayDir + "/" + stackDir.relativize(resolved);
-            DotEnv.Result parsed = DotEnv.parse(text, display, lookup);
+            DotEnv.Result parsed = DotEnv.parse(text, display, lookup, budget);
             problems.addAll(parsed.problems());
             fromFiles.putAll(parsed.values());
         }

@@ -15,13 +15,16 @@ import java.util.function.Function;
  *
  * <p>Unlike docker compose, which warns and substitutes an empty string, an unset variable without a default is
  * an error: a GitOps deploy must not silently run with a blank password.
+ *
+ * <p>Expansion is bounded by an {@link ExpansionBudget}: nesting depth, the length of one value and the total a
+ * stack may produce, so a hostile template is an error of its stack, never a stack overflow or an out-of-memory.
  */
 public final class Interpolator {
 
     private Interpolator() {}
 
     /** A template that cannot be expanded; the message never contains a variable's value. */
-    public static final class TemplateException extends Exception {
+    public static class TemplateException extends Exception {
         public TemplateException(String message) {
             super(message);
         }
@@ -38,17 +41,29 @@ public final class Interpolator {
      * @param sourceMap locates problems
      */
     public static Result interpolate(Object tree, Variables variables, SourceMap sourceMap) {
+        return interpolate(tree, variables, sourceMap, ExpansionBudget.perStack());
+    }
+
+    /**
+     * Interpolates every string value of a tree within a budget shared with the stack's other files.
+     *
+     * @param budget what the stack may still expand; once spent, every further value is an error
+     */
+    public static Result interpolate(Object tree, Variables variables, SourceMap sourceMap, ExpansionBudget budget) {
         List<Problem> problems = new ArrayList<>();
         Function<String, Optional<String>> lookup = name -> variables.lookup(name).map(Variables.Value::value);
-        Object out = walk(tree, "", lookup, sourceMap, problems);
+        Object out = walk(tree, "", lookup, sourceMap, problems, budget);
         return new Result(out, List.copyOf(problems));
     }
 
     private static Object walk(Object node, String path, Function<String, Optional<String>> lookup,
-            SourceMap sourceMap, List<Problem> problems) {
+            SourceMap sourceMap, List<Problem> problems, ExpansionBudget budget) {
+        if (budget.isSpent()) {
+            return node; // reported once, where it ran out
+        }
         if (node instanceof String s) {
             try {
-                return substitute(s, lookup);
+                return substitute(s, lookup, budget);
             } catch (TemplateException e) {
                 problems.add(sourceMap.error(path, e.getMessage()));
                 return s;
@@ -57,25 +72,48 @@ public final class Interpolator {
         if (node instanceof Map<?, ?> map) {
             Map<String, Object> out = new LinkedHashMap<>();
             map.forEach((k, v) -> out.put((String) k,
-                    walk(v, SourceMap.child(path, (String) k), lookup, sourceMap, problems)));
+                    walk(v, SourceMap.child(path, (String) k), lookup, sourceMap, problems, budget)));
             return out;
         }
         if (node instanceof List<?> list) {
             List<Object> out = new ArrayList<>(list.size());
             for (int i = 0; i < list.size(); i++) {
-                out.add(walk(list.get(i), SourceMap.index(path, i), lookup, sourceMap, problems));
+                out.add(walk(list.get(i), SourceMap.index(path, i), lookup, sourceMap, problems, budget));
             }
             return out;
         }
         return node;
     }
 
-    /** Expands one template string. */
+    /** Expands one template string with a budget of its own. */
     public static String substitute(String text, Function<String, Optional<String>> lookup) throws TemplateException {
+        return substitute(text, lookup, ExpansionBudget.perStack());
+    }
+
+    /**
+     * Expands one template string, charging what it produces to {@code budget}.
+     *
+     * @throws TemplateException for a bad template, an unset variable, or a bound of the budget passed
+     */
+    public static String substitute(String text, Function<String, Optional<String>> lookup, ExpansionBudget budget)
+            throws TemplateException {
+        String out = expand(text, lookup, 0);
+        if (out != text) {
+            budget.spend(out.length());
+        }
+        return out;
+    }
+
+    private static String expand(String text, Function<String, Optional<String>> lookup, int depth)
+            throws TemplateException {
         if (text.indexOf('$') < 0) {
             return text;
         }
-        StringBuilder out = new StringBuilder(text.length());
+        if (depth >= ExpansionBudget.MAX_NESTING) {
+            throw new TemplateException("invalid interpolation: templates nested more than "
+                    + ExpansionBudget.MAX_NESTING + " deep (${A:-${B:-...}}): simplify the default values");
+        }
+        StringBuilder out = new StringBuilder(Math.min(text.length(), ExpansionBudget.MAX_VALUE_CHARS));
         int i = 0;
         int n = text.length();
         while (i < n) {
@@ -98,7 +136,7 @@ public final class Interpolator {
                 if (end < 0) {
                     throw new TemplateException("invalid interpolation: '${' without a closing '}' in \"" + text + "\"");
                 }
-                out.append(braced(text.substring(i + 2, end), text, lookup));
+                append(out, braced(text.substring(i + 2, end), text, lookup, depth));
                 i = end + 1;
             } else if (isNameStart(next)) {
                 int j = i + 1;
@@ -106,7 +144,7 @@ public final class Interpolator {
                     j++;
                 }
                 String name = text.substring(i + 1, j);
-                out.append(lookup.apply(name).orElseThrow(() -> unset(name)));
+                append(out, lookup.apply(name).orElseThrow(() -> unset(name)));
                 i = j;
             } else {
                 throw new TemplateException("invalid interpolation: '$" + next + "' in \"" + text
@@ -114,6 +152,14 @@ public final class Interpolator {
             }
         }
         return out.toString();
+    }
+
+    private static void append(StringBuilder out, String value) throws TemplateException {
+        if ((long) out.length() + value.length() > ExpansionBudget.MAX_VALUE_CHARS) {
+            throw new TemplateException("a value expands to more than " + ExpansionBudget.MAX_VALUE_CHARS
+                    + " characters, more than TrueNAS takes for a whole app: make it shorter");
+        }
+        out.append(value);
     }
 
     private static int closingBrace(String text, int from) {
@@ -140,7 +186,7 @@ public final class Interpolator {
         return -1;
     }
 
-    private static String braced(String body, String whole, Function<String, Optional<String>> lookup)
+    private static String braced(String body, String whole, Function<String, Optional<String>> lookup, int depth)
             throws TemplateException {
         int j = 0;
         if (body.isEmpty() || !isNameStart(body.charAt(0))) {
@@ -162,16 +208,16 @@ public final class Interpolator {
         boolean set = value.isPresent() && (!colon || !value.get().isEmpty());
         switch (op) {
             case ":-", "-":
-                return set ? value.get() : substitute(arg, lookup);
+                return set ? value.get() : expand(arg, lookup, depth + 1);
             case ":?", "?":
                 if (set) {
                     return value.get();
                 }
-                String message = substitute(arg, lookup);
+                String message = expand(arg, lookup, depth + 1);
                 throw new TemplateException("required variable " + name + " is " + (value.isPresent() ? "empty" : "not set")
                         + (message.isEmpty() ? "" : ": " + message));
             case ":+", "+":
-                return set ? substitute(arg, lookup) : "";
+                return set ? expand(arg, lookup, depth + 1) : "";
             default:
                 throw new TemplateException("invalid interpolation: '${" + body + "}' in \"" + whole
                         + "\"; after the name use :- - :? ? :+ or +");

@@ -37,8 +37,11 @@ import org.yaml.snakeyaml.resolver.Resolver;
  */
 public final class YamlLoader {
 
-    /** Largest document accepted, in code points: far above any compose TrueNAS can take (64 KiB frames). */
-    public static final int MAX_CODE_POINTS = 3 * 1024 * 1024;
+    /**
+     * Largest document accepted, in code points: eight times what TrueNAS takes for a whole app (64 KiB), and
+     * small enough to load under the image's 64 MiB heap. Files are bounded in bytes before this (RepoFiles).
+     */
+    public static final int MAX_CODE_POINTS = 512 * 1024;
     /** Most aliases to collections in one document (SnakeYAML's own guard against billion-laughs). */
     public static final int MAX_COLLECTION_ALIASES = 100;
     /** Deepest nesting accepted. */

@@ -26,6 +26,8 @@ public final class JsonFileStatusStore implements StatusStore {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(JsonFileStatusStore.class);
+
     private final Path file;
 
     public JsonFileStatusStore(Path stateDir) {
@@ -36,23 +38,53 @@ public final class JsonFileStatusStore implements StatusStore {
         return file;
     }
 
+    /**
+     * Reads the state. A file that is not valid state (torn by a disk error, {@code null}, edited by hand) is kept
+     * aside as {@code reconcile-state.json.corrupt-<time>} and the daemon starts from an empty state, rebuilt
+     * from the stamps on the NAS as after a deleted state file: a restart loop over one bad file helps no one. A
+     * file from a newer truenas-gitops is refused instead (its data is fine, this version cannot read it).
+     */
     @Override
     public synchronized PersistedState load() {
         if (!Files.exists(file)) {
             return PersistedState.empty();
         }
+        PersistedState s;
         try {
-            PersistedState s = MAPPER.readValue(file.toFile(), PersistedState.class);
-            if (s.version() > PersistedState.CURRENT_VERSION) {
-                throw new IllegalStateException("state file " + file + " has format version " + s.version()
-                        + ", newer than this truenas-gitops understands (" + PersistedState.CURRENT_VERSION
-                        + "); upgrade truenas-gitops or move the file away");
-            }
-            return s;
+            s = MAPPER.readValue(file.toFile(), PersistedState.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            return setAside(e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("failed to read reconcile state " + file
                     + "; fix or delete the file (the stamps on the NAS let a new state be rebuilt): " + e.getMessage(), e);
         }
+        if (s == null) {
+            return setAside("the file holds null");
+        }
+        if (s.version() > PersistedState.CURRENT_VERSION) {
+            throw new IllegalStateException("state file " + file + " has format version " + s.version()
+                    + ", newer than this truenas-gitops understands (" + PersistedState.CURRENT_VERSION
+                    + "); upgrade truenas-gitops or move the file away");
+        }
+        return s;
+    }
+
+    private PersistedState setAside(String why) {
+        Path aside = file.resolveSibling(FILE_NAME + ".corrupt-"
+                + java.time.Instant.now().toString().replace(":", ""));
+        try {
+            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the reconcile state " + file + " is not valid (" + why + ") and cannot"
+                    + " be moved aside: " + e.getMessage() + "; move or delete it by hand", e);
+        }
+        LOG.warnf("the reconcile state %s was not valid (%s): kept as %s; starting from the stamps on the NAS"
+                + " (statuses and events start over, nothing is redeployed)", file, firstLine(why), aside);
+        return PersistedState.empty();
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "unreadable" : s.lines().findFirst().orElse("");
     }
 
     @Override

@@ -41,11 +41,23 @@ public sealed interface Outcome {
         }
     }
 
-    /** Needs a human or a change: not retried while {@code fingerprint} stays the same. */
-    record Stalled(Reason reason, HealthStatus health, AppState liveState, String fingerprint) implements Outcome {
+    /**
+     * Needs a human or a change: not retried while {@code fingerprint} stays the same, except on the slow backoff
+     * when {@code retry} is {@link StallRetry#SLOWLY} (a failed job may have met a registry that was briefly down).
+     */
+    record Stalled(Reason reason, HealthStatus health, AppState liveState, String fingerprint, StallRetry retry)
+            implements Outcome {
         public String label() {
             return "stalled";
         }
+    }
+
+    /** Whether a stalled apply is tried again by itself while nothing changes. */
+    enum StallRetry {
+        /** Repeating it cannot help (the NAS refused the compose, an image reference that cannot exist). */
+        NEVER,
+        /** Tried again on the slow backoff (stalled-retry-initial-backoff, doubling to stalled-retry-max-backoff). */
+        SLOWLY
     }
 
     /** May succeed later without anyone changing anything: retried with capped exponential backoff. */

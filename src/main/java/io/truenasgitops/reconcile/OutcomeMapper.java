@@ -2,6 +2,7 @@ package io.truenasgitops.reconcile;
 
 import io.truenasgitops.reconcile.Condition.Status;
 import io.truenasgitops.reconcile.Decision.LogLevel;
+import io.truenasgitops.text.Durations;
 import io.truenasgitops.truenas.AppState;
 import io.truenasgitops.truenas.ConnectionLostException;
 import io.truenasgitops.truenas.FieldError;
@@ -11,6 +12,7 @@ import io.truenasgitops.truenas.TrueNasException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -23,10 +25,25 @@ import java.util.stream.Collectors;
 public final class OutcomeMapper {
 
     private final RetryPolicy retry;
+    private final RetryPolicy stalledRetry;
 
-    public OutcomeMapper(RetryPolicy retry) {
+    /**
+     * @param retry backoff of transient failures (connection lost, timeouts)
+     * @param stalledRetry slow backoff of stalled applies that may succeed later (a failed job, a failed health
+     *     gate); an initial delay of zero turns it off
+     */
+    public OutcomeMapper(RetryPolicy retry, RetryPolicy stalledRetry) {
         this.retry = retry;
+        this.stalledRetry = stalledRetry;
     }
+
+    /**
+     * Words of job errors that no retry can fix: the image reference cannot be resolved as written. Everything else
+     * a job says (the NAS's usual "Failed 'up' action ... check /var/log/app_lifecycle.log") may be a registry that
+     * was briefly down, and is retried slowly.
+     */
+    private static final List<String> PERMANENT_JOB_ERRORS = List.of("invalid reference format", "manifest unknown",
+            "repository name must be lowercase", "invalid reference");
 
     /**
      * Classifies a failure of {@code action}. Retryable middleware errors (connection lost, timeouts, rate
@@ -38,7 +55,7 @@ public final class OutcomeMapper {
                 + action.target() + "'";
         if (error instanceof HealthGateException h) {
             return new Outcome.Stalled(Reason.of(h.reasonCode(), h.getMessage()), HealthStatus.DEGRADED,
-                    h.lastState(), fingerprint);
+                    h.lastState(), fingerprint, Outcome.StallRetry.SLOWLY);
         }
         if (error instanceof TrueNasException e) {
             if (isDockerNotRunning(e)) {
@@ -62,18 +79,24 @@ public final class OutcomeMapper {
             if (!e.fieldErrors().isEmpty()) {
                 String fields = e.fieldErrors().stream().map(FieldError::toString).collect(Collectors.joining("; "));
                 return new Outcome.Stalled(Reason.of(Reasons.VALIDATION_FAILED, what + ": the NAS rejected the"
-                        + " compose: " + fields + "; fix the stack in Git"), health, state, fingerprint);
+                        + " compose: " + fields + "; fix the stack in Git"), health, state, fingerprint,
+                        Outcome.StallRetry.NEVER);
             }
             if (e.jobId() != null) {
                 return new Outcome.Stalled(Reason.of(Reasons.JOB_FAILED, what + ": job " + e.jobId() + " failed: "
                         + e.getMessage() + " (details in /var/log/app_lifecycle.log on the NAS)"), health, state,
-                        fingerprint);
+                        fingerprint, isPermanent(e.getMessage()) ? Outcome.StallRetry.NEVER : Outcome.StallRetry.SLOWLY);
             }
             return new Outcome.Stalled(Reason.of(Reasons.APPLY_FAILED, what + ": " + e.getMessage()), health, state,
-                    fingerprint);
+                    fingerprint, Outcome.StallRetry.NEVER);
         }
         String msg = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         return new Outcome.Transient(Reason.of(Reasons.TRANSIENT_ERROR, what + ": " + msg), health, state);
+    }
+
+    private static boolean isPermanent(String jobError) {
+        String m = jobError == null ? "" : jobError.toLowerCase(java.util.Locale.ROOT);
+        return PERMANENT_JOB_ERRORS.stream().anyMatch(m::contains);
     }
 
     /**
@@ -156,7 +179,7 @@ public final class OutcomeMapper {
         } else if (outcome instanceof Outcome.Blocked bl) {
             reason = Reason.of(bl.reason().code(), withRevision(bl.reason().message(), rev));
             boolean changed = base.lastReason() == null || !base.lastReason().code().equals(reason.code());
-            if (!Reasons.RETRY_BACKOFF.equals(bl.reason().code())) {
+            if (!Reasons.RETRY_BACKOFF.equals(bl.reason().code()) && !Reasons.STALLED.equals(bl.reason().code())) {
                 b.nextRetryAt = null; // a pending retry is moot while the stack is held for another reason
             }
             switch (bl.reason().code()) {
@@ -241,12 +264,21 @@ public final class OutcomeMapper {
                 }
             }
         } else if (outcome instanceof Outcome.Stalled s) {
-            reason = Reason.of(s.reason().code(), withRevision(s.reason().message(), rev)
-                    + "; not retried until the stack changes in Git or the app changes on the NAS");
+            boolean slowly = s.retry() == Outcome.StallRetry.SLOWLY && !stalledRetry.initial().isZero();
+            // consecutive stalls double the slow delay; a stall after successes or transient errors starts over
+            int failures = slowly ? (base.isStalled() ? base.failures() + 1 : 1) : 0;
+            Duration delay = slowly ? stalledRetry.delayAfter(failures) : null;
+            reason = Reason.of(s.reason().code(), withRevision(s.reason().message(), rev) + (slowly
+                    ? "; tried again in " + Durations.human(delay) + " (at " + now.plus(delay) + ", attempt "
+                            + (failures + 1) + "), or as soon as the stack changes in Git or the app on the NAS"
+                    : "; not retried until the stack changes in Git or the app changes on the NAS"));
             b.lastError = s.reason().message();
             b.stalledFingerprint = s.fingerprint();
-            b.failures = 0;
-            b.nextRetryAt = null;
+            b.failures = failures;
+            b.nextRetryAt = slowly ? now.plus(delay) : null;
+            if (slowly) {
+                requeue = Optional.of(delay);
+            }
             if (s.health() == HealthStatus.DEGRADED && !b.drift.contains(DriftKind.STATE)
                     && action.wantState() != null) {
                 Set<DriftKind> d = EnumSet.noneOf(DriftKind.class);
@@ -263,7 +295,7 @@ public final class OutcomeMapper {
             int failures = base.failures() + 1;
             Duration delay = retry.delayAfter(failures);
             reason = Reason.of(t.reason().code(), withRevision(t.reason().message(), rev) + "; retrying in "
-                    + delay + " (attempt " + (failures + 1) + ")");
+                    + Durations.human(delay) + " (attempt " + (failures + 1) + ")");
             b.failures = failures;
             b.nextRetryAt = now.plus(delay);
             b.lastError = t.reason().message();

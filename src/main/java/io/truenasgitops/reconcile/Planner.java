@@ -66,7 +66,8 @@ public final class Planner {
         DesiredState want = d.settings().state() == null ? DesiredState.RUNNING : d.settings().state();
         String fp = fingerprint(d, live, want);
         ComposeDiff diff = d.isValid() ? ComposeDiff.between(live == null ? null
-                : LiveMasking.maskLive(live.config(), d.rendered().compose(), d.rendered().masker()),
+                : LiveMasking.maskLive(live.config(), d.rendered().compose(), d.rendered().masker(),
+                        in.inventory().get(d.target(), d.name()).map(InventoryEntry::secretPaths).orElse(List.of())),
                 d.rendered().compose(), d.rendered().masker()) : null;
         Set<DriftKind> noDrift = Set.of();
         ActionBuilder b = new ActionBuilder(d, live, diff, fp, want);
@@ -215,12 +216,22 @@ public final class Planner {
             return a;
         }
         if (prev.isStalled() && a.fingerprint().equals(prev.stalledFingerprint())) {
+            boolean slowRetryDue = prev.nextRetryAt() != null && in.now() != null
+                    && !in.now().isBefore(prev.nextRetryAt());
+            if (slowRetryDue) {
+                return a; // the slow backoff of a failure that may pass (a registry down for a while) has run out
+            }
             return a.blocked(Reason.of(Reasons.STALLED, "would " + a.type().name().toLowerCase() + " app '" + stack
                     + "' but the same apply failed before: " + (prev.lastError() == null ? "see events" : prev.lastError())
-                    + "; not retried until the stack changes in Git or the app changes on the NAS (sync --stack "
-                    + stack + " retries now)"));
+                    + (prev.nextRetryAt() != null
+                            ? "; tried again at " + prev.nextRetryAt() + " (attempt " + (prev.failures() + 1)
+                                    + ") or when the stack changes in Git or the app on the NAS"
+                            : "; not retried until the stack changes in Git or the app changes on the NAS")
+                    + " (sync --stack " + stack + " retries now)"));
         }
-        if (prev.nextRetryAt() != null && in.now() != null && in.now().isBefore(prev.nextRetryAt())) {
+        // a stall's slow backoff holds only the apply that failed (above); a new commit goes right away
+        if (!prev.isStalled() && prev.nextRetryAt() != null && in.now() != null
+                && in.now().isBefore(prev.nextRetryAt())) {
             return a.blocked(Reason.of(Reasons.RETRY_BACKOFF, "would " + a.type().name().toLowerCase() + " app '"
                     + stack + "'; retrying after " + prev.nextRetryAt() + " (attempt " + (prev.failures() + 1)
                     + ") because: " + prev.lastError()));

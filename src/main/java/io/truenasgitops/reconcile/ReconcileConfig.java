@@ -37,6 +37,18 @@ public interface ReconcileConfig {
     @WithDefault("5m")
     Duration retryMaxBackoff();
 
+    /**
+     * First delay before a stalled apply that may succeed later (a failed job, such as an image pull that met a
+     * registry briefly down, or a failed health gate) is tried again by itself; {@code 0s} never retries. Applies
+     * the NAS refused (validation) or that cannot succeed (an invalid image reference) are never retried.
+     */
+    @WithDefault("10m")
+    Duration stalledRetryInitialBackoff();
+
+    /** Upper bound of the doubling delay between tries of a stalled stack. */
+    @WithDefault("6h")
+    Duration stalledRetryMaxBackoff();
+
     /** How many apps may be applied at the same time (one job at a time per app, always). */
     @WithDefault("4")
     int parallelism();

@@ -19,6 +19,10 @@ import org.jboss.logging.Logger;
  *
  * <p>A trigger naming a stack is a human asking for that stack (REST, CLI): it is synced with drift reverted and
  * Stalled/backoff holds ignored; a trigger without a stack (timer, webhook) is a normal pass over all stacks.
+ *
+ * <p>The worker never dies of a pass: whatever a pass throws (a bug, a {@link StackOverflowError} from input no
+ * bound caught) ends that pass as failed, is kept as {@link #lastFailure()}, and the loop goes on. Liveness turns
+ * DOWN when passes stop finishing.
  */
 public final class ReconcileLoop implements AutoCloseable {
 
@@ -93,6 +97,16 @@ public final class ReconcileLoop implements AutoCloseable {
         lock.lock();
         try {
             return running;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the worker thread is alive: false only before {@link #start()}, after {@link #stop()}, or on a bug. */
+    public boolean isWorkerAlive() {
+        lock.lock();
+        try {
+            return worker != null && worker.isAlive();
         } finally {
             lock.unlock();
         }
@@ -182,9 +196,13 @@ public final class ReconcileLoop implements AutoCloseable {
             try {
                 lastResult = reconciler.syncOnce(options);
                 lastFailure = null;
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // NOPMD: the worker must outlive any pass, even one that hit an Error
                 lastFailure = e;
-                LOG.errorf(e, "reconcile pass failed");
+                if (e instanceof InterruptedException || Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                }
+                LOG.errorf("reconcile pass failed: %s; the next pass runs as planned", describe(e));
+                LOG.debugf(e, "reconcile pass failure");
             } finally {
                 passes.incrementAndGet();
                 lock.lock();
@@ -195,12 +213,23 @@ public final class ReconcileLoop implements AutoCloseable {
                 }
             }
             nextDue = Instant.now().plus(jittered());
-            Optional<Instant> retry = reconciler.nextRetryAt();
-            // only future retry times count: a stale one must not make the loop spin
-            if (retry.isPresent() && retry.get().isAfter(Instant.now()) && retry.get().isBefore(nextDue)) {
-                nextDue = retry.get();
+            try {
+                Optional<Instant> retry = reconciler.nextRetryAt();
+                // only future retry times count: a stale one must not make the loop spin
+                if (retry.isPresent() && retry.get().isAfter(Instant.now()) && retry.get().isBefore(nextDue)) {
+                    nextDue = retry.get();
+                }
+            } catch (RuntimeException e) {
+                LOG.errorf("cannot read the next retry time: %s; the next pass runs after the poll interval",
+                        describe(e));
             }
         }
+    }
+
+    /** One line for a log: the type and the first line of the message, never a stack of 1024 frames. */
+    private static String describe(Throwable e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+        return e.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
     }
 
     private Duration jittered() {

@@ -74,7 +74,8 @@ public final class Reconciler implements AutoCloseable {
         this.store = b.store != null ? b.store : new JsonFileStatusStore(config.stateDir());
         this.metrics = b.metrics != null ? b.metrics : ReconcileMetrics.NOOP;
         this.clock = b.clock != null ? b.clock : EngineClock.SYSTEM;
-        this.mapper = new OutcomeMapper(new RetryPolicy(config.retryInitialBackoff(), config.retryMaxBackoff()));
+        this.mapper = new OutcomeMapper(new RetryPolicy(config.retryInitialBackoff(), config.retryMaxBackoff()),
+                new RetryPolicy(config.stalledRetryInitialBackoff(), config.stalledRetryMaxBackoff()));
         this.executor = new ApplyExecutor(config, clock, metrics, mapper);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(Math.max(1, config.parallelism()), r -> {
@@ -303,8 +304,11 @@ public final class Reconciler implements AutoCloseable {
                     ? prev.map(InventoryEntry::revision).orElse(obs.revision()) : obs.revision();
             DesiredState state = a.enforceState() || a.type() == ActionType.CREATE || prev.isEmpty()
                     || applied.remainingDrift().isEmpty() ? want : prev.get().state();
+            boolean rewritten = a.type() != ActionType.START && a.type() != ActionType.STOP;
+            List<String> secretPaths = rewritten ? LiveMasking.secretPaths(d.rendered().compose(), d.rendered().masker())
+                    : prev.map(InventoryEntry::secretPaths).orElse(List.of());
             inventory = inventory.with(new InventoryEntry(a.target(), a.stack(), d.relativeDir(), hash, rev,
-                    d.settings().prune(), state, clock.now()));
+                    d.settings().prune(), state, clock.now(), secretPaths));
             return;
         }
         LiveApp live = obs.liveByKey().get(InventoryEntry.key(a.target(), a.stack()));
@@ -314,8 +318,7 @@ public final class Reconciler implements AutoCloseable {
         if (prev.isPresent()) {
             InventoryEntry p = prev.get();
             if (p.prune() != d.settings().prune() || !Objects.equals(p.path(), d.relativeDir())) {
-                inventory = inventory.with(new InventoryEntry(p.target(), p.app(), d.relativeDir(), p.hash(),
-                        p.revision(), d.settings().prune(), p.state(), p.appliedAt()));
+                inventory = inventory.with(p.withSettings(d.relativeDir(), d.settings().prune()));
             }
         } else {
             // our stamp is on the NAS but the state was lost (new state dir): rebuild the entry from the stamp

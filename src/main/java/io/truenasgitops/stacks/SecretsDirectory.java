@@ -1,8 +1,8 @@
 package io.truenasgitops.stacks;
 
 import io.truenasgitops.compose.Problem;
+import io.truenasgitops.compose.RepoFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 /**
  * Reads a secrets folder: one file per variable, the file name is the variable name and the content its value
  * (one trailing newline removed), as Docker and Kubernetes mount secrets. Hidden files ({@code .gitkeep},
- * Kubernetes' {@code ..data} links) and names that are not variable names are skipped.
+ * Kubernetes' {@code ..data} links) and names that are not variable names are skipped. Links are followed only
+ * while they stay inside the directory.
  */
 public final class SecretsDirectory {
 
@@ -50,12 +51,14 @@ public final class SecretsDirectory {
                             "secret file name is not a variable name (letters, digits, '_'): ignored"));
                     continue;
                 }
-                if (Files.size(f) > MAX_FILE_BYTES) {
+                // Links are followed only inside the directory (Kubernetes mounts NAME -> ..data/NAME).
+                RepoFiles.Read read = RepoFiles.read(f, dir, "the secrets directory", MAX_FILE_BYTES);
+                if (read instanceof RepoFiles.Refused r) {
                     problems.add(new Problem(Problem.Severity.ERROR, f.toString(), 0, 0, "",
-                            "secret file is larger than " + MAX_FILE_BYTES + " bytes: not a variable value"));
+                            "secret file not read: " + r.reason()));
                     continue;
                 }
-                String value = Files.readString(f, StandardCharsets.UTF_8);
+                String value = ((RepoFiles.Text) read).text();
                 if (value.endsWith("\r\n")) {
                     value = value.substring(0, value.length() - 2);
                 } else if (value.endsWith("\n")) {

@@ -2,12 +2,13 @@ package io.truenasgitops.stacks;
 
 import io.truenasgitops.compose.ComposeRenderer;
 import io.truenasgitops.compose.DotEnv;
+import io.truenasgitops.compose.ExpansionBudget;
+import io.truenasgitops.compose.RepoFiles;
 import io.truenasgitops.compose.Problem;
 import io.truenasgitops.compose.SourceMap;
 import io.truenasgitops.compose.YamlLoader;
 import io.truenasgitops.compose.Variables;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ public final class StackRepository {
                         + " skipped"));
                 continue;
             }
-            stacks.add(load(repoRoot, dir, options, secrets.values()));
+            stacks.add(loadAlone(repoRoot, dir, options, secrets.values()));
         }
         return new RepoScan(checkDependencies(stacks), repoProblems);
     }
@@ -90,9 +91,11 @@ public final class StackRepository {
         }
         StackSettings settings = StackSettings.defaults();
         SourceMap settingsMap = SourceMap.empty(rel + "/stack.yaml");
+        ExpansionBudget budget = ExpansionBudget.perStack();
         Path stackYaml = dir.resolve("stack.yaml");
-        if (Files.isRegularFile(stackYaml)) {
-            Optional<String> text = read(stackYaml, rel + "/stack.yaml", problems);
+        if (Files.exists(stackYaml)) {
+            Optional<String> text = read(stackYaml, repoRoot, RepoFiles.MAX_SETTINGS_BYTES, rel + "/stack.yaml",
+                    problems);
             if (text.isPresent()) {
                 StackSettingsReader.Result r = StackSettingsReader.read(text.get(), rel + "/stack.yaml");
                 settings = r.settings();
@@ -120,10 +123,10 @@ public final class StackRepository {
                 .or(() -> Optional.ofNullable(stackVars.get(v)));
         Map<String, String> dotEnv = Map.of();
         Path envFile = dir.resolve(".env");
-        if (Files.isRegularFile(envFile)) {
-            Optional<String> text = read(envFile, rel + "/.env", problems);
+        if (Files.exists(envFile)) {
+            Optional<String> text = read(envFile, repoRoot, RepoFiles.MAX_ENV_BYTES, rel + "/.env", problems);
             if (text.isPresent()) {
-                DotEnv.Result parsed = DotEnv.parse(text.get(), rel + "/.env", fallback);
+                DotEnv.Result parsed = DotEnv.parse(text.get(), rel + "/.env", fallback, budget);
                 problems.addAll(parsed.problems());
                 dotEnv = parsed.values();
             }
@@ -133,12 +136,12 @@ public final class StackRepository {
                 .plain(rel + "/.env", dotEnv)
                 .plain(rel + "/stack.yaml variables", stackVars)
                 .build();
-        Optional<String> text = read(composeFile, composeRel, problems);
+        Optional<String> text = read(composeFile, repoRoot, RepoFiles.MAX_COMPOSE_BYTES, composeRel, problems);
         if (text.isEmpty()) {
             return new LoadedStack(name, rel, composeFile, settings, null, problems);
         }
         ComposeRenderer.Result result = ComposeRenderer.render(new ComposeRenderer.Request(
-                name, text.get(), composeRel, dir, rel, variables, options.hostBasePath()));
+                name, text.get(), composeRel, dir, rel, variables, options.hostBasePath(), repoRoot, budget));
         problems.addAll(result.problems());
         boolean hasErrors = problems.stream().anyMatch(Problem::isError);
         // Files in a fixed order, then document order: what people read top to bottom in their editor.
@@ -191,6 +194,22 @@ public final class StackRepository {
         return new Problem(p.severity(), p.file(), p.line(), p.column(), masker.mask(p.path()), masker.mask(p.message()));
     }
 
+    /**
+     * Loads one stack so that nothing it holds can end the scan: the bounds of {@link RepoFiles} and
+     * {@link ExpansionBudget} stop hostile input, and a failure they missed (a bug) becomes this stack's error.
+     */
+    private static LoadedStack loadAlone(Path repoRoot, Path dir, StacksOptions options, Map<String, String> secrets) {
+        try {
+            return load(repoRoot, dir, options, secrets);
+        } catch (RuntimeException | StackOverflowError e) {
+            String rel = relative(repoRoot, dir);
+            return new LoadedStack(dir.getFileName().toString(), rel, null, StackSettings.defaults(), null,
+                    List.of(new Problem(Problem.Severity.ERROR, rel, 0, 0, "", "internal error while loading the"
+                            + " stack (" + e.getClass().getSimpleName() + "): nothing of it is applied and the other"
+                            + " stacks go on; please report it with the stack's files")));
+        }
+    }
+
     /** Unknown and cyclic {@code dependsOn} entries become errors of the stacks that name them. */
     private static List<LoadedStack> checkDependencies(List<LoadedStack> stacks) {
         Map<String, LoadedStack> byName = new HashMap<>();
@@ -232,11 +251,10 @@ public final class StackRepository {
             return SourceMap.empty(file);
         }
         Path settings = s.composeFile().resolveSibling("stack.yaml");
-        try {
-            return YamlLoader.load(Files.readString(settings, StandardCharsets.UTF_8), file).sourceMap();
-        } catch (IOException e) {
-            return SourceMap.empty(file);
-        }
+        // The stack was loaded, so this file was read once already, within the repository and its bound.
+        RepoFiles.Read read = RepoFiles.read(settings, settings.getParent(), "the stack folder",
+                RepoFiles.MAX_SETTINGS_BYTES);
+        return read instanceof RepoFiles.Text t ? YamlLoader.load(t.text(), file).sourceMap() : SourceMap.empty(file);
     }
 
     private static List<String> cycleFrom(String start, Map<String, LoadedStack> byName) {
@@ -289,13 +307,15 @@ public final class StackRepository {
         return COMPOSE_FILE_NAMES.stream().map(dir::resolve).filter(Files::isRegularFile).toList();
     }
 
-    private static Optional<String> read(Path file, String display, List<Problem> problems) {
-        try {
-            return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            problems.add(new Problem(Problem.Severity.ERROR, display, 0, 0, "", "cannot read the file: " + e.getMessage()));
-            return Optional.empty();
+    /** Reads a file of the stack only when it is inside the repository (links resolved) and within its bound. */
+    private static Optional<String> read(Path file, Path repoRoot, long maxBytes, String display,
+            List<Problem> problems) {
+        RepoFiles.Read read = RepoFiles.read(file, repoRoot, "the repository", maxBytes);
+        if (read instanceof RepoFiles.Text t) {
+            return Optional.of(t.text());
         }
+        problems.add(new Problem(Problem.Severity.ERROR, display, 0, 0, "", ((RepoFiles.Refused) read).reason()));
+        return Optional.empty();
     }
 
     static String relative(Path root, Path p) {

@@ -96,11 +96,22 @@ record Endpoint(boolean tls, String host, int port, String socketPath, String pa
         return socketPath != null;
     }
 
+    /** Looks a host name up; a test passes its own. */
+    interface Resolver {
+        java.net.InetAddress[] resolve(String host) throws java.net.UnknownHostException;
+    }
+
     /**
-     * Whether the peer is this machine as TrueNAS' {@code secure_transport} sees it: a literal loopback address or
-     * {@code localhost}. Names are not resolved: the decision must not depend on (or leak to) DNS.
+     * Whether the peer is this machine as TrueNAS' {@code secure_transport} sees it: the unix socket, a literal
+     * loopback address, or {@code localhost} / {@code *.localhost} when every address the name resolves to is a
+     * loopback address (a tampered hosts file or a resolver that answers for it elsewhere makes it not loopback).
+     * Other names are never looked up here (the decision must not leak to DNS) and are not loopback.
      */
     boolean isLoopback() {
+        return isLoopback(java.net.InetAddress::getAllByName);
+    }
+
+    boolean isLoopback(Resolver resolver) {
         if (isUnixSocket()) {
             return true;
         }
@@ -108,8 +119,18 @@ record Endpoint(boolean tls, String host, int port, String socketPath, String pa
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
         }
-        return h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
-                || h.matches("127(\\.\\d{1,3}){3}");
+        if (h.equals("::1") || h.equals("0:0:0:0:0:0:0:1") || h.matches("127(\\.\\d{1,3}){3}")) {
+            return true;
+        }
+        if (!h.equals("localhost") && !h.endsWith(".localhost")) {
+            return false;
+        }
+        try {
+            java.net.InetAddress[] all = resolver.resolve(h);
+            return all.length > 0 && java.util.Arrays.stream(all).allMatch(java.net.InetAddress::isLoopbackAddress);
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** Where the connection goes, for messages: never contains credentials. */

@@ -135,7 +135,10 @@ final class MiddlewareClient implements TrueNasClient {
         }
     }
 
-    /** Refuses, before any network traffic, to send an API key in clear text to another machine. */
+    /**
+     * Refuses, before any network traffic, to send an API key or a password in clear text to another machine
+     * (loopback decided by what the host name resolves to).
+     */
     static void checkTransport(Endpoint endpoint, ConnectionSettings settings) {
         if (endpoint.tls() || endpoint.isLoopback()) {
             return;
@@ -146,7 +149,11 @@ final class MiddlewareClient implements TrueNasClient {
                     + " an unencrypted connection from another host; use wss://" + endpoint.hostForUri()
                     + " (trust a self-signed certificate with --tls-fingerprint)");
         }
-        LOG.warnf("the password for %s travels unencrypted over ws://; use wss://", endpoint.describe());
+        if (settings.password() != null) {
+            throw new InsecureTransportException("refusing to send the password to " + endpoint.describe()
+                    + ": ws:// is not encrypted, anyone on the network path could read it; use wss://"
+                    + endpoint.hostForUri() + " (trust a self-signed certificate with --tls-fingerprint)");
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

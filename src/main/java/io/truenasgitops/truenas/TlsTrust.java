@@ -37,6 +37,10 @@ final class TlsTrust {
 
     TlsTrust(ConnectionSettings settings) {
         this.settings = settings;
+        if (settings.insecure() && settings.tlsFingerprint() != null) {
+            throw new InvalidSettingsException("both --insecure and a TLS fingerprint are given: --insecure would"
+                    + " ignore the pinned certificate; keep only the fingerprint (safe), or only --insecure");
+        }
         this.pinned = settings.tlsFingerprint() == null ? null : normalize(settings.tlsFingerprint());
         if (settings.caFile() != null && !Files.isReadable(settings.caFile())) {
             throw new InvalidSettingsException("cannot read the CA file " + settings.caFile()

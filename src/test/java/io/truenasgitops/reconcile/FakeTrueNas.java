@@ -183,10 +183,22 @@ final class FakeTrueNas implements AppsApi {
 
     // ---- AppsApi ---------------------------------------------------------------------------------------------
 
+    private volatile Error errorOnNextList;
+
+    /** The next app.query throws {@code error}: a bug deep in a pass, which the loop must survive. */
+    void throwOnNextList(Error error) {
+        errorOnNextList = error;
+    }
+
     @Override
     public List<App> list(boolean retrieveConfig) {
         count("app.query");
         reachable();
+        Error error = errorOnNextList;
+        if (error != null) {
+            errorOnNextList = null;
+            throw error;
+        }
         CountDownLatch hold = holdList;
         if (hold != null) {
             holdList = null;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.truenasgitops.stacks.StackSettings.DesiredState;
 import io.truenasgitops.truenas.AppState;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -14,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The persisted state: round trip, atomic replacement, and clear errors. */
@@ -69,11 +70,29 @@ class JsonFileStatusStoreTest {
         assertThat(store.load().stacks()).containsKey("web");
     }
 
-    @Test
-    void aCorruptFileIsReportedWithItsPathAndWhatToDo() throws Exception {
-        Files.writeString(dir.resolve(JsonFileStatusStore.FILE_NAME), "{ not json");
+    @ParameterizedTest
+    @ValueSource(strings = {"{ not json", "null", "", "[1, 2]"})
+    void aCorruptFileIsKeptAsideAndTheStateStartsEmpty(String content) throws Exception {
+        Files.writeString(dir.resolve(JsonFileStatusStore.FILE_NAME), content);
 
-        assertThatThrownBy(() -> new JsonFileStatusStore(dir).load()).isInstanceOf(UncheckedIOException.class)
-                .hasMessageContaining(JsonFileStatusStore.FILE_NAME).hasMessageContaining("fix or delete");
+        PersistedState loaded = new JsonFileStatusStore(dir).load();
+
+        assertThat(loaded).isEqualTo(PersistedState.empty());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).singleElement()
+                    .satisfies(n -> assertThat(n).startsWith(JsonFileStatusStore.FILE_NAME + ".corrupt-"));
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(Files.readString(files.findFirst().orElseThrow())).isEqualTo(content);
+        }
+    }
+
+    @Test
+    void aFileFromANewerVersionIsRefusedNotSetAside() throws Exception {
+        Files.writeString(dir.resolve(JsonFileStatusStore.FILE_NAME), "{\"version\": 999}");
+
+        assertThatThrownBy(() -> new JsonFileStatusStore(dir).load()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("newer than this truenas-gitops understands");
+        assertThat(dir.resolve(JsonFileStatusStore.FILE_NAME)).exists();
     }
 }

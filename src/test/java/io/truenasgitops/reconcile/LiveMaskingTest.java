@@ -38,4 +38,44 @@ class LiveMaskingTest {
         assertThat(ComposeDiff.between(LiveMasking.maskLive(live, compose("s3cr3t"), masker), compose("s3cr3t"), masker)
                 .isEmpty()).isTrue();
     }
+
+    static Map<String, Object> withEnv(Map<String, Object> env, List<Object> command) {
+        return Map.of("services", Map.of("web", Map.of("image", "nginx", "environment", env, "command", command)));
+    }
+
+    @Test
+    void aSecretRotatedAndRenamedInOneChangeStaysMaskedWhereItWasApplied() {
+        SecretMasker before = SecretMasker.of(List.of("0ld-s3cr3t"));
+        Map<String, Object> applied = withEnv(Map.of("TOKEN", "0ld-s3cr3t"), List.of("run", "--token=0ld-s3cr3t"));
+        List<String> paths = LiveMasking.secretPaths(applied, before);
+        assertThat(paths).containsExactlyInAnyOrder("services.web.environment.TOKEN", "services.web.command[1]");
+
+        SecretMasker now = SecretMasker.of(List.of("n3w-s3cr3t"));
+        Map<String, Object> desired = withEnv(Map.of("API_TOKEN", "n3w-s3cr3t"),
+                List.of("--verbose", "run", "--token=n3w-s3cr3t"));
+
+        Map<String, Object> shown = LiveMasking.maskLive(applied, desired, now, paths);
+        ComposeDiff diff = ComposeDiff.between(shown, desired, now);
+
+        assertThat(diff.unified()).doesNotContain("0ld-s3cr3t").doesNotContain("n3w-s3cr3t");
+        assertThat(diff.changes().toString()).doesNotContain("0ld-s3cr3t");
+    }
+
+    @Test
+    void withoutRecordedPathsARenamedSecretCouldNotBeFoundWhichIsWhyTheyAreRecorded() {
+        SecretMasker now = SecretMasker.of(List.of("n3w-s3cr3t"));
+        Map<String, Object> live = withEnv(Map.of("TOKEN", "0ld-s3cr3t"), List.of("run"));
+        Map<String, Object> desired = withEnv(Map.of("API_TOKEN", "n3w-s3cr3t"), List.of("run"));
+
+        assertThat(LiveMasking.maskLive(live, desired, now, List.of()).toString()).contains("0ld-s3cr3t");
+        assertThat(LiveMasking.maskLive(live, desired, now, List.of("services.web.environment.TOKEN")).toString())
+                .doesNotContain("0ld-s3cr3t");
+    }
+
+    @Test
+    void recordedPathsHoldNoValue() {
+        SecretMasker masker = SecretMasker.of(List.of("s3cr3t"));
+        assertThat(LiveMasking.secretPaths(compose("s3cr3t"), masker).toString()).doesNotContain("s3cr3t");
+        assertThat(LiveMasking.secretPaths(compose("s3cr3t"), SecretMasker.NONE)).isEmpty();
+    }
 }

@@ -20,9 +20,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OutcomeMapperTest {
 
     static final Instant NOW = Instant.parse("2026-11-26T06:00:00Z");
-    final OutcomeMapper mapper = new OutcomeMapper(new RetryPolicy(Duration.ofSeconds(10), Duration.ofMinutes(5)));
+    final OutcomeMapper mapper = new OutcomeMapper(new RetryPolicy(Duration.ofSeconds(10), Duration.ofMinutes(5)),
+            new RetryPolicy(Duration.ofMinutes(10), Duration.ofHours(6)));
 
-    record Row(String name, Throwable error, Class<? extends Outcome> kind, String reason) {
+    record Row(String name, Throwable error, Class<? extends Outcome> kind, String reason, Outcome.StallRetry retry) {
+        Row(String name, Throwable error, Class<? extends Outcome> kind, String reason) {
+            this(name, error, kind, reason, null);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -37,13 +42,19 @@ class OutcomeMapperTest {
                         Outcome.Transient.class, Reasons.CONNECTION_LOST),
                 new Row("a validation error stalls", new TrueNasException("invalid", 22, "EINVAL",
                         List.of(new FieldError("app_create.app_name", "bad", 22)), 4L, null),
-                        Outcome.Stalled.class, Reasons.VALIDATION_FAILED),
-                new Row("a failed job stalls", new TrueNasException("[EFAULT] Failed 'up' action", 14, "EFAULT",
-                        List.of(), 5L, null), Outcome.Stalled.class, Reasons.JOB_FAILED),
+                        Outcome.Stalled.class, Reasons.VALIDATION_FAILED, Outcome.StallRetry.NEVER),
+                new Row("a failed job stalls and is tried again slowly (a registry may have been down)",
+                        new TrueNasException("[EFAULT] Failed 'up' action", 14, "EFAULT", List.of(), 5L, null),
+                        Outcome.Stalled.class, Reasons.JOB_FAILED, Outcome.StallRetry.SLOWLY),
+                new Row("a job that names an invalid image reference stalls for good",
+                        new TrueNasException("[EFAULT] invalid reference format: repository name must be lowercase",
+                                14, "EFAULT", List.of(), 9L, null),
+                        Outcome.Stalled.class, Reasons.JOB_FAILED, Outcome.StallRetry.NEVER),
                 new Row("a refused call stalls", new TrueNasException("[EPERM] not allowed", 1, "EPERM", List.of(),
-                        null, null), Outcome.Stalled.class, Reasons.APPLY_FAILED),
-                new Row("a failed health gate stalls", new HealthGateException(Reasons.HEALTH_CHECK_FAILED,
-                        "app 'web' is CRASHED", AppState.CRASHED), Outcome.Stalled.class, Reasons.HEALTH_CHECK_FAILED),
+                        null, null), Outcome.Stalled.class, Reasons.APPLY_FAILED, Outcome.StallRetry.NEVER),
+                new Row("a failed health gate stalls and is tried again slowly",
+                        new HealthGateException(Reasons.HEALTH_CHECK_FAILED, "app 'web' is CRASHED", AppState.CRASHED),
+                        Outcome.Stalled.class, Reasons.HEALTH_CHECK_FAILED, Outcome.StallRetry.SLOWLY),
                 new Row("a create refused because Docker is not running is retried, not stalled",
                         new TrueNasException("[EFAULT] Docker service is not running", 14, "EFAULT", List.of(), 6L,
                                 null), Outcome.Transient.class, Reasons.DOCKER_NOT_RUNNING),
@@ -77,10 +88,19 @@ class OutcomeMapperTest {
         StatusInvariants.assertValid(d.status());
         assertThat(d.event()).isPresent();
         assertThat(d.status().isReady()).isFalse();
-        if (o instanceof Outcome.Stalled) {
+        if (o instanceof Outcome.Stalled s) {
+            assertThat(s.retry()).isEqualTo(row.retry());
             assertThat(d.status().isStalled()).isTrue();
-            assertThat(d.requeueAfter()).isEmpty();
             assertThat(d.status().stalledFingerprint()).isEqualTo("fp");
+            if (row.retry() == Outcome.StallRetry.SLOWLY) {
+                assertThat(d.requeueAfter()).contains(Duration.ofMinutes(10));
+                assertThat(d.status().nextRetryAt()).isEqualTo(NOW.plus(Duration.ofMinutes(10)));
+                assertThat(d.status().lastReason().message()).contains("tried again in 10m");
+            } else {
+                assertThat(d.requeueAfter()).isEmpty();
+                assertThat(d.status().nextRetryAt()).isNull();
+                assertThat(d.status().lastReason().message()).contains("not retried until");
+            }
         } else {
             assertThat(d.status().is(Condition.RECONCILING)).isTrue();
             assertThat(d.requeueAfter()).contains(Duration.ofSeconds(10));

@@ -37,6 +37,24 @@ class ReconcileLoopTest {
     }
 
     @Test
+    void aPassThatThrowsAnErrorEndsAsFailedAndTheNextPassStillRuns() {
+        start();
+        h.nas.throwOnNextList(new StackOverflowError());
+        loop.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 1 && !loop.isBusy());
+        assertThat(loop.lastFailure()).containsInstanceOf(StackOverflowError.class);
+        assertThat(loop.isWorkerAlive()).isTrue();
+        assertThat(h.nas.calls("app.create")).isZero();
+
+        loop.trigger(TriggerReason.API, Optional.empty());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 2 && !loop.isBusy());
+        assertThat(loop.lastFailure()).isEmpty();
+        assertThat(h.nas.calls("app.create")).isEqualTo(1);
+        assertThat(loop.isWorkerAlive()).isTrue();
+    }
+
+    @Test
     void triggersArrivingDuringAPassCoalesceIntoOneMorePass() throws Exception {
         start();
         h.nas.holdNextList();

@@ -12,6 +12,8 @@ import io.truenasgitops.compose.Stamps;
 import io.truenasgitops.truenas.AppState;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.truenasgitops.stacks.LoadedStack;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -762,6 +764,102 @@ class ReconcilerTest {
         h.sync();
         assertThat(h.nas.writeLog()).containsExactly("app.create web");
         assertThat(h.status("web").isReady()).isTrue();
+    }
+
+    @Test
+    void aFailedJobIsTriedAgainOnTheSlowBackoffWhichDoublesAndSaysWhenTheNextTryIs() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.nas.failNext("app.create", "web", FakeTrueNas.jobFailed("[EFAULT] Failed 'up' action for 'web' app."
+                + " Please check /var/log/app_lifecycle.log for more details"));
+        h.sync();
+        StackStatus stalled = h.status("web");
+        assertThat(stalled.isStalled()).isTrue();
+        assertThat(stalled.nextRetryAt()).isEqualTo(h.clock.now().plus(Duration.ofMinutes(10)));
+        assertThat(stalled.lastReason().message()).contains("tried again in 10m");
+        assertThat(h.engine.nextRetryAt()).contains(stalled.nextRetryAt());
+        h.nas.resetCounts();
+
+        h.clock.advance(Duration.ofMinutes(9));
+        h.sync();
+        assertThat(h.nas.writes()).as("not before the slow backoff ran out").isZero();
+        assertThat(h.status("web").nextRetryAt()).as("the hold keeps the time of the next try")
+                .isEqualTo(stalled.nextRetryAt());
+
+        h.nas.failNext("app.create", "web", FakeTrueNas.jobFailed("[EFAULT] Failed 'up' action for 'web' app."));
+        h.clock.advance(Duration.ofMinutes(1));
+        h.sync();
+        assertThat(h.nas.writeLog()).containsExactly("app.create web");
+        assertThat(h.status("web").nextRetryAt()).as("the second delay doubles")
+                .isEqualTo(h.clock.now().plus(Duration.ofMinutes(20)));
+        h.nas.resetCounts();
+
+        h.clock.advance(Duration.ofMinutes(20));
+        h.sync();
+        assertThat(h.nas.writeLog()).containsExactly("app.create web");
+        assertThat(h.status("web").isReady()).isTrue();
+        assertThat(h.status("web").nextRetryAt()).isNull();
+    }
+
+    @Test
+    void aJobThatNamesAnInvalidImageReferenceIsNeverTriedAgainByItself() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.nas.failNext("app.create", "web", FakeTrueNas.jobFailed("[EFAULT] invalid reference format"));
+        h.sync();
+        h.nas.resetCounts();
+
+        h.clock.advance(Duration.ofDays(2));
+        h.sync();
+
+        assertThat(h.nas.writes()).isZero();
+        assertThat(h.status("web").isStalled()).isTrue();
+        assertThat(h.status("web").nextRetryAt()).isNull();
+    }
+
+    @Test
+    void aFailedPruneIsTriedAgainOnTheSlowBackoff() {
+        h.repo.commit(stack("web", compose("nginx:1.27")), stack("old", compose("redis:7"), with().prune().build()));
+        h.sync();
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.nas.failNext("app.delete", "old", FakeTrueNas.jobFailed("[EFAULT] Failed 'down' action for 'old' app."));
+        h.sync();
+        assertThat(h.nas.appNames()).contains("old");
+        h.nas.resetCounts();
+
+        h.sync();
+        assertThat(h.nas.writes()).as("not on the next pass: that would hammer the NAS").isZero();
+
+        h.clock.advance(Duration.ofMinutes(10));
+        h.sync();
+        assertThat(h.nas.writeLog()).containsExactly("app.delete old");
+        assertThat(h.nas.appNames()).doesNotContain("old");
+    }
+
+    static LoadedStack withSecret(String key, String value, List<String> command) {
+        Map<String, Object> svc = new java.util.LinkedHashMap<>();
+        svc.put("image", "nginx:1.27");
+        svc.put("environment", Map.of(key, value));
+        svc.put("command", command);
+        Map<String, Object> n = io.truenasgitops.compose.ComposeNormalizer.normalize(Map.of("services",
+                Map.of("app", svc)));
+        return new LoadedStack("web", "stacks/web", Path.of("stacks/web/compose.yaml"), Fixtures.settings(),
+                new io.truenasgitops.compose.RenderedCompose(n, io.truenasgitops.compose.ContentHash.of(n),
+                        io.truenasgitops.compose.SecretMasker.of(List.of(value))), List.of());
+    }
+
+    @Test
+    void aSecretRotatedAndRenamedInOneCommitNeverShowsInClearInThePlan() {
+        h.repo.commit(withSecret("TOKEN", "0ld-t0ken-value", List.of("serve", "--token=0ld-t0ken-value")));
+        h.sync();
+        h.repo.commit(withSecret("API_TOKEN", "n3w-t0ken-value",
+                List.of("--verbose", "serve", "--token=n3w-t0ken-value")));
+
+        PassResult plan = h.engine.syncOnce(SyncOptions.all().withDryRun(true));
+
+        Action web = plan.plan().action("web").orElseThrow();
+        assertThat(web.type()).isEqualTo(ActionType.UPDATE);
+        assertThat(web.diff().unified()).contains("API_TOKEN").doesNotContain("0ld-t0ken-value")
+                .doesNotContain("n3w-t0ken-value");
+        assertThat(web.diff().changes().toString()).doesNotContain("0ld-t0ken-value").doesNotContain("n3w-t0ken-value");
     }
 
     @Test

@@ -9,6 +9,17 @@ record TestConfig(Duration interval, double jitter, Duration settleTime, Duratio
         Duration retryInitialBackoff, Duration retryMaxBackoff, int parallelism, boolean prune, Path stateDir,
         Optional<String> selfAppName, Duration shutdownTimeout, int eventHistory) implements ReconcileConfig {
 
+    /** As the daemon's default: a stalled stack is tried again after 10 minutes, doubling up to 6 hours. */
+    @Override
+    public Duration stalledRetryInitialBackoff() {
+        return Duration.ofMinutes(10);
+    }
+
+    @Override
+    public Duration stalledRetryMaxBackoff() {
+        return Duration.ofHours(6);
+    }
+
     static TestConfig defaults(Path stateDir) {
         return new TestConfig(Duration.ofMinutes(1), 0.1, Duration.ofSeconds(10), Duration.ofSeconds(2),
                 Duration.ofSeconds(10), Duration.ofMinutes(5), 4, false, stateDir, Optional.empty(),

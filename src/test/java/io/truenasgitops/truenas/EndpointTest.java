@@ -61,9 +61,44 @@ class EndpointTest {
     }
 
     @Test
-    void loopbackIsDecidedWithoutResolvingNames() {
+    void localhostIsLoopbackOnlyWhenEveryAddressItResolvesToIsLoopback() throws Exception {
+        java.net.InetAddress elsewhere = java.net.InetAddress.getByAddress("localhost", new byte[] {10, 0, 0, 5});
+        java.net.InetAddress loop = java.net.InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
+        Endpoint local = Endpoint.parse("ws://localhost", Protocol.AUTO);
+        Endpoint sub = Endpoint.parse("ws://nas.localhost", Protocol.AUTO);
+
+        assertThat(local.isLoopback(h -> new java.net.InetAddress[] {loop})).isTrue();
+        assertThat(local.isLoopback(h -> new java.net.InetAddress[] {elsewhere})).isFalse();
+        assertThat(sub.isLoopback(h -> new java.net.InetAddress[] {loop, elsewhere})).isFalse();
+        assertThat(sub.isLoopback(h -> {
+            throw new java.net.UnknownHostException(h);
+        })).isFalse();
+        assertThat(Endpoint.parse("ws://nas.local", Protocol.AUTO).isLoopback(h -> {
+            throw new AssertionError("other names are never looked up");
+        })).isFalse();
+    }
+
+    @Test
+    void aPasswordOverWsToAnotherHostIsRefusedBeforeConnecting() {
+        ConnectionSettings settings = ConnectionSettings.builder("ws://nas.local").username("admin")
+                .password("pa55word").build();
+        assertThatThrownBy(() -> MiddlewareClient.checkTransport(Endpoint.parse(settings.url(), Protocol.AUTO), settings))
+                .isInstanceOf(InsecureTransportException.class)
+                .hasMessageContaining("refusing to send the password")
+                .hasMessageNotContaining("pa55word");
+    }
+
+    @Test
+    void insecureTogetherWithAPinnedFingerprintIsRefused() {
+        ConnectionSettings settings = ConnectionSettings.builder("wss://nas.local").apiKey("1-k").insecure(true)
+                .tlsFingerprint("AB:CD").build();
+        assertThatThrownBy(() -> new TlsTrust(settings)).isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("--insecure would ignore the pinned certificate");
+    }
+
+    @Test
+    void literalLoopbackAddressesAreLoopbackAndOtherNamesAreNot() {
         assertThat(Endpoint.parse("ws://127.0.0.1:6000", Protocol.AUTO).isLoopback()).isTrue();
-        assertThat(Endpoint.parse("ws://localhost", Protocol.AUTO).isLoopback()).isTrue();
         assertThat(Endpoint.parse("ws://[::1]:6000", Protocol.AUTO).isLoopback()).isTrue();
         assertThat(Endpoint.parse("ws://nas.local", Protocol.AUTO).isLoopback()).isFalse();
         assertThat(Endpoint.parse("ws://10.0.0.2", Protocol.AUTO).isLoopback()).isFalse();
