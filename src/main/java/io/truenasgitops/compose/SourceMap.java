@@ -41,6 +41,17 @@ public final class SourceMap {
         numberTexts.putIfAbsent(path, text);
     }
 
+    /** Numbers merged in with {@code <<}: what was recorded under {@code from} is also under {@code to}. */
+    void copyNumberTexts(String from, String to) {
+        Map<String, String> copies = new HashMap<>();
+        numberTexts.forEach((path, text) -> {
+            if (path.equals(from) || path.startsWith(from + ".") || path.startsWith(from + "[")) {
+                copies.put(to + path.substring(from.length()), text);
+            }
+        });
+        copies.forEach(numberTexts::putIfAbsent);
+    }
+
     /**
      * The source text of the unquoted number at {@code path} ({@code 0755} for what was read as 493), or null when
      * the value there was not written as a plain number.

@@ -242,6 +242,7 @@ public final class YamlLoader {
                         if (!map.containsKey(key)) {
                             map.put(key, e.getValue());
                             sourceMap.put(SourceMap.child(path, key), lineOf(source), columnOf(source));
+                            sourceMap.copyNumberTexts(SourceMap.child(path + "<<", key), SourceMap.child(path, key));
                         }
                     }
                 }

@@ -68,6 +68,26 @@ class UnquotedNumbersTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void numbersMergedInFromAnAnchorAreWarnedWhereTheyAreUsed() {
+        String yaml = """
+                x-env: &env
+                  environment:
+                    UMASK: 022
+                services:
+                  s:
+                    <<: *env
+                    image: alpine
+                """;
+        ComposeRenderer.Result r = ComposeRenderer.render(new ComposeRenderer.Request("app", yaml,
+                "stacks/app/compose.yaml", (Path) null, "stacks/app", Variables.none(), null));
+        assertThat(r.problems()).singleElement().satisfies(p -> {
+            assertThat(p.isError()).isFalse();
+            assertThat(p.path()).isEqualTo("services.s.environment.UMASK");
+            assertThat(p.message()).contains("reaches the container as UMASK=18");
+        });
+    }
+
     static Stream<Arguments> goFloats() {
         return Stream.of(
                 Arguments.of(1e6, "1e+06"),
