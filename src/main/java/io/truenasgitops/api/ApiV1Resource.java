@@ -92,9 +92,16 @@ public class ApiV1Resource {
     @Operation(summary = "Recent events, newest first")
     public List<V1.Event> events(
             @Parameter(description = "only events of this stack") @QueryParam("stack") String stack,
-            @Parameter(description = "at most this many (1..1000)") @QueryParam("limit") @DefaultValue("100") int limit) {
+            @Parameter(description = "at most this many (1..1000)") @QueryParam("limit") @DefaultValue("100") String limitText) {
+        // taken as text: an int parameter that does not parse is a 404 in JAX-RS, and this is the client's mistake
+        int limit;
+        try {
+            limit = Integer.parseInt(limitText.strip());
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
         if (limit < 1 || limit > MAX_EVENTS) {
-            throw ApiProblem.badRequest("limit must be between 1 and " + MAX_EVENTS + ", not " + limit);
+            throw ApiProblem.badRequest("limit must be between 1 and " + MAX_EVENTS + ", not '" + limitText + "'");
         }
         return daemon.reconciler().events(Optional.ofNullable(stack).filter(s -> !s.isBlank()), limit).stream()
                 .map(V1.Event::of).toList();

@@ -25,7 +25,9 @@ public class AuthFilter {
 
     private volatile BearerAuth auth;
 
-    @ServerRequestFilter(preMatching = true)
+    // After matching: the route template is known, so an unauthenticated request is counted under
+    // uri="/api/v1/stacks/{name}/sync" and not under its raw path (one metric series per path tried).
+    @ServerRequestFilter
     public void check(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
         if (!path.startsWith("/api/")) {

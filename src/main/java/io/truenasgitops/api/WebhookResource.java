@@ -14,7 +14,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -102,7 +101,7 @@ public class WebhookResource {
         }
     }
 
-    private static byte[] readCapped(InputStream body, WebhookHandler h) {
+    static byte[] readCapped(InputStream body, WebhookHandler h) {
         try (body) {
             byte[] raw = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, h.maxPayload() + 1));
             if (raw.length > h.maxPayload()) {
@@ -110,7 +109,25 @@ public class WebhookResource {
             }
             return raw;
         } catch (IOException e) {
-            throw new UncheckedIOException("failed to read the webhook body", e);
+            // the client hung up mid-body: its problem, not ours; before authentication, so one line at most
+            // per HANGUP_LOG_INTERVAL, or anyone could flood the log
+            HANGUP_COUNT.incrementAndGet();
+            if (HANGUPS.allow(System.nanoTime())) {
+                LOG.warnf("a webhook client hung up before sending its whole body (%s)%s", e.getMessage(),
+                        HANGUPS.suppressedSinceLast() > 0 ? "; " + HANGUPS.suppressedSinceLast() + " more since the"
+                                + " last such line" : "");
+            }
+            throw ApiProblem.badRequest("the request body ended before its announced length");
         }
     }
+
+    private static final java.util.concurrent.atomic.AtomicLong HANGUP_COUNT = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many webhook clients hung up mid-body since start. */
+    public static long hangups() {
+        return HANGUP_COUNT.get();
+    }
+
+    /** At most one log line per minute about clients that hang up mid-body. */
+    static final LogThrottle HANGUPS = new LogThrottle(java.time.Duration.ofMinutes(1));
 }

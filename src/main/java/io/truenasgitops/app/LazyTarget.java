@@ -178,6 +178,17 @@ public final class LazyTarget implements AppsApi, AutoCloseable {
     }
 
     @Override
+    public java.util.Optional<io.truenasgitops.truenas.Job> runningJob(String name, java.util.Set<String> methods) {
+        return apps().runningJob(name, methods);
+    }
+
+    @Override
+    public io.truenasgitops.truenas.Job awaitJob(io.truenasgitops.truenas.Job job,
+            io.truenasgitops.truenas.JobListener listener, java.time.Duration timeout) {
+        return apps().awaitJob(job, listener, timeout);
+    }
+
+    @Override
     public synchronized void close() {
         closed = true;
         if (client != null) {

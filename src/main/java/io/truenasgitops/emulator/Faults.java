@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Faults {
     private final Map<String, Duration> latency = new ConcurrentHashMap<>();
     private final List<JobFailure> jobFailures = new ArrayList<>();
+    private volatile int rejectUpgradeStatus;
     private final List<String> dropDuringJob = new ArrayList<>();
     private final Set<String> crashLoop = ConcurrentHashMap.newKeySet();
     private volatile DockerState dockerState;
@@ -114,6 +115,19 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * Answers every WebSocket upgrade with HTTP {@code status} (nginx's 502/503 while middlewared restarts); 0
+     * turns it off.
+     */
+    public Faults rejectUpgrades(int status) {
+        rejectUpgradeStatus = status;
+        return this;
+    }
+
+    int rejectUpgradeStatus() {
+        return rejectUpgradeStatus;
+    }
+
     /** Slow jobs: every progress step of every job pauses {@code step} (null restores the start option). */
     public Faults jobStepDelay(Duration step) {
         jobStepDelay = step;
@@ -134,6 +148,7 @@ public final class Faults {
         dockerDetail = null;
         idleTimeout = null;
         jobStepDelay = null;
+        rejectUpgradeStatus = 0;
         return this;
     }
 

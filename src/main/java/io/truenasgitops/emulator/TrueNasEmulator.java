@@ -165,6 +165,11 @@ public final class TrueNasEmulator implements AutoCloseable {
             redirectToUi(request);
             return;
         }
+        if ((rpc || legacy) && upgrade && faults().rejectUpgradeStatus() > 0) {
+            request.response().setStatusCode(faults().rejectUpgradeStatus()).putHeader("Content-Type", "text/html")
+                    .end("<html><body>" + faults().rejectUpgradeStatus() + " Service Temporarily Unavailable</body></html>");
+            return;
+        }
         if ((rpc || legacy) && upgrade) {
             // A unix socket is a secure transport (utils/origin.py), and has no address to rate-limit by.
             String remote = peerUid != null ? "unix:uid=" + peerUid : remoteAddress(request, tls);

@@ -104,6 +104,17 @@ public final class MeteredAppsApi implements AppsApi {
         return call("docker.status", delegate::dockerStatus);
     }
 
+    @Override
+    public java.util.Optional<io.truenasgitops.truenas.Job> runningJob(String name, java.util.Set<String> methods) {
+        return call("core.get_jobs", () -> delegate.runningJob(name, methods));
+    }
+
+    @Override
+    public io.truenasgitops.truenas.Job awaitJob(io.truenasgitops.truenas.Job job,
+            io.truenasgitops.truenas.JobListener listener, java.time.Duration timeout) {
+        return delegate.awaitJob(job, listener, timeout);
+    }
+
     private <T> T call(String method, Supplier<T> action) {
         try {
             T result = action.get();

@@ -9,6 +9,7 @@ import io.truenasgitops.truenas.AppState;
 import io.truenasgitops.truenas.AppsApi;
 import io.truenasgitops.truenas.ConnectionLostException;
 import io.truenasgitops.truenas.DeleteOptions;
+import io.truenasgitops.truenas.Job;
 import io.truenasgitops.truenas.JobListener;
 import io.truenasgitops.truenas.JobOutcomeUnknownException;
 import io.truenasgitops.truenas.TrueNasException;
@@ -35,6 +36,8 @@ import java.util.function.Supplier;
  * by the health gate. Exceptions never escape: they become {@link Outcome}s through the {@link OutcomeMapper}.
  */
 final class ApplyExecutor {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ApplyExecutor.class);
 
     private final EngineClock clock;
     private final ReconcileMetrics metrics;
@@ -177,15 +180,66 @@ final class ApplyExecutor {
 
     private Outcome create(Action a, DesiredStack d, AppsApi api, Context ctx, Duration timeout)
             throws InterruptedException {
+        Optional<Outcome> followed = followRunningJob(a, d, api, ctx, timeout);
+        if (followed.isPresent()) {
+            return followed.get();
+        }
         Map<String, Object> payload = payload(d, ctx);
         job(a, ctx, timeout, () -> api.create(a.stack(), payload, listener(a, ctx)), () -> landed(api, a.stack(), d.hash()));
+        return afterCreate(a, api, ctx, timeout, "created");
+    }
+
+    /** The create and delete jobs a new create must not race. */
+    static final Set<String> CREATE_OR_DELETE = Set.of("app.create", "app.delete");
+
+    /**
+     * Before creating an app that is missing, looks for a create or delete job of that app still running on the
+     * NAS (a slow job, or one an earlier run of this daemon lost track of when it was killed) and follows it to
+     * its end instead of racing it with a second create. A create job that leaves our hash is this apply done; one
+     * that leaves something else is looked at again by the next pass; a delete that ended (or any job that failed)
+     * lets this create go on.
+     */
+    private Optional<Outcome> followRunningJob(Action a, DesiredStack d, AppsApi api, Context ctx, Duration timeout)
+            throws InterruptedException {
+        Optional<Job> running = api.runningJob(a.stack(), CREATE_OR_DELETE);
+        if (running.isEmpty()) {
+            return Optional.empty();
+        }
+        Job j = running.get();
+        LOG.infof("%s: job %d (%s) of app '%s' is still running on the NAS: following it to its end instead of"
+                + " sending another create", a.stack(), j.id(), j.method(), a.stack());
+        try {
+            job(a, ctx, timeout, j.method(), () -> api.awaitJob(j, listener(a, ctx), timeout), () -> false);
+        } catch (TrueNasException e) {
+            if (e.isRetryable()) {
+                throw e;
+            }
+            LOG.infof("%s: the running job %d ended without success (%s); creating the app now", a.stack(), j.id(),
+                    e.getMessage());
+            return Optional.empty();
+        }
+        if (!"app.create".equals(j.method())) {
+            return Optional.empty();
+        }
+        if (landed(api, a.stack(), d.hash())) {
+            return Optional.of(afterCreate(a, api, ctx, timeout, "created by job " + j.id() + ", which was already"
+                    + " running on the NAS"));
+        }
+        return Optional.of(new Outcome.Transient(Reason.of(Reasons.TRANSIENT_ERROR, "a create job of app '"
+                + a.stack() + "' (job " + j.id() + ") was already running on the NAS; it was followed to its end and"
+                + " left another version than Git's; the next pass plans from what is there"),
+                HealthStatus.UNKNOWN, null));
+    }
+
+    private Outcome afterCreate(Action a, AppsApi api, Context ctx, Duration timeout, String how)
+            throws InterruptedException {
         if (a.wantState() == DesiredState.STOPPED) {
             stop(a, api, ctx, timeout);
-            return new Outcome.Applied("created (stopped, as stack.yaml says)", HealthStatus.SUSPENDED,
+            return new Outcome.Applied(how + " (stopped, as stack.yaml says)", HealthStatus.SUSPENDED,
                     AppState.STOPPED, Set.of());
         }
         AppState s = gate.awaitRunning(api, a.stack(), timeout);
-        return new Outcome.Applied("created", HealthStatus.HEALTHY, s, Set.of());
+        return new Outcome.Applied(how, HealthStatus.HEALTHY, s, Set.of());
     }
 
     private Outcome update(Action a, DesiredStack d, LiveApp live, AppsApi api, Context ctx, Duration timeout)

@@ -58,6 +58,16 @@ public interface AppsApi {
     /** {@code docker.status}: whether apps can run at all on this NAS. */
     DockerStatus dockerStatus();
 
+    /**
+     * The newest job of one of {@code methods} ({@code app.create}, {@code app.delete}, ...) on app {@code name}
+     * that is still waiting or running on the NAS ({@code core.get_jobs}): started by an earlier run of this
+     * daemon that did not see its end, or by a person in the UI. Empty when there is none.
+     */
+    Optional<Job> runningJob(String name, java.util.Set<String> methods);
+
+    /** Follows a job another caller started to its end; a FAILED or ABORTED job throws its typed error. */
+    Job awaitJob(Job job, JobListener listener, Duration timeout);
+
     /** A running log subscription. */
     interface LogStream extends AutoCloseable {
         /** Waits until the stream ends by itself; throws the middleware's error if it ended with one. */

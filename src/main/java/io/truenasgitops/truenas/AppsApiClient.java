@@ -157,6 +157,44 @@ final class AppsApiClient implements AppsApi {
         return new DockerStatus(Json.text(status, "status"), Json.text(status, "description"));
     }
 
+    @Override
+    public Optional<Job> runningJob(String name, java.util.Set<String> methods) {
+        ArrayNode filters = Json.MAPPER.createArrayNode();
+        ArrayNode in = Json.MAPPER.createArrayNode();
+        methods.stream().sorted().forEach(in::add);
+        filters.addArray().add("method").add("in").add(in);
+        ArrayNode states = Json.MAPPER.createArrayNode().add("WAITING").add("RUNNING");
+        filters.addArray().add("state").add("in").add(states);
+        JsonNode rows = client.invoke("failed to list the running jobs of app '" + name + "'", "core.get_jobs",
+                List.of(filters), timeout());
+        Job newest = null;
+        for (JsonNode row : rows == null ? Json.MAPPER.createArrayNode() : rows) {
+            if (name.equals(appNameOf(row.path("arguments")))) {
+                Job job = Job.fromWire(row);
+                if (newest == null || job.id() > newest.id()) {
+                    newest = job;
+                }
+            }
+        }
+        return Optional.ofNullable(newest);
+    }
+
+    /** The app a job's arguments name: app.create takes {app_name, ...}, the others the name first. */
+    private static String appNameOf(JsonNode arguments) {
+        JsonNode first = arguments.path(0);
+        if (first.isObject()) {
+            return first.path("app_name").asText(null);
+        }
+        return first.isTextual() ? first.asText() : null;
+    }
+
+    @Override
+    public Job awaitJob(Job job, JobListener listener, Duration timeout) {
+        String name = appNameOf(job.raw() == null ? Json.MAPPER.createArrayNode() : job.raw().path("arguments"));
+        return client.awaitJob(job.id(), job.method(), name, "job " + job.id() + " (" + job.method() + " of app '"
+                + name + "')", listener, timeout);
+    }
+
     private App appOf(String name, Job job) {
         JsonNode result = job.result();
         if (result != null && result.isObject() && result.has("name")) {

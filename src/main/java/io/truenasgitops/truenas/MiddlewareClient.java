@@ -720,7 +720,10 @@ final class MiddlewareClient implements TrueNasClient {
                     + " the URL's port serves HTTPS (the TrueNAS web UI's port, usually 443) and that the NAS is up", e);
         }
         if (e instanceof UpgradeRejectedException rejected) {
-            String hint = endpoint.protocol() != Protocol.JSONRPC ? ""
+            // Only a 404 says the path does not exist; a 5xx is a middleware starting, restarting or overloaded.
+            String hint = rejected.getStatus() >= 500 ? " (the middleware is starting, restarting or overloaded);"
+                    + " it is retried"
+                    : endpoint.protocol() != Protocol.JSONRPC || rejected.getStatus() != 404 ? ""
                     : endpoint.isUnixSocket()
                             ? "; TrueNAS 24.10 has no /api/current: drop --protocol JSONRPC (or use LEGACY)"
                             : "; TrueNAS 24.10 has no /api/current: use " + (endpoint.tls() ? "wss://" : "ws://")

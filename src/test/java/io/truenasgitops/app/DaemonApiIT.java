@@ -187,6 +187,24 @@ class DaemonApiIT {
     }
 
     @Test
+    @Order(13)
+    void anEventLimitThatIsNotANumberIsABadRequestNotANotFound() {
+        given().get("/api/v1/events?limit=abc").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", startsWith("limit must be between 1 and 1000, not 'abc'"));
+    }
+
+    @Test
+    @Order(14)
+    void unauthenticatedRequestsAreCountedUnderTheRouteTemplateNotTheirRawPath() {
+        for (int i = 0; i < 5; i++) {
+            given().post("/api/v1/stacks/probe-" + i + "-x/suspend").then().statusCode(401);
+        }
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).doesNotContain("probe-0-x").doesNotContain("probe-4-x");
+        assertThat(metrics).contains("uri=\"/api/v1/stacks/{name}/suspend\"");
+    }
+
+    @Test
     @Order(20)
     void mutatingWithoutATokenIsUnauthorisedAndAsksForBearer() {
         given().post("/api/v1/sync").then().statusCode(401)

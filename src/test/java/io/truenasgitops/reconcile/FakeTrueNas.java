@@ -320,6 +320,57 @@ final class FakeTrueNas implements AppsApi {
         throw new UnsupportedOperationException();
     }
 
+    /** A job somebody else started on the NAS, and what it does when it ends. */
+    private record InFlight(Job job, String app, Runnable effect) {}
+
+    private final List<InFlight> inFlight = new ArrayList<>();
+    private final AtomicLong foreignJobIds = new AtomicLong(5000);
+
+    /**
+     * A job of {@code method} on {@code app} is running on the NAS, started by someone else (a killed earlier run
+     * of the daemon): {@link #runningJob} reports it, and {@link #awaitJob} runs {@code effect} as its end.
+     */
+    synchronized FakeTrueNas jobInFlight(String method, String app, Runnable effect) {
+        Job job = new Job(foreignJobIds.incrementAndGet(), method, "RUNNING", 40, "in progress", null, null, null,
+                null);
+        inFlight.add(new InFlight(job, app, effect));
+        return this;
+    }
+
+    /** An app.create of {@code compose} started by someone else, still running. */
+    FakeTrueNas createInFlight(String app, Map<String, Object> compose) {
+        return jobInFlight("app.create", app, () -> {
+            synchronized (this) {
+                FakeApp a = new FakeApp();
+                a.config = deepCopy(compose);
+                a.state = AppState.RUNNING;
+                apps.put(app, a);
+            }
+        });
+    }
+
+    @Override
+    public Optional<Job> runningJob(String name, Set<String> methods) {
+        count("core.get_jobs");
+        reachable();
+        synchronized (this) {
+            return inFlight.stream().filter(f -> f.app().equals(name) && methods.contains(f.job().method()))
+                    .map(InFlight::job).reduce((first, second) -> second);
+        }
+    }
+
+    @Override
+    public Job awaitJob(Job job, JobListener listener, java.time.Duration timeout) {
+        count("core.get_jobs.await");
+        InFlight found;
+        synchronized (this) {
+            found = inFlight.stream().filter(f -> f.job().id() == job.id()).findFirst().orElseThrow();
+            inFlight.remove(found);
+        }
+        found.effect().run();
+        return new Job(job.id(), job.method(), "SUCCESS", 100, "done", null, null, null, null);
+    }
+
     @Override
     public DockerStatus dockerStatus() {
         count("docker.status");

@@ -863,6 +863,34 @@ class ReconcilerTest {
     }
 
     @Test
+    void aCreateJobStillRunningOnTheNasIsFollowedNotRacedByASecondCreate() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        // a daemon killed mid-create left its job running; it creates exactly what Git says, stamp included
+        Map<String, Object> sameAsGit = Stamps.apply(Fixtures.rendered(compose("nginx:1.27")).compose(),
+                new Stamp(FakeRepo.URL, "stacks/web", h.repo.head(), Fixtures.rendered(compose("nginx:1.27")).hash()));
+        h.nas.createInFlight("web", sameAsGit);
+
+        h.sync();
+
+        assertThat(h.nas.calls("app.create")).as("no second create races the running one").isZero();
+        assertThat(h.nas.calls("core.get_jobs.await")).isEqualTo(1);
+        assertThat(h.status("web").isReady()).isTrue();
+        assertThat(h.status("web").lastReason().message()).contains("already running on the NAS");
+    }
+
+    @Test
+    void aDeleteJobStillRunningIsFollowedAndTheCreateComesAfterIt() {
+        h.repo.commit(stack("web", compose("nginx:1.27")));
+        h.nas.jobInFlight("app.delete", "web", () -> { });
+
+        h.sync();
+
+        assertThat(h.nas.calls("core.get_jobs.await")).isEqualTo(1);
+        assertThat(h.nas.writeLog()).containsExactly("app.create web");
+        assertThat(h.status("web").isReady()).isTrue();
+    }
+
+    @Test
     void anExplicitSyncOfAStalledStackRetriesItNow() {
         h.repo.commit(stack("web", compose("nginx:1.27")));
         h.nas.failNext("app.create", "web", FakeTrueNas.jobFailed("[EFAULT] port 8080 is in use"));
