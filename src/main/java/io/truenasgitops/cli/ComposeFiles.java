@@ -26,8 +26,8 @@ final class ComposeFiles {
         }
         YamlLoader.Result loaded = YamlLoader.load(text, file.toString());
         if (!loaded.ok()) {
-            throw new UsageException("the compose file " + file + " is not valid YAML: "
-                    + loaded.problems().stream().filter(Problem::isError).findFirst().map(p -> "line " + p.line() + ": " + p.message()).orElse(""));
+            throw new UsageException("the compose file " + file + " is not valid YAML: " + loaded.problems().stream()
+                    .filter(Problem::isError).findFirst().map(p -> "line " + p.line() + ": " + p.message()).orElse(""));
         }
         Object doc = loaded.root();
         if (!(doc instanceof Map<?, ?> map)) {

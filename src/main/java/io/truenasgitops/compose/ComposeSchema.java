@@ -88,7 +88,7 @@ public final class ComposeSchema {
                     || coveredByParent(path, byPath) || paths.stream().anyMatch(p -> isBelow(p, path))) {
                 return;
             }
-            String message = message(e, path, document);
+            String message = message(e, path);
             if ("type".equals(e.getKeyword())) {
                 // Each alternative of a oneOf that wants another type says so: name them all.
                 Set<String> types = new TreeSet<>();
@@ -154,11 +154,11 @@ public final class ComposeSchema {
         return path;
     }
 
-    private static String message(Error e, String path, JsonNode document) {
+    private static String message(Error e, String path) {
         return switch (e.getKeyword()) {
             case "additionalProperties" -> unknownKey(e, path);
-            case "type" -> "is " + describe(e.getInstanceNode()) + ", but compose expects " + expected(e.getSchemaNode())
-                    + " here";
+            case "type" -> "is " + describe(e.getInstanceNode()) + ", but compose expects "
+                    + expected(e.getSchemaNode()) + " here";
             case "oneOf", "anyOf" -> "is not in any form compose accepts here (" + forms(e.getSchemaNode()) + ")";
             default -> "not valid compose: " + stripLocation(e.getMessage());
         };
@@ -202,7 +202,10 @@ public final class ComposeSchema {
         return keys;
     }
 
-    /** The known key nearest to {@code key}: same letters in another case or with -/_ swapped, or at most a few edits. */
+    /**
+     * The known key nearest to {@code key}: the same letters in another case or with -/_ swapped, or at most a few
+     * edits away.
+     */
     static Optional<String> closest(String key, List<String> known) {
         String folded = fold(key);
         for (String k : known) {
@@ -302,8 +305,8 @@ public final class ComposeSchema {
         Set<String> shapes = new TreeSet<>();
         if (alternatives != null && alternatives.isArray()) {
             for (JsonNode alternative : alternatives) {
-                JsonNode resolved = alternative.has("$ref") ? SCHEMA_NODE.at(alternative.get("$ref").asText().substring(1))
-                        : alternative;
+                JsonNode resolved = alternative.has("$ref")
+                        ? SCHEMA_NODE.at(alternative.get("$ref").asText().substring(1)) : alternative;
                 JsonNode type = resolved.get("type");
                 if (type != null) {
                     shapes.add(expected(type));
@@ -331,7 +334,7 @@ public final class ComposeSchema {
 
         enum Cast { INT, FLOAT, BOOL }
 
-        /** compose-go's interpolation type casts ({@code loader/interpolate.go}); {@code *} matches any key or index. */
+        /** compose-go's interpolation casts ({@code loader/interpolate.go}); {@code *} matches any key or index. */
         private static final Map<List<String>, Cast> CASTS = casts();
 
         private static Map<List<String>, Cast> casts() {

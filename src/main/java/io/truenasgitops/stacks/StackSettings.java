@@ -32,9 +32,7 @@ public record StackSettings(
         List<String> secrets) {
 
     public StackSettings {
-        dependsOn = List.copyOf(dependsOn);
-        variables = Map.copyOf(variables);
-        secrets = List.copyOf(secrets);
+        secrets = secrets == null ? List.of() : List.copyOf(secrets);
     }
 
     /** Settings that declare no secrets. */
