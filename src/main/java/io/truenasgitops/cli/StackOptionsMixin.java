@@ -22,12 +22,20 @@ public class StackOptionsMixin {
 
     /** The options as the stacks package takes them; refuses a secrets folder that does not exist. */
     public StacksOptions toOptions() {
+        return toOptions(StacksOptions.MissingSecrets.ERROR);
+    }
+
+    /**
+     * The options, with what a declared secret missing from the secrets folder is ({@code validate} without
+     * {@code --secrets-dir} checks with placeholders).
+     */
+    public StacksOptions toOptions(StacksOptions.MissingSecrets missingSecrets) {
         if (secretsDir != null && !Files.isDirectory(secretsDir)) {
             throw new UsageException("secrets directory " + secretsDir + " does not exist or is not a directory");
         }
         if (hostBasePath != null && !hostBasePath.isAbsolute()) {
             throw new UsageException("--host-base-path must be an absolute path on the NAS, such as /mnt/tank/apps");
         }
-        return new StacksOptions(stacksDir, secretsDir, hostBasePath);
+        return new StacksOptions(stacksDir, secretsDir, hostBasePath, missingSecrets);
     }
 }

@@ -28,7 +28,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Check stacks offline: YAML, interpolation, env files, stack.yaml and what TrueNAS can deploy.",
             "DIR is a repository root (with a stacks folder) or a single stack folder (default: the current folder).",
-            "Every problem is listed with file:line; warnings do not fail the check."},
+            "Every problem is listed with file:line; warnings do not fail the check.",
+            "Without --secrets-dir, the secrets a stack.yaml declares (secrets: [NAME]) are checked as placeholders;"
+                + " with it, each must be there."},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  every stack is valid (warnings allowed)", "  1  problems found",
             "  2  usage error (DIR missing, no stacks folder, bad option)"})
@@ -56,7 +58,9 @@ public class ValidateCommand implements TopLevelCommand, Callable<Integer> {
         if (!Files.isDirectory(dir)) {
             throw new UsageException("validate: " + dir + " is not a directory");
         }
-        StacksOptions options = stackOptions.toOptions();
+        // CI has no secrets: without --secrets-dir, the secrets stack.yaml declares are checked as placeholders.
+        StacksOptions options = stackOptions.toOptions(stackOptions.secretsDir == null
+                ? StacksOptions.MissingSecrets.PLACEHOLDER : StacksOptions.MissingSecrets.ERROR);
         RepoScan scan = scan(dir.toAbsolutePath().normalize(), options);
         PrintWriter out = spec.commandLine().getOut();
         if ("json".equals(output)) {

@@ -147,9 +147,11 @@ public final class ComposeNormalizer {
             case "healthcheck" -> healthcheck(v);
             case "command", "entrypoint" -> words(v);
             case "stop_grace_period" -> Units.canonicalDuration(v);
-            case "dns", "dns_search", "dns_opt", "tmpfs", "devices", "security_opt" -> stringList(v);
+            case "dns", "dns_search", "dns_opt", "tmpfs", "security_opt" -> stringList(v);
+            case "devices" -> devices(v);
             case "networks" -> serviceNetworks(v);
-            case "secrets", "configs" -> fileRefs(v);
+            case "secrets" -> fileRefs(v, "/run/secrets/");
+            case "configs" -> fileRefs(v, "/");
             case "logging" -> logging(v);
             case "deploy" -> deploy(v);
             case "cpus" -> decimal(v);
@@ -201,20 +203,13 @@ public final class ComposeNormalizer {
         }
     }
 
-    /** A scalar written the way compose writes it into a string field ({@code 1.0} is {@code "1"}, like Go). */
+    /** A scalar written the way compose writes it into a string field (Go's fmt.Sprint: {@code 1.0} is {@code "1"}, {@code 1e6} is {@code "1e+06"}). */
     static String str(Object v) {
         if (v == null) {
             return null;
         }
-        if (v instanceof Double d) {
-            if (d.isNaN()) {
-                return "NaN";
-            }
-            if (d.isInfinite()) {
-                return d > 0 ? "+Inf" : "-Inf";
-            }
-            BigDecimal b = new BigDecimal(Double.toString(d)).stripTrailingZeros();
-            return b.scale() < 0 && b.precision() - b.scale() <= 21 ? b.toBigInteger().toString() : b.toPlainString();
+        if (v instanceof Double || v instanceof Float) {
+            return GoScalars.sprint(v);
         }
         if (v instanceof Map<?, ?> || v instanceof List<?>) {
             return String.valueOf(deep(v));
@@ -744,14 +739,25 @@ public final class ComposeNormalizer {
         return deep(v);
     }
 
-    private static Object fileRefs(Object v) {
+    /**
+     * Service {@code secrets}/{@code configs}: long form {@code {source, ...}}, sorted. A {@code target} that is
+     * compose's default ({@code /run/secrets/<source>} for secrets, also written as a bare {@code <source>};
+     * {@code /<source>} for configs) is dropped, so the short and the long spelling are the same.
+     */
+    private static Object fileRefs(Object v, String defaultDir) {
         if (!(v instanceof List<?> list)) {
             return deep(v);
         }
         List<Object> out = new ArrayList<>();
         for (Object item : list) {
             if (item instanceof Map<?, ?>) {
-                out.add(deep(item));
+                Object ref = deep(item);
+                if (ref instanceof Map<?, ?> m && m.get("source") instanceof String source
+                        && m.get("target") instanceof String target
+                        && (target.equals(defaultDir + source) || (defaultDir.length() > 1 && target.equals(source)))) {
+                    ((Map<?, ?>) ref).remove("target");
+                }
+                out.add(ref);
             } else {
                 TreeMap<String, Object> ref = new TreeMap<>();
                 ref.put("source", str(item));
@@ -759,6 +765,47 @@ public final class ComposeNormalizer {
             }
         }
         sortByCanonicalJson(out);
+        return out;
+    }
+
+    /**
+     * {@code devices}: compose reads the short {@code source[:target[:permissions]]} and the long
+     * {@code {source, target, permissions}} as the same mapping (target defaults to the source, permissions to
+     * {@code rwm}). Written as the short string {@code source:target}, with {@code :permissions} only when not
+     * {@code rwm}: the syntax every compose version reads. Order is kept; entries that are neither form stay as
+     * they are, and so are CDI device names ({@code nvidia.com/gpu=all}), which are not paths.
+     */
+    private static Object devices(Object v) {
+        if (!(v instanceof List<?> list)) {
+            return stringList(v);
+        }
+        List<Object> out = new ArrayList<>(list.size());
+        for (Object item : list) {
+            String source = null;
+            String target = null;
+            String permissions = null;
+            if (item instanceof Map<?, ?> m && m.get("source") instanceof String s
+                    && m.keySet().stream().allMatch(k -> Set.of("source", "target", "permissions").contains(k))) {
+                source = s;
+                target = m.get("target") == null ? null : str(m.get("target"));
+                permissions = m.get("permissions") == null ? null : str(m.get("permissions"));
+            } else if (item instanceof String s && s.split(":", -1).length <= 3) {
+                String[] parts = s.split(":", -1);
+                source = parts[0];
+                target = parts.length > 1 ? parts[1] : null;
+                permissions = parts.length > 2 ? parts[2] : null;
+            }
+            if (source == null || !source.startsWith("/")) {
+                // Not a device path (e.g. a CDI name such as nvidia.com/gpu=all): kept as written.
+                out.add(item instanceof Map<?, ?> || item instanceof List<?> ? deep(item) : str(item));
+                continue;
+            }
+            String canonical = source + ":" + (target == null || target.isEmpty() ? source : target);
+            if (permissions != null && !permissions.isEmpty() && !permissions.equals("rwm")) {
+                canonical += ":" + permissions;
+            }
+            out.add(canonical);
+        }
         return out;
     }
 

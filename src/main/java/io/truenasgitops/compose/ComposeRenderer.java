@@ -2,15 +2,17 @@ package io.truenasgitops.compose;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The compose pipeline for one stack: load YAML, interpolate, inline env files, validate for TrueNAS, normalise,
- * hash, check the message size. Pure apart from reading env files from the stack folder.
+ * The compose pipeline for one stack: load YAML, interpolate, validate for TrueNAS and against the Compose
+ * Specification schema, inline env files, normalise, hash, check the message size. Pure apart from reading env files from the stack folder.
  */
 public final class ComposeRenderer {
 
@@ -60,6 +62,7 @@ public final class ComposeRenderer {
             return done(null, problems, masker);
         }
         SourceMap sm = loaded.sourceMap();
+        problems.addAll(UnquotedNumbers.check(loaded.root(), sm));
         Interpolator.Result interpolated = Interpolator.interpolate(loaded.root(), request.variables(), sm,
                 request.budget());
         problems.addAll(interpolated.problems());
@@ -69,6 +72,13 @@ public final class ComposeRenderer {
         if (validated.compose() == null) {
             return done(null, problems, masker);
         }
+        // docker compose checks the Compose Specification schema first; the TrueNAS checks above say more where
+        // both object to the same thing, so the schema adds nothing there.
+        Set<String> reported = new HashSet<>();
+        validated.problems().stream().filter(Problem::isError).forEach(p -> reported.add(p.path()));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> interpolatedTree = (Map<String, Object>) interpolated.tree();
+        problems.addAll(ComposeSchema.validate(interpolatedTree, sm, reported));
         Map<String, Object> compose = validated.compose();
         if (request.stackDir() != null) {
             Function<String, Optional<String>> lookup = name -> request.variables().lookup(name).map(Variables.Value::value);

@@ -11,7 +11,9 @@ import java.util.function.Function;
  * Compose-spec variable interpolation in values (never keys): {@code $VAR}, {@code ${VAR}},
  * {@code ${VAR:-default}}, {@code ${VAR-default}}, {@code ${VAR:?message}}, {@code ${VAR?message}},
  * {@code ${VAR:+alternative}}, {@code ${VAR+alternative}}, nested templates inside defaults, and {@code $$} for
- * a literal {@code $}.
+ * a literal {@code $}. As in compose-go, a {@code $} that starts none of these ({@code a $ string}, {@code 5$},
+ * {@code ^REGEX$}, {@code $1}, {@code $}}) is a literal too, and a default may hold braces
+ * ({@code ${JSON:-{"json":1}}}).
  *
  * <p>Unlike docker compose, which warns and substitutes an empty string, an unset variable without a default is
  * an error: a GitOps deploy must not silently run with a blank password.
@@ -123,11 +125,7 @@ public final class Interpolator {
                 i++;
                 continue;
             }
-            if (i + 1 >= n) {
-                throw new TemplateException("invalid interpolation: '$' at the end of \"" + text
-                        + "\"; write '$$' for a literal '$'");
-            }
-            char next = text.charAt(i + 1);
+            char next = i + 1 < n ? text.charAt(i + 1) : 0;
             if (next == '$') {
                 out.append('$');
                 i += 2;
@@ -147,8 +145,10 @@ public final class Interpolator {
                 append(out, lookup.apply(name).orElseThrow(() -> unset(name)));
                 i = j;
             } else {
-                throw new TemplateException("invalid interpolation: '$" + next + "' in \"" + text
-                        + "\"; variable names start with a letter or '_', write '$$' for a literal '$'");
+                // Compose's pattern matches only $$, $NAME and ${...}: any other '$' (a lone one, "5$",
+                // "^REGEX$", "$1", "$}") is plain text, kept as written.
+                out.append('$');
+                i++;
             }
         }
         return out.toString();
@@ -162,25 +162,19 @@ public final class Interpolator {
         out.append(value);
     }
 
+    /**
+     * The index of the '}' closing a '${' whose body starts at {@code from}, or -1. Like compose-go, every '{'
+     * opens a level (not only '${'), so a default may hold braces: {@code ${JSON:-{"json":1}}} closes at the last
+     * one.
+     */
     private static int closingBrace(String text, int from) {
         int depth = 1;
         for (int j = from; j < text.length(); j++) {
             char c = text.charAt(j);
-            if (c == '$' && j + 1 < text.length()) {
-                char d = text.charAt(j + 1);
-                if (d == '{') {
-                    depth++;
-                    j++;
-                    continue;
-                }
-                if (d == '$') {
-                    j++;
-                    continue;
-                }
-            } else if (c == '}') {
-                if (--depth == 0) {
-                    return j;
-                }
+            if (c == '{') {
+                depth++;
+            } else if (c == '}' && --depth == 0) {
+                return j;
             }
         }
         return -1;

@@ -17,6 +17,7 @@ public final class SourceMap {
 
     private final String file;
     private final Map<String, Position> positions = new HashMap<>();
+    private final Map<String, String> numberTexts = new HashMap<>();
 
     public SourceMap(String file) {
         this.file = file;
@@ -34,6 +35,29 @@ public final class SourceMap {
 
     void put(String path, int line, int column) {
         positions.putIfAbsent(path, new Position(line, column));
+    }
+
+    void putNumberText(String path, String text) {
+        numberTexts.putIfAbsent(path, text);
+    }
+
+    /** Numbers merged in with {@code <<}: what was recorded under {@code from} is also under {@code to}. */
+    void copyNumberTexts(String from, String to) {
+        Map<String, String> copies = new HashMap<>();
+        numberTexts.forEach((path, text) -> {
+            if (path.equals(from) || path.startsWith(from + ".") || path.startsWith(from + "[")) {
+                copies.put(to + path.substring(from.length()), text);
+            }
+        });
+        copies.forEach(numberTexts::putIfAbsent);
+    }
+
+    /**
+     * The source text of the unquoted number at {@code path} ({@code 0755} for what was read as 493), or null when
+     * the value there was not written as a plain number.
+     */
+    public String numberText(String path) {
+        return numberTexts.get(path);
     }
 
     /** The position of {@code path}, or of its nearest ancestor that has one, or {@link Position#UNKNOWN}. */

@@ -69,7 +69,9 @@ public final class TrueNasValidator {
             }
             if (!TOP_LEVEL_KEYS.contains(key)) {
                 problems.add(sm.error(key, "unknown top-level key '" + key + "': compose only knows services,"
-                        + " networks, volumes, configs, secrets and name; prefix extensions with 'x-'"));
+                        + " networks, volumes, configs, secrets and name; prefix extensions with 'x-'"
+                        + ComposeSchema.closest(key, List.of("services", "networks", "volumes", "configs", "secrets",
+                                "name")).map(k -> " (did you mean '" + k + "'?)").orElse("")));
             }
         }
         if (compose.containsKey("version")) {

@@ -1,7 +1,6 @@
 package io.truenasgitops.compose;
 
 import java.io.StringReader;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -29,8 +28,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Loads YAML the way docker compose reads it: SnakeYAML's parser and composer only (no object construction,
- * so no arbitrary types), scalars resolved with the YAML 1.2 core schema (not SnakeYAML's YAML 1.1 rules:
- * {@code 22:22}, {@code yes}, {@code on} and {@code 0755} stay what compose sees), anchors, aliases and
+ * so no arbitrary types), scalars resolved as docker compose's go-yaml does (not SnakeYAML's YAML 1.1 rules:
+ * {@code 22:22}, {@code yes} and {@code on} stay strings, {@code 0755} is octal 493), anchors, aliases and
  * {@code <<} merge keys resolved, duplicate keys refused, and alias bombs stopped by limits.
  *
  * <p>Maps are {@link LinkedHashMap} (file order), sequences {@link ArrayList}, scalars {@link String},
@@ -50,10 +49,6 @@ public final class YamlLoader {
     /** Most nodes after expanding aliases: stops exponential alias expansion that stays under the alias limit. */
     public static final int MAX_EXPANDED_NODES = 100_000;
 
-    private static final Pattern INT10 = Pattern.compile("[-+]?[0-9]+");
-    private static final Pattern INT8 = Pattern.compile("0o[0-7]+");
-    private static final Pattern INT16 = Pattern.compile("0x[0-9a-fA-F]+");
-    private static final Pattern FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
     private static final Pattern INF = Pattern.compile("[-+]?\\.(inf|Inf|INF)");
     private static final Pattern NAN = Pattern.compile("\\.(nan|NaN|NAN)");
 
@@ -171,7 +166,11 @@ public final class YamlLoader {
             return null;
         }
         if (node instanceof ScalarNode scalar) {
-            return scalar(scalar, path);
+            Object value = scalar(scalar, path);
+            if (value instanceof Number && !isExplicit(scalar)) {
+                sourceMap.putNumberText(path, scalar.getValue());
+            }
+            return value;
         }
         if (inProgress.containsKey(node)) {
             problems.add(errorAt(node, path, "recursive alias: an anchor refers to itself"));
@@ -243,6 +242,7 @@ public final class YamlLoader {
                         if (!map.containsKey(key)) {
                             map.put(key, e.getValue());
                             sourceMap.put(SourceMap.child(path, key), lineOf(source), columnOf(source));
+                            sourceMap.copyNumberTexts(SourceMap.child(path + "<<", key), SourceMap.child(path, key));
                         }
                     }
                 }
@@ -321,7 +321,11 @@ public final class YamlLoader {
         }
     }
 
-    /** Resolves a plain scalar with the YAML 1.2 core schema. */
+    /**
+     * Resolves a plain scalar as docker compose's YAML library (go-yaml) does: the YAML 1.2 core schema for
+     * booleans and nulls, and {@link GoScalars#number} for numbers, so {@code 0755} is octal 493 (as in YAML 1.1),
+     * {@code 1_000} is 1000 and {@code 012345678} (not octal) is the float 12345678.
+     */
     public static Object resolvePlain(String text) {
         switch (text) {
             case "", "~", "null", "Null", "NULL":
@@ -330,20 +334,10 @@ public final class YamlLoader {
                 return Boolean.TRUE;
             case "false", "False", "FALSE":
                 return Boolean.FALSE;
+            case "-0", "-0.0":
+                return -0.0d;
             default:
                 break;
-        }
-        if (INT10.matcher(text).matches()) {
-            return integer(new BigInteger(text.startsWith("+") ? text.substring(1) : text));
-        }
-        if (INT8.matcher(text).matches()) {
-            return integer(new BigInteger(text.substring(2), 8));
-        }
-        if (INT16.matcher(text).matches()) {
-            return integer(new BigInteger(text.substring(2), 16));
-        }
-        if (FLOAT.matcher(text).matches()) {
-            return new BigDecimal(text.startsWith("+") ? text.substring(1) : text).doubleValue();
         }
         if (INF.matcher(text).matches()) {
             return text.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
@@ -351,10 +345,6 @@ public final class YamlLoader {
         if (NAN.matcher(text).matches()) {
             return Double.NaN;
         }
-        return text;
-    }
-
-    private static Object integer(BigInteger value) {
-        return value.bitLength() < 64 ? (Object) value.longValue() : value;
+        return GoScalars.number(text).orElse(text);
     }
 }

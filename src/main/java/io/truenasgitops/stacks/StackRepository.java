@@ -90,6 +90,7 @@ public final class StackRepository {
                     + " letter and not ending with '-' (rename it, e.g. '" + suggest(name) + "')"));
         }
         StackSettings settings = StackSettings.defaults();
+        SourceMap settingsMap = SourceMap.empty(rel + "/stack.yaml");
         ExpansionBudget budget = ExpansionBudget.perStack();
         Path stackYaml = dir.resolve("stack.yaml");
         if (Files.exists(stackYaml)) {
@@ -98,6 +99,7 @@ public final class StackRepository {
             if (text.isPresent()) {
                 StackSettingsReader.Result r = StackSettingsReader.read(text.get(), rel + "/stack.yaml");
                 settings = r.settings();
+                settingsMap = r.sourceMap();
                 problems.addAll(r.problems());
             }
         } else if (Files.isRegularFile(dir.resolve("stack.yml"))) {
@@ -115,8 +117,9 @@ public final class StackRepository {
         }
         Path composeFile = composeFiles.get(0);
         String composeRel = rel + "/" + composeFile.getFileName();
+        Map<String, String> secretValues = withDeclaredSecrets(settings, secrets, options, settingsMap, problems);
         Map<String, String> stackVars = settings.variables();
-        Function<String, Optional<String>> fallback = v -> Optional.ofNullable(secrets.get(v))
+        Function<String, Optional<String>> fallback = v -> Optional.ofNullable(secretValues.get(v))
                 .or(() -> Optional.ofNullable(stackVars.get(v)));
         Map<String, String> dotEnv = Map.of();
         Path envFile = dir.resolve(".env");
@@ -129,7 +132,7 @@ public final class StackRepository {
             }
         }
         Variables variables = Variables.builder()
-                .secrets("secrets directory", secrets)
+                .secrets("secrets directory", secretValues)
                 .plain(rel + "/.env", dotEnv)
                 .plain(rel + "/stack.yaml variables", stackVars)
                 .build();
@@ -147,6 +150,43 @@ public final class StackRepository {
                         .thenComparingInt(Problem::line).thenComparingInt(Problem::column))
                 .toList();
         return new LoadedStack(name, rel, composeFile, settings, hasErrors ? null : result.rendered(), masked);
+    }
+
+    /**
+     * The secrets-directory values with every secret {@code stack.yaml} declares: one absent from the directory is
+     * a placeholder, and under {@link StacksOptions.MissingSecrets#ERROR} (the daemon, {@code render},
+     * {@code validate --secrets-dir}) also an error at its {@code secrets} entry.
+     */
+    static Map<String, String> withDeclaredSecrets(StackSettings settings, Map<String, String> secrets,
+            StacksOptions options, SourceMap settingsMap, List<Problem> problems) {
+        Map<String, String> out = new HashMap<>(secrets);
+        List<String> declared = settings.secrets();
+        for (int i = 0; i < declared.size(); i++) {
+            String name = declared.get(i);
+            if (secrets.containsKey(name)) {
+                continue;
+            }
+            // A placeholder in every case: when missing is an error, the stack is invalid anyway, and the error on
+            // the declaration says all there is to say (no second "is not set" for each use).
+            out.put(name, placeholder(name));
+            if (options.missingSecrets() == StacksOptions.MissingSecrets.PLACEHOLDER) {
+                continue;
+            }
+            if (options.secretsDir() == null) {
+                problems.add(settingsMap.error(SourceMap.index("secrets", i), "secret " + name + " is declared but no"
+                        + " secrets directory is set: give one (--secrets-dir, or the daemon's secrets directory) with"
+                        + " a file named " + name));
+            } else {
+                problems.add(settingsMap.error(SourceMap.index("secrets", i), "secret " + name + " is declared but"
+                        + " the secrets directory has no file named " + name + ": add it (its content is the value)"));
+            }
+        }
+        return out;
+    }
+
+    /** The stand-in for a declared secret when checking without a secrets directory (masked like a real one). */
+    static String placeholder(String name) {
+        return "placeholder-for-" + name;
     }
 
     private static Problem mask(Problem p, Variables variables) {

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param healthTimeout how long the app may take to become healthy after an apply
  * @param target which configured NAS this stack goes to
  * @param variables values for {@code ${VAR}} interpolation, after the secrets directory and {@code .env}
+ * @param secrets the variables that come from the secrets directory: without one ({@code validate} in CI) they
+ *     are checked with placeholders, with one each must be there
  */
 public record StackSettings(
         boolean suspend,
@@ -26,7 +28,18 @@ public record StackSettings(
         List<String> dependsOn,
         Duration healthTimeout,
         String target,
-        Map<String, String> variables) {
+        Map<String, String> variables,
+        List<String> secrets) {
+
+    public StackSettings {
+        secrets = secrets == null ? List.of() : List.copyOf(secrets);
+    }
+
+    /** Settings that declare no secrets. */
+    public StackSettings(boolean suspend, DesiredState state, boolean prune, boolean selfHeal, boolean adopt,
+            List<String> dependsOn, Duration healthTimeout, String target, Map<String, String> variables) {
+        this(suspend, state, prune, selfHeal, adopt, dependsOn, healthTimeout, target, variables, List.of());
+    }
 
     /** Default health timeout: five minutes. */
     public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofMinutes(5);

@@ -21,12 +21,12 @@ public final class StackSettingsReader {
 
     private StackSettingsReader() {}
 
-    /** Settings read (defaults for anything missing or wrong) and the problems found. */
-    public record Result(StackSettings settings, List<Problem> problems) {}
+    /** Settings read (defaults for anything missing or wrong), the problems found and where each setting is. */
+    public record Result(StackSettings settings, List<Problem> problems, SourceMap sourceMap) {}
 
     /** The keys a stack.yaml may have. */
     public static final List<String> KEYS = List.of("suspend", "state", "prune", "selfHeal", "adopt", "dependsOn",
-            "healthTimeout", "target", "variables");
+            "healthTimeout", "target", "variables", "secrets");
 
     static final Pattern APP_NAME = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -36,15 +36,15 @@ public final class StackSettingsReader {
         YamlLoader.Result loaded = YamlLoader.load(text, file);
         List<Problem> problems = new ArrayList<>(loaded.problems());
         if (!loaded.ok()) {
-            return new Result(d, problems);
+            return new Result(d, problems, loaded.sourceMap());
         }
         SourceMap sm = loaded.sourceMap();
         if (loaded.root() == null) {
-            return new Result(d, problems);
+            return new Result(d, problems, loaded.sourceMap());
         }
         if (!(loaded.root() instanceof Map<?, ?> root)) {
             problems.add(sm.error("", "stack.yaml must be a mapping of settings (" + String.join(", ", KEYS) + ")"));
-            return new Result(d, problems);
+            return new Result(d, problems, loaded.sourceMap());
         }
         for (Object k : root.keySet()) {
             if (!KEYS.contains(String.valueOf(k))) {
@@ -111,15 +111,38 @@ public final class StackSettingsReader {
                     } else if (value instanceof Map<?, ?> || value instanceof List<?>) {
                         problems.add(sm.error(p, "variable " + name + " must be a plain value, not a list or mapping"));
                     } else {
-                        variables.put(String.valueOf(name), value == null ? "" : scalar(value));
+                        // A number keeps the text it was written as (0755 stays 0755): a variable is text, like .env.
+                        String written = sm.numberText(p);
+                        variables.put(String.valueOf(name), value == null ? "" : written != null ? written : scalar(value));
                     }
                 });
             } else if (v != null) {
                 problems.add(sm.error("variables", "'variables' is a mapping of NAME: value"));
             }
         }
+        List<String> secrets = new ArrayList<>();
+        if (root.containsKey("secrets")) {
+            Object v = root.get("secrets");
+            List<?> items = v instanceof List<?> l ? l : v == null ? List.of() : List.of(v);
+            for (int i = 0; i < items.size(); i++) {
+                Object item = items.get(i);
+                String p = v instanceof List<?> ? SourceMap.index("secrets", i) : "secrets";
+                if (!(item instanceof String s) || !VARIABLE.matcher(s).matches()) {
+                    problems.add(sm.error(p, "'secrets' lists variable names (letters, digits, '_'), one file each in"
+                            + " the secrets directory, not '" + item + "'"));
+                } else if (secrets.contains(s)) {
+                    problems.add(sm.error(p, "secret " + s + " is listed twice: remove one"));
+                } else {
+                    if (variables.containsKey(s)) {
+                        problems.add(sm.error(p, "secret " + s + " also has a value under 'variables': a secret comes"
+                                + " from the secrets directory only; remove one of the two"));
+                    }
+                    secrets.add(s);
+                }
+            }
+        }
         return new Result(new StackSettings(suspend, state, prune, selfHeal, adopt, List.copyOf(dependsOn),
-                healthTimeout, target, Map.copyOf(variables)), problems);
+                healthTimeout, target, Map.copyOf(variables), List.copyOf(secrets)), problems, sm);
     }
 
     private static String scalar(Object v) {

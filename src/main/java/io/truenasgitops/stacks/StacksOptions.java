@@ -9,8 +9,25 @@ import java.nio.file.Path;
  * @param secretsDir a folder of secret values, one file per variable (file name = variable name); null for none
  * @param hostBasePath when set, relative bind mounts ({@code ./data}) are rewritten to
  *     {@code <hostBasePath>/<app>/data} instead of being refused
+ * @param missingSecrets what a secret declared in {@code stack.yaml} but absent from the secrets directory is
  */
-public record StacksOptions(String stacksDir, Path secretsDir, Path hostBasePath) {
+public record StacksOptions(String stacksDir, Path secretsDir, Path hostBasePath, MissingSecrets missingSecrets) {
+
+    /** What a secret declared in {@code stack.yaml} ({@code secrets: [NAME]}) and absent from the secrets dir is. */
+    public enum MissingSecrets {
+        /** An error on the stack: what the daemon and {@code render} do, and {@code validate --secrets-dir}. */
+        ERROR,
+        /**
+         * A placeholder value (masked like a secret), so that {@code validate} without a secrets directory (CI,
+         * which has no secrets) checks everything else; an undeclared unset variable is still an error.
+         */
+        PLACEHOLDER
+    }
+
+    /** Options under which a missing declared secret is an error. */
+    public StacksOptions(String stacksDir, Path secretsDir, Path hostBasePath) {
+        this(stacksDir, secretsDir, hostBasePath, MissingSecrets.ERROR);
+    }
 
     /** The default stacks folder. */
     public static final String DEFAULT_STACKS_DIR = "stacks";
@@ -18,6 +35,9 @@ public record StacksOptions(String stacksDir, Path secretsDir, Path hostBasePath
     public StacksOptions {
         if (stacksDir == null || stacksDir.isBlank()) {
             stacksDir = DEFAULT_STACKS_DIR;
+        }
+        if (missingSecrets == null) {
+            missingSecrets = MissingSecrets.ERROR;
         }
     }
 

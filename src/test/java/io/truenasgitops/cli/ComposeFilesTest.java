@@ -15,7 +15,7 @@ class ComposeFilesTest {
     Path dir;
 
     @Test
-    void yaml11LookalikesStayStrings() throws Exception {
+    void yaml11LookalikesStayStringsAndNumbersReadAsDockerComposeReadsThem() throws Exception {
         Path file = dir.resolve("compose.yaml");
         Files.writeString(file, """
                 services:
@@ -35,7 +35,7 @@ class ComposeFilesTest {
         assertThat(ssh.get("ports")).asList().containsExactly("22:22");
         @SuppressWarnings("unchecked")
         Map<String, Object> env = (Map<String, Object>) ssh.get("environment");
-        assertThat(env).containsEntry("ENABLED", "yes").containsEntry("MODE", "0755").containsEntry("COUNT", 3)
+        assertThat(env).containsEntry("ENABLED", "yes").containsEntry("MODE", 493L).containsEntry("COUNT", 3L)
                 .containsEntry("DEBUG", true);
     }
 

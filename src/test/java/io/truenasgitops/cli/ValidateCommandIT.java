@@ -44,6 +44,25 @@ class ValidateCommandIT {
     }
 
     @Test
+    void theExampleRepositoryIsValidWithoutSecretsAsInCi(QuarkusMainLauncher launcher) {
+        LaunchResult result = launcher.launch("validate", EXAMPLE);
+        assertThat(result.exitCode()).as(result.getOutput()).isZero();
+        assertThat(CliOutput.lines(result)).containsExactly("ok: 4 stacks checked, 4 valid, 0 invalid; 0 errors, 0 warnings");
+    }
+
+    @Test
+    void aDeclaredSecretMissingFromTheGivenSecretsDirectoryFailsValidate(QuarkusMainLauncher launcher,
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path emptySecrets) {
+        LaunchResult result = launcher.launch("validate", EXAMPLE, "--secrets-dir", emptySecrets.toString());
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(CliOutput.lines(result)).contains(
+                "stacks/monitoring/stack.yaml:6:11: error: secrets[0]: secret GRAFANA_ADMIN_PASSWORD is declared but"
+                        + " the secrets directory has no file named GRAFANA_ADMIN_PASSWORD: add it (its content is the"
+                        + " value)");
+        assertThat(CliOutput.lines(result)).filteredOn(l -> l.contains(": error: ")).hasSize(2);
+    }
+
+    @Test
     void aMissingDirectoryIsAUsageError(QuarkusMainLauncher launcher) {
         LaunchResult result = launcher.launch("validate", "does/not/exist");
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);

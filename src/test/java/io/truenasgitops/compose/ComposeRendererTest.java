@@ -91,4 +91,37 @@ class ComposeRendererTest {
         assertThat(Stamps.read(Map.of("services", Map.of()))).isEmpty();
         assertThat(Stamps.read(null)).isEqualTo(Optional.empty());
     }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> equivalentDocuments() {
+        String head = "services:\n  web:\n    image: a\n";
+        String tail = "secrets:\n  db_pass:\n    file: /mnt/tank/secrets/db_pass\n";
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("devices short vs long",
+                        head + "    devices:\n      - /dev/dri:/dev/dri\n",
+                        head + "    devices:\n      - source: /dev/dri\n        target: /dev/dri\n"
+                                + "        permissions: rwm\n"),
+                org.junit.jupiter.params.provider.Arguments.of("devices source only",
+                        head + "    devices:\n      - /dev/dri\n",
+                        head + "    devices:\n      - source: /dev/dri\n"),
+                org.junit.jupiter.params.provider.Arguments.of("secrets short vs long",
+                        head + "    secrets:\n      - db_pass\n" + tail,
+                        head + "    secrets:\n      - source: db_pass\n        target: /run/secrets/db_pass\n" + tail),
+                org.junit.jupiter.params.provider.Arguments.of("environment \"true\" vs true",
+                        head + "    environment:\n      DEBUG: \"true\"\n",
+                        head + "    environment:\n      DEBUG: true\n"),
+                org.junit.jupiter.params.provider.Arguments.of("environment list vs map with a boolean",
+                        head + "    environment:\n      - DEBUG=true\n",
+                        head + "    environment:\n      DEBUG: True\n"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("equivalentDocuments")
+    void equivalentSpellingsRenderToTheSameHash(String name, String a, String b) {
+        ComposeRenderer.Result ra = render(a, Variables.none());
+        ComposeRenderer.Result rb = render(b, Variables.none());
+        assertThat(ra.ok()).as(ra.problems().toString()).isTrue();
+        assertThat(rb.ok()).as(rb.problems().toString()).isTrue();
+        assertThat(ra.rendered().hash()).isEqualTo(rb.rendered().hash());
+        assertThat(ra.rendered().compose()).isEqualTo(rb.rendered().compose());
+    }
 }

@@ -72,8 +72,6 @@ class InterpolatorTest {
                 Arguments.of("${}", "does not start with a variable name"),
                 Arguments.of("${1X}", "does not start with a variable name"),
                 Arguments.of("${SET%%x}", "after the name use"),
-                Arguments.of("trailing $", "'$' at the end"),
-                Arguments.of("$1", "invalid interpolation: '$1'"),
                 Arguments.of("${UNSET:-${ALSO_UNSET}}", "variable ALSO_UNSET is not set"));
     }
 

@@ -26,12 +26,18 @@ class YamlLoaderTest {
                 Arguments.of("null", null),
                 Arguments.of("~", null),
                 Arguments.of("", null),
-                Arguments.of("0755", 755L), // YAML 1.2 core: decimal, not octal
+                Arguments.of("0755", 493L), // go-yaml, as docker compose reads it: a leading 0 is octal
                 Arguments.of("0o755", 493L),
                 Arguments.of("0x1F", 31L),
                 Arguments.of("-42", -42L),
                 Arguments.of("+7", 7L),
-                Arguments.of("1_000", "1_000"),
+                Arguments.of("1_000", 1000L), // go-yaml drops '_' before parsing
+                Arguments.of("012345678", 12345678.0), // not octal: read as a float
+                Arguments.of("100000000000000000000", 1e20), // too big for 64 bits: a float
+                Arguments.of("18446744073709551615", new java.math.BigInteger("18446744073709551615")), // uint64
+                Arguments.of("0b101", 5L),
+                Arguments.of("-0x10", -16L),
+                Arguments.of("1e400", "1e400"), // out of range for a double: go-yaml keeps the string
                 Arguments.of("1.5", 1.5),
                 Arguments.of("1e3", 1000.0),
                 Arguments.of(".inf", Double.POSITIVE_INFINITY),

@@ -157,10 +157,13 @@ class StackRepositoryTest {
                 variables:
                   TAG: "1.27"
                   PORT: 8080
+                  UMASK: 022
+                secrets: [DB_PASSWORD, API_TOKEN]
                 """, "stack.yaml");
         assertThat(r.problems()).isEmpty();
         assertThat(r.settings()).isEqualTo(new StackSettings(true, StackSettings.DesiredState.STOPPED, true, true, true,
-                List.of("db", "proxy"), Duration.ofSeconds(90), "backup-nas", Map.of("TAG", "1.27", "PORT", "8080")));
+                List.of("db", "proxy"), Duration.ofSeconds(90), "backup-nas",
+                Map.of("TAG", "1.27", "PORT", "8080", "UMASK", "022"), List.of("DB_PASSWORD", "API_TOKEN")));
         assertThat(StackSettingsReader.read("", "stack.yaml").settings()).isEqualTo(StackSettings.defaults());
     }
 
@@ -172,7 +175,10 @@ class StackRepositoryTest {
                 Arguments.of("dependsOn: [ok, Bad_Name]\n", "dependsOn[1]", 1, "folder name"),
                 Arguments.of("variables: [a]\n", "variables", 1, "mapping"),
                 Arguments.of("variables:\n  A: [1]\n", "variables.A", 2, "plain value"),
-                Arguments.of("target: ''\n", "target", 1, "configured NAS"));
+                Arguments.of("target: ''\n", "target", 1, "configured NAS"),
+                Arguments.of("secrets: [OK, not-a-name]\n", "secrets[1]", 1, "variable names"),
+                Arguments.of("secrets:\n  - PW\n  - PW\n", "secrets[1]", 3, "listed twice"),
+                Arguments.of("variables:\n  PW: x\nsecrets: [PW]\n", "secrets[0]", 3, "secrets directory only"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -197,5 +203,61 @@ class StackRepositoryTest {
         SecretsDirectory.Result r = SecretsDirectory.read(dir);
         assertThat(r.values()).isEqualTo(Map.of("A", "value", "B", "two lines\n", "C", "crlf"));
         assertThat(r.problems()).singleElement().satisfies(p -> assertThat(p.isError()).isFalse());
+    }
+
+    static final String USES_SECRET = "services:\n  db:\n    image: postgres\n    environment:\n"
+            + "      POSTGRES_PASSWORD: ${DB_PASSWORD}\n";
+
+    @Test
+    void withoutASecretsDirectoryDeclaredSecretsAreCheckedAsMaskedPlaceholders() throws IOException {
+        Path dir = stack("db", USES_SECRET);
+        Files.writeString(dir.resolve("stack.yaml"), "secrets: [DB_PASSWORD]\n");
+        StacksOptions ci = new StacksOptions("stacks", null, null, StacksOptions.MissingSecrets.PLACEHOLDER);
+        LoadedStack db = StackRepository.scan(repo, ci).stack("db").orElseThrow();
+        assertThat(db.problems()).isEmpty();
+        assertThat(db.isValid()).isTrue();
+        assertThat(db.rendered().masker().maskTree(db.rendered().compose()).toString()).contains("POSTGRES_PASSWORD=***")
+                .doesNotContain(StackRepository.placeholder("DB_PASSWORD"));
+    }
+
+    @Test
+    void withoutASecretsDirectoryAnUndeclaredUnsetVariableIsStillAnError() throws IOException {
+        Path dir = stack("db", USES_SECRET.replace("${DB_PASSWORD}", "${DB_PASWORD}"));
+        Files.writeString(dir.resolve("stack.yaml"), "secrets: [DB_PASSWORD]\n");
+        StacksOptions ci = new StacksOptions("stacks", null, null, StacksOptions.MissingSecrets.PLACEHOLDER);
+        LoadedStack db = StackRepository.scan(repo, ci).stack("db").orElseThrow();
+        assertThat(db.isValid()).isFalse();
+        assertThat(db.problems()).singleElement().satisfies(p -> assertThat(p.format())
+                .startsWith("stacks/db/compose.yaml:5:7: error: services.db.environment.POSTGRES_PASSWORD: variable"
+                        + " DB_PASWORD is not set"));
+    }
+
+    @Test
+    void aDeclaredSecretMissingFromTheSecretsDirectoryIsAnErrorAtItsDeclaration() throws IOException {
+        Path dir = stack("db", USES_SECRET);
+        Files.writeString(dir.resolve("stack.yaml"), "prune: true\nsecrets:\n  - DB_PASSWORD\n");
+        Path secrets = Files.createDirectories(repo.resolve("secrets"));
+        Files.writeString(secrets.resolve("OTHER"), "x\n");
+        LoadedStack db = StackRepository.scan(repo, new StacksOptions("stacks", secrets, null)).stack("db").orElseThrow();
+        assertThat(db.isValid()).isFalse();
+        assertThat(db.problems()).singleElement().satisfies(p -> assertThat(p.format()).isEqualTo(
+                "stacks/db/stack.yaml:3:5: error: secrets[0]: secret DB_PASSWORD is declared but the secrets directory"
+                        + " has no file named DB_PASSWORD: add it (its content is the value)"));
+
+        Files.writeString(secrets.resolve("DB_PASSWORD"), "hunter2\n");
+        LoadedStack fixed = StackRepository.scan(repo, new StacksOptions("stacks", secrets, null)).stack("db").orElseThrow();
+        assertThat(fixed.problems()).isEmpty();
+        assertThat(fixed.rendered().compose().toString()).contains("POSTGRES_PASSWORD=hunter2");
+    }
+
+    @Test
+    void aDeclaredSecretWithNoSecretsDirectoryAtAllIsAnErrorOutsideValidate() throws IOException {
+        Path dir = stack("db", USES_SECRET);
+        Files.writeString(dir.resolve("stack.yaml"), "secrets: [DB_PASSWORD]\n");
+        LoadedStack db = StackRepository.scan(repo, StacksOptions.defaults()).stack("db").orElseThrow();
+        assertThat(db.isValid()).isFalse();
+        assertThat(db.problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .isEqualTo("secret DB_PASSWORD is declared but no secrets directory is set: give one (--secrets-dir,"
+                        + " or the daemon's secrets directory) with a file named DB_PASSWORD"));
     }
 }
