@@ -183,10 +183,11 @@ public class Daemon {
         if (loop != null) {
             loop.stop();
             loop = null;
-        } else if (reconciler != null) {
-            reconciler.close();
         }
-        reconciler = null;
+        if (reconciler != null) {
+            reconciler.close();
+            reconciler = null;
+        }
         if (targets != null) {
             targets.values().forEach(LazyTarget::close);
             targets = null;

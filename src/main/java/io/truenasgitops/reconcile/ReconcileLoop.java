@@ -28,8 +28,12 @@ public final class ReconcileLoop implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ReconcileLoop.class);
 
+    /** Longest real wait between two looks at the clock, so a clock driven by a test is noticed soon. */
+    private static final long MAX_WAIT_MS = 1000;
+
     private final Reconciler reconciler;
     private final ReconcileConfig config;
+    private final EngineClock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final AtomicLong passes = new AtomicLong();
@@ -40,13 +44,20 @@ public final class ReconcileLoop implements AutoCloseable {
     private final Set<String> pendingStacks = new TreeSet<>();
     private boolean running;
     private boolean inPass;
+    private boolean idle;
     private Thread worker;
     private volatile PassResult lastResult;
     private volatile Throwable lastFailure;
 
     public ReconcileLoop(Reconciler reconciler, ReconcileConfig config) {
+        this(reconciler, config, EngineClock.SYSTEM);
+    }
+
+    /** A loop whose poll interval and retry times are measured on {@code clock} (the engine's, in tests). */
+    public ReconcileLoop(Reconciler reconciler, ReconcileConfig config, EngineClock clock) {
         this.reconciler = reconciler;
         this.config = config;
+        this.clock = clock;
     }
 
     /** Starts the worker; the first pass runs right away. */
@@ -112,6 +123,19 @@ public final class ReconcileLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the worker waits with nothing pending: no pass runs, and none starts before a trigger or the next
+     * due time on the clock. What tests check instead of sleeping to prove that nothing more happens.
+     */
+    public boolean isIdle() {
+        lock.lock();
+        try {
+            return idle && !pendingAll && pendingStacks.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether a pass is running right now. */
     public boolean isBusy() {
         lock.lock();
@@ -132,8 +156,8 @@ public final class ReconcileLoop implements AutoCloseable {
     }
 
     /**
-     * Stops after the pass in flight, waiting for it up to {@link ReconcileConfig#shutdownTimeout()}; then closes
-     * the reconciler's apply pool.
+     * Stops after the pass in flight, waiting for it up to {@link ReconcileConfig#shutdownTimeout()}. The
+     * reconciler stays open: whoever built it closes it.
      */
     public void stop() {
         Thread w;
@@ -158,7 +182,6 @@ public final class ReconcileLoop implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        reconciler.close();
     }
 
     @Override
@@ -167,19 +190,21 @@ public final class ReconcileLoop implements AutoCloseable {
     }
 
     private void run() {
-        Instant nextDue = Instant.now().plus(jittered());
+        Instant nextDue = clock.now().plus(jittered());
         while (true) {
             SyncOptions options;
             lock.lock();
             try {
                 while (running && !pendingAll && pendingStacks.isEmpty()) {
-                    long waitMs = Duration.between(Instant.now(), nextDue).toMillis();
+                    long waitMs = Duration.between(clock.now(), nextDue).toMillis();
                     if (waitMs <= 0) {
                         pendingAll = true;
                         break;
                     }
-                    wake.await(waitMs, TimeUnit.MILLISECONDS);
+                    idle = true;
+                    wake.await(Math.min(waitMs, MAX_WAIT_MS), TimeUnit.MILLISECONDS);
                 }
+                idle = false;
                 if (!running) {
                     return;
                 }
@@ -212,11 +237,11 @@ public final class ReconcileLoop implements AutoCloseable {
                     lock.unlock();
                 }
             }
-            nextDue = Instant.now().plus(jittered());
+            nextDue = clock.now().plus(jittered());
             try {
                 Optional<Instant> retry = reconciler.nextRetryAt();
                 // only future retry times count: a stale one must not make the loop spin
-                if (retry.isPresent() && retry.get().isAfter(Instant.now()) && retry.get().isBefore(nextDue)) {
+                if (retry.isPresent() && retry.get().isAfter(clock.now()) && retry.get().isBefore(nextDue)) {
                     nextDue = retry.get();
                 }
             } catch (RuntimeException e) {

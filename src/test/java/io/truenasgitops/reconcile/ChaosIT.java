@@ -1,6 +1,7 @@
 package io.truenasgitops.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.truenasgitops.emulator.DockerState;
 import io.truenasgitops.emulator.EmulatedApps;
@@ -192,10 +193,11 @@ class ChaosIT {
         }
 
         emulator.faults().clear();
-        for (int pass = 0; pass < 30 && !converged(tags); pass++) {
-            Thread.sleep(250); // let the (millisecond) backoffs of the last failures run out
+        // passes until everything is there; the (millisecond) backoffs of the last failures run out meanwhile
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
             engine.syncOnce(SyncOptions.all());
-        }
+            return converged(tags);
+        });
 
         assertThat(notConverged(tags)).as("converged after the faults stopped; steps " + steps).isEmpty();
         List<EmulatedApps.AppView> apps = emulator.apps().list();

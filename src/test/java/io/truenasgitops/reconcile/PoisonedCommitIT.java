@@ -58,6 +58,7 @@ class PoisonedCommitIT {
     void tearDown() {
         loop.stop();
         StatusInvariants.assertValid(engine);
+        engine.close();
         source.close();
         client.close();
         emulator.close();

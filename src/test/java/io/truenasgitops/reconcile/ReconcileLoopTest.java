@@ -28,12 +28,13 @@ class ReconcileLoopTest {
             loop.stop();
         }
         StatusInvariants.assertValid(h.engine);
+        h.close();
     }
 
     void start() {
         h = new Harness(stateDir, c -> c.withInterval(Duration.ofHours(1)));
         h.repo.commit(stack("web", compose("nginx:1.27")));
-        loop = new ReconcileLoop(h.engine, h.config);
+        loop = new ReconcileLoop(h.engine, h.config, h.clock);
     }
 
     @Test
@@ -67,9 +68,8 @@ class ReconcileLoopTest {
         }
         h.nas.releaseList();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 2 && !loop.isBusy());
-        // nothing else is pending: the hour-long interval is far away
-        Thread.sleep(300); // a third pass would start right away if one were pending
+        await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 2 && loop.isIdle());
+        // idle with nothing pending, and the clock stands still an hour before the next poll: no third pass
         assertThat(loop.passes()).isEqualTo(2);
         assertThat(loop.triggers()).isEqualTo(20);
         assertThat(h.nas.calls("app.query")).isEqualTo(2);
@@ -86,7 +86,7 @@ class ReconcileLoopTest {
         direct.start(); // e.g. the CLI or REST asking for a pass while the loop's pass runs
         loop.trigger(TriggerReason.CLI, Optional.of("web"));
 
-        Thread.sleep(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> direct.getState() == Thread.State.WAITING);
         assertThat(h.nas.calls("app.query")).as("the direct pass waits for the running one").isEqualTo(1);
         h.nas.releaseList();
         direct.join(20_000);
@@ -120,7 +120,7 @@ class ReconcileLoopTest {
 
         Thread stopper = new Thread(loop::stop);
         stopper.start();
-        Thread.sleep(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> stopper.getState() == Thread.State.TIMED_WAITING);
         assertThat(stopper.isAlive()).as("stop waits for the running pass").isTrue();
         h.nas.releaseList();
         stopper.join(20_000);
@@ -132,11 +132,25 @@ class ReconcileLoopTest {
     }
 
     @Test
+    void thePollIntervalIsMeasuredOnTheEngineClock() {
+        start();
+        loop.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 1 && loop.isIdle());
+
+        h.clock.advance(Duration.ofMinutes(59));
+        await().atMost(Duration.ofSeconds(20)).until(loop::isIdle);
+        assertThat(loop.passes()).as("59 minutes into an hour-long interval").isEqualTo(1);
+
+        h.clock.advance(Duration.ofMinutes(2));
+        await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 2 && loop.isIdle());
+    }
+
+    @Test
     void aSuspendedStackIsSkippedByTheLoop() {
         h = new Harness(stateDir, c -> c.withInterval(Duration.ofHours(1)));
         h.repo.commit(stack("web", compose("nginx:1.27"), Fixtures.with().suspend().build()),
                 stack("db", compose("postgres:17"), StackSettings.defaults()));
-        loop = new ReconcileLoop(h.engine, h.config);
+        loop = new ReconcileLoop(h.engine, h.config, h.clock);
         loop.start();
 
         await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 1 && !loop.isBusy());
