@@ -18,7 +18,7 @@
 # except the base image. The containers share one network of their own and reach each other by name; only the
 # daemon's port is published, on 127.0.0.1; the engine's default bridge is not used.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 prefix="${CONTAINER_TEST_PREFIX:-truenas-gitops-ct}"
 image="$prefix-image:test"
@@ -141,7 +141,8 @@ fi
 
 if [ ! -f target/quarkus-app/quarkus-run.jar ]; then
   t=$SECONDS
-  ./mvnw -B -ntp -q package -DskipTests || abort "the jar could not be built (./mvnw -B -ntp package -DskipTests)"
+  ./mvnw -B -ntp package -DskipTests > "$work/maven.log" 2>&1 \
+    || abort "the jar could not be built (./mvnw -B -ntp package -DskipTests)" "$(tail -n 30 "$work/maven.log")"
   echo "jar: built in $((SECONDS - t)) s"
 fi
 
@@ -164,7 +165,7 @@ else
   fail "the image runs as 10001:10001 with the state volume, a health check and its version label" "got: $config"
 fi
 
-# docs/install.md, without a registry: save the image to a file, load it on the NAS.
+# docs/install.md, step 1 without a registry: save the image to a file, load it on the NAS.
 tarball="$work/image.tar.gz"
 id_before="$(docker image inspect -f '{{.Id}}' "$image")"
 if docker save "$image" | gzip > "$tarball" && docker image rm "$image" >/dev/null && docker load -i "$tarball" >/dev/null \
@@ -211,20 +212,25 @@ chmod -R a+rX "$repo"
 stacks=()
 for dir in stacks-example/stacks/*/; do stacks+=("$(basename "$dir")"); done
 
-# ---- docs/install.md: the dataset, its folders, the secrets, the ownership ----------------------------------------
+# ---- docs/install.md, steps 2 to 4: the dataset's folders, the secrets, their owner ----------------------------
 D=$work/nas
-mkdir -p $D/state $D/secrets $D/stack-secrets
-( umask 077; cat > $D/secrets/api-key <<<"$api_key" )
-( umask 077; head -c 32 /dev/urandom | base64 > $D/secrets/api-token )
-for name in $(ls stacks-example/secrets.example); do
-  ( umask 077; head -c 18 /dev/urandom | base64 > "$D/stack-secrets/$name" )
+mkdir -p "$D/state" "$D/secrets" "$D/stack-secrets"
+( umask 077; cat > "$D/secrets/api-key" <<<"$api_key" )
+( umask 077; head -c 32 /dev/urandom | base64 > "$D/secrets/api-token" )
+# The file:// repository needs no token and the test sends no webhook: the files are there as on a NAS.
+( umask 077; cat > "$D/secrets/git-token" <<<"unused-by-file-urls" )
+( umask 077; cat > "$D/secrets/webhook-secret" <<<"$(head -c 24 /dev/urandom | base64)" )
+( umask 077; cat > "$D/stack-secrets/NEXTCLOUD_DB_PASSWORD" <<<"$(head -c 18 /dev/urandom | base64)" )
+( umask 077; cat > "$D/stack-secrets/GRAFANA_ADMIN_PASSWORD" <<<"$(head -c 18 /dev/urandom | base64)" )
+for example in stacks-example/secrets.example/*; do
+  [ -f "$D/stack-secrets/${example##*/}" ] || abort "stacks-example needs the secret ${example##*/}: add it here and to docs/install.md"
 done
 if [ "$(id -u)" -eq 0 ]; then
-  chown -R 10001:10001 $D
-  chmod 700 $D/secrets $D/stack-secrets
+  chown -R 10001:10001 "$D"
+  chmod 700 "$D/secrets" "$D/stack-secrets"
 else
   docker run --rm --network none --user 0 --entrypoint sh -v "$D:$D" "$image" \
-    -c "chown -R 10001:10001 $D && chmod 700 $D/secrets $D/stack-secrets"
+    -c 'chown -R 10001:10001 "$0" && chmod 700 "$0/secrets" "$0/stack-secrets"' "$D"
 fi
 api_token="$(docker run --rm --network none -v "$D/secrets:/run/secrets:ro" --entrypoint cat "$image" /run/secrets/api-token)"
 if [ -n "$api_token" ]; then
@@ -245,7 +251,9 @@ run_daemon() {
     -e TRUENAS_URL="wss://$emulator:8443" -e TRUENAS_USERNAME=gitops -e TRUENAS_API_KEY_FILE=/run/secrets/api-key \
     -e TRUENAS_TLS_FINGERPRINT="$fingerprint" \
     -e TRUENAS_GITOPS_GIT_URL=file:///srv/stacks.git -e TRUENAS_GITOPS_GIT_REF=main \
+    -e TRUENAS_GITOPS_GIT_TOKEN_FILE=/run/secrets/git-token \
     -e TRUENAS_GITOPS_STACKS_SECRETS_DIR=/run/stack-secrets -e TRUENAS_GITOPS_API_TOKEN_FILE=/run/secrets/api-token \
+    -e TRUENAS_GITOPS_WEBHOOK_SECRET_FILE=/run/secrets/webhook-secret \
     -e TRUENAS_GITOPS_RECONCILE_SELF_APP_NAME=truenas-gitops \
     -e TRUENAS_GITOPS_RECONCILE_SETTLE_TIME=2s -e TRUENAS_GITOPS_RECONCILE_HEALTH_POLL_INTERVAL=1s \
     "$image" >/dev/null
@@ -278,16 +286,19 @@ else
   abort "the first pass succeeds" "$(daemon_logs)"
 fi
 
-# docs/install.md, checking it runs:
-curl -fsS http://$addr/q/health/ready >/dev/null && pass "/q/health/ready answers 200 through the published port" \
-  || fail "/q/health/ready answers 200 through the published port"
-scrape="$(curl -fsS http://$addr/q/metrics)"
+# docs/install.md, step 5: checking it runs.
+if curl -fsS "http://$addr/q/health/ready" >/dev/null; then
+  pass "/q/health/ready answers 200 through the published port"
+else
+  fail "/q/health/ready answers 200 through the published port"
+fi
+scrape="$(curl -fsS "http://$addr/q/metrics")"
 if grep -q '^truenas_gitops_stack_status{stack="traefik",status="healthy"} 1.0$' <<<"$scrape"; then
   pass "/q/metrics answers through the published port with the stacks' status"
 else
   fail "/q/metrics answers through the published port with the stacks' status"
 fi
-listing="$(curl -fsS http://$addr/api/v1/stacks)"
+listing="$(curl -fsS "http://$addr/api/v1/stacks")"
 bad=""
 declare -A applied_at
 for s in "${stacks[@]}"; do
@@ -302,8 +313,8 @@ if [ -n "$listing" ] && [ -z "$bad" ]; then
 else
   fail "/api/v1/stacks answers: every example stack created and ready" "not so:${bad:- (no answer)}"
 fi
-anonymous="$(curl -s -o /dev/null -w "%{http_code}" -X POST http://$addr/api/v1/sync)"
-with_token="$(curl -s -o /dev/null -w "%{http_code}" -X POST -H "Authorization: Bearer $api_token" http://$addr/api/v1/sync)"
+anonymous="$(curl -s -o /dev/null -w "%{http_code}" -X POST "http://$addr/api/v1/sync")"
+with_token="$(curl -s -o /dev/null -w "%{http_code}" -X POST -H "Authorization: Bearer $api_token" "http://$addr/api/v1/sync")"
 if [ "$anonymous" = 401 ] && [ "${with_token:0:1}" = 2 ]; then
   pass "POST /api/v1/sync needs the API token from the secrets (without: $anonymous, with: $with_token)"
 else
@@ -343,7 +354,7 @@ addr="$(docker port "$daemon" 8080/tcp | head -n 1)"
 if wait_for 180 healthy && [ "$(health)" = healthy ] && wait_for 240 passes_at_least 1; then
   writes="$(write_calls)"
   nothing="$(metric 'truenas_gitops_reconcile_total{result="no_change"}' | cut -d. -f1)"
-  listing="$(curl -fsS http://$addr/api/v1/stacks)"
+  listing="$(curl -fsS "http://$addr/api/v1/stacks")"
   moved=""
   for s in "${stacks[@]}"; do
     [ "$(field "$(stack_json "$listing" "$s")" lastAppliedAt)" = "${applied_at[$s]}" ] || moved="$moved $s"
