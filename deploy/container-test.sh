@@ -46,7 +46,7 @@ cleanup() {
     return
   fi
   if docker info >/dev/null 2>&1; then
-    docker rm -f "$daemon" "$emulator" >/dev/null 2>&1
+    docker rm -f -v "$daemon" "$emulator" >/dev/null 2>&1
     docker network rm "$net" >/dev/null 2>&1
     docker volume rm "$volume" >/dev/null 2>&1
     docker image rm "$image" >/dev/null 2>&1
