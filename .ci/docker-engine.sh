@@ -10,8 +10,8 @@
 # --iptables=false: no NAT to the outside, and the host's firewall rules stay as they are; ports published on
 # 127.0.0.1 still work (docker-proxy). The engine outlives the script; stop it with
 #   kill "$(cat /run/truenas-gitops-ci/docker.pid)"
-# DOCKERD_EXTRA_FLAGS adds flags, e.g. --bridge=none next to another engine that owns docker0 (the container test
-# needs no default bridge: it builds with --network none and runs on a network of its own).
+# On a machine where an engine already runs, point DOCKER_HOST at it (it is reused): a second dockerd shares that
+# engine's docker0 bridge, and one started with --bridge=none deletes docker0 for both.
 # No registry is ever contacted: the tests build or import every image they run.
 set -euo pipefail
 run_dir=/run/truenas-gitops-ci
@@ -55,10 +55,9 @@ fi
 
 mkdir -p "$run_dir" "$data_dir" "$(dirname "$log")"
 say "starting dockerd ($own, log $log)"
-# shellcheck disable=SC2086 # DOCKERD_EXTRA_FLAGS is a list of flags
 setsid nohup dockerd --iptables=false --ip6tables=false --storage-driver=vfs \
   --data-root "$data_dir" --exec-root "$run_dir/exec" --pidfile "$run_dir/docker.pid" \
-  -H "$own" ${DOCKERD_EXTRA_FLAGS:-} </dev/null >>"$log" 2>&1 &
+  -H "$own" </dev/null >>"$log" 2>&1 &
 
 for _ in $(seq 1 60); do
   if answers "$own"; then
