@@ -53,6 +53,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 
+if [ -e /sys/class/net/docker0 ]; then
+  say "warning: docker0 exists, so another engine may run here: the new one shares its bridge (and its addresses);"
+  say "point DOCKER_HOST at the running engine instead, if you can"
+fi
 mkdir -p "$run_dir" "$data_dir" "$(dirname "$log")"
 say "starting dockerd ($own, log $log)"
 setsid nohup dockerd --iptables=false --ip6tables=false --storage-driver=vfs \
