@@ -3,13 +3,16 @@ package io.truenasgitops.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.smallrye.config.WithDefault;
 import io.truenasgitops.bench.DaemonMemoryBenchmark;
 import io.truenasgitops.compose.ComposeRenderer;
 import io.truenasgitops.compose.Variables;
+import io.truenasgitops.reconcile.ReconcileConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -36,6 +39,8 @@ class ContainerArtifactsTest {
     static final Path DOCKERFILE = Path.of("Dockerfile");
     static final Path COMPOSE = Path.of("deploy/truenas/compose.yaml");
     static final Path UNIT = Path.of("deploy/systemd/truenas-gitops.service");
+    /** Where .github/workflows/release.yml publishes the image (ghcr.io/OWNER/truenas-gitops). */
+    static final String PUBLISHED_IMAGE = "ghcr.io/truenas-gitops/truenas-gitops";
 
     /** One instruction of a Dockerfile: keyword, arguments (continuations joined), stage index. */
     record Instruction(String keyword, String args, int stage) {}
@@ -158,24 +163,37 @@ class ContainerArtifactsTest {
     // ---- the image ----------------------------------------------------------------------------------------------
 
     @Test
-    void buildStageBuildsWithTheMavenWrapper() throws IOException {
+    void imageCopiesTheApplicationMavenBuiltOntoTheBaseImageArgument() throws IOException {
         List<Instruction> all = parse(DOCKERFILE);
-        assertThat(all.stream().map(Instruction::stage).distinct().count()).as("stages").isEqualTo(2);
-        List<Instruction> build = all.stream().filter(i -> i.stage() == 0).toList();
-        assertThat(build.get(0).args()).as("build stage FROM").matches("eclipse-temurin:17-jdk\\S* AS build");
-        assertThat(build).filteredOn(i -> i.keyword().equals("COPY")).extracting(Instruction::args)
-                .contains("mvnw pom.xml ./", ".mvn .mvn");
-        List<String> runs = build.stream().filter(i -> i.keyword().equals("RUN")).map(Instruction::args).toList();
-        assertThat(runs).isNotEmpty().allMatch(r -> r.startsWith("./mvnw -B "), "runs the Maven wrapper in batch mode");
-        assertThat(runs.get(runs.size() - 1)).contains(" package");
-        assertThat(finalStage(all)).filteredOn(i -> i.keyword().equals("COPY")).extracting(Instruction::args)
-                .anyMatch(a -> a.startsWith("--from=build ") && a.contains("/src/target/quarkus-app/ "));
+        // One stage: Maven runs outside the image build (./mvnw package, then docker build), as Quarkus ships.
+        assertThat(all).filteredOn(i -> i.keyword().equals("FROM")).as("stages").hasSize(1);
+        assertThat(all).noneMatch(i -> i.args().contains("mvnw"));
+        // The base is a build argument declared before FROM, defaulting to a public Java 17 JRE image.
+        Instruction arg = all.get(0);
+        assertThat(arg.keyword()).isEqualTo("ARG");
+        assertThat(arg.stage()).as("ARG BASE_IMAGE comes before FROM").isEqualTo(-1);
+        assertThat(arg.args()).matches("BASE_IMAGE=eclipse-temurin:17-jre\\S*");
+        assertThat(finalStage(all).get(0).args()).isEqualTo("${BASE_IMAGE}");
+        // Quarkus' fast-jar layout, each part copied from target/quarkus-app, dependencies first.
+        List<String> copies = finalStage(all).stream().filter(i -> i.keyword().equals("COPY")).map(Instruction::args).toList();
+        assertThat(copies).containsExactly(
+                "--chown=root:root target/quarkus-app/lib/ ./lib/",
+                "--chown=root:root target/quarkus-app/*.jar ./",
+                "--chown=root:root target/quarkus-app/app/ ./app/",
+                "--chown=root:root target/quarkus-app/quarkus/ ./quarkus/");
+    }
+
+    @Test
+    void buildContextHoldsOnlyTheApplicationMavenBuilt() throws IOException {
+        // Everything is ignored, then target/quarkus-app let back in: no sources, state, secrets or .git in layers.
+        List<String> rules = Files.readAllLines(Path.of(".dockerignore")).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        assertThat(rules).containsExactly("*", "!target/quarkus-app/");
     }
 
     @Test
     void runtimeStageRunsAsTheNonRootUserItCreates() throws IOException {
         List<Instruction> stage = finalStage(parse(DOCKERFILE));
-        assertThat(stage.get(0).args()).as("runtime base image").matches("eclipse-temurin:17-jre\\S*");
         String user = lastOf(stage, "USER").orElseThrow().args();
         assertThat(user).as("USER").matches("[1-9]\\d*:[1-9]\\d*");
         String uid = user.substring(0, user.indexOf(':'));
@@ -291,6 +309,45 @@ class ContainerArtifactsTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> env = (Map<String, Object>) service.get("environment");
         assertThat(env).containsEntry("TRUENAS_GITOPS_RECONCILE_SELF_APP_NAME", "truenas-gitops");
+    }
+
+    @Test
+    void bothComposeFilesRunTheImageTheReleaseWorkflowPublishesAtThisVersion() throws IOException {
+        String tag = pomVersion().replace("-SNAPSHOT", "");
+        for (Path file : List.of(COMPOSE, COMPOSE.resolveSibling("compose-unix-socket.yaml"))) {
+            assertThat(composeService(file).get("image")).as("image of %s", file).isEqualTo(PUBLISHED_IMAGE + ":" + tag);
+        }
+    }
+
+    @Test
+    void stopGracePeriodOutlastsTheDaemonsShutdownTimeout() throws Exception {
+        Duration shutdown = Duration.parse("PT" + ReconcileConfig.class.getMethod("shutdownTimeout")
+                .getAnnotation(WithDefault.class).value().toUpperCase());
+        for (Path file : List.of(COMPOSE, COMPOSE.resolveSibling("compose-unix-socket.yaml"))) {
+            Duration grace = composeDuration(String.valueOf(composeService(file).get("stop_grace_period")));
+            assertThat(grace).as("stop_grace_period of %s vs the shutdown timeout", file).isGreaterThan(shutdown);
+        }
+        // The container test stops the daemon with the same grace period.
+        assertThat(Files.readString(Path.of("deploy/container-test.sh")))
+                .contains("\ngrace=" + composeDuration(String.valueOf(composeService().get("stop_grace_period"))).toSeconds() + "\n");
+    }
+
+    /** A Compose duration such as 130s, 2m10s or 1h. */
+    static Duration composeDuration(String value) {
+        Matcher m = Pattern.compile("(\\d+)(h|m|s)").matcher(value.strip());
+        Duration total = Duration.ZERO;
+        int end = 0;
+        while (m.find() && m.start() == end) {
+            long n = Long.parseLong(m.group(1));
+            total = total.plus(switch (m.group(2)) {
+                case "h" -> Duration.ofHours(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofSeconds(n);
+            });
+            end = m.end();
+        }
+        assertThat(end).as("compose duration '%s'", value).isEqualTo(value.strip().length()).isPositive();
+        return total;
     }
 
     @Test
