@@ -317,6 +317,9 @@ public class AppsCommand implements TopLevelCommand, Runnable {
             }
             boolean prefix = chosen.size() > 1;
             PrintWriter out = out();
+            if (follow) {
+                return new Follower(client, name, prefix, out, err()).follow(chosen, tail);
+            }
             // Without -f: the stream starts with the last N lines, then follows; stop once N lines came (the
             // NAS sends 500 when --tail is not given) or the stream has been quiet for a moment.
             int wanted = tail == null ? 500 : tail;
@@ -352,6 +355,142 @@ public class AppsCommand implements TopLevelCommand, Runnable {
                 streams.forEach(AppsApi.LogStream::close);
             }
             return ExitCodes.OK;
+        }
+
+        /**
+         * {@code -f}: follows every chosen container until it stops. When the connection drops (a middleware
+         * restart, a network blip) it says so, waits for the client to reconnect, and follows again: the new
+         * stream starts with the last lines, and those already printed (by their timestamps) are skipped.
+         */
+        static final class Follower {
+            private static final int RESUME_TAIL = 100;
+            private static final Duration[] BACKOFF = {Duration.ofMillis(500), Duration.ofSeconds(1),
+                Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
+            private static final int MAX_RESUME_ATTEMPTS = 20;
+
+            private final TrueNasClient client;
+            private final String app;
+            private final boolean prefix;
+            private final PrintWriter out;
+            private final PrintWriter err;
+            private final AtomicLong lastLine = new AtomicLong(System.nanoTime());
+
+            Follower(TrueNasClient client, String app, boolean prefix, PrintWriter out, PrintWriter err) {
+                this.client = client;
+                this.app = app;
+                this.prefix = prefix;
+                this.out = out;
+                this.err = err;
+            }
+
+            /** One followed container: its service, the stream, and the timestamp of the last line printed. */
+            private final class Followed {
+                final String service;
+                String containerId;
+                AppsApi.LogStream stream;
+                volatile String lastTimestamp;
+
+                Followed(App.Container c) {
+                    this.service = c.serviceName();
+                    this.containerId = c.id();
+                }
+
+                void subscribe(Integer tailLines, boolean resumed) {
+                    String label = prefix ? service + " | " : "";
+                    String after = resumed ? lastTimestamp : null;
+                    stream = client.apps().followLogs(app, containerId, tailLines, line -> {
+                        String ts = line.timestamp();
+                        if (after != null && ts != null && ts.compareTo(after) <= 0) {
+                            return; // printed before the connection dropped
+                        }
+                        if (ts != null) {
+                            lastTimestamp = ts;
+                        }
+                        print(out, label, line, lastLine);
+                    });
+                }
+            }
+
+            int follow(List<App.Container> chosen, Integer tail) throws InterruptedException {
+                List<Followed> all = new ArrayList<>();
+                try {
+                    for (App.Container c : chosen) {
+                        Followed f = new Followed(c);
+                        f.subscribe(tail, false);
+                        all.add(f);
+                    }
+                    List<Followed> open = new ArrayList<>(all);
+                    while (!open.isEmpty()) {
+                        for (Followed f : List.copyOf(open)) {
+                            try {
+                                f.stream.awaitEnd(Duration.ofMillis(200));
+                                if (f.stream.isEnded()) {
+                                    f.stream.awaitEnd(Duration.ZERO); // throws when it ended by a lost connection
+                                    open.remove(f); // the container stopped: its log is complete
+                                }
+                            } catch (io.truenasgitops.truenas.ConnectionLostException e) {
+                                if (!resume(f, e)) {
+                                    open.remove(f);
+                                }
+                            }
+                        }
+                    }
+                } finally {
+                    all.forEach(f -> {
+                        if (f.stream != null) {
+                            f.stream.close();
+                        }
+                    });
+                }
+                return ExitCodes.OK;
+            }
+
+            /** Follows {@code f} again after a lost connection; false when its container is gone meanwhile. */
+            private boolean resume(Followed f, io.truenasgitops.truenas.ConnectionLostException lost)
+                    throws InterruptedException {
+                synchronized (err) {
+                    err.println("logs of app '" + app + "' (" + f.service + "): " + firstLine(lost.getMessage())
+                            + "; following again once the NAS answers");
+                    err.flush();
+                }
+                io.truenasgitops.truenas.TrueNasException last = lost;
+                for (int attempt = 0; attempt < MAX_RESUME_ATTEMPTS; attempt++) {
+                    Thread.sleep(BACKOFF[Math.min(attempt, BACKOFF.length - 1)].toMillis());
+                    try {
+                        Map<String, App.Container> now = client.apps().containerIds(app, true);
+                        App.Container same = now.values().stream()
+                                .filter(c -> c.serviceName().equals(f.service)).findFirst().orElse(null);
+                        if (same == null) {
+                            synchronized (err) {
+                                err.println("logs of app '" + app + "' (" + f.service + "): no running container"
+                                        + " any more; stopped following it");
+                                err.flush();
+                            }
+                            return false;
+                        }
+                        boolean restarted = !same.id().equals(f.containerId);
+                        f.containerId = same.id();
+                        f.subscribe(restarted ? null : RESUME_TAIL, !restarted);
+                        synchronized (err) {
+                            err.println("logs of app '" + app + "' (" + f.service + "): following again"
+                                    + (restarted ? " (a new container: its log from the start)" : ""));
+                            err.flush();
+                        }
+                        return true;
+                    } catch (io.truenasgitops.truenas.TrueNasException e) {
+                        if (!e.isRetryable()) {
+                            throw e;
+                        }
+                        last = e;
+                    }
+                }
+                throw new io.truenasgitops.truenas.ConnectionLostException("gave up following the logs of app '"
+                        + app + "' after " + MAX_RESUME_ATTEMPTS + " attempts to reconnect: " + last.getMessage(), last);
+            }
+
+            private static String firstLine(String s) {
+                return s == null ? "connection lost" : s.lines().findFirst().orElse(s);
+            }
         }
 
         private static void print(PrintWriter out, String label, LogLine line, AtomicLong lastLine) {

@@ -213,6 +213,32 @@ class AppsCliIT {
     }
 
     @Test
+    void followingLogsSurvivesAMiddlewareRestartSaysSoAndPrintsNoLineTwice(QuarkusMainLauncher launcher)
+            throws Exception {
+        emulator.apps().put("web", WEB, "RUNNING");
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            int before = emulator.calls().count("core.subscribe");
+            Future<LaunchResult> follow = pool.submit(() -> launcher.launch(args("apps", "logs", "web", "-f",
+                    "--service", "web")));
+            await().until(() -> emulator.calls().count("core.subscribe") >= before + 2);
+
+            emulator.restartMiddleware();
+
+            // the client reconnects (its own job subscription) and the follower subscribes to the log again
+            await().atMost(Duration.ofSeconds(60)).until(() -> emulator.calls().count("core.subscribe") >= before + 4);
+            emulator.apps().crash("web");
+            LaunchResult followed = follow.get();
+            assertThat(followed.exitCode()).isZero();
+            assertThat(followed.getErrorOutput()).contains("following again once the NAS answers")
+                    .contains("logs of app 'web' (web): following again");
+            assertThat(followed.getOutput().lines().filter(l -> l.startsWith("starting web"))).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void jobsCanBeListedShownAndAwaited(QuarkusMainLauncher launcher) {
         emulator.apps().put("web", WEB, "RUNNING");
         long id;
