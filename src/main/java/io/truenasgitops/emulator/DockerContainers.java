@@ -156,6 +156,9 @@ final class DockerContainers implements ContainerBackend {
         Path rendered = appDir(app.name).resolve("versions").resolve(VERSION).resolve("templates").resolve("rendered");
         Path file = rendered.resolve("docker-compose.yaml");
         Map<String, Object> stored = mw.withLock(() -> app.compose);
+        if (stored != null && compose.size() == 1) {
+            stored = forComposeV1(stored);
+        }
         DumperOptions dump = new DumperOptions();
         dump.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         try {
@@ -166,6 +169,46 @@ final class DockerContainers implements ContainerBackend {
                     + " app: " + e.getMessage());
         }
         return file;
+    }
+
+    /**
+     * Compose v1 does not know {@code host_ip} in the long port syntax (v2, which a NAS runs, does): such ports are
+     * written in the short syntax {@code host_ip:published:target/protocol}, which both read the same way.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> forComposeV1(Map<String, Object> compose) {
+        if (!(compose.get("services") instanceof Map<?, ?> services)) {
+            return compose;
+        }
+        Map<String, Object> copy = new LinkedHashMap<>(compose);
+        Map<String, Object> newServices = new LinkedHashMap<>();
+        services.forEach((name, def) -> {
+            if (def instanceof Map<?, ?> d && d.get("ports") instanceof List<?> ports) {
+                Map<String, Object> service = new LinkedHashMap<>((Map<String, Object>) d);
+                List<Object> converted = new ArrayList<>();
+                for (Object port : ports) {
+                    converted.add(port instanceof Map<?, ?> m && m.get("host_ip") != null && m.get("target") != null
+                            && Set.of("host_ip", "published", "target", "protocol", "mode").containsAll(m.keySet())
+                            ? shortPort(m) : port);
+                }
+                service.put("ports", converted);
+                newServices.put(String.valueOf(name), service);
+            } else {
+                newServices.put(String.valueOf(name), def);
+            }
+        });
+        copy.put("services", newServices);
+        return copy;
+    }
+
+    private static String shortPort(Map<?, ?> m) {
+        String hostIp = String.valueOf(m.get("host_ip"));
+        if (hostIp.contains(":") && !hostIp.startsWith("[")) {
+            hostIp = "[" + hostIp + "]";
+        }
+        String published = m.get("published") == null ? "" : String.valueOf(m.get("published"));
+        String protocol = m.get("protocol") == null ? "" : "/" + m.get("protocol");
+        return hostIp + ":" + published + ":" + m.get("target") + protocol;
     }
 
     private void composeAction(AppRecord app, Path file, String action, List<String> args) {
