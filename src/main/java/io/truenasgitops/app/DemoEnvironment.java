@@ -138,8 +138,8 @@ public final class DemoEnvironment implements AutoCloseable {
                 "services:",
                 "  hello:",
                 "    image: " + DemoDockerImage.IMAGE,
-                "    command: [\"/bin/sh\", \"-c\", \"echo 'Hello from a real container' > /www/index.html"
-                        + " && echo serving http on 8080 && trap 'exit 0' TERM && /bin/busybox httpd -f -v -p 8080 -h /www & wait\"]",
+                "    command: [\"/bin/sh\", \"-c\", \"echo 'Hello from a real container' > /www/index.html;"
+                        + " echo serving http on 8080; trap 'exit 0' TERM; /bin/busybox httpd -f -v -p 8080 -h /www & wait\"]",
                 "    ports:",
                 "      - \"127.0.0.1:" + port + ":8080\"",
                 ""));

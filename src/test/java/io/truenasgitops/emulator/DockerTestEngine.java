@@ -26,6 +26,24 @@ public final class DockerTestEngine {
 
     /** Skips the test (fails it under CI=true) unless DOCKER_HOST names an engine that answers. */
     public static void requireEngine() {
+        String why = unavailableReason();
+        if (why == null) {
+            return;
+        }
+        String message = "this test runs apps as real containers and needs a Docker Engine: " + why;
+        if (underCi()) {
+            Assertions.fail(message + " (CI=true: CI must provide one)");
+        }
+        Assumptions.abort(message);
+    }
+
+    /** Whether {@code CI=true}: then a missing engine is a failure, not a skip. */
+    public static boolean underCi() {
+        return "true".equals(System.getenv("CI"));
+    }
+
+    /** Why real containers cannot run here, or null when DOCKER_HOST answers and busybox is there. */
+    public static String unavailableReason() {
         String host = System.getenv("DOCKER_HOST");
         String why = null;
         if (host == null || host.isBlank()) {
@@ -38,14 +56,7 @@ public final class DockerTestEngine {
                 why = BUSYBOX + " (Debian's busybox-static) is missing: the test image is built from it";
             }
         }
-        if (why == null) {
-            return;
-        }
-        String message = "this test runs apps as real containers and needs a Docker Engine: " + why;
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.fail(message + " (CI=true: CI must provide one)");
-        }
-        Assumptions.abort(message);
+        return why;
     }
 
     /** The result of one docker command. */
