@@ -59,6 +59,13 @@ final class DockerContainers implements ContainerBackend {
     private final List<String> compose;
     private final ScheduledExecutorService poller;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.CountDownLatch closedLatch = new java.util.concurrent.CountDownLatch(1);
+    /**
+     * Removes the projects when the JVM exits without {@link #close()} having run to its end (SIGTERM to
+     * {@code demo --docker} or {@code emulator --docker}): the JVM waits for shutdown hooks, not for other threads.
+     */
+    private final Thread shutdownHook = new Thread(this::close, "truenas-emulator-docker-cleanup");
 
     /** Checks that an engine answers and a Compose is there; fails with what to do otherwise. */
     DockerContainers(Middleware mw, DockerOptions options) {
@@ -91,6 +98,7 @@ final class DockerContainers implements ContainerBackend {
             return t;
         });
         poller.scheduleWithFixedDelay(this::refreshQuietly, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** The emulated {@code /mnt/.ix-apps}. */
@@ -407,17 +415,39 @@ final class DockerContainers implements ContainerBackend {
     /** The emulated NAS goes away: its apps' compose projects are removed (volumes too), then its folder. */
     @Override
     public void close() {
-        poller.shutdownNow();
-        for (AppRecord app : mw.appsForContainers()) {
-            try {
-                down(app, true, false);
-            } catch (RuntimeException e) {
-                // Best effort: the engine may be gone already.
+        if (!closing.compareAndSet(false, true)) {
+            if (Thread.currentThread() == shutdownHook) {
+                // Another thread is removing the projects: keep the JVM alive until it is done.
+                try {
+                    closedLatch.await(2, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
+            return;
         }
-        closed = true;
-        if (temporaryDir) {
-            deleteTree(ixApps);
+        try {
+            if (Thread.currentThread() != shutdownHook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException e) {
+                    // The JVM is exiting: the hook runs too, and waits for this close to finish.
+                }
+            }
+            poller.shutdownNow();
+            for (AppRecord app : mw.appsForContainers()) {
+                try {
+                    down(app, true, false);
+                } catch (RuntimeException e) {
+                    // Best effort: the engine may be gone already.
+                }
+            }
+            closed = true;
+            if (temporaryDir) {
+                deleteTree(ixApps);
+            }
+        } finally {
+            closedLatch.countDown();
         }
     }
 
