@@ -478,7 +478,11 @@ final class DockerContainers implements ContainerBackend {
         } catch (IOException e) {
             return new Result(127, "", "cannot run " + command.get(0) + ": " + e.getMessage());
         }
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()), mw.workers());
+        // Its own thread, not the middleware's pool: close() runs compose down while that pool may be shutting down.
+        CompletableFuture<String> err = new CompletableFuture<>();
+        Thread errReader = new Thread(() -> err.complete(readAll(p.getErrorStream())), "truenas-emulator-docker-stderr");
+        errReader.setDaemon(true);
+        errReader.start();
         String out = readAll(p.getInputStream());
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
