@@ -34,6 +34,7 @@ public final class DockerTestEngine {
         if (underCi()) {
             Assertions.fail(message + " (CI=true: CI must provide one)");
         }
+        System.out.println("SKIPPED " + message);
         Assumptions.abort(message);
     }
 
