@@ -303,7 +303,7 @@ final class DockerContainers implements ContainerBackend {
                 byProject.computeIfAbsent(project, k -> new ArrayList<>()).add(container(c));
             }
         }
-        for (AppRecord app : mw.appsForContainers()) {
+        for (AppRecord app : mw.appsSnapshot()) {
             List<AppRecord.ContainerRecord> observed = byProject.getOrDefault(PROJECT_PREFIX + app.name, List.of());
             observed = new ArrayList<>(observed);
             observed.sort(Comparator.comparing((AppRecord.ContainerRecord c) -> c.service).thenComparing(c -> c.id));
@@ -435,7 +435,7 @@ final class DockerContainers implements ContainerBackend {
                 }
             }
             poller.shutdownNow();
-            for (AppRecord app : mw.appsForContainers()) {
+            for (AppRecord app : mw.appsSnapshot()) {
                 try {
                     down(app, true, false);
                 } catch (RuntimeException e) {

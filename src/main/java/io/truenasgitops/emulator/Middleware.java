@@ -1879,13 +1879,6 @@ final class Middleware {
         return containers instanceof DockerContainers d ? d.describe() : null;
     }
 
-    /** The apps whose compose projects a real engine runs, by name (for {@link DockerContainers}). */
-    List<AppRecord> appsForContainers() {
-        synchronized (lock) {
-            return List.copyOf(apps.values());
-        }
-    }
-
     /**
      * Mirrors the containers a Docker Engine reports for one app: kept records get their new state, new ones are
      * added, gone ones removed (their log streams end); an {@code app.query} CHANGED event goes out on a change.
