@@ -1,5 +1,6 @@
 package io.truenasgitops.app;
 
+import io.truenasgitops.emulator.DockerOptions;
 import io.truenasgitops.emulator.EmulatorOptions;
 import io.truenasgitops.emulator.TrueNasEmulator;
 import java.io.IOException;
@@ -44,6 +45,9 @@ public final class DemoEnvironment implements AutoCloseable {
     /** Example secrets: one placeholder file per variable, never real values; the demo generates its own. */
     static final String SECRETS_EXAMPLE = "secrets.example";
 
+    /** The loopback port the stack of {@code demo --docker} publishes its web server on, unless told. */
+    public static final int DEFAULT_APP_PORT = 18080;
+
     private static volatile DemoEnvironment current;
 
     private final TrueNasEmulator emulator;
@@ -52,9 +56,12 @@ public final class DemoEnvironment implements AutoCloseable {
     private final Path secretsDir;
     private final Path stateDir;
     private final boolean keep;
+    /** With {@code --docker}: the loopback port of the demo's real container; null for in-memory apps. */
+    private final Integer appPort;
 
     private DemoEnvironment(TrueNasEmulator emulator, Path workDir, Path repoDir, Path secretsDir, Path stateDir,
-            boolean keep) {
+            boolean keep, Integer appPort) {
+        this.appPort = appPort;
         this.emulator = emulator;
         this.workDir = workDir;
         this.repoDir = repoDir;
@@ -70,29 +77,72 @@ public final class DemoEnvironment implements AutoCloseable {
      * @param keep whether to leave the temporary folder behind on exit (to look at state and repository)
      */
     public static DemoEnvironment prepare(Path exampleDir, boolean keep) {
+        return prepare(exampleDir, keep, null);
+    }
+
+    /**
+     * As {@link #prepare(Path, boolean)}; with a non-null {@code dockerAppPort} ({@code demo --docker}) the emulated
+     * NAS runs apps as real containers on the Docker Engine of {@code DOCKER_HOST}, and the repository holds one
+     * stack (unless {@code exampleDir} is given) whose image the demo builds locally and whose web server
+     * publishes on {@code 127.0.0.1:dockerAppPort}.
+     */
+    public static DemoEnvironment prepare(Path exampleDir, boolean keep, Integer dockerAppPort) {
         Path work = null;
+        TrueNasEmulator emulator = null;
         try {
             work = Files.createTempDirectory("truenas-gitops-demo-");
             Path repo = work.resolve("repo");
             Path secrets = work.resolve("secrets");
             Path state = work.resolve("state");
             Files.createDirectories(state);
-            copyExample(exampleDir, repo);
+            // A short DEPLOYING phase, so that the health gate has something to watch; jobs step quickly.
+            EmulatorOptions options = EmulatorOptions.defaults()
+                    .withDeployDelay(Duration.ofSeconds(2))
+                    .withJobStepDelay(Duration.ofMillis(300));
+            if (dockerAppPort != null) {
+                options = options.withDocker(new DockerOptions(null, work.resolve("ix-apps")));
+            }
+            emulator = TrueNasEmulator.start(options);
+            if (dockerAppPort != null) {
+                DemoDockerImage.ensure(work);
+            }
+            if (dockerAppPort != null && exampleDir == null) {
+                writeDockerExample(repo, dockerAppPort);
+            } else {
+                copyExample(exampleDir, repo);
+            }
             generateSecrets(repo.resolve(SECRETS_EXAMPLE), secrets);
             commitAll(repo, "demo: the example stacks");
-            // A short DEPLOYING phase, so that the health gate has something to watch; jobs step quickly.
-            TrueNasEmulator emulator = TrueNasEmulator.start(EmulatorOptions.defaults()
-                    .withDeployDelay(Duration.ofSeconds(2))
-                    .withJobStepDelay(Duration.ofMillis(300)));
-            DemoEnvironment env = new DemoEnvironment(emulator, work, repo, secrets, state, keep);
+            DemoEnvironment env = new DemoEnvironment(emulator, work, repo, secrets, state, keep, dockerAppPort);
             current = env;
             return env;
         } catch (IOException | GitAPIException | RuntimeException e) {
+            if (emulator != null) {
+                emulator.close();
+            }
             if (work != null) {
                 deleteQuietly(work);
             }
             throw new IllegalStateException("could not prepare the demo: " + e.getMessage(), e);
         }
+    }
+
+    /** The repository of {@code demo --docker}: one stack whose image exists locally, published on loopback. */
+    private static void writeDockerExample(Path repo, int port) throws IOException {
+        Path stack = Files.createDirectories(repo.resolve("stacks/hello"));
+        Files.writeString(repo.resolve("README.md"), "# demo --docker\n\nOne stack, run as a real container by the"
+                + " emulated TrueNAS. Its image (" + DemoDockerImage.IMAGE + ") was built locally by the demo from"
+                + " busybox: nothing is pulled.\n");
+        Files.writeString(stack.resolve("compose.yaml"), String.join("\n",
+                "# A tiny web server in a real container: change the greeting, commit, sync, and curl it again.",
+                "services:",
+                "  hello:",
+                "    image: " + DemoDockerImage.IMAGE,
+                "    command: [\"/bin/sh\", \"-c\", \"echo 'Hello from a real container' > /www/index.html;"
+                        + " echo serving http on 8080; trap 'exit 0' TERM; /bin/busybox httpd -f -v -p 8080 -h /www & wait\"]",
+                "    ports:",
+                "      - \"127.0.0.1:" + port + ":8080\"",
+                ""));
     }
 
     /** The environment prepared in this process, if {@code demo} is running. */
@@ -134,7 +184,7 @@ public final class DemoEnvironment implements AutoCloseable {
                     TLS fingerprint  %s
                   Git repository     %s  (branch main)
                   State directory    %s
-
+                %s
                 Look:
                   %s/api/v1/stacks        status of every stack
                   %s/api/v1/plan          what the next pass would do
@@ -147,14 +197,18 @@ public final class DemoEnvironment implements AutoCloseable {
                   export TRUENAS_USERNAME=%s TRUENAS_API_KEY_FILE=$DEMO/api-key
                   %s apps list
                   # change a stack and commit it, see the plan, then apply it now (or wait for the next poll):
-                  $EDITOR $DEMO/repo/stacks/traefik/compose.yaml && git -C $DEMO/repo commit -qam "change traefik"
+                  $EDITOR $DEMO/repo/stacks/%s/compose.yaml && git -C $DEMO/repo commit -qam "change %s"
                   %s plan --repo $DEMO/repo --secrets-dir $DEMO/secrets
                   curl -X POST -H "Authorization: Bearer $(cat $DEMO/api-token)" %s/api/v1/sync
-
+                %s
                 """,
                 emulator.url(), emulator.tlsFingerprint(), repoDir, stateDir,
+                appPort == null ? "" : "  Real containers    on the Docker Engine (" + emulator.docker().get("compose")
+                        + "), the app on http://127.0.0.1:" + appPort + "/\n",
                 http, http, http, http,
-                workDir, emulator.url(), emulator.tlsFingerprint(), emulator.username(), jar, jar, http);
+                workDir, emulator.url(), emulator.tlsFingerprint(), emulator.username(), jar,
+                appPort == null ? "traefik" : "hello", appPort == null ? "traefik" : "hello", jar, http,
+                appPort == null ? "" : "  curl http://127.0.0.1:" + appPort + "/\n");
         out.flush();
     }
 

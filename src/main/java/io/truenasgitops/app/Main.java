@@ -71,7 +71,8 @@ public class Main implements QuarkusApplication {
         try {
             if (daemon && "demo".equals(args[0])) {
                 // The demo's NAS and repository must exist before Quarkus reads the configuration.
-                demo = DemoEnvironment.prepare(demoExample(args), Arrays.asList(args).contains("--keep"));
+                demo = DemoEnvironment.prepare(demoExample(args), Arrays.asList(args).contains("--keep"),
+                        demoDockerAppPort(args));
                 Map<String, String> props = new java.util.LinkedHashMap<>(demo.daemonProperties());
                 if (Arrays.asList(args).contains("--once")) {
                     // One pass and out: no listener (nothing would be there long enough to look at).
@@ -99,6 +100,37 @@ public class Main implements QuarkusApplication {
     /** The environment variable of a configuration key (MicroProfile Config: non-alphanumerics become _). */
     static String envName(String key) {
         return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * The loopback port of {@code demo --docker}'s app ({@code --app-port N}, default
+     * {@link DemoEnvironment#DEFAULT_APP_PORT}), read before picocli runs; null without {@code --docker}.
+     */
+    static Integer demoDockerAppPort(String... args) {
+        List<String> list = Arrays.asList(args);
+        if (!list.contains("--docker")) {
+            return null;
+        }
+        String port = null;
+        for (int i = 1; i < args.length; i++) {
+            if ("--app-port".equals(args[i]) && i + 1 < args.length) {
+                port = args[i + 1];
+            } else if (args[i].startsWith("--app-port=")) {
+                port = args[i].substring("--app-port=".length());
+            }
+        }
+        if (port == null) {
+            return DemoEnvironment.DEFAULT_APP_PORT;
+        }
+        try {
+            int p = Integer.parseInt(port);
+            if (p < 1 || p > 65535) {
+                throw new NumberFormatException();
+            }
+            return p;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("demo: --app-port must be a port number (1-65535), not '" + port + "'");
+        }
     }
 
     /** The {@code --example DIR} of {@code demo}, read before picocli runs; null for the default. */

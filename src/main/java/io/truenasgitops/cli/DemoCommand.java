@@ -37,6 +37,15 @@ public class DemoCommand implements Callable<Integer>, TopLevelCommand {
     @Option(names = "--keep", description = "Keep the demo's temporary folder (repository, state) after exit.")
     boolean keep;
 
+    @Option(names = "--docker", description = {"Run the apps as real containers on the Docker Engine of DOCKER_HOST:"
+            + " the demo builds a tiny local image (from a static busybox; nothing is pulled) and applies one stack,"
+            + " 'hello', that serves HTTP on 127.0.0.1 (--app-port)."})
+    boolean docker;
+
+    @Option(names = "--app-port", paramLabel = "PORT", defaultValue = "18080",
+            description = "With --docker: the loopback port the 'hello' stack publishes (default: ${DEFAULT-VALUE}).")
+    int appPort;
+
     @Option(names = "--once", description = "Run one pass, print what it did and exit (0 when every stack"
             + " applied cleanly); serves no HTTP.")
     boolean once;

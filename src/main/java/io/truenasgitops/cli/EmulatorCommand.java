@@ -3,6 +3,7 @@ package io.truenasgitops.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.runtime.Quarkus;
+import io.truenasgitops.emulator.DockerOptions;
 import io.truenasgitops.emulator.DockerState;
 import io.truenasgitops.emulator.EmulatorOptions;
 import io.truenasgitops.emulator.Release;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Option;
         name = "emulator",
         mixinStandardHelpOptions = true,
         description = {
-            "Run an emulated TrueNAS middleware (JSON-RPC 2.0 and legacy WebSocket API over TLS) with in-memory apps.",
+            "Run an emulated TrueNAS middleware (JSON-RPC 2.0 and legacy WebSocket API over TLS) with in-memory apps",
+            "(or, with --docker, apps as real containers).",
             "Prints url, legacyUrl, apiKey and tlsFingerprint, then runs until interrupted."
         })
 public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
@@ -46,7 +48,7 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
     @Option(names = "--username", defaultValue = "truenas_admin", description = "Owner of the API key (default: ${DEFAULT-VALUE}).")
     String username;
 
-    @Option(names = "--release", defaultValue = "V25_04", description = "Release to emulate: V25_04 or V24_10 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--release", defaultValue = "V25_04", description = "Release to emulate: V25_04, V25_10 or V24_10 (default: ${DEFAULT-VALUE}).")
     Release release;
 
     @Option(names = "--deploy-delay", defaultValue = "PT2S", description = "How long apps stay DEPLOYING (ISO-8601, default: ${DEFAULT-VALUE}).")
@@ -78,6 +80,20 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
         "makes app.query answer [] and app.create fail, as on a NAS whose Docker is down (default: ${DEFAULT-VALUE})."})
     DockerState dockerState;
 
+    @Option(names = "--docker", description = {
+        "Run apps as real containers on a Docker Engine (DOCKER_HOST, or --docker-host), as middlewared does:",
+        "docker compose -p ix-<app> up/down; states, ports and logs come from the containers. Never pulls."})
+    boolean docker;
+
+    @Option(names = "--docker-host", paramLabel = "URL",
+            description = "The Docker Engine for --docker, as DOCKER_HOST spells it (unix:///var/run/docker.sock); implies --docker.")
+    String dockerHost;
+
+    @Option(names = "--ix-apps-dir", paramLabel = "DIR", description = {
+        "With --docker: the emulated /mnt/.ix-apps (rendered composes, app_lifecycle.log);",
+        "default: a temporary folder removed on exit."})
+    Path ixAppsDir;
+
     @Option(names = "--ready-file", description = "Write url, legacyUrl, apiKey, tlsFingerprint (and more) as JSON to this file once listening.")
     Path readyFile;
 
@@ -95,6 +111,12 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
                 .withDeployDelay(deployDelay).withJobStepDelay(jobStepDelay).withIdleTimeout(idleTimeout)
                 .withFailedLoginDelay(Duration.ofSeconds(1)).withDockerState(dockerState)
                 .withPlainListener(plainListener, plainRemoteAddress);
+        if (docker || dockerHost != null) {
+            options = options.withDocker(new DockerOptions(dockerHost,
+                    ixAppsDir == null ? null : ixAppsDir.toAbsolutePath()));
+        } else if (ixAppsDir != null) {
+            throw new UsageException("emulator: --ix-apps-dir needs --docker");
+        }
         if (unixSocket != null) {
             options = options.withUnixSocket(unixSocket.toAbsolutePath(), unixPeerUid);
         } else if (unixPeerUid != null) {
@@ -116,6 +138,9 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
             if (emulator.unixSocketUrl() != null) {
                 ready.put("unixSocketUrl", emulator.unixSocketUrl());
             }
+            if (!emulator.docker().isEmpty()) {
+                emulator.docker().forEach((k, v) -> ready.put(k, v));
+            }
             var out = spec.commandLine().getOut();
             out.println("url:            " + emulator.url());
             out.println("legacyUrl:      " + emulator.legacyUrl());
@@ -127,6 +152,10 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
             }
             if (emulator.unixSocketUrl() != null) {
                 out.println("unixSocketUrl:  " + emulator.unixSocketUrl());
+            }
+            if (!emulator.docker().isEmpty()) {
+                out.println("compose:        " + emulator.docker().get("compose"));
+                out.println("ixAppsDir:      " + emulator.docker().get("ixAppsDir"));
             }
             out.flush();
             if (readyFile != null) {

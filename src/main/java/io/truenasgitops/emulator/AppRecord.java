@@ -37,7 +37,7 @@ final class AppRecord {
 
     /** One container of the app's compose project. */
     static final class ContainerRecord {
-        final String id = hex(32);
+        final String id;
         final String service;
         final String image;
         final List<ObjectNode> ports;
@@ -47,6 +47,13 @@ final class AppRecord {
         volatile String state;
 
         ContainerRecord(String service, String image, List<ObjectNode> ports, List<ObjectNode> mounts, String state) {
+            this(hex(32), service, image, ports, mounts, state);
+        }
+
+        /** A container that exists elsewhere (a real Docker container), with its own id. */
+        ContainerRecord(String id, String service, String image, List<ObjectNode> ports, List<ObjectNode> mounts,
+                String state) {
+            this.id = id;
             this.service = service;
             this.image = image;
             this.ports = ports;
@@ -119,12 +126,16 @@ final class AppRecord {
         return out;
     }
 
-    /** The {@code app.query} entry (AppEntry of 25.04; without {@code networks} for 24.10). */
-    ObjectNode entry(boolean retrieveConfig, boolean withNetworks) {
-        return entry(state(), retrieveConfig, withNetworks, false);
+    /**
+     * The {@code app.query} entry (AppEntry of 25.04; without {@code networks} for 24.10; with
+     * {@code used_host_ips} from 25.10). A STOPPED app has empty workloads, as {@code ix_apps/query.py} gives it.
+     */
+    ObjectNode entry(boolean retrieveConfig, Release release) {
+        String state = state();
+        return entry(state, retrieveConfig, release, state.equals("STOPPED"));
     }
 
-    ObjectNode entry(String state, boolean retrieveConfig, boolean withNetworks, boolean emptyWorkloads) {
+    ObjectNode entry(String state, boolean retrieveConfig, Release release, boolean emptyWorkloads) {
         ObjectNode e = Json.object();
         e.put("name", name);
         e.put("id", name);
@@ -137,7 +148,7 @@ final class AppRecord {
         e.put("human_version", custom ? "1.0.0_custom" : "1.0.0");
         e.put("version", "1.0.0");
         e.set("metadata", metadata());
-        e.set("active_workloads", emptyWorkloads ? emptyWorkloads(withNetworks) : workloads(withNetworks));
+        e.set("active_workloads", emptyWorkloads ? emptyWorkloads(release) : workloads(release));
         e.putNull("notes");
         e.putObject("portals");
         if (retrieveConfig) {
@@ -146,10 +157,14 @@ final class AppRecord {
         return e;
     }
 
-    static ObjectNode emptyWorkloads(boolean withNetworks) {
+    static ObjectNode emptyWorkloads(Release release) {
+        boolean withNetworks = release != Release.V24_10;
         ObjectNode w = Json.object();
         w.put("containers", 0);
         w.putArray("used_ports");
+        if (release == Release.V25_10) {
+            w.putArray("used_host_ips");
+        }
         w.putArray("container_details");
         w.putArray("volumes");
         w.putArray("images");
@@ -176,10 +191,13 @@ final class AppRecord {
         return m;
     }
 
-    private ObjectNode workloads(boolean withNetworks) {
+    private ObjectNode workloads(Release release) {
+        boolean withNetworks = release != Release.V24_10;
         ObjectNode w = Json.object();
         w.put("containers", containers.size());
         ArrayNode usedPorts = w.putArray("used_ports");
+        ArrayNode usedHostIps = release == Release.V25_10 ? w.putArray("used_host_ips") : null;
+        Set<String> hostIps = new LinkedHashSet<>();
         Set<JsonNode> seenPorts = new LinkedHashSet<>();
         ArrayNode details = w.putArray("container_details");
         Set<JsonNode> volumes = new LinkedHashSet<>();
@@ -195,6 +213,11 @@ final class AppRecord {
                 if (seenPorts.add(p)) {
                     usedPorts.add(p);
                 }
+                p.path("host_ports").forEach(h -> {
+                    if (!h.path("host_ip").asText("").isEmpty()) {
+                        hostIps.add(h.path("host_ip").asText());
+                    }
+                });
             });
             d.put("state", c.state);
             ArrayNode vm = d.putArray("volume_mounts");
@@ -206,6 +229,9 @@ final class AppRecord {
         volumes.forEach(vols::add);
         ArrayNode imgs = w.putArray("images");
         images.forEach(imgs::add);
+        if (usedHostIps != null) {
+            hostIps.forEach(usedHostIps::add);
+        }
         if (withNetworks) {
             ArrayNode networks = w.putArray("networks");
             if (!containers.isEmpty()) {

@@ -6,7 +6,9 @@ import java.util.Optional;
 
 /**
  * Direct access to the emulated apps, bypassing the API: what a user or Docker would do on the box. Every
- * change sends the {@code app.query} events the middleware would send. Thread-safe.
+ * change sends the {@code app.query} events the middleware would send. Thread-safe. With real containers
+ * ({@code EmulatorOptions.withDocker}) states come from the engine: {@link #crash}, {@link #setState} and
+ * {@link #put} are refused there, and {@link #remove} runs {@code compose down -v}.
  */
 public final class EmulatedApps {
     private final Middleware mw;

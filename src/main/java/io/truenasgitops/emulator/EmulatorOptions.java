@@ -36,6 +36,8 @@ import java.util.Set;
  *     (needs Netty's native transport); null = no unix socket
  * @param unixPeerUid the uid that unix socket connections are taken to come from, instead of the real peer uid
  *     ({@code SO_PEERCRED}); lets tests run the non-root cases from a root process. Null = the real one
+ * @param docker run apps as real containers on this Docker Engine (compose projects {@code ix-<app>}), as
+ *     middlewared does; null = in-memory apps (the default)
  */
 public record EmulatorOptions(
         String host,
@@ -59,7 +61,8 @@ public record EmulatorOptions(
         Map<String, Duration> methodLatency,
         Set<String> crashLoopApps,
         Path unixSocket,
-        Integer unixPeerUid) {
+        Integer unixPeerUid,
+        DockerOptions docker) {
 
     public EmulatorOptions {
         methodLatency = methodLatency == null ? Map.of() : Map.copyOf(methodLatency);
@@ -78,42 +81,42 @@ public record EmulatorOptions(
                 "127.0.0.1", 0, null, "truenas_admin", "truenas-admin-password", null, Release.V25_04,
                 false, null, Duration.ofMillis(200), Duration.ofMillis(20), null, 20, Duration.ofSeconds(60),
                 Duration.ZERO, Duration.ofMillis(50), Duration.ofMillis(100), DockerState.RUNNING, Map.of(), Set.of(),
-                null, null);
+                null, null, null);
     }
 
     public EmulatorOptions withHost(String v) {
         return new EmulatorOptions(v, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
                 rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid);
+                unixSocket, unixPeerUid, docker);
     }
 
     public EmulatorOptions withPort(int v) {
         return new EmulatorOptions(host, v, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
                 rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid);
+                unixSocket, unixPeerUid, docker);
     }
 
     public EmulatorOptions withApiKey(String v) {
         return new EmulatorOptions(host, port, v, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
                 rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid);
+                unixSocket, unixPeerUid, docker);
     }
 
     public EmulatorOptions withUsername(String v) {
         return new EmulatorOptions(host, port, apiKey, v, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
                 rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid);
+                unixSocket, unixPeerUid, docker);
     }
 
     public EmulatorOptions withPassword(String v) {
         return new EmulatorOptions(host, port, apiKey, username, v, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
                 rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid);
+                unixSocket, unixPeerUid, docker);
     }
 
     /** Gives the user a TOTP second factor (base32 secret); compute codes with {@link Totp#code(String)}. */
@@ -121,14 +124,14 @@ public record EmulatorOptions(
         return new EmulatorOptions(host, port, apiKey, username, password, v, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
                 rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid);
+                unixSocket, unixPeerUid, docker);
     }
 
     public EmulatorOptions withRelease(Release v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, v, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
                 rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid);
+                unixSocket, unixPeerUid, docker);
     }
 
     /** Adds a plain ws:// listener whose clients appear to come from {@code remoteAddress} (null = real address). */
@@ -136,28 +139,28 @@ public record EmulatorOptions(
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, enabled,
                 remoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
                 rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid);
+                unixSocket, unixPeerUid, docker);
     }
 
     public EmulatorOptions withDeployDelay(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, v, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
                 rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid);
+                unixSocket, unixPeerUid, docker);
     }
 
     public EmulatorOptions withJobStepDelay(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, v, idleTimeout, rateLimitCalls, rateLimitWindow,
                 rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid);
+                unixSocket, unixPeerUid, docker);
     }
 
     public EmulatorOptions withIdleTimeout(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, v, rateLimitCalls, rateLimitWindow,
                 rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid);
+                unixSocket, unixPeerUid, docker);
     }
 
     /** Rate limit: {@code calls} per method and client address per {@code window}; sleep up to {@code maxSleep}. */
@@ -165,28 +168,28 @@ public record EmulatorOptions(
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, calls, window,
                 maxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid);
+                unixSocket, unixPeerUid, docker);
     }
 
     public EmulatorOptions withFailedLoginDelay(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
                 rateLimitMaxSleep, v, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid);
+                unixSocket, unixPeerUid, docker);
     }
 
     public EmulatorOptions withLogLineInterval(Duration v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
                 rateLimitMaxSleep, failedLoginDelay, v, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid);
+                unixSocket, unixPeerUid, docker);
     }
 
     public EmulatorOptions withDockerState(DockerState v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
                 rateLimitMaxSleep, failedLoginDelay, logLineInterval, v, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid);
+                unixSocket, unixPeerUid, docker);
     }
 
     /** {@code true} = {@link DockerState#RUNNING}, {@code false} = {@link DockerState#STOPPED}. */
@@ -198,14 +201,14 @@ public record EmulatorOptions(
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
                 rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, v, crashLoopApps,
-                unixSocket, unixPeerUid);
+                unixSocket, unixPeerUid, docker);
     }
 
     public EmulatorOptions withCrashLoopApps(Set<String> v) {
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
                 rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, v,
-                unixSocket, unixPeerUid);
+                unixSocket, unixPeerUid, docker);
     }
 
     /**
@@ -216,6 +219,17 @@ public record EmulatorOptions(
         return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
                 plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
                 rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                path, peerUid);
+                path, peerUid, docker);
+    }
+
+    /**
+     * Runs the apps as real containers on a Docker Engine instead of in memory (see {@link DockerOptions}); null
+     * goes back to in-memory apps.
+     */
+    public EmulatorOptions withDocker(DockerOptions v) {
+        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
+                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
+                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                unixSocket, unixPeerUid, v);
     }
 }

@@ -30,9 +30,12 @@ final class JobRecord {
     ObjectNode excInfo;
     Long timeFinished;
     boolean aborted;
+    /** 25.10 adds {@code message_ids} (the JSON-RPC ids of the calls that started or joined the job). */
+    final boolean withMessageIds;
 
     JobRecord(long id, String method, ArrayNode arguments, String lock, Body body, Session owner,
-            ObjectNode credentials, int generation) {
+            ObjectNode credentials, int generation, boolean withMessageIds) {
+        this.withMessageIds = withMessageIds;
         this.id = id;
         this.method = method;
         this.arguments = arguments;
@@ -47,7 +50,7 @@ final class JobRecord {
         return state.equals("SUCCESS") || state.equals("FAILED") || state.equals("ABORTED");
     }
 
-    /** {@code Job.__encode__} of 25.04. */
+    /** {@code Job.__encode__} of 25.04 (and 25.10 with {@code message_ids}). */
     ObjectNode encode() {
         ObjectNode j = Json.object();
         j.put("id", id);
@@ -85,6 +88,9 @@ final class JobRecord {
             j.putNull("credentials");
         } else {
             j.set("credentials", credentials.deepCopy());
+        }
+        if (withMessageIds) {
+            j.putArray("message_ids");
         }
         return j;
     }

@@ -14,6 +14,8 @@ final class LogFollower {
     volatile boolean ended;
     volatile AppRecord.ContainerRecord container;
     volatile ScheduledFuture<?> task;
+    /** The {@code docker logs --follow} process of a real container (Docker backend), else null. */
+    volatile Process process;
     int next;
 
     LogFollower(Session session, String ident, String collection, String appName, String containerId, Integer tailLines) {
@@ -30,6 +32,10 @@ final class LogFollower {
         ScheduledFuture<?> t = task;
         if (t != null) {
             t.cancel(false);
+        }
+        Process p = process;
+        if (p != null) {
+            p.destroy();
         }
     }
 }

@@ -86,6 +86,8 @@ final class Middleware {
     private final Map<String, Deque<Long>> rateLimit = new ConcurrentHashMap<>();
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
+    /** In memory, or real containers on a Docker Engine ({@code options.docker()}). */
+    private final ContainerBackend containers;
     private final String apiKey;
     private final int apiKeyId;
     private volatile boolean apiKeyRevoked;
@@ -113,6 +115,12 @@ final class Middleware {
         };
         this.workers = Executors.newCachedThreadPool(daemon);
         this.timers = Executors.newScheduledThreadPool(2, daemon);
+        try {
+            this.containers = options.docker() == null ? new InMemoryContainers() : new DockerContainers(this, options.docker());
+        } catch (RuntimeException e) {
+            shutdownThreads();
+            throw e;
+        }
         timers.scheduleAtFixedRate(this::dropIdleConnections, 100, 100, TimeUnit.MILLISECONDS);
         installMethods();
     }
@@ -177,6 +185,14 @@ final class Middleware {
     }
 
     void shutdown() {
+        try {
+            containers.close();
+        } finally {
+            shutdownThreads();
+        }
+    }
+
+    private void shutdownThreads() {
         timers.shutdownNow();
         workers.shutdownNow();
     }
@@ -330,7 +346,8 @@ final class Middleware {
     }
 
     private void registerMethods() {
-        boolean v2504 = release() == Release.V25_04;
+        boolean v2504 = release().jsonRpc();
+        boolean v2510 = release() == Release.V25_10;
         noAuth("auth.login_with_api_key", true, this::loginWithApiKey);
         noAuth("auth.login", true, this::login);
         noAuth("auth.login_with_token", true, this::loginWithToken);
@@ -340,7 +357,15 @@ final class Middleware {
             return BooleanNode.TRUE;
         });
         def("auth.generate_token", this::generateToken);
-        def("core.ping", (s, p) -> TextNode.valueOf("pong"));
+        if (v2510) {
+            // 25.10: authentication_required=False (and rate limited before login, like the logins).
+            noAuth("core.ping", true, (s, p) -> TextNode.valueOf("pong"));
+        } else {
+            def("core.ping", (s, p) -> TextNode.valueOf("pong"));
+        }
+        def("system.info", (s, p) -> systemInfo());
+        def("system.version", (s, p) -> TextNode.valueOf(release().fullName()));
+        def("system.version_short", (s, p) -> TextNode.valueOf(release().version()));
         def("core.get_jobs", (s, p) -> getJobs(arg(p, 0), arg(p, 1)));
         def("core.job_abort", (s, p) -> jobAbort(arg(p, 0)));
         if (v2504) {
@@ -356,7 +381,7 @@ final class Middleware {
                 List.of("API_KEY_PLAIN", "PASSWORD_PLAIN", "TOKEN_PLAIN", "OTP_TOKEN").forEach(out::add);
                 return out;
             });
-            noAuth("core.set_options", false, (s, p) -> NullNode.instance);
+            noAuth("core.set_options", false, (s, p) -> v2510 ? s.setOptions(arg(p, 0)) : NullNode.instance);
             def("core.subscribe", this::coreSubscribe);
             def("core.unsubscribe", (s, p) -> {
                 unsubscribe(s, textArg(p, 0, "ident"));
@@ -661,7 +686,7 @@ final class Middleware {
 
     private void publishApp(String type, AppRecord app) {
         publish("app.query", type, TextNode.valueOf(app.name),
-                type.equals("REMOVED") ? null : app.entry(false, withNetworks()));
+                type.equals("REMOVED") ? null : app.entry(false, release()));
     }
 
     private void publishJob(JobRecord job, String type) {
@@ -670,9 +695,6 @@ final class Middleware {
         }
     }
 
-    private boolean withNetworks() {
-        return release() != Release.V24_10;
-    }
 
     private JsonNode coreSubscribe(Session s, ArrayNode p) {
         String name = textArg(p, 0, "event");
@@ -787,6 +809,12 @@ final class Middleware {
             }
             f.container = container;
         }
+        containers.followLogs(f);
+    }
+
+    /** The in-memory log stream: three start-up lines, then one per {@code logLineInterval}. */
+    private void generateLogLines(LogFollower f) {
+        AppRecord.ContainerRecord container = f.container;
         int history = 3;
         int from = f.tailLines == null ? 0 : Math.max(0, history - f.tailLines);
         for (int i = from; i < history; i++) {
@@ -930,7 +958,8 @@ final class Middleware {
                 return LongNode.valueOf(waiting.peekLast().id);
             }
             JobRecord job = new JobRecord(nextJobId++, method, redactedArguments(params), lockName, body, s,
-                    s == null || s.credentials == null ? null : credentialsDump(s.credentials), generation);
+                    s == null || s.credentials == null ? null : credentialsDump(s.credentials), generation,
+                    release() == Release.V25_10);
             jobs.put(job.id, job);
             while (jobs.size() > 1000) {
                 Long oldest = jobs.values().stream().filter(JobRecord::finished).map(j -> j.id).findFirst().orElse(null);
@@ -1059,6 +1088,57 @@ final class Middleware {
         return NullNode.instance;
     }
 
+    // ---------------------------------------------------------------- system
+
+    private final long bootMillis = System.currentTimeMillis();
+
+    /**
+     * {@code system.info} (plugins/system/info.py): the same keys in 24.10, 25.04 and 25.10; {@code version} is
+     * {@code system.version} on 24.10 and {@code system.version_short} from 25.04. Hardware values are fixed.
+     */
+    private JsonNode systemInfo() {
+        long now = System.currentTimeMillis();
+        double uptimeSeconds = (now - bootMillis) / 1000.0;
+        ObjectNode out = Json.object();
+        out.put("version", release() == Release.V24_10 ? release().fullName() : release().version());
+        out.set("buildtime", Json.date(BUILD_TIME));
+        out.put("hostname", "truenas");
+        out.put("physmem", 34_359_738_368L);
+        out.put("model", "Emulated CPU @ 2.40GHz");
+        out.put("cores", 4);
+        out.put("physical_cores", 2);
+        ArrayNode load = out.putArray("loadavg");
+        load.add(0.12).add(0.08).add(0.05);
+        out.put("uptime", pythonTimedelta(uptimeSeconds));
+        out.put("uptime_seconds", uptimeSeconds);
+        out.put("system_serial", "EMULATED0001");
+        out.put("system_product", "TrueNAS Emulator");
+        out.putNull("system_product_version");
+        out.putNull("license");
+        out.set("boottime", Json.date(bootMillis));
+        out.set("datetime", Json.date(now));
+        out.put("timezone", "Etc/UTC");
+        out.put("system_manufacturer", "truenas-gitops");
+        out.put("ecc_memory", false);
+        return out;
+    }
+
+    /** A fixed build time (the manifest's), 2025-01-01T00:00:00Z. */
+    private static final long BUILD_TIME = 1_735_689_600_000L;
+
+    /** Python's {@code str(timedelta(seconds=s))}: {@code 2:03:04.567890}, {@code 1 day, 2:03:04.567890}. */
+    static String pythonTimedelta(double seconds) {
+        long micros = Math.round(seconds * 1_000_000);
+        long days = micros / 86_400_000_000L;
+        long rest = micros % 86_400_000_000L;
+        long h = rest / 3_600_000_000L;
+        long m = rest / 60_000_000L % 60;
+        long sec = rest / 1_000_000 % 60;
+        long us = rest % 1_000_000;
+        String time = String.format("%d:%02d:%02d", h, m, sec) + (us == 0 ? "" : String.format(".%06d", us));
+        return days == 0 ? time : days + (days == 1 ? " day, " : " days, ") + time;
+    }
+
     // ---------------------------------------------------------------- apps: reads
 
     /** {@code docker.state.validate()}: a pool must be chosen and Docker started. */
@@ -1082,7 +1162,7 @@ final class Middleware {
         List<ObjectNode> rows = new ArrayList<>();
         if (faults.dockerRunning()) {
             synchronized (lock) {
-                apps.values().forEach(a -> rows.add(a.entry(retrieveConfig, withNetworks())));
+                apps.values().forEach(a -> rows.add(a.entry(retrieveConfig, release())));
             }
         }
         return Query.apply(rows, filters, queryOptions);
@@ -1101,7 +1181,7 @@ final class Middleware {
         JsonNode opts = arg(p, 1);
         boolean retrieveConfig = opts != null && opts.path("extra").path("retrieve_config").asBoolean(false);
         synchronized (lock) {
-            return instance(name).entry(retrieveConfig, withNetworks());
+            return instance(name).entry(retrieveConfig, release());
         }
     }
 
@@ -1365,8 +1445,14 @@ final class Middleware {
             composeUp(ctx, app);
         } catch (MiddlewareError e) {
             ctx.progress(80, "Failure occurred while installing " + Py.repr(name) + ", cleaning up");
+            // remove_failed_resources: a compose down whose failure is ignored, then the app's folder goes.
+            try {
+                containers.down(app, false, false);
+            } catch (MiddlewareError ignored) {
+                // as contextlib.suppress(Exception) does there
+            }
+            containers.forget(app);
             synchronized (lock) {
-                endFollowersOf(app.removeContainers());
                 apps.remove(name, app);
                 publishApp("REMOVED", app);
             }
@@ -1374,13 +1460,17 @@ final class Middleware {
         }
         ctx.progress(100, Py.repr(name) + " installed successfully");
         synchronized (lock) {
-            return app.entry(false, withNetworks());
+            return app.entry(false, release());
         }
     }
 
-    /** {@code compose up -d --force-recreate --remove-orphans}: down, then new containers (DEPLOYING first). */
+    /** {@code compose up -d --force-recreate --remove-orphans}: down, then new containers. */
     private void composeUp(JobContext ctx, AppRecord app) {
-        Faults.JobFailure failure = faults.takeJobFailure(ctx.job.method, app.name);
+        containers.up(app, faults.takeJobFailure(ctx.job.method, app.name));
+    }
+
+    /** The in-memory {@code compose up}: down, then new containers (DEPLOYING first for {@code deployDelay}). */
+    private void upInMemory(AppRecord app, Faults.JobFailure failure) {
         synchronized (lock) {
             if (!app.containers.isEmpty()) {
                 endFollowersOf(app.removeContainers());
@@ -1472,7 +1562,7 @@ final class Middleware {
         }
         ctx.progress(100, keyword + " completed for " + Py.repr(app.name));
         synchronized (lock) {
-            return app.entry(false, withNetworks());
+            return app.entry(false, release());
         }
     }
 
@@ -1509,6 +1599,7 @@ final class Middleware {
         }
         ctx.progress(20, "Deleting " + Py.repr(name) + " app");
         Faults.JobFailure failure = faults.takeJobFailure("app.delete", name);
+        boolean skipDown = false;
         synchronized (lock) {
             if (failure != null || !app.deployable()) {
                 boolean noResources = app.containers.isEmpty();
@@ -1517,9 +1608,14 @@ final class Middleware {
                             : new MiddlewareError.Call(Errno.EFAULT, "Failed 'down' action for " + Py.repr(name)
                                     + " app. Please check /var/log/app_lifecycle.log for more details");
                 }
+                skipDown = true;
             }
-            endFollowersOf(app.removeContainers());
         }
+        if (!skipDown) {
+            // delete_internal: down --remove-orphans -v, plus --rmi all when remove_images (the default).
+            containers.down(app, true, opts.path("remove_images").asBoolean(true));
+        }
+        containers.forget(app);
         ctx.progress(80, "Cleaning up resources");
         synchronized (lock) {
             apps.remove(name, app);
@@ -1550,16 +1646,14 @@ final class Middleware {
         try {
             synchronized (lock) {
                 publish("app.query", "CHANGED", TextNode.valueOf(name),
-                        app.entry("STOPPING", false, withNetworks(), true));
+                        app.entry("STOPPING", false, release(), true));
             }
             ctx.progress(20, "Stopping " + Py.repr(name) + " app");
             Faults.JobFailure failure = faults.takeJobFailure("app.stop", name);
             if (failure != null) {
                 throw new MiddlewareError.Call(failure.errno(), failure.message());
             }
-            synchronized (lock) {
-                endFollowersOf(app.removeContainers());
-            }
+            containers.down(app, false, false);
             ctx.progress(100, "Stopped " + Py.repr(name) + " app");
         } finally {
             synchronized (lock) {
@@ -1660,6 +1754,7 @@ final class Middleware {
     /** Installs an app directly (not through app.create), in the given state. */
     @SuppressWarnings("unchecked")
     void putApp(String name, Map<String, Object> compose, String state) {
+        requireInMemory("put an app in a given state");
         synchronized (lock) {
             AppRecord old = apps.get(name);
             if (old != null) {
@@ -1673,16 +1768,35 @@ final class Middleware {
     }
 
     void removeApp(String name) {
+        AppRecord app;
         synchronized (lock) {
-            AppRecord app = apps.remove(name);
-            if (app != null) {
+            app = apps.get(name);
+        }
+        if (app == null) {
+            return;
+        }
+        if (!(containers instanceof InMemoryContainers)) {
+            // Real containers: the project goes with its volumes, as a delete would take them (images stay).
+            containers.down(app, true, false);
+            containers.forget(app);
+        }
+        synchronized (lock) {
+            if (apps.remove(name, app)) {
                 endFollowersOf(app.removeContainers());
                 publishApp("REMOVED", app);
             }
         }
     }
 
+    private void requireInMemory(String what) {
+        if (!(containers instanceof InMemoryContainers)) {
+            throw new IllegalStateException("emulator: cannot " + what + " when apps run on a Docker Engine"
+                    + " (--docker): their state comes from the real containers; stop or kill the container instead");
+        }
+    }
+
     void setState(String name, String state) {
+        requireInMemory("force an app's state");
         synchronized (lock) {
             AppRecord app = apps.get(name);
             if (app == null) {
@@ -1726,6 +1840,101 @@ final class Middleware {
             sb.append(ALNUM.charAt(RANDOM.nextInt(ALNUM.length())));
         }
         return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- container backends
+
+    /** The default backend: containers are records in memory, states follow {@code deployDelay} and faults. */
+    private final class InMemoryContainers implements ContainerBackend {
+        @Override
+        public void up(AppRecord app, Faults.JobFailure failure) {
+            upInMemory(app, failure);
+        }
+
+        @Override
+        public void down(AppRecord app, boolean removeVolumes, boolean removeImages) {
+            synchronized (lock) {
+                endFollowersOf(app.removeContainers());
+            }
+        }
+
+        @Override
+        public void forget(AppRecord app) {
+            // Nothing on disk.
+        }
+
+        @Override
+        public void followLogs(LogFollower f) {
+            generateLogLines(f);
+        }
+
+        @Override
+        public void close() {
+            // Nothing to release.
+        }
+    }
+
+    /** Which engine, compose and folder the Docker backend uses; null for in-memory apps. */
+    Map<String, String> dockerDescription() {
+        return containers instanceof DockerContainers d ? d.describe() : null;
+    }
+
+    /**
+     * Mirrors the containers a Docker Engine reports for one app: kept records get their new state, new ones are
+     * added, gone ones removed (their log streams end); an {@code app.query} CHANGED event goes out on a change.
+     */
+    void mirrorContainers(AppRecord app, List<AppRecord.ContainerRecord> observed) {
+        synchronized (lock) {
+            if (apps.get(app.name) != app) {
+                return;
+            }
+            Map<String, AppRecord.ContainerRecord> known = new LinkedHashMap<>();
+            app.containers.forEach(c -> known.put(c.id, c));
+            boolean changed = known.size() != observed.size();
+            List<AppRecord.ContainerRecord> next = new ArrayList<>();
+            for (AppRecord.ContainerRecord o : observed) {
+                AppRecord.ContainerRecord k = known.remove(o.id);
+                if (k == null) {
+                    next.add(o);
+                    changed = true;
+                } else {
+                    if (!k.state.equals(o.state)) {
+                        k.state = o.state;
+                        changed = true;
+                    }
+                    next.add(k);
+                }
+            }
+            if (!changed && known.isEmpty()) {
+                return;
+            }
+            List<AppRecord.ContainerRecord> gone = new ArrayList<>(known.values());
+            gone.forEach(c -> c.state = "removed");
+            app.containers.clear();
+            app.containers.addAll(next);
+            endFollowersOf(gone);
+            publishApp("CHANGED", app);
+        }
+    }
+
+    /** One line of a real container's log, as the log-follow event source sends it. */
+    void sendContainerLog(LogFollower f, String data, String timestamp) {
+        if (f.ended) {
+            return;
+        }
+        ObjectNode fields = Json.object();
+        fields.put("data", data);
+        if (timestamp == null) {
+            fields.putNull("timestamp");
+        } else {
+            fields.put("timestamp", timestamp);
+        }
+        f.session.sendEvent(f.collection, "ADDED", null, fields);
+    }
+
+    /** The container's log stream ended (it stopped or was removed): the subscription ends without error. */
+    void containerLogEnded(LogFollower f) {
+        endFollower(f, null);
     }
 
     long jobCount() {

@@ -39,6 +39,10 @@ abstract class Session {
     volatile String pendingOtpUser;
     volatile long lastServerSendNanos = System.nanoTime();
     volatile boolean closed;
+    /** {@code core.set_options} of 25.10 ({@code api/base/server/app.py} defaults). */
+    private boolean legacyJobs = true;
+    private boolean privateMethods;
+    private boolean pyExceptions;
 
     Session(Middleware mw, ServerWebSocket ws, HttpConnection connection, String remoteAddress, boolean secureTransport) {
         this.mw = mw;
@@ -172,5 +176,19 @@ abstract class Session {
             error.set("extra", extra);
         }
         return error;
+    }
+
+    /** 25.10's {@code core.set_options}: takes the known keys it is given, answers all three. */
+    synchronized com.fasterxml.jackson.databind.JsonNode setOptions(com.fasterxml.jackson.databind.JsonNode options) {
+        if (options != null && options.isObject()) {
+            legacyJobs = options.path("legacy_jobs").asBoolean(legacyJobs);
+            privateMethods = options.path("private_methods").asBoolean(privateMethods);
+            pyExceptions = options.path("py_exceptions").asBoolean(pyExceptions);
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode out = Json.object();
+        out.put("legacy_jobs", legacyJobs);
+        out.put("private_methods", privateMethods);
+        out.put("py_exceptions", pyExceptions);
+        return out;
     }
 }

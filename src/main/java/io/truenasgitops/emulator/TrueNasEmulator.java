@@ -30,8 +30,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TrueNasEmulator implements AutoCloseable {
     private static final List<String> API_VERSIONS = List.of("v25.04.0", "v25.04.1", "v25.04.2");
+    private static final List<String> API_VERSIONS_2510 = List.of("v25.04.0", "v25.04.1", "v25.04.2", "v25.10.0");
     private static final Set<String> RPC_PATHS = Set.of(
             "/api/current", "/api/v25.04.0", "/api/v25.04.1", "/api/v25.04.2", "/api/v24.10");
+    private static final Set<String> RPC_PATHS_2510 = Set.of(
+            "/api/current", "/api/v25.04.0", "/api/v25.04.1", "/api/v25.04.2", "/api/v25.10.0", "/api/v24.10");
 
     private final EmulatorOptions options;
     private final Vertx vertx;
@@ -155,11 +158,12 @@ public final class TrueNasEmulator implements AutoCloseable {
                 redirectToUi(request);
             } else {
                 request.response().putHeader("Content-Type", "application/json")
-                        .end(Json.write(Json.valueToTree(API_VERSIONS)));
+                        .end(Json.write(Json.valueToTree(
+                                mw.release() == Release.V25_10 ? API_VERSIONS_2510 : API_VERSIONS)));
             }
             return;
         }
-        boolean rpc = RPC_PATHS.contains(path);
+        boolean rpc = (mw.release() == Release.V25_10 ? RPC_PATHS_2510 : RPC_PATHS).contains(path);
         boolean legacy = path.equals("/websocket");
         if (rpc && v2410 || path.equals("/") || (path.startsWith("/api") && !rpc && v2410)) {
             redirectToUi(request);
@@ -305,6 +309,15 @@ public final class TrueNasEmulator implements AutoCloseable {
      */
     public void upgradeTo(Release next) {
         mw.upgrade(next);
+    }
+
+    /**
+     * With {@code EmulatorOptions.withDocker}: the engine ({@code dockerHost}, empty for the default), the compose
+     * command ({@code compose}) and the emulated {@code /mnt/.ix-apps} ({@code ixAppsDir}); empty for in-memory apps.
+     */
+    public java.util.Map<String, String> docker() {
+        java.util.Map<String, String> d = mw.dockerDescription();
+        return d == null ? java.util.Map.of() : d;
     }
 
     /** Runtime fault injection. */

@@ -21,7 +21,21 @@ class EmulatorCommandIT {
     @Launch({"emulator", "--help"})
     void helpDescribesTheReadyFileAndTheUnixSocket(LaunchResult result) {
         assertThat(result.getOutput()).contains("--ready-file").contains("--release")
-                .contains("--unix-socket").contains("--unix-peer-uid");
+                .contains("--unix-socket").contains("--unix-peer-uid").contains("--docker").contains("--docker-host")
+                .contains("--ix-apps-dir").contains("V25_10");
+    }
+
+    @Test
+    @Launch(value = {"emulator", "--ix-apps-dir", "/tmp/nowhere"}, exitCode = 2)
+    void anAppsFolderWithoutDockerIsAUsageError(LaunchResult result) {
+        assertThat(result.getErrorOutput()).contains("--ix-apps-dir needs --docker");
+    }
+
+    @Test
+    @Launch(value = {"emulator", "--docker-host", "unix:///nonexistent/tge2e-docker.sock"}, exitCode = 1)
+    void dockerWithoutAnEngineSaysWhereItLookedAndWhatToDo(LaunchResult result) {
+        assertThat(result.getErrorOutput()).contains("no Docker Engine answers at unix:///nonexistent/tge2e-docker.sock")
+                .contains("--docker-host/DOCKER_HOST");
     }
 
     @Test

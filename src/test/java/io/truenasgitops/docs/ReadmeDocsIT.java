@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.truenasgitops.docs.ShellSession.Background;
+import io.truenasgitops.emulator.DockerTestEngine;
 import io.truenasgitops.docs.ShellSession.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,11 @@ class ReadmeDocsIT {
     private Background demo;
     private ShellSession shell;
     private int httpPort;
+    /** {@code demo --docker}: its process, or null before it starts or without an engine (then its steps skip). */
+    private Background dockerDemo;
+    private int appPort;
+    private String dockerUnavailable;
+    private boolean demoImageExisted;
 
     @Test
     void everyReadmeCommandRunsAndPrintsWhatTheReadmeShows() throws Exception {
@@ -41,6 +47,7 @@ class ReadmeDocsIT {
         DocWalk.writeGitIdentity(home);
         Path scratch = Files.createDirectories(tmp.resolve("scratch"));
         httpPort = DocWalk.freePort();
+        appPort = DocWalk.freePort();
         String ciCommand = ciRunCommand(project);
 
         DocWalk walk = new DocWalk()
@@ -58,14 +65,23 @@ class ReadmeDocsIT {
                         this::plan)
                 .step("sync over REST", "curl -X POST -H \"Authorization: Bearer \\$\\(cat \\$DEMO/api-token\\)\" "
                         + "http://localhost:" + httpPort + "/api/v1/sync", this::restSync)
-                .step("metrics", "curl -s http://localhost:" + httpPort + "/q/metrics \\| grep .*", this::metrics);
+                .step("metrics", "curl -s http://localhost:" + httpPort + "/q/metrics \\| grep .*", this::metrics)
+                // demo --docker publishes its app on a free port here, not on 18080.
+                .substitute("127.0.0.1:18080", "127.0.0.1:" + appPort)
+                .step("docker demo", "java -jar \\S+ demo --docker", (doc, command, m) -> startDockerDemo(command))
+                .step("curl a container", Pattern.quote("curl -s http://127.0.0.1:" + appPort + "/"), this::curlContainer);
 
         shell = new ShellSession(project, DocWalk.cleanEnvironment(home), scratch);
         try (ShellSession session = shell) {
-            List<String> ran = walk.walk(readme);
+            List<String> ran;
+            try {
+                ran = walk.walk(readme);
+            } finally {
+                stopDockerDemo();
+            }
             assertThat(ran).as("the README's commands, in order")
                     .containsSubsequence("build and demo", "apps list", "edit a stack", "commit", "plan",
-                            "sync over REST", "metrics")
+                            "sync over REST", "metrics", "docker demo", "curl a container")
                     .contains("test command");
             assertThat(demo).as("the README starts the demo").isNotNull();
             // The shown first pass and the pass after the sync must be what the demo logged.
@@ -76,6 +92,60 @@ class ReadmeDocsIT {
             assertThat(demo.stdout() + demo.stderr()).as("the demo's output").doesNotContain("ERROR");
         }
     }
+
+    /**
+     * {@code demo --docker} on the engine of DOCKER_HOST, on a free app port. Without an engine its commands are
+     * skipped with a message, except under CI=true, where that fails the walk.
+     */
+    private void startDockerDemo(String command) {
+        dockerUnavailable = DockerTestEngine.unavailableReason();
+        if (dockerUnavailable != null) {
+            assertThat(DockerTestEngine.underCi()).as("CI=true needs a Docker Engine for the README's demo --docker: "
+                    + dockerUnavailable).isFalse();
+            System.out.println("ReadmeDocsIT: skipping the README's demo --docker commands: " + dockerUnavailable);
+            return;
+        }
+        demoImageExisted = DockerTestEngine.run(List.of("docker", "image", "inspect", DEMO_IMAGE), null).exit() == 0;
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("DOCKER_HOST", System.getenv("DOCKER_HOST"));
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        try {
+            env.put("QUARKUS_HTTP_PORT", Integer.toString(DocWalk.freePort()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        dockerDemo = shell.start(command + " --app-port " + appPort, env);
+        await("demo --docker's first pass").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    assertThat(dockerDemo.process().isAlive()).as(dockerDemo.describe()).isTrue();
+                    assertThat(dockerDemo.stdout()).containsPattern("pass at [0-9a-f]+: success");
+                });
+    }
+
+    private void curlContainer(MarkdownCommands.Command doc, String command, Matcher m) {
+        if (dockerDemo == null) {
+            return; // skipped above, with the reason
+        }
+        Result r = shell.run(command, null, COMMAND_TIMEOUT);
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(DocWalk.normalizedLines(r.stdout())).as("output of " + doc).containsExactlyElementsOf(shown(doc));
+    }
+
+    /** Stops demo --docker (its project goes with it) and removes the image if the walk built it. */
+    private void stopDockerDemo() throws InterruptedException {
+        if (dockerDemo == null) {
+            return;
+        }
+        int exit = dockerDemo.stop(Duration.ofSeconds(60));
+        assertThat(exit).as(dockerDemo.describe()).isIn(0, 130, 143);
+        assertThat(DockerTestEngine.containersOf("ix-hello")).as("demo --docker removed its compose project").isEmpty();
+        if (!demoImageExisted) {
+            DockerTestEngine.run(List.of("docker", "image", "rm", DEMO_IMAGE), null);
+        }
+        assertThat(dockerDemo.stdout() + dockerDemo.stderr()).as("demo --docker's output").doesNotContain("ERROR");
+    }
+
+    private static final String DEMO_IMAGE = "truenas-gitops-demo/hello:busybox";
 
     /** The README's only test command is the one CI runs. */
     private static String ciRunCommand(Path project) throws Exception {
