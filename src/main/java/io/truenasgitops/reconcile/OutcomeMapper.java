@@ -4,6 +4,7 @@ import io.truenasgitops.reconcile.Condition.Status;
 import io.truenasgitops.reconcile.Decision.LogLevel;
 import io.truenasgitops.text.Durations;
 import io.truenasgitops.truenas.AppState;
+import io.truenasgitops.truenas.AppsServiceDownException;
 import io.truenasgitops.truenas.ConnectionLostException;
 import io.truenasgitops.truenas.FieldError;
 import io.truenasgitops.truenas.JobOutcomeUnknownException;
@@ -58,7 +59,7 @@ public final class OutcomeMapper {
                     h.lastState(), fingerprint, Outcome.StallRetry.SLOWLY);
         }
         if (error instanceof TrueNasException e) {
-            if (isDockerNotRunning(e)) {
+            if (e instanceof AppsServiceDownException) {
                 // the apps service stopped after this pass listed the apps: it comes back by itself or by a human
                 return new Outcome.Transient(Reason.of(Reasons.DOCKER_NOT_RUNNING, what + ": " + e.getMessage()
                         + " (the apps service on the NAS is not running; reconciliation resumes once it is)"),
@@ -97,15 +98,6 @@ public final class OutcomeMapper {
     private static boolean isPermanent(String jobError) {
         String m = jobError == null ? "" : jobError.toLowerCase(java.util.Locale.ROOT);
         return PERMANENT_JOB_ERRORS.stream().anyMatch(m::contains);
-    }
-
-    /**
-     * Whether the middleware refused because Docker is not ready ({@code docker.state.validate}: "No pool
-     * configured for Docker" / "Docker service is not running", CallError EFAULT, raised by {@code app.create}).
-     */
-    static boolean isDockerNotRunning(TrueNasException e) {
-        String m = e.getMessage();
-        return m != null && (m.contains("Docker service is not running") || m.contains("No pool configured for Docker"));
     }
 
     /** Decides the new status of the stack {@code action} is about, given the previous status (or null). */

@@ -13,6 +13,7 @@ final class ErrorMapper {
     static final int ENOENT = 2;
     static final int EAGAIN = 11;
     static final int EACCES = 13;
+    static final int EFAULT = 14;
     static final int EBUSY = 16;
     static final int EEXIST = 17;
     static final int EINVAL = 22;
@@ -139,6 +140,10 @@ final class ErrorMapper {
                     ? new RateLimitedException(text + "; the NAS allows 20 such calls per minute from one address:"
                             + " wait a minute before trying again", errno, name(errname, "EBUSY"), fields, jobId, null)
                     : new TrueNasException(text, errno, name(errname, "EBUSY"), fields, jobId, null);
+            // The one EFAULT the engine must tell apart: it is told only by its text, so here, at the wire's edge.
+            case EFAULT -> AppsServiceDownException.matches(reason)
+                    ? new AppsServiceDownException(text, errno, name(errname, "EFAULT"), fields, jobId, null)
+                    : new TrueNasException(text, errno, name(errname, "EFAULT"), fields, jobId, null);
             default -> new TrueNasException(text, errno, errname, fields, jobId, null);
         };
     }

@@ -249,8 +249,9 @@ final class FakeTrueNas implements AppsApi {
     public App create(String name, Map<String, Object> compose, JobListener listener) {
         return job("app.create", name, listener, () -> {
             if (!docker.isRunning()) {
-                throw jobError("[EFAULT] " + ("UNCONFIGURED".equals(docker.status()) ? "No pool configured for Docker"
-                        : "Docker service is not running"), 14, "EFAULT");
+                throw new io.truenasgitops.truenas.AppsServiceDownException("[EFAULT] "
+                        + ("UNCONFIGURED".equals(docker.status()) ? "No pool configured for Docker"
+                                : "Docker service is not running"), 14, "EFAULT", List.of(), null, null);
             }
             if (apps.containsKey(name)) {
                 throw jobError("[EEXIST] Application with name " + name + " already exists", 17, "EEXIST");
@@ -406,6 +407,9 @@ final class FakeTrueNas implements AppsApi {
             synchronized (this) {
                 try {
                     result = body.run();
+                } catch (io.truenasgitops.truenas.AppsServiceDownException e) {
+                    throw new io.truenasgitops.truenas.AppsServiceDownException(e.getMessage(), e.errno(), e.errname(),
+                            e.fieldErrors(), id, null);
                 } catch (TrueNasException e) {
                     throw new TrueNasException(e.getMessage(), e.errno(), e.errname(), e.fieldErrors(), id, null);
                 }

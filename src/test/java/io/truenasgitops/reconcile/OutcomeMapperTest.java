@@ -56,10 +56,10 @@ class OutcomeMapperTest {
                         new HealthGateException(Reasons.HEALTH_CHECK_FAILED, "app 'web' is CRASHED", AppState.CRASHED),
                         Outcome.Stalled.class, Reasons.HEALTH_CHECK_FAILED, Outcome.StallRetry.SLOWLY),
                 new Row("a create refused because Docker is not running is retried, not stalled",
-                        new TrueNasException("[EFAULT] Docker service is not running", 14, "EFAULT", List.of(), 6L,
+                        new io.truenasgitops.truenas.AppsServiceDownException("[EFAULT] Docker service is not running", 14, "EFAULT", List.of(), 6L,
                                 null), Outcome.Transient.class, Reasons.DOCKER_NOT_RUNNING),
                 new Row("a create refused because no pool is chosen for apps is retried, not stalled",
-                        new TrueNasException("[EFAULT] No pool configured for Docker", 14, "EFAULT", List.of(), 7L,
+                        new io.truenasgitops.truenas.AppsServiceDownException("[EFAULT] No pool configured for Docker", 14, "EFAULT", List.of(), 7L,
                                 null), Outcome.Transient.class, Reasons.DOCKER_NOT_RUNNING),
                 new Row("an update of an app that vanished since the pass listed it is retried, not stalled",
                         new io.truenasgitops.truenas.NotFoundException("failed to update app 'web' (job 8): App web"

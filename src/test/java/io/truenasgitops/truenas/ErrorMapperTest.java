@@ -58,9 +58,13 @@ class ErrorMapperTest {
                 .matches(TrueNasException::isRetryable);
         assertThat(callError(17, "EEXIST", "[EEXIST] exists")).isInstanceOf(AlreadyExistsException.class);
         TrueNasException efault = callError(14, "EFAULT", "[EFAULT] Docker service is not running");
-        assertThat(efault.getClass()).isEqualTo(TrueNasException.class);
+        assertThat(efault).isInstanceOf(AppsServiceDownException.class).matches(TrueNasException::isRetryable);
         assertThat(efault.getMessage()).isEqualTo("ctx: [EFAULT] Docker service is not running");
         assertThat(efault.errname()).isEqualTo("EFAULT");
+        assertThat(callError(14, "EFAULT", "[EFAULT] No pool configured for Docker"))
+                .isInstanceOf(AppsServiceDownException.class);
+        assertThat(callError(14, "EFAULT", "[EFAULT] Failed up action for web app").getClass())
+                .isEqualTo(TrueNasException.class);
     }
 
     private static TrueNasException callError(int errno, String errname, String reason) {
