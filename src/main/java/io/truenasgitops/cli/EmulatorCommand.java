@@ -74,8 +74,9 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
     Integer unixPeerUid;
 
     @Option(names = "--docker-state", defaultValue = "RUNNING", paramLabel = "STATE", description = {
-        "State of the emulated apps service (docker.status): ${COMPLETION-CANDIDATES}. Anything but RUNNING",
-        "makes app.query answer [] and app.create fail, as on a NAS whose Docker is down (default: ${DEFAULT-VALUE})."})
+        "State of the emulated apps service (docker.status): ${COMPLETION-CANDIDATES}. Anything but RUNNING"
+                + " makes app.query answer [] and app.create fail, as on a NAS whose Docker is down"
+                + " (default: ${DEFAULT-VALUE})."})
     DockerState dockerState;
 
     @Option(names = "--ready-file", description = "Write url, legacyUrl, apiKey, tlsFingerprint (and more) as JSON to this file once listening.")

@@ -40,10 +40,10 @@ public class JobsCommand implements TopLevelCommand, Runnable {
 
     @Command(name = "list", description = "List the jobs the middleware remembers (about the last 1000).")
     static class ListJobs extends NasCommand {
-        @Option(names = "--state", paramLabel = "STATE", description = "Only WAITING, RUNNING, SUCCESS, FAILED or ABORTED jobs")
+        @Option(names = "--state", paramLabel = "STATE", description = "Only WAITING, RUNNING, SUCCESS, FAILED or ABORTED jobs.")
         String state;
 
-        @Option(names = "--method", paramLabel = "METHOD", description = "Only jobs of this method, e.g. app.update")
+        @Option(names = "--method", paramLabel = "METHOD", description = "Only jobs of this method, e.g. app.update.")
         String method;
 
         @Mixin
@@ -72,7 +72,7 @@ public class JobsCommand implements TopLevelCommand, Runnable {
 
     @Command(name = "get", description = "Show one job.")
     static class GetJob extends NasCommand {
-        @Parameters(paramLabel = "ID", description = "The job id")
+        @Parameters(paramLabel = "ID", description = "The job id.")
         long id;
 
         @Mixin
@@ -93,7 +93,7 @@ public class JobsCommand implements TopLevelCommand, Runnable {
 
     @Command(name = "wait", description = "Wait for a job's end, showing its progress; exit 1 when it fails.")
     static class WaitJob extends NasCommand {
-        @Parameters(paramLabel = "ID", description = "The job id")
+        @Parameters(paramLabel = "ID", description = "The job id.")
         long id;
 
         @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up waiting after this long (default: 1800)")

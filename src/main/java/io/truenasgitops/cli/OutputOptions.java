@@ -27,7 +27,7 @@ public class OutputOptions {
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
 
     @Option(names = {"-o", "--output"}, paramLabel = "table|json|yaml",
-            description = "Output format (default: ${DEFAULT-VALUE})", defaultValue = "table")
+            description = "Output format (default: ${DEFAULT-VALUE}).", defaultValue = "table")
     Format format = Format.table;
 
     /** Prints data as JSON or YAML (for table, callers print their own table and call this only for documents). */

@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 /** {@code plan}: what a sync would do, read-only — the same planner the daemon uses. */
 @Dependent
 @Command(name = "plan", aliases = "diff", mixinStandardHelpOptions = true,
-        description = {"Show what a sync would change on the NAS: one line per stack with the reason and the masked",
-            "compose diff (live → Git). Reads only: app.query once, nothing is written."},
+        description = {"Show what a sync would change on the NAS: one line per stack with the reason and the masked"
+                + " compose diff (live → Git).",
+            "Reads only: app.query once, nothing is written."},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  in sync: nothing to change, no drift, nothing blocked", "  1  changes pending, drift, or blocked stacks",
             "  2  error (bad options, Git fetch failed)", "  3  the NAS could not be reached, refused the credentials, or cannot run apps",

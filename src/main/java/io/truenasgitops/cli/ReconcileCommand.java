@@ -39,8 +39,8 @@ import picocli.CommandLine.Option;
 abstract class ReconcileCommand extends NasCommand {
 
     @Option(names = "--repo", required = true, paramLabel = "URL|PATH", description = {
-        "The repository of stacks: an https://, ssh:// or file:// URL, the path of a local Git repository",
-        "(its committed state at --ref), or a plain folder (read as it is, for development)."})
+        "The repository of stacks: an https://, ssh:// or file:// URL, the path of a local Git repository"
+                + " (its committed state at --ref), or a plain folder (read as it is, for development)."})
     String repo;
 
     @Option(names = "--ref", paramLabel = "REF", description = "Branch, tag or commit (default: the remote's default branch).")
@@ -57,8 +57,8 @@ abstract class ReconcileCommand extends NasCommand {
     String target;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = {
-        "Keep Git checkouts and the engine's state (inventory, statuses) here between runs; without it a temporary",
-        "directory is used. Never point it at a running daemon's state directory."})
+        "Keep Git checkouts and the engine's state (inventory, statuses) here between runs; without it a temporary"
+                + " directory is used. Never point it at a running daemon's state directory."})
     Path stateDir;
 
     @Option(names = "--settle-time", paramLabel = "SECONDS", defaultValue = "10",

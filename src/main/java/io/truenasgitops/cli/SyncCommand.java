@@ -21,9 +21,9 @@ import picocli.CommandLine.Option;
 /** {@code sync}: one reconcile pass in-process: plan, apply, health gate, report. */
 @Dependent
 @Command(name = "sync", mixinStandardHelpOptions = true,
-        description = {"Make the NAS match Git once: create, update, start/stop and (with prune) delete apps,",
-            "following every job to its end and waiting until changed apps run. Progress goes to stderr,",
-            "the result to stdout."},
+        description = {"Make the NAS match Git once: create, update, start/stop and (with prune) delete apps, following"
+                + " every job to its end and waiting until changed apps run.",
+            "Progress goes to stderr, the result to stdout."},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  everything applied (or nothing to do)", "  1  a stack failed, is blocked or drifted",
             "  2  error (bad options, Git fetch failed)", "  3  the NAS could not be reached, refused the credentials, or cannot run apps",
@@ -36,8 +36,8 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
     @Option(names = "--dry-run", description = "Plan and print, write nothing (like plan).")
     boolean dryRun;
 
-    @Option(names = "--prune", description = {"Delete apps stamped by this repository whose folder is gone, even where",
-        "stack.yaml did not say prune: true. Deleting an app also deletes its named volumes."})
+    @Option(names = "--prune", description = "Delete apps stamped by this repository whose folder is gone, even where stack.yaml did not"
+                + " say prune: true. Deleting an app also deletes its named volumes.")
     boolean prune;
 
     @Option(names = "--stack", paramLabel = "NAME", split = ",",
