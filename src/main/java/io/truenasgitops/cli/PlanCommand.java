@@ -33,9 +33,7 @@ public class PlanCommand extends ReconcileCommand implements TopLevelCommand {
     int run(TrueNasClient client) throws Exception {
         return withEngine(client, prune, (engine, source, endpoint) -> {
             Plan plan = engine.plan(SyncOptions.all().withPrune(prune));
-            if (engine.source().lastError() != null) {
-                err().println("error: " + engine.source().lastError());
-                err().flush();
+            if (reportSourceUnusable()) {
                 return ExitCodes.USAGE;
             }
             if (output.isTable()) {

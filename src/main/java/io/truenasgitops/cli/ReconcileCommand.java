@@ -3,6 +3,7 @@ package io.truenasgitops.cli;
 import io.truenasgitops.git.GitSettings;
 import io.truenasgitops.git.GitSource;
 import io.truenasgitops.git.GitSources;
+import io.truenasgitops.git.Snapshot;
 import io.truenasgitops.reconcile.Action;
 import io.truenasgitops.reconcile.ActionType;
 import io.truenasgitops.reconcile.DriftKind;
@@ -75,16 +76,82 @@ abstract class ReconcileCommand extends NasCommand {
         try {
             CliConfig config = new CliConfig(dir.resolve("reconcile"), prune, Duration.ofSeconds(Math.max(0, settleSeconds)));
             StatusStore store = stateDir != null ? new JsonFileStatusStore(config.stateDir()) : StatusStore.inMemory();
-            try (GitSource source = openSource(dir.resolve("git"));
+            try (WatchedSource source = new WatchedSource(openSource(dir.resolve("git")));
                     Reconciler engine = Reconciler.builder().config(config).source(source)
                             .scanner(root -> StackRepository.scan(root, options)).target(target, client.apps())
                             .store(store).build()) {
+                watched = source;
                 return work.run(engine, source.describe(), client.endpoint());
             }
         } finally {
             if (stateDir == null) {
                 deleteTree(dir);
             }
+        }
+    }
+
+    /**
+     * When the pass had no usable snapshot of {@code --repo} (the fetch failed: unreachable URL, unknown ref, no
+     * such repository; or the snapshot has no stacks folder, as when --repo names the stacks folder itself), says
+     * why on stderr and returns true: the command then exits with {@link ExitCodes#USAGE}, never "in sync".
+     */
+    boolean reportSourceUnusable() {
+        RuntimeException failure = watched.lastFailure;
+        if (failure != null) {
+            err().println("error: " + CliErrorHandler.messageOf(failure) + " (nothing was planned or applied)");
+            err().flush();
+            return true;
+        }
+        Snapshot snapshot = watched.lastFetched;
+        if (snapshot != null && !Files.isDirectory(snapshot.root().resolve(stackOptions.stacksDir))) {
+            err().println("error: --repo " + repo + " has no '" + stackOptions.stacksDir + "' folder at revision "
+                    + snapshot.shortRevision() + ": give the repository root (the folder that holds '"
+                    + stackOptions.stacksDir + "'), or set --path or --stacks-dir (nothing was planned or applied)");
+            err().flush();
+            return true;
+        }
+        return false;
+    }
+
+    /** The source of the running command, which remembers why its last fetch failed. */
+    private WatchedSource watched;
+
+    /** A source that remembers its last fetch: the engine's read-only plan keeps no record of a failed one. */
+    static final class WatchedSource implements GitSource {
+        private final GitSource delegate;
+        volatile RuntimeException lastFailure;
+        volatile Snapshot lastFetched;
+
+        WatchedSource(GitSource delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Snapshot fetch() {
+            try {
+                Snapshot snapshot = delegate.fetch();
+                lastFailure = null;
+                lastFetched = snapshot;
+                return snapshot;
+            } catch (RuntimeException e) {
+                lastFailure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public Optional<Snapshot> lastGood() {
+            return delegate.lastGood();
+        }
+
+        @Override
+        public String describe() {
+            return delegate.describe();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
         }
     }
 

@@ -3,6 +3,7 @@ package io.truenasgitops.cli;
 import io.truenasgitops.reconcile.Action;
 import io.truenasgitops.reconcile.Outcome;
 import io.truenasgitops.reconcile.PassResult;
+import io.truenasgitops.reconcile.Plan;
 import io.truenasgitops.reconcile.SyncListener;
 import io.truenasgitops.reconcile.SyncOptions;
 import io.truenasgitops.truenas.Job;
@@ -49,11 +50,22 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
         return withEngine(client, prune, (engine, source, endpoint) -> {
             SyncOptions options = (stacks.isEmpty() ? SyncOptions.all() : SyncOptions.only(Set.copyOf(stacks)))
                     .withDryRun(dryRun).withPrune(prune);
+            if (!stacks.isEmpty()) {
+                // A name that is no stack is a usage error: checked on a read-only plan before anything is applied.
+                Plan before = engine.plan(options);
+                if (reportSourceUnusable()) {
+                    return ExitCodes.USAGE;
+                }
+                if (reportUnknownStacks(before)) {
+                    return ExitCodes.USAGE;
+                }
+            }
             PassResult result = engine.syncOnce(options, new Progress(err()));
-            if (engine.source().lastError() != null && result.plan().revision() == null) {
-                err().println("error: " + engine.source().lastError());
-                err().flush();
-                return ExitCodes.USAGE;
+            if (result.plan().revision() == null || result.results().isEmpty()) {
+                // no snapshot at all, or one without a stacks folder: nothing could be applied
+                if (reportSourceUnusable()) {
+                    return ExitCodes.USAGE;
+                }
             }
             if (dryRun) {
                 if (output.isTable()) {
@@ -77,6 +89,21 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
             });
             return bad ? ExitCodes.FAILED : ExitCodes.OK;
         });
+    }
+
+    /** Says which --stack names are neither a stack folder nor an app of this source, with the closest names. */
+    private boolean reportUnknownStacks(Plan plan) {
+        List<String> known = plan.actions().stream().map(Action::stack).distinct().sorted().toList();
+        List<String> unknown = stacks.stream().filter(s -> !known.contains(s)).distinct().toList();
+        for (String name : unknown) {
+            List<String> near = DidYouMean.closest(name, known);
+            err().println("error: --stack " + name + ": no such stack in " + repo
+                    + (near.isEmpty() ? "" : "; did you mean " + String.join(" or ", near) + "?")
+                    + (known.isEmpty() ? " (it has no stacks)" : "; its stacks: " + String.join(", ", known))
+                    + " (nothing was applied)");
+        }
+        err().flush();
+        return !unknown.isEmpty();
     }
 
     private void print(PassResult result) {
