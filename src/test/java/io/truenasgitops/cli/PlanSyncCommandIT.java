@@ -178,6 +178,24 @@ class PlanSyncCommandIT {
     }
 
     @Test
+    void appsSyncedFromAPathAreOwnedWhenTheSameRepositoryIsGivenAsAFileUrl(QuarkusMainLauncher launcher)
+            throws Exception {
+        commit("stacks/web/compose.yaml", WEB);
+        LaunchResult sync = launcher.launch(args("sync"));
+        assertThat(sync.exitCode()).as(sync.getErrorOutput()).isZero();
+
+        String url = "file://" + repo.toAbsolutePath();
+        LaunchResult asUrl = launcher.launch(argsWithRepo("plan", url));
+        LaunchResult asUrlWithSlash = launcher.launch(argsWithRepo("plan", url + "/"));
+
+        assertThat(asUrl.exitCode()).as(asUrl.getOutput() + asUrl.getErrorOutput()).isZero();
+        assertThat(asUrl.getOutput()).doesNotContain("OwnedByOtherSource");
+        assertThat(asUrlWithSlash.exitCode()).as(asUrlWithSlash.getOutput()).isZero();
+        assertThat(((java.util.Map<?, ?>) emulator.apps().get("web").orElseThrow().compose().get("x-truenas-gitops"))
+                .get("source")).as("the stamp carries the canonical spelling").isEqualTo(url);
+    }
+
+    @Test
     void aDryRunWritesNothing(QuarkusMainLauncher launcher) throws Exception {
         commit("stacks/web/compose.yaml", WEB);
 
