@@ -138,7 +138,7 @@ final class ApplyExecutor {
             ctx.listener().onActionStart(a, verbIng(a.type()) + " app '" + a.stack() + "' on target '" + a.target()
                     + "' at revision " + Planner.shortRev(ctx.revision())
                     + (a.type() == ActionType.DELETE || a.type() == ActionType.STOP ? ""
-                            : " with a health timeout of " + timeout));
+                            : " with a health timeout of " + Durations.human(timeout)));
             return switch (a.type()) {
                 case CREATE -> create(a, d, api, ctx, timeout);
                 case UPDATE -> update(a, d, live, api, ctx, timeout);

@@ -263,7 +263,7 @@ public final class OutcomeMapper {
             int failures = base.failures() + 1;
             Duration delay = retry.delayAfter(failures);
             reason = Reason.of(t.reason().code(), withRevision(t.reason().message(), rev) + "; retrying in "
-                    + delay + " (attempt " + (failures + 1) + ")");
+                    + Durations.human(delay) + " (attempt " + (failures + 1) + ")");
             b.failures = failures;
             b.nextRetryAt = now.plus(delay);
             b.lastError = t.reason().message();

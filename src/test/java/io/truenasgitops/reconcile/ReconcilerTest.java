@@ -716,6 +716,8 @@ class ReconcilerTest {
         assertThat(s.failures()).isEqualTo(1);
         assertThat(s.nextRetryAt()).isEqualTo(h.clock.now().plus(h.config.retryInitialBackoff()));
         assertThat(s.is(Condition.RECONCILING)).isTrue();
+        assertThat(s.lastReason().message()).as("durations read as people write them")
+                .contains("retrying in " + Durations.human(h.config.retryInitialBackoff())).doesNotContain("PT");
         h.nas.resetCounts();
 
         h.sync(); // before the backoff ends
