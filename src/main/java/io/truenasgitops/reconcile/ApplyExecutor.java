@@ -150,7 +150,7 @@ final class ApplyExecutor {
                 }
                 case STOP -> {
                     stop(a, api, ctx, timeout);
-                    yield new Outcome.Applied("stopped", HealthStatus.SUSPENDED, AppState.STOPPED, Set.of());
+                    yield new Outcome.Applied("stopped", HealthStatus.STOPPED, AppState.STOPPED, Set.of());
                 }
                 case DELETE -> {
                     job(a, ctx, timeout, () -> { api.delete(a.stack(), DeleteOptions.defaults(), listener(a, ctx)); return null; },
@@ -181,7 +181,7 @@ final class ApplyExecutor {
         job(a, ctx, timeout, () -> api.create(a.stack(), payload, listener(a, ctx)), () -> landed(api, a.stack(), d.hash()));
         if (a.wantState() == DesiredState.STOPPED) {
             stop(a, api, ctx, timeout);
-            return new Outcome.Applied("created (stopped, as stack.yaml says)", HealthStatus.SUSPENDED,
+            return new Outcome.Applied("created (stopped, as stack.yaml says)", HealthStatus.STOPPED,
                     AppState.STOPPED, Set.of());
         }
         AppState s = gate.awaitRunning(api, a.stack(), timeout);
@@ -196,11 +196,11 @@ final class ApplyExecutor {
         if (a.wantState() == DesiredState.STOPPED) {
             if (!wasUp) {
                 // app.update of a stopped app only rewrites its files: it stays stopped, as wanted
-                return new Outcome.Applied("updated (stays stopped)", HealthStatus.SUSPENDED, AppState.STOPPED, Set.of());
+                return new Outcome.Applied("updated (stays stopped)", HealthStatus.STOPPED, AppState.STOPPED, Set.of());
             }
             if (a.enforceState()) {
                 stop(a, api, ctx, timeout);
-                return new Outcome.Applied("updated and stopped", HealthStatus.SUSPENDED, AppState.STOPPED, Set.of());
+                return new Outcome.Applied("updated and stopped", HealthStatus.STOPPED, AppState.STOPPED, Set.of());
             }
             AppState s = api.get(a.stack(), false).map(App::state).orElse(null);
             return new Outcome.Applied("updated; it runs although stack.yaml says stopped (reported only)",

@@ -788,7 +788,8 @@ class ReconcilerTest {
 
         h.sync();
         assertThat(h.nas.writeLog()).containsExactly("app.stop web");
-        assertThat(h.status("web").health()).isEqualTo(HealthStatus.SUSPENDED);
+        assertThat(h.status("web").health()).as("stopped on purpose is not suspended").isEqualTo(HealthStatus.STOPPED);
+        assertThat(h.status("web").health().label()).isEqualTo("stopped");
         assertThat(h.status("web").isReady()).isTrue();
 
         h.nas.setState("web", AppState.RUNNING); // started by hand
