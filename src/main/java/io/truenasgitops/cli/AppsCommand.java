@@ -75,9 +75,10 @@ public class AppsCommand implements TopLevelCommand, Runnable {
                 out().flush();
                 return ExitCodes.OK;
             }
+            Style style = Style.current();
             List<List<String>> rows = new ArrayList<>();
             for (App app : apps) {
-                rows.add(List.of(app.name(), app.state().name(), app.customApp() ? "custom" : "catalog",
+                rows.add(List.of(app.name(), style.status(app.state().name()), app.customApp() ? "custom" : "catalog",
                         String.valueOf(app.version()), String.valueOf(app.containers().size()),
                         app.images().isEmpty() ? "-" : String.join(",", app.images())));
             }
@@ -120,7 +121,8 @@ public class AppsCommand implements TopLevelCommand, Runnable {
             }
             PrintWriter out = out();
             out.println("name:       " + app.name());
-            out.println("state:      " + app.state());
+            Style style = Style.current();
+            out.println("state:      " + style.status(String.valueOf(app.state())));
             out.println("type:       " + (app.customApp() ? "custom" : "catalog"));
             out.println("version:    " + app.version());
             JsonNode raw = app.raw();
@@ -141,7 +143,7 @@ public class AppsCommand implements TopLevelCommand, Runnable {
                 List<List<String>> rows = new ArrayList<>();
                 for (App.Container c : app.containers()) {
                     List<String> containerPorts = portsOf(raw, c.id());
-                    rows.add(List.of("  " + c.serviceName(), String.valueOf(c.state()), String.valueOf(c.image()),
+                    rows.add(List.of("  " + c.serviceName(), style.status(String.valueOf(c.state())), String.valueOf(c.image()),
                             containerPorts.isEmpty() ? "-" : String.join(",", containerPorts),
                             c.id() == null ? "-" : c.id().substring(0, Math.min(12, c.id().length()))));
                 }

@@ -32,7 +32,8 @@ public class JobsCommand implements TopLevelCommand, Runnable {
     static List<String> row(Job job) {
         String detail = job.error() != null ? job.error()
                 : job.progressDescription() == null ? "" : job.progressDescription();
-        return List.of(String.valueOf(job.id()), String.valueOf(job.method()), String.valueOf(job.state()),
+        return List.of(String.valueOf(job.id()), String.valueOf(job.method()),
+                Style.current().status(String.valueOf(job.state())),
                 job.progressPercent() + "%", detail);
     }
 

@@ -222,23 +222,26 @@ abstract class ReconcileCommand extends NasCommand {
 
     /** Prints a plan the way {@code terraform plan} does: one block per action, the masked diff indented. */
     static void printPlan(PrintWriter out, Plan plan, String source, String endpoint, boolean showUnchanged) {
+        Style style = Style.current();
         out.println("Source: " + source + " at " + (plan.revision() == null ? "(none)" : shortRev(plan.revision())));
         out.println("Target: " + endpoint);
-        plan.warnings().forEach(w -> out.println("warning: " + w));
+        plan.warnings().forEach(w -> out.println(style.yellow("warning:") + " " + w));
         out.println();
         for (Action a : plan.actions()) {
             boolean quiet = a.type() == ActionType.UNCHANGED && a.drift().isEmpty();
             if (quiet && !showUnchanged) {
                 continue;
             }
-            out.printf("  %s %-9s %s%s%n", symbol(a.type()), a.type().name().toLowerCase(Locale.ROOT), a.stack(),
-                    a.drift().isEmpty() ? "" : "  [drift: " + a.drift().stream().map(DriftKind::label).sorted()
-                            .collect(Collectors.joining(", ")) + "]");
+            String type = a.type().name().toLowerCase(Locale.ROOT);
+            out.printf("  %s %s%s %s%s%n", style.statusAs(type, symbol(a.type())), style.status(type),
+                    " ".repeat(Math.max(0, 9 - type.length())),
+                    a.stack(), a.drift().isEmpty() ? "" : "  " + style.yellow("[drift: " + a.drift().stream()
+                            .map(DriftKind::label).sorted().collect(Collectors.joining(", ")) + "]"));
             out.println("      " + a.reason().code() + ": " + a.reason().message());
             if (a.diff() != null && !a.diff().isEmpty() && a.type() != ActionType.UNCHANGED || a.diff() != null
                     && !a.diff().isEmpty() && a.drift().contains(DriftKind.CONFIG)) {
                 for (String line : a.diff().unified().split("\n")) {
-                    out.println("      " + line);
+                    out.println("      " + style.diffLine(line));
                 }
             }
             out.println();

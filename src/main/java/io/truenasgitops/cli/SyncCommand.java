@@ -108,13 +108,14 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
 
     private void print(PassResult result) {
         if (output.isTable()) {
+            Style style = Style.current();
             List<List<String>> rows = new ArrayList<>();
             for (PassResult.ActionResult r : result.results()) {
-                rows.add(List.of(r.action().stack(), r.action().type().name().toLowerCase(), r.outcome(),
-                        r.health().label(), r.reason() == null ? "" : r.reason().code() + ": " + r.reason().message()));
+                rows.add(List.of(r.action().stack(), r.action().type().name().toLowerCase(), style.status(r.outcome()),
+                        style.status(r.health().label()), r.reason() == null ? "" : r.reason().code() + ": " + r.reason().message()));
             }
             OutputOptions.printTable(out(), List.of("STACK", "ACTION", "RESULT", "HEALTH", "REASON"), rows);
-            out().println("Sync " + result.result().replace('_', ' ') + " at "
+            out().println("Sync " + style.status(result.result().replace('_', ' ')) + " at "
                     + (result.plan().revision() == null ? "(no revision)" : shortRev(result.plan().revision())) + ".");
             out().flush();
             return;

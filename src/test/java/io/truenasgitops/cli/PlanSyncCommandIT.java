@@ -75,6 +75,7 @@ class PlanSyncCommandIT {
 
         assertThat(r.exitCode()).as(r.getErrorOutput()).isEqualTo(1);
         assertThat(r.getOutput()).contains("+ create", "web", "NotDeployed", "Plan: 1 to create");
+        assertThat(r.getOutput()).as("no colours when stdout is not a terminal").doesNotContain("\u001b[");
         assertThat(emulator.calls().writes()).isZero();
         assertThat(emulator.calls().count("app.query")).isEqualTo(1);
     }
