@@ -44,6 +44,8 @@ public class RootCommand implements Runnable {
                 .sorted(Comparator.comparing(c -> CommandLine.Model.CommandSpec.forAnnotatedObject(c).name()))
                 .forEach(c -> root.addSubcommand(new CommandLine(c, factory)));
         everyCommandAnswersHelp(root);
+        // after the subcommands: picocli gives a converter only to the commands present when it is registered
+        root.registerConverter(java.time.Duration.class, new DurationConverter());
         root.setExecutionExceptionHandler(new CliErrorHandler());
         root.setParameterExceptionHandler(RootCommand::usageError);
         return root;
