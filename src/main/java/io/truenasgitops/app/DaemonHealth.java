@@ -106,11 +106,12 @@ public final class DaemonHealth {
             Duration bound = daemon.interval().plus(maxPassDuration);
             response.withData("passes", loop.passes())
                     .withData("busy", loop.isBusy())
-                    .withData("sinceLastPass", since.toString());
+                    .withData("sinceLastPass", io.truenasgitops.reconcile.Durations.human(since));
             loop.lastFailure().ifPresent(e -> response.withData("lastFailure", String.valueOf(e.getMessage())));
             if (!loop.isRunning() || since.compareTo(bound) > 0) {
                 return response.down().withData("reason", loop.isRunning()
-                        ? "no pass finished for " + since + " (more than " + bound + "): the loop is stuck"
+                        ? "no pass finished for " + io.truenasgitops.reconcile.Durations.human(since) + " (more than "
+                                + io.truenasgitops.reconcile.Durations.human(bound) + "): the loop is stuck"
                         : "the loop stopped").build();
             }
             return response.up().build();
