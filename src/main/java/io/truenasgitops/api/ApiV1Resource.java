@@ -110,13 +110,27 @@ public class ApiV1Resource {
     @POST
     @Path("sync")
     @Operation(summary = "Fetch and reconcile every stack",
-            description = "Queues a pass (202), or with ?wait=true runs it and answers with what it did (200).")
+            description = "Queues a pass (202), or with ?wait=true runs it and answers with what it did (200)."
+                    + " With ?stack=NAME (repeatable) only those stacks, as POST /stacks/{name}/sync does.")
     @SecurityRequirement(name = "token")
     @APIResponse(responseCode = "202", description = "Queued")
     @APIResponse(responseCode = "200", description = "Completed (wait=true)")
+    @APIResponse(responseCode = "400", description = "A stack parameter names no stack the last pass saw")
     public Response sync(@Parameter(description = "run the pass now and answer when it is done")
-            @QueryParam("wait") @DefaultValue("false") boolean wait) {
-        return runOrQueue(List.of(), wait);
+            @QueryParam("wait") @DefaultValue("false") boolean wait,
+            @Parameter(description = "only this stack (repeatable)") @QueryParam("stack") List<String> stack) {
+        List<String> only = stack == null ? List.of()
+                : stack.stream().filter(s -> s != null && !s.isBlank()).distinct().toList();
+        Reconciler r = daemon.reconciler();
+        List<String> knownNames = r.statuses().stream().map(StackStatus::name).sorted().toList();
+        List<String> unknown = only.stream().filter(s -> !knownNames.contains(s)).toList();
+        if (!unknown.isEmpty()) {
+            throw ApiProblem.badRequest("stack parameter: no stack " + String.join(", ", unknown.stream()
+                    .map(s -> "'" + s + "'").toList()) + " was seen by the last pass; known stacks: "
+                    + (knownNames.isEmpty() ? "none yet" : String.join(", ", knownNames))
+                    + " (GET /api/v1/stacks lists them; a stack just pushed appears after the next pass)");
+        }
+        return runOrQueue(only, wait);
     }
 
     @POST
@@ -164,7 +178,10 @@ public class ApiV1Resource {
 
     private Response runOrQueue(List<String> stacks, boolean wait) {
         if (!wait && daemon.startedAt().isPresent()) {
-            daemon.loop().trigger(TriggerReason.API, stacks.isEmpty() ? Optional.empty() : Optional.of(stacks.get(0)));
+            if (stacks.isEmpty()) {
+                daemon.loop().trigger(TriggerReason.API, Optional.empty());
+            }
+            stacks.forEach(name -> daemon.loop().trigger(TriggerReason.API, Optional.of(name)));
             return Response.accepted(V1.Sync.queued(stacks)).build();
         }
         SyncOptions options = stacks.isEmpty() ? SyncOptions.all() : SyncOptions.only(Set.copyOf(stacks));

@@ -26,7 +26,7 @@ public final class V1 {
      * @param name the stack (= app) name
      * @param target the NAS it goes to
      * @param path its folder in the repository
-     * @param status the summary: healthy, progressing, degraded, missing, suspended, unknown, or stalled
+     * @param status the summary: healthy, stopped (state: stopped), suspended (suspend: true or at runtime), progressing, degraded, missing, unknown, or stalled
      * @param ready whether the Ready condition is true
      * @param appState the app state last seen on the NAS, or null when it has no app
      * @param drift how the app differs from Git: config, state, missing, orphan

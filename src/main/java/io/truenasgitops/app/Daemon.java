@@ -162,7 +162,7 @@ public class Daemon {
         }
         ReconcileLoop l = loop();
         LOG.infof("starting the reconcile loop: source %s, targets %s, every %s", source().describe(),
-                targets().keySet(), reconcileConfig.interval());
+                targets().keySet(), io.truenasgitops.reconcile.Durations.human(reconcileConfig.interval()));
         startedAt = Instant.now();
         l.start();
     }

@@ -106,7 +106,7 @@ public final class DaemonHealth {
             Duration bound = daemon.interval().plus(maxPassDuration);
             response.withData("passes", loop.passes())
                     .withData("busy", loop.isBusy())
-                    .withData("sinceLastPass", since.toString());
+                    .withData("sinceLastPass", io.truenasgitops.reconcile.Durations.human(since));
             loop.lastFailure().ifPresent(e -> response.withData("lastFailure", String.valueOf(e.getMessage())));
             if (!loop.isRunning()) {
                 return response.down().withData("reason", "the loop stopped").build();
@@ -116,8 +116,9 @@ public final class DaemonHealth {
                         + " restart the daemon").build();
             }
             if (since.compareTo(bound) > 0) {
-                return response.down().withData("reason", "no pass finished for " + since + " (more than " + bound
-                        + "): the loop is stuck").build();
+                return response.down().withData("reason", "no pass finished for "
+                        + io.truenasgitops.reconcile.Durations.human(since) + " (more than "
+                        + io.truenasgitops.reconcile.Durations.human(bound) + "): the loop is stuck").build();
             }
             return response.up().build();
         }

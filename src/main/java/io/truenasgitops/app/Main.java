@@ -52,7 +52,7 @@ public class Main implements QuarkusApplication {
         if (System.getProperty("vertx.disableWebsockets") == null) {
             System.setProperty("vertx.disableWebsockets", "false");
         }
-        boolean daemon = args.length > 0 && DAEMON_COMMANDS.contains(args[0]);
+        boolean daemon = isDaemonRun(args);
         List<String> set = new ArrayList<>();
         if (!daemon) {
             CLI_ONLY.forEach((key, value) -> {
@@ -95,6 +95,25 @@ public class Main implements QuarkusApplication {
             // @QuarkusMainTest runs this in the test JVM: do not leak CLI settings into later tests.
             set.forEach(System::clearProperty);
         }
+    }
+
+    /**
+     * Whether this command line runs the daemon: {@code serve} or {@code demo}, unless it only asks for help or
+     * the version (help never boots a listener, an emulator or a demo folder).
+     */
+    static boolean isDaemonRun(String... args) {
+        if (args.length == 0 || !DAEMON_COMMANDS.contains(args[0])) {
+            return false;
+        }
+        for (int i = 1; i < args.length; i++) {
+            if ("--".equals(args[i])) {
+                break;
+            }
+            if (Set.of("-h", "--help", "-V", "--version", "help").contains(args[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The environment variable of a configuration key (MicroProfile Config: non-alphanumerics become _). */

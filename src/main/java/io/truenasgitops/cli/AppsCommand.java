@@ -75,9 +75,10 @@ public class AppsCommand implements TopLevelCommand, Runnable {
                 out().flush();
                 return ExitCodes.OK;
             }
+            Style style = Style.current();
             List<List<String>> rows = new ArrayList<>();
             for (App app : apps) {
-                rows.add(List.of(app.name(), app.state().name(), app.customApp() ? "custom" : "catalog",
+                rows.add(List.of(app.name(), style.status(app.state().name()), app.customApp() ? "custom" : "catalog",
                         String.valueOf(app.version()), String.valueOf(app.containers().size()),
                         app.images().isEmpty() ? "-" : String.join(",", app.images())));
             }
@@ -105,7 +106,7 @@ public class AppsCommand implements TopLevelCommand, Runnable {
 
     @Command(name = "get", description = "Show one app: state, containers, images, ports.")
     static class GetApp extends NasCommand {
-        @Parameters(paramLabel = "NAME", description = "The app name")
+        @Parameters(paramLabel = "NAME", description = "The app name.")
         String name;
 
         @Mixin
@@ -120,7 +121,8 @@ public class AppsCommand implements TopLevelCommand, Runnable {
             }
             PrintWriter out = out();
             out.println("name:       " + app.name());
-            out.println("state:      " + app.state());
+            Style style = Style.current();
+            out.println("state:      " + style.status(String.valueOf(app.state())));
             out.println("type:       " + (app.customApp() ? "custom" : "catalog"));
             out.println("version:    " + app.version());
             JsonNode raw = app.raw();
@@ -132,25 +134,61 @@ public class AppsCommand implements TopLevelCommand, Runnable {
                         + p.getValue().asText()));
             }
             out.println("images:     " + (app.images().isEmpty() ? "-" : String.join(", ", app.images())));
+            List<String> ports = ports(raw.path("active_workloads").path("used_ports"));
+            out.println("ports:      " + (ports.isEmpty() ? "none published" : String.join(", ", ports)));
             if (app.containers().isEmpty()) {
                 out.println("containers: none");
             } else {
                 out.println("containers:");
                 List<List<String>> rows = new ArrayList<>();
                 for (App.Container c : app.containers()) {
-                    rows.add(List.of("  " + c.serviceName(), String.valueOf(c.state()), String.valueOf(c.image()),
+                    List<String> containerPorts = portsOf(raw, c.id());
+                    rows.add(List.of("  " + c.serviceName(), style.status(String.valueOf(c.state())), String.valueOf(c.image()),
+                            containerPorts.isEmpty() ? "-" : String.join(",", containerPorts),
                             c.id() == null ? "-" : c.id().substring(0, Math.min(12, c.id().length()))));
                 }
-                OutputOptions.printTable(out, List.of("  SERVICE", "STATE", "IMAGE", "ID"), rows);
+                OutputOptions.printTable(out, List.of("  SERVICE", "STATE", "IMAGE", "PORTS", "ID"), rows);
             }
             out.flush();
             return ExitCodes.OK;
         }
     }
 
+    /** The published ports of one container ({@code container_details[].port_config}). */
+    private static List<String> portsOf(JsonNode raw, String containerId) {
+        for (JsonNode d : raw.path("active_workloads").path("container_details")) {
+            if (d.path("id").asText("").equals(containerId)) {
+                return ports(d.path("port_config"));
+            }
+        }
+        return List.of();
+    }
+
+    /**
+     * Ports as {@code docker ps} shows them, {@code HOST_IP:HOST_PORT->CONTAINER_PORT/PROTOCOL}, from TrueNAS'
+     * {@code used_ports}/{@code port_config} entries ({@code container_port}, {@code protocol},
+     * {@code host_ports[].host_port/host_ip}).
+     */
+    static List<String> ports(JsonNode entries) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode p : entries) {
+            String target = p.path("container_port").asText("?") + "/" + p.path("protocol").asText("tcp");
+            if (!p.path("host_ports").isArray() || p.path("host_ports").isEmpty()) {
+                out.add(target);
+                continue;
+            }
+            for (JsonNode h : p.path("host_ports")) {
+                String ip = h.path("host_ip").asText("");
+                out.add((ip.isEmpty() ? "" : (ip.contains(":") ? "[" + ip + "]" : ip) + ":") + h.path("host_port").asText("?")
+                        + "->" + target);
+            }
+        }
+        return out.stream().distinct().toList();
+    }
+
     @Command(name = "config", description = "Print the compose document TrueNAS stores for an app (YAML by default).")
     static class ConfigOfApp extends NasCommand {
-        @Parameters(paramLabel = "NAME", description = "The app name")
+        @Parameters(paramLabel = "NAME", description = "The app name.")
         String name;
 
         @Mixin
@@ -169,7 +207,7 @@ public class AppsCommand implements TopLevelCommand, Runnable {
 
     /** A middleware job on one app, followed with a progress line, then one line saying what was done. */
     abstract static class AppJobCommand extends NasCommand {
-        @Parameters(paramLabel = "NAME", description = "The app name")
+        @Parameters(paramLabel = "NAME", description = "The app name.")
         String name;
 
         /** Submits the job and waits for it, reporting progress to {@code progress}. */
@@ -227,23 +265,45 @@ public class AppsCommand implements TopLevelCommand, Runnable {
     }
 
     @Command(name = "delete", description = {
-        "Delete an app. TrueNAS always removes the project's named volumes (compose down -v);",
-        "host-path data stays."})
+        "Delete an app. TrueNAS always removes the project's named volumes (compose down -v); host-path data stays.",
+        "On a terminal it asks before deleting; scripts pass --yes."})
     static class DeleteApp extends AppJobCommand {
 
         @Option(names = "--remove-images", negatable = true, defaultValue = "true", fallbackValue = "true",
-                description = "Remove the app's images too (default: ${DEFAULT-VALUE})")
+                description = "Remove the app's images too (default: ${DEFAULT-VALUE}).")
         boolean removeImages;
 
-        @Option(names = "--keep-images", description = "Keep the app's images (same as --no-remove-images)")
+        @Option(names = "--keep-images", description = "Keep the app's images (same as --no-remove-images).")
         boolean keepImages;
 
-        @Option(names = "--remove-ix-volumes", description = "Also delete the app's ix-volumes datasets")
+        @Option(names = "--remove-ix-volumes", description = "Also delete the app's ix-volumes datasets.")
         boolean removeIxVolumes;
 
+        @Option(names = {"-y", "--yes"}, description = "Delete without asking (scripts; without a terminal this"
+                + " flag is required).")
+        boolean yes;
+
         @Option(names = "--force", description = {
-            "Remove a custom app even when its compose file is broken (25.04+: force_remove_custom_app)"})
+            "Remove a custom app even when its compose file is broken (25.04+: force_remove_custom_app)."})
         boolean force;
+
+        /** Named volumes go with the app: a person at a terminal confirms first; a script says --yes. */
+        @Override
+        void prepare() {
+            if (yes) {
+                return;
+            }
+            Terminal terminal = Terminal.current();
+            if (!terminal.interactive()) {
+                throw new UsageException("apps delete: deleting app '" + name + "' also deletes its named volumes;"
+                        + " confirm with --yes (there is no terminal to ask on)");
+            }
+            String answer = terminal.ask(err(), "Delete app '" + name + "' and its named volumes (their data is lost)"
+                    + (removeIxVolumes ? " and its ix-volumes datasets" : "") + "? [y/N] ");
+            if (!Terminal.isYes(answer)) {
+                throw new UsageException("apps delete: app '" + name + "' was not deleted (not confirmed)");
+            }
+        }
 
         @Override
         void runJob(TrueNasClient client, JobListener progress) {
@@ -261,7 +321,7 @@ public class AppsCommand implements TopLevelCommand, Runnable {
     static class PullImages extends AppJobCommand {
 
         @Option(names = "--redeploy", negatable = true, defaultValue = "true", fallbackValue = "true",
-                description = "Redeploy after pulling (default: ${DEFAULT-VALUE})")
+                description = "Redeploy after pulling (default: ${DEFAULT-VALUE}).")
         boolean redeploy;
 
         @Override
@@ -276,22 +336,22 @@ public class AppsCommand implements TopLevelCommand, Runnable {
     }
 
     @Command(name = "logs", description = {
-        "Print an app's container logs (all services, or one with --service);",
-        "with -f keep following until the containers stop or Ctrl-C."})
+        "Print an app's container logs (all services, or one with --service); with -f keep following until the"
+                + " containers stop or Ctrl-C."})
     static class LogsOfApp extends NasCommand {
         /** Without -f the middleware's stream never ends by itself: stop once it has been quiet this long. */
         static final Duration QUIET = Duration.ofSeconds(1);
 
-        @Parameters(paramLabel = "NAME", description = "The app name")
+        @Parameters(paramLabel = "NAME", description = "The app name.")
         String name;
 
-        @Option(names = {"-f", "--follow"}, description = "Keep following new lines")
+        @Option(names = {"-f", "--follow"}, description = "Keep following new lines.")
         boolean follow;
 
-        @Option(names = "--service", paramLabel = "SERVICE", description = "Only this compose service")
+        @Option(names = "--service", paramLabel = "SERVICE", description = "Only this compose service.")
         String service;
 
-        @Option(names = "--tail", paramLabel = "N", description = "Start with the last N lines (default: 500, the NAS's default)")
+        @Option(names = "--tail", paramLabel = "N", description = "Start with the last N lines (default: 500, the NAS's default).")
         Integer tail;
 
         @Override

@@ -14,21 +14,22 @@ import picocli.CommandLine.Parameters;
 /** {@code call METHOD [ARG...]}: a raw middleware call, like {@code midclt call}. */
 @Dependent
 @Command(name = "call", description = {
-    "Call a middleware method directly, like midclt: each ARG is parsed as JSON when it is valid JSON",
-    "and sent as a string otherwise. Prints the result as JSON."})
+    "Call a middleware method directly, like midclt: each ARG is parsed as JSON when it is valid JSON and sent as"
+            + " a string otherwise.",
+    "Prints the result as JSON."})
 public class CallCommand extends NasCommand implements TopLevelCommand {
 
-    @Parameters(index = "0", paramLabel = "METHOD", description = "e.g. app.query, core.get_jobs, docker.status")
+    @Parameters(index = "0", paramLabel = "METHOD", description = "The method, e.g. app.query, core.get_jobs or docker.status.")
     String method;
 
-    @Parameters(index = "1..*", paramLabel = "ARG", description = "Positional arguments, e.g. '[[\"name\",\"=\",\"x\"]]'")
+    @Parameters(index = "1..*", paramLabel = "ARG", description = "Positional arguments, e.g. '[[\"name\",\"=\",\"x\"]]'.")
     List<String> args = new ArrayList<>();
 
-    @Option(names = {"-j", "--job"}, description = "The method starts a job: wait for it (with progress) and print its result")
+    @Option(names = {"-j", "--job"}, description = "The method starts a job: wait for it (with progress) and print its result.")
     boolean job;
 
     @Option(names = {"-o", "--output"}, paramLabel = "json|yaml", defaultValue = "json",
-            description = "Output format (default: ${DEFAULT-VALUE})")
+            description = "Output format (default: ${DEFAULT-VALUE}).")
     OutputOptions.Format format;
 
     @Override

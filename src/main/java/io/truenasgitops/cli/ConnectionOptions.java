@@ -19,43 +19,43 @@ import picocli.CommandLine.Option;
 public class ConnectionOptions {
 
     @Option(names = "--url", paramLabel = "URL", description = {
-        "TrueNAS URL: wss://HOST[:PORT] (protocol chosen automatically), or ending in /api/current, /api/vXX.YY.Z",
-        "(JSON-RPC, 25.04+) or /websocket (legacy, 24.10); on the NAS itself also",
-        "ws+unix:///var/run/middleware/middlewared.sock (no key needed as root). Env: TRUENAS_URL"})
+        "TrueNAS URL: wss://HOST[:PORT] (protocol chosen automatically), or ending in /api/current, /api/vXX.YY.Z"
+                + " (JSON-RPC, 25.04+) or /websocket (legacy, 24.10); on the NAS itself also"
+                + " ws+unix:///var/run/middleware/middlewared.sock (no key needed as root). Env: TRUENAS_URL."})
     String url;
 
     @Option(names = "--api-key-file", paramLabel = "FILE",
-            description = "File holding the API key. Env: TRUENAS_API_KEY_FILE, or the key itself in TRUENAS_API_KEY")
+            description = "File holding the API key. Env: TRUENAS_API_KEY_FILE, or the key itself in TRUENAS_API_KEY.")
     Path apiKeyFile;
 
     @Option(names = "--username", paramLabel = "USER", description = {
-        "The API key's owner (25.04+ login_ex), or the user to log in with a password. Env: TRUENAS_USERNAME"})
+        "The API key's owner (25.04+ login_ex), or the user to log in with a password. Env: TRUENAS_USERNAME."})
     String username;
 
     @Option(names = "--password-file", paramLabel = "FILE",
-            description = "File holding the password (with --username). Env: TRUENAS_PASSWORD_FILE, or TRUENAS_PASSWORD")
+            description = "File holding the password (with --username). Env: TRUENAS_PASSWORD_FILE, or TRUENAS_PASSWORD.")
     Path passwordFile;
 
     @Option(names = "--otp", paramLabel = "CODE",
-            description = "One-time password, sent only when the NAS asks for one. Env: TRUENAS_OTP")
+            description = "One-time password, sent only when the NAS asks for one. Env: TRUENAS_OTP.")
     String otp;
 
     @Option(names = "--tls-fingerprint", paramLabel = "SHA256", description = {
-        "Trust exactly the certificate with this SHA-256 fingerprint (the safe way to trust a NAS's self-signed",
-        "certificate). Env: TRUENAS_TLS_FINGERPRINT"})
+        "Trust exactly the certificate with this SHA-256 fingerprint (the safe way to trust a NAS's self-signed"
+                + " certificate). Env: TRUENAS_TLS_FINGERPRINT."})
     String tlsFingerprint;
 
-    @Option(names = "--ca-file", paramLabel = "PEM", description = "Trust the CA certificate(s) in this PEM file. Env: TRUENAS_CA_FILE")
+    @Option(names = "--ca-file", paramLabel = "PEM", description = "Trust the CA certificate(s) in this PEM file. Env: TRUENAS_CA_FILE.")
     Path caFile;
 
-    @Option(names = "--insecure", description = "Do not verify the TLS certificate at all (prefer --tls-fingerprint). Env: TRUENAS_INSECURE=true")
+    @Option(names = "--insecure", description = "Do not verify the TLS certificate at all (prefer --tls-fingerprint). Env: TRUENAS_INSECURE=true.")
     boolean insecure;
 
     @Option(names = "--protocol", paramLabel = "AUTO|JSONRPC|LEGACY",
-            description = "Force the wire protocol instead of probing (default: AUTO). Env: TRUENAS_PROTOCOL")
+            description = "Force the wire protocol instead of probing (default: AUTO). Env: TRUENAS_PROTOCOL.")
     Protocol protocol;
 
-    @Option(names = "--call-timeout", paramLabel = "SECONDS", description = "How long one call may wait for its answer (default: 60)")
+    @Option(names = "--call-timeout", paramLabel = "SECONDS", description = "How long one call may wait for its answer (default: 60).")
     Integer callTimeoutSeconds;
 
     /** Where environment variables come from; tests replace it. */

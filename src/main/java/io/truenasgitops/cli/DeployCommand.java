@@ -22,10 +22,10 @@ public class DeployCommand extends NasCommand implements TopLevelCommand {
     /** TrueNAS' app name rule (app_create.app_name): lower-case, digits and dashes, 1..40 characters. */
     static final Pattern APP_NAME = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
 
-    @Parameters(paramLabel = "COMPOSE_FILE", description = "The compose file (YAML)")
+    @Parameters(paramLabel = "COMPOSE_FILE", description = "The compose file (YAML).")
     Path composeFile;
 
-    @Option(names = "--name", required = true, paramLabel = "NAME", description = "The TrueNAS app name")
+    @Option(names = "--name", required = true, paramLabel = "NAME", description = "The TrueNAS app name.")
     String name;
 
     @Mixin

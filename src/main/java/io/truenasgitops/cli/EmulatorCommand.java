@@ -51,13 +51,16 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
     @Option(names = "--release", defaultValue = "V25_04", description = "Release to emulate: V25_04, V25_10 or V24_10 (default: ${DEFAULT-VALUE}).")
     Release release;
 
-    @Option(names = "--deploy-delay", defaultValue = "PT2S", description = "How long apps stay DEPLOYING (ISO-8601, default: ${DEFAULT-VALUE}).")
+    @Option(names = "--deploy-delay", defaultValue = "2s", paramLabel = "DURATION",
+            description = "How long apps stay DEPLOYING, like 2s or 1m (default: ${DEFAULT-VALUE}).")
     Duration deployDelay;
 
-    @Option(names = "--job-step-delay", defaultValue = "PT0.3S", description = "Pause between job progress steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--job-step-delay", defaultValue = "300ms", paramLabel = "DURATION",
+            description = "Pause between job progress steps (default: ${DEFAULT-VALUE}).")
     Duration jobStepDelay;
 
-    @Option(names = "--idle-timeout", description = "Drop connections the server sent nothing on for this long (nginx: PT60S); off when absent.")
+    @Option(names = "--idle-timeout", paramLabel = "DURATION",
+            description = "Drop connections the server sent nothing on for this long (nginx: 60s); off when absent.")
     Duration idleTimeout;
 
     @Option(names = "--plain-listener", description = "Also listen for plain ws:// on an ephemeral port.")
@@ -76,8 +79,9 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
     Integer unixPeerUid;
 
     @Option(names = "--docker-state", defaultValue = "RUNNING", paramLabel = "STATE", description = {
-        "State of the emulated apps service (docker.status): ${COMPLETION-CANDIDATES}. Anything but RUNNING",
-        "makes app.query answer [] and app.create fail, as on a NAS whose Docker is down (default: ${DEFAULT-VALUE})."})
+        "State of the emulated apps service (docker.status): ${COMPLETION-CANDIDATES}. Anything but RUNNING"
+                + " makes app.query answer [] and app.create fail, as on a NAS whose Docker is down"
+                + " (default: ${DEFAULT-VALUE})."})
     DockerState dockerState;
 
     @Option(names = "--docker", description = {

@@ -32,7 +32,8 @@ public class JobsCommand implements TopLevelCommand, Runnable {
     static List<String> row(Job job) {
         String detail = job.error() != null ? job.error()
                 : job.progressDescription() == null ? "" : job.progressDescription();
-        return List.of(String.valueOf(job.id()), String.valueOf(job.method()), String.valueOf(job.state()),
+        return List.of(String.valueOf(job.id()), String.valueOf(job.method()),
+                Style.current().status(String.valueOf(job.state())),
                 job.progressPercent() + "%", detail);
     }
 
@@ -40,10 +41,10 @@ public class JobsCommand implements TopLevelCommand, Runnable {
 
     @Command(name = "list", description = "List the jobs the middleware remembers (about the last 1000).")
     static class ListJobs extends NasCommand {
-        @Option(names = "--state", paramLabel = "STATE", description = "Only WAITING, RUNNING, SUCCESS, FAILED or ABORTED jobs")
+        @Option(names = "--state", paramLabel = "STATE", description = "Only WAITING, RUNNING, SUCCESS, FAILED or ABORTED jobs.")
         String state;
 
-        @Option(names = "--method", paramLabel = "METHOD", description = "Only jobs of this method, e.g. app.update")
+        @Option(names = "--method", paramLabel = "METHOD", description = "Only jobs of this method, e.g. app.update.")
         String method;
 
         @Mixin
@@ -72,7 +73,7 @@ public class JobsCommand implements TopLevelCommand, Runnable {
 
     @Command(name = "get", description = "Show one job.")
     static class GetJob extends NasCommand {
-        @Parameters(paramLabel = "ID", description = "The job id")
+        @Parameters(paramLabel = "ID", description = "The job id.")
         long id;
 
         @Mixin
@@ -93,7 +94,7 @@ public class JobsCommand implements TopLevelCommand, Runnable {
 
     @Command(name = "wait", description = "Wait for a job's end, showing its progress; exit 1 when it fails.")
     static class WaitJob extends NasCommand {
-        @Parameters(paramLabel = "ID", description = "The job id")
+        @Parameters(paramLabel = "ID", description = "The job id.")
         long id;
 
         @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up waiting after this long (default: 1800)")

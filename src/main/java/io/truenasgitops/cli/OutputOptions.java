@@ -27,7 +27,7 @@ public class OutputOptions {
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
 
     @Option(names = {"-o", "--output"}, paramLabel = "table|json|yaml",
-            description = "Output format (default: ${DEFAULT-VALUE})", defaultValue = "table")
+            description = "Output format (default: ${DEFAULT-VALUE}).", defaultValue = "table")
     Format format = Format.table;
 
     /** Prints data as JSON or YAML (for table, callers print their own table and call this only for documents). */
@@ -56,7 +56,7 @@ public class OutputOptions {
         all.addAll(rows);
         for (List<String> row : all) {
             for (int i = 0; i < row.size(); i++) {
-                widths[i] = Math.max(widths[i], row.get(i) == null ? 1 : row.get(i).length());
+                widths[i] = Math.max(widths[i], Style.visibleLength(row.get(i)));
             }
         }
         for (List<String> row : all) {
@@ -65,7 +65,7 @@ public class OutputOptions {
                 String cell = row.get(i) == null ? "-" : row.get(i);
                 line.append(cell);
                 if (i < row.size() - 1) {
-                    line.append(" ".repeat(widths[i] - cell.length() + 2));
+                    line.append(" ".repeat(widths[i] - Style.visibleLength(cell) + 2));
                 }
             }
             out.println(line.toString().stripTrailing());

@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 /** {@code plan}: what a sync would do, read-only — the same planner the daemon uses. */
 @Dependent
 @Command(name = "plan", aliases = "diff", mixinStandardHelpOptions = true,
-        description = {"Show what a sync would change on the NAS: one line per stack with the reason and the masked",
-            "compose diff (live → Git). Reads only: app.query once, nothing is written."},
+        description = {"Show what a sync would change on the NAS: one line per stack with the reason and the masked"
+                + " compose diff (live → Git).",
+            "Reads only: app.query once, nothing is written."},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  in sync: nothing to change, no drift, nothing blocked", "  1  changes pending, drift, or blocked stacks",
             "  2  error (bad options, Git fetch failed)", "  3  the NAS could not be reached, refused the credentials, or cannot run apps",
@@ -32,9 +33,7 @@ public class PlanCommand extends ReconcileCommand implements TopLevelCommand {
     int run(TrueNasClient client) throws Exception {
         return withEngine(client, prune, (engine, source, endpoint) -> {
             Plan plan = engine.plan(SyncOptions.all().withPrune(prune));
-            if (engine.source().lastError() != null) {
-                err().println("error: " + engine.source().lastError());
-                err().flush();
+            if (reportSourceUnusable()) {
                 return ExitCodes.USAGE;
             }
             if (output.isTable()) {

@@ -3,6 +3,7 @@ package io.truenasgitops.cli;
 import io.truenasgitops.git.GitSettings;
 import io.truenasgitops.git.GitSource;
 import io.truenasgitops.git.GitSources;
+import io.truenasgitops.git.Snapshot;
 import io.truenasgitops.reconcile.Action;
 import io.truenasgitops.reconcile.ActionType;
 import io.truenasgitops.reconcile.DriftKind;
@@ -39,8 +40,8 @@ import picocli.CommandLine.Option;
 abstract class ReconcileCommand extends NasCommand {
 
     @Option(names = "--repo", required = true, paramLabel = "URL|PATH", description = {
-        "The repository of stacks: an https://, ssh:// or file:// URL, the path of a local Git repository",
-        "(its committed state at --ref), or a plain folder (read as it is, for development)."})
+        "The repository of stacks: an https://, ssh:// or file:// URL, the path of a local Git repository"
+                + " (its committed state at --ref), or a plain folder (read as it is, for development)."})
     String repo;
 
     @Option(names = "--ref", paramLabel = "REF", description = "Branch, tag or commit (default: the remote's default branch).")
@@ -57,8 +58,8 @@ abstract class ReconcileCommand extends NasCommand {
     String target;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = {
-        "Keep Git checkouts and the engine's state (inventory, statuses) here between runs; without it a temporary",
-        "directory is used. Never point it at a running daemon's state directory."})
+        "Keep Git checkouts and the engine's state (inventory, statuses) here between runs; without it a temporary"
+                + " directory is used. Never point it at a running daemon's state directory."})
     Path stateDir;
 
     @Option(names = "--settle-time", paramLabel = "SECONDS", defaultValue = "10",
@@ -75,16 +76,82 @@ abstract class ReconcileCommand extends NasCommand {
         try {
             CliConfig config = new CliConfig(dir.resolve("reconcile"), prune, Duration.ofSeconds(Math.max(0, settleSeconds)));
             StatusStore store = stateDir != null ? new JsonFileStatusStore(config.stateDir()) : StatusStore.inMemory();
-            try (GitSource source = openSource(dir.resolve("git"));
+            try (WatchedSource source = new WatchedSource(openSource(dir.resolve("git")));
                     Reconciler engine = Reconciler.builder().config(config).source(source)
                             .scanner(root -> StackRepository.scan(root, options)).target(target, client.apps())
                             .store(store).build()) {
+                watched = source;
                 return work.run(engine, source.describe(), client.endpoint());
             }
         } finally {
             if (stateDir == null) {
                 deleteTree(dir);
             }
+        }
+    }
+
+    /**
+     * When the pass had no usable snapshot of {@code --repo} (the fetch failed: unreachable URL, unknown ref, no
+     * such repository; or the snapshot has no stacks folder, as when --repo names the stacks folder itself), says
+     * why on stderr and returns true: the command then exits with {@link ExitCodes#USAGE}, never "in sync".
+     */
+    boolean reportSourceUnusable() {
+        RuntimeException failure = watched.lastFailure;
+        if (failure != null) {
+            err().println("error: " + CliErrorHandler.messageOf(failure) + " (nothing was planned or applied)");
+            err().flush();
+            return true;
+        }
+        Snapshot snapshot = watched.lastFetched;
+        if (snapshot != null && !Files.isDirectory(snapshot.root().resolve(stackOptions.stacksDir))) {
+            err().println("error: --repo " + repo + " has no '" + stackOptions.stacksDir + "' folder at revision "
+                    + snapshot.shortRevision() + ": give the repository root (the folder that holds '"
+                    + stackOptions.stacksDir + "'), or set --path or --stacks-dir (nothing was planned or applied)");
+            err().flush();
+            return true;
+        }
+        return false;
+    }
+
+    /** The source of the running command, which remembers why its last fetch failed. */
+    private WatchedSource watched;
+
+    /** A source that remembers its last fetch: the engine's read-only plan keeps no record of a failed one. */
+    static final class WatchedSource implements GitSource {
+        private final GitSource delegate;
+        volatile RuntimeException lastFailure;
+        volatile Snapshot lastFetched;
+
+        WatchedSource(GitSource delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Snapshot fetch() {
+            try {
+                Snapshot snapshot = delegate.fetch();
+                lastFailure = null;
+                lastFetched = snapshot;
+                return snapshot;
+            } catch (RuntimeException e) {
+                lastFailure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public Optional<Snapshot> lastGood() {
+            return delegate.lastGood();
+        }
+
+        @Override
+        public String describe() {
+            return delegate.describe();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
         }
     }
 
@@ -155,23 +222,26 @@ abstract class ReconcileCommand extends NasCommand {
 
     /** Prints a plan the way {@code terraform plan} does: one block per action, the masked diff indented. */
     static void printPlan(PrintWriter out, Plan plan, String source, String endpoint, boolean showUnchanged) {
+        Style style = Style.current();
         out.println("Source: " + source + " at " + (plan.revision() == null ? "(none)" : shortRev(plan.revision())));
         out.println("Target: " + endpoint);
-        plan.warnings().forEach(w -> out.println("warning: " + w));
+        plan.warnings().forEach(w -> out.println(style.yellow("warning:") + " " + w));
         out.println();
         for (Action a : plan.actions()) {
             boolean quiet = a.type() == ActionType.UNCHANGED && a.drift().isEmpty();
             if (quiet && !showUnchanged) {
                 continue;
             }
-            out.printf("  %s %-9s %s%s%n", symbol(a.type()), a.type().name().toLowerCase(Locale.ROOT), a.stack(),
-                    a.drift().isEmpty() ? "" : "  [drift: " + a.drift().stream().map(DriftKind::label).sorted()
-                            .collect(Collectors.joining(", ")) + "]");
+            String type = a.type().name().toLowerCase(Locale.ROOT);
+            out.printf("  %s %s%s %s%s%n", style.statusAs(type, symbol(a.type())), style.status(type),
+                    " ".repeat(Math.max(0, 9 - type.length())),
+                    a.stack(), a.drift().isEmpty() ? "" : "  " + style.yellow("[drift: " + a.drift().stream()
+                            .map(DriftKind::label).sorted().collect(Collectors.joining(", ")) + "]"));
             out.println("      " + a.reason().code() + ": " + a.reason().message());
             if (a.diff() != null && !a.diff().isEmpty() && a.type() != ActionType.UNCHANGED || a.diff() != null
                     && !a.diff().isEmpty() && a.drift().contains(DriftKind.CONFIG)) {
                 for (String line : a.diff().unified().split("\n")) {
-                    out.println("      " + line);
+                    out.println("      " + style.diffLine(line));
                 }
             }
             out.println();

@@ -31,9 +31,9 @@ import picocli.CommandLine.Parameters;
  */
 @Dependent
 @Command(name = "render", mixinStandardHelpOptions = true,
-        description = {"Print the compose that would be sent to TrueNAS for one stack: interpolated, env files inlined,",
-            "normalised and stamped (revision 'local'), with its content hash. Secrets are shown as *** unless",
-            "--show-secrets."},
+        description = {"Print the compose that would be sent to TrueNAS for one stack: interpolated, env files inlined,"
+                + " normalised and stamped (revision 'local'), with its content hash.",
+            "Secrets are shown as *** unless --show-secrets."},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  rendered", "  1  the stack has errors (listed on stderr)", "  2  usage error"})
 public class RenderCommand implements TopLevelCommand, Callable<Integer> {

@@ -3,6 +3,7 @@ package io.truenasgitops.cli;
 import io.truenasgitops.reconcile.Action;
 import io.truenasgitops.reconcile.Outcome;
 import io.truenasgitops.reconcile.PassResult;
+import io.truenasgitops.reconcile.Plan;
 import io.truenasgitops.reconcile.SyncListener;
 import io.truenasgitops.reconcile.SyncOptions;
 import io.truenasgitops.truenas.Job;
@@ -21,9 +22,9 @@ import picocli.CommandLine.Option;
 /** {@code sync}: one reconcile pass in-process: plan, apply, health gate, report. */
 @Dependent
 @Command(name = "sync", mixinStandardHelpOptions = true,
-        description = {"Make the NAS match Git once: create, update, start/stop and (with prune) delete apps,",
-            "following every job to its end and waiting until changed apps run. Progress goes to stderr,",
-            "the result to stdout."},
+        description = {"Make the NAS match Git once: create, update, start/stop and (with prune) delete apps, following"
+                + " every job to its end and waiting until changed apps run.",
+            "Progress goes to stderr, the result to stdout."},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  everything applied (or nothing to do)", "  1  a stack failed, is blocked or drifted",
             "  2  error (bad options, Git fetch failed)", "  3  the NAS could not be reached, refused the credentials, or cannot run apps",
@@ -36,8 +37,8 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
     @Option(names = "--dry-run", description = "Plan and print, write nothing (like plan).")
     boolean dryRun;
 
-    @Option(names = "--prune", description = {"Delete apps stamped by this repository whose folder is gone, even where",
-        "stack.yaml did not say prune: true. Deleting an app also deletes its named volumes."})
+    @Option(names = "--prune", description = "Delete apps stamped by this repository whose folder is gone, even where stack.yaml did not"
+                + " say prune: true. Deleting an app also deletes its named volumes.")
     boolean prune;
 
     @Option(names = "--stack", paramLabel = "NAME", split = ",",
@@ -49,11 +50,22 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
         return withEngine(client, prune, (engine, source, endpoint) -> {
             SyncOptions options = (stacks.isEmpty() ? SyncOptions.all() : SyncOptions.only(Set.copyOf(stacks)))
                     .withDryRun(dryRun).withPrune(prune);
+            if (!stacks.isEmpty()) {
+                // A name that is no stack is a usage error: checked on a read-only plan before anything is applied.
+                Plan before = engine.plan(options);
+                if (reportSourceUnusable()) {
+                    return ExitCodes.USAGE;
+                }
+                if (reportUnknownStacks(before)) {
+                    return ExitCodes.USAGE;
+                }
+            }
             PassResult result = engine.syncOnce(options, new Progress(err()));
-            if (engine.source().lastError() != null && result.plan().revision() == null) {
-                err().println("error: " + engine.source().lastError());
-                err().flush();
-                return ExitCodes.USAGE;
+            if (result.plan().revision() == null || result.results().isEmpty()) {
+                // no snapshot at all, or one without a stacks folder: nothing could be applied
+                if (reportSourceUnusable()) {
+                    return ExitCodes.USAGE;
+                }
             }
             if (dryRun) {
                 if (output.isTable()) {
@@ -79,15 +91,31 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
         });
     }
 
+    /** Says which --stack names are neither a stack folder nor an app of this source, with the closest names. */
+    private boolean reportUnknownStacks(Plan plan) {
+        List<String> known = plan.actions().stream().map(Action::stack).distinct().sorted().toList();
+        List<String> unknown = stacks.stream().filter(s -> !known.contains(s)).distinct().toList();
+        for (String name : unknown) {
+            List<String> near = DidYouMean.closest(name, known);
+            err().println("error: --stack " + name + ": no such stack in " + repo
+                    + (near.isEmpty() ? "" : "; did you mean " + String.join(" or ", near) + "?")
+                    + (known.isEmpty() ? " (it has no stacks)" : "; its stacks: " + String.join(", ", known))
+                    + " (nothing was applied)");
+        }
+        err().flush();
+        return !unknown.isEmpty();
+    }
+
     private void print(PassResult result) {
         if (output.isTable()) {
+            Style style = Style.current();
             List<List<String>> rows = new ArrayList<>();
             for (PassResult.ActionResult r : result.results()) {
-                rows.add(List.of(r.action().stack(), r.action().type().name().toLowerCase(), r.outcome(),
-                        r.health().label(), r.reason() == null ? "" : r.reason().code() + ": " + r.reason().message()));
+                rows.add(List.of(r.action().stack(), r.action().type().name().toLowerCase(), style.status(r.outcome()),
+                        style.status(r.health().label()), r.reason() == null ? "" : r.reason().code() + ": " + r.reason().message()));
             }
             OutputOptions.printTable(out(), List.of("STACK", "ACTION", "RESULT", "HEALTH", "REASON"), rows);
-            out().println("Sync " + result.result().replace('_', ' ') + " at "
+            out().println("Sync " + style.status(result.result().replace('_', ' ')) + " at "
                     + (result.plan().revision() == null ? "(no revision)" : shortRev(result.plan().revision())) + ".");
             out().flush();
             return;

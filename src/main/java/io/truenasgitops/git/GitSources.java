@@ -63,7 +63,7 @@ public final class GitSources {
                 return previous;
             }
             Snapshot snapshot = new Snapshot(revision, Snapshot.shorten(revision), dir, "local", Instant.now(),
-                    dir.toString(), "");
+                    SourceIdentity.canonical(dir.toString()), "");
             lastGood = snapshot;
             return snapshot;
         }

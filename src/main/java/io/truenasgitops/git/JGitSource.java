@@ -266,7 +266,7 @@ public final class JGitSource implements GitSource {
             Path checkout = materialise(repo, commit);
             Path root = subpath.isEmpty() ? checkout : checkout.resolve(subpath);
             Snapshot snapshot = new Snapshot(commit.name(), Snapshot.shorten(commit.name()), root, resolvedRef,
-                    Instant.now(), shownUrl, commit.getShortMessage());
+                    Instant.now(), SourceIdentity.canonical(shownUrl), commit.getShortMessage());
             Snapshot previous = lastGood;
             if (previous != null && !previous.revision().equals(snapshot.revision())) {
                 previousRevision = previous.revision();
@@ -832,7 +832,8 @@ public final class JGitSource implements GitSource {
             }
             previousRevision = p.getProperty("previousRevision");
             return Optional.of(new Snapshot(revision, Snapshot.shorten(revision), root, p.getProperty("ref", ""),
-                    Instant.parse(p.getProperty("fetchedAt")), shownUrl, p.getProperty("commitMessage", "")));
+                    Instant.parse(p.getProperty("fetchedAt")), SourceIdentity.canonical(shownUrl),
+                    p.getProperty("commitMessage", "")));
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "ignoring unreadable state file {0}: {1}", file, e.getMessage());
             return Optional.empty();

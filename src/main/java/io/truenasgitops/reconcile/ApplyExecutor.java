@@ -141,7 +141,7 @@ final class ApplyExecutor {
             ctx.listener().onActionStart(a, verbIng(a.type()) + " app '" + a.stack() + "' on target '" + a.target()
                     + "' at revision " + Planner.shortRev(ctx.revision())
                     + (a.type() == ActionType.DELETE || a.type() == ActionType.STOP ? ""
-                            : " with a health timeout of " + timeout));
+                            : " with a health timeout of " + Durations.human(timeout)));
             return switch (a.type()) {
                 case CREATE -> create(a, d, api, ctx, timeout);
                 case UPDATE -> update(a, d, live, api, ctx, timeout);
@@ -153,7 +153,7 @@ final class ApplyExecutor {
                 }
                 case STOP -> {
                     stop(a, api, ctx, timeout);
-                    yield new Outcome.Applied("stopped", HealthStatus.SUSPENDED, AppState.STOPPED, Set.of());
+                    yield new Outcome.Applied("stopped", HealthStatus.STOPPED, AppState.STOPPED, Set.of());
                 }
                 case DELETE -> {
                     job(a, ctx, timeout, () -> { api.delete(a.stack(), DeleteOptions.defaults(), listener(a, ctx)); return null; },
@@ -235,7 +235,7 @@ final class ApplyExecutor {
             throws InterruptedException {
         if (a.wantState() == DesiredState.STOPPED) {
             stop(a, api, ctx, timeout);
-            return new Outcome.Applied(how + " (stopped, as stack.yaml says)", HealthStatus.SUSPENDED,
+            return new Outcome.Applied(how + " (stopped, as stack.yaml says)", HealthStatus.STOPPED,
                     AppState.STOPPED, Set.of());
         }
         AppState s = gate.awaitRunning(api, a.stack(), timeout);
@@ -250,11 +250,11 @@ final class ApplyExecutor {
         if (a.wantState() == DesiredState.STOPPED) {
             if (!wasUp) {
                 // app.update of a stopped app only rewrites its files: it stays stopped, as wanted
-                return new Outcome.Applied("updated (stays stopped)", HealthStatus.SUSPENDED, AppState.STOPPED, Set.of());
+                return new Outcome.Applied("updated (stays stopped)", HealthStatus.STOPPED, AppState.STOPPED, Set.of());
             }
             if (a.enforceState()) {
                 stop(a, api, ctx, timeout);
-                return new Outcome.Applied("updated and stopped", HealthStatus.SUSPENDED, AppState.STOPPED, Set.of());
+                return new Outcome.Applied("updated and stopped", HealthStatus.STOPPED, AppState.STOPPED, Set.of());
             }
             AppState s = api.get(a.stack(), false).map(App::state).orElse(null);
             return new Outcome.Applied("updated; it runs although stack.yaml says stopped (reported only)",

@@ -65,7 +65,7 @@ final class HealthGate {
             }
             if (!now.isBefore(deadline)) {
                 throw new HealthGateException(Reasons.HEALTH_TIMEOUT, "app '" + app + "' did not become healthy within "
-                        + timeout + " (last state " + (last == null ? "unknown" : last) + "); raise healthTimeout in"
+                        + Durations.human(timeout) + " (last state " + (last == null ? "unknown" : last) + "); raise healthTimeout in"
                         + " stack.yaml if it needs longer to start", last);
             }
             clock.sleep(poll);
@@ -83,7 +83,7 @@ final class HealthGate {
             }
             if (!clock.now().isBefore(deadline)) {
                 throw new HealthGateException(Reasons.HEALTH_TIMEOUT, "app '" + app + "' is still " + s + " "
-                        + timeout + " after it was stopped", s);
+                        + Durations.human(timeout) + " after it was stopped", s);
             }
             clock.sleep(poll);
         }

@@ -6,10 +6,12 @@ import java.util.Locale;
 
 /**
  * Health of a stack's app, ordered from best to worst: {@link #isWorseThan} compares by this order.
- * SUSPENDED means stopped on purpose (state: stopped, or the stack is suspended).
+ * STOPPED means stopped on purpose ({@code state: stopped} in stack.yaml); SUSPENDED means the stack is suspended
+ * ({@code suspend: true}, or at runtime): nothing is applied to it, whatever its app does.
  */
 public enum HealthStatus {
     HEALTHY,
+    STOPPED,
     SUSPENDED,
     PROGRESSING,
     MISSING,
@@ -22,7 +24,7 @@ public enum HealthStatus {
 
     /** Whether a stack in this health may count as Ready. */
     public boolean isGood() {
-        return this == HEALTHY || this == SUSPENDED;
+        return this == HEALTHY || this == STOPPED || this == SUSPENDED;
     }
 
     /** The metric label value. */
@@ -39,7 +41,7 @@ public enum HealthStatus {
             case RUNNING -> HEALTHY;
             case DEPLOYING, STOPPING -> PROGRESSING;
             case CRASHED, ERROR -> DEGRADED;
-            case STOPPED -> desired == DesiredState.STOPPED ? SUSPENDED : DEGRADED;
+            case STOPPED -> desired == DesiredState.STOPPED ? HealthStatus.STOPPED : DEGRADED;
             case UNKNOWN -> UNKNOWN;
         };
     }

@@ -1,5 +1,6 @@
 package io.truenasgitops.reconcile;
 
+import io.truenasgitops.git.SourceIdentity;
 import io.truenasgitops.compose.ComposeNormalizer;
 import io.truenasgitops.compose.ContentHash;
 import io.truenasgitops.compose.Stamp;
@@ -39,8 +40,11 @@ public record LiveApp(
                 Stamps.read(raw));
     }
 
-    /** Whether the app carries our stamp from {@code sourceUrl}. */
+    /**
+     * Whether the app carries our stamp from {@code sourceUrl}, however either is spelled ({@link SourceIdentity}:
+     * a stamp written with an older spelling, such as {@code file:///repo/} for {@code /repo}, still counts).
+     */
     public boolean ownedBy(String sourceUrl) {
-        return stamp.isPresent() && sourceUrl != null && sourceUrl.equals(stamp.get().source());
+        return stamp.isPresent() && SourceIdentity.same(sourceUrl, stamp.get().source());
     }
 }

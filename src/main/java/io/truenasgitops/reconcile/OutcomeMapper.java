@@ -2,7 +2,6 @@ package io.truenasgitops.reconcile;
 
 import io.truenasgitops.reconcile.Condition.Status;
 import io.truenasgitops.reconcile.Decision.LogLevel;
-import io.truenasgitops.text.Durations;
 import io.truenasgitops.truenas.AppState;
 import io.truenasgitops.truenas.AppsServiceDownException;
 import io.truenasgitops.truenas.ConnectionLostException;

@@ -141,8 +141,9 @@ public final class Planner {
                                 + " target '" + d.target() + "' and was not created by truenas-gitops; set adopt: true"
                                 + " in " + d.relativeDir() + "/stack.yaml to take it over", Set.of(), false)
                         : b.build(ActionType.BLOCKED, Reasons.OWNED_BY_OTHER_SOURCE, "app '" + d.name() + "' on"
-                                + " target '" + d.target() + "' belongs to another source (" + other.source()
-                                + "); set adopt: true to take it over", Set.of(), false);
+                                + " target '" + d.target() + "' belongs to another source: its stamp names "
+                                + other.source() + ", this source is " + in.sourceUrl() + "; set adopt: true in "
+                                + d.relativeDir() + "/stack.yaml to take it over", Set.of(), false);
             }
             adopting = true;
         }

@@ -174,7 +174,7 @@ public final class ReconcileLoop implements AutoCloseable {
                 w.join(config.shutdownTimeout().toMillis());
                 if (w.isAlive()) {
                     LOG.warnf("reconcile pass still running after %s; interrupting it (jobs go on on the NAS)",
-                            config.shutdownTimeout());
+                            Durations.human(config.shutdownTimeout()));
                     w.interrupt();
                     w.join(1000);
                 }

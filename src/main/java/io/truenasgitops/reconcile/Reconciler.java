@@ -552,7 +552,7 @@ public final class Reconciler implements AutoCloseable {
         try {
             if (writes > 0 || pr.failed()) {
                 LOG.infof("pass at %s: %s (%d writes, %d actions) in %s", Planner.shortRev(pr.plan().revision()),
-                        pr.result(), writes, pr.results().size(), pr.duration());
+                        pr.result(), writes, pr.results().size(), Durations.human(pr.duration()));
             } else {
                 LOG.debugf("pass at %s: no changes", Planner.shortRev(pr.plan().revision()));
             }
@@ -567,7 +567,7 @@ public final class Reconciler implements AutoCloseable {
         pool.shutdown();
         try {
             if (!pool.awaitTermination(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warnf("apply jobs still running after %s; leaving them to the NAS", config.shutdownTimeout());
+                LOG.warnf("apply jobs still running after %s; leaving them to the NAS", Durations.human(config.shutdownTimeout()));
                 pool.shutdownNow();
             }
         } catch (InterruptedException e) {

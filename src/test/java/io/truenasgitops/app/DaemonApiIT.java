@@ -181,6 +181,18 @@ class DaemonApiIT {
 
     @Test
     @Order(12)
+    void aSyncOfNamedStacksActsOnThoseOnlyAndAnUnknownNameIsABadRequest() {
+        given().header("Authorization", BEARER).post("/api/v1/sync?wait=true&stack=web").then().statusCode(200)
+                .body("stacks", equalTo(List.of("web")))
+                .body("actions.stack", org.hamcrest.Matchers.everyItem(equalTo("web")));
+        given().header("Authorization", BEARER).post("/api/v1/sync?wait=true&stack=traefik").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", startsWith("stack parameter: no stack 'traefik' was seen by the last pass; known stacks:"))
+                .body("detail", org.hamcrest.Matchers.containsString("web"));
+    }
+
+    @Test
+    @Order(12)
     void anOutOfRangeEventLimitIsABadRequest() {
         given().get("/api/v1/events?limit=0").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", startsWith("limit must be between 1 and 1000"));

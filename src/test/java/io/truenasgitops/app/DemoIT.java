@@ -21,9 +21,9 @@ class DemoIT {
         String out = result.getOutput();
         assertThat(out).contains("create   traefik").contains("create   nextcloud").contains("create   monitoring")
                 .contains("create   jellyfin");
-        // jellyfin says state: stopped; every other stack must be up and healthy after the pass.
+        // jellyfin says state: stopped (status stopped, not suspended); every other stack must be up and healthy after the pass.
         assertThat(out).containsPattern("(?m)^traefik\\s+healthy$").containsPattern("(?m)^nextcloud\\s+healthy$")
-                .containsPattern("(?m)^monitoring\\s+healthy$").containsPattern("(?m)^jellyfin\\s+suspended$");
+                .containsPattern("(?m)^monitoring\\s+healthy$").containsPattern("(?m)^jellyfin\\s+stopped$");
         assertThat(result.getErrorOutput()).doesNotContain("ERROR");
     }
 }

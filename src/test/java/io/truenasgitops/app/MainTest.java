@@ -14,4 +14,16 @@ class MainTest {
         assertThat(Main.envName("truenas-gitops.targets.default.api-key-file"))
                 .isEqualTo("TRUENAS_GITOPS_TARGETS_DEFAULT_API_KEY_FILE");
     }
+
+    @Test
+    void onlyServeAndDemoWithoutAHelpOrVersionFlagRunTheDaemon() {
+        assertThat(Main.isDaemonRun("serve")).isTrue();
+        assertThat(Main.isDaemonRun("demo", "--once")).isTrue();
+        assertThat(Main.isDaemonRun("serve", "--help")).isFalse();
+        assertThat(Main.isDaemonRun("demo", "--keep", "-h")).isFalse();
+        assertThat(Main.isDaemonRun("demo", "--version")).isFalse();
+        assertThat(Main.isDaemonRun("help", "serve")).isFalse();
+        assertThat(Main.isDaemonRun("plan", "--repo", "x")).isFalse();
+        assertThat(Main.isDaemonRun()).isFalse();
+    }
 }

@@ -39,7 +39,9 @@ class StuckLoopIT {
         daemon.start();
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/live").then().statusCode(503)
-                .body("checks.find { it.name == 'reconcile-loop' }.data.reason", containsString("the loop is stuck")));
+                .body("checks.find { it.name == 'reconcile-loop' }.data.reason", containsString("the loop is stuck"))
+                .body("checks.find { it.name == 'reconcile-loop' }.data.reason", org.hamcrest.Matchers.not(containsString("PT")))
+                .body("checks.find { it.name == 'reconcile-loop' }.data.sinceLastPass", org.hamcrest.Matchers.not(containsString("PT"))));
         DaemonTestResource.emulator.faults().clear();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/live").then().statusCode(200));
     }

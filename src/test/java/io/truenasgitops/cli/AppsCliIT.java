@@ -182,10 +182,35 @@ class AppsCliIT {
         assertThat(launcher.launch(args("apps", "restart", "web")).getOutput()).contains("restarted app 'web'");
         assertThat(emulator.calls().count("app.start")).isEqualTo(2);
 
-        LaunchResult delete = launcher.launch(args("apps", "delete", "web", "--keep-images"));
+        LaunchResult delete = launcher.launch(args("apps", "delete", "web", "--keep-images", "--yes"));
         assertThat(delete.exitCode()).isZero();
         assertThat(delete.getOutput()).contains("deleted app 'web'");
         assertThat(emulator.apps().get("web")).isEmpty();
+    }
+
+    @Test
+    void getShowsThePublishedPortsOfTheAppAndOfEachContainer(QuarkusMainLauncher launcher) {
+        emulator.apps().put("web", Map.of("services", Map.of("web", Map.of("image", "nginx:1.27",
+                "ports", List.of("8080:80", "127.0.0.1:8443:443/tcp")))), "RUNNING");
+
+        LaunchResult get = launcher.launch(args("apps", "get", "web"));
+
+        assertThat(get.exitCode()).as(get.getErrorOutput()).isZero();
+        assertThat(get.getOutput()).contains("->80/tcp").contains("127.0.0.1:8443->443/tcp");
+        assertThat(get.getOutput()).containsPattern("(?m)^ports: .*8080->80/tcp")
+                .containsPattern("(?m)^ +web +running +nginx:1.27 +.*8080->80/tcp");
+    }
+
+    @Test
+    void deleteWithoutATerminalOrYesDeletesNothingAndSaysHowToConfirm(QuarkusMainLauncher launcher) {
+        emulator.apps().put("web", WEB, "RUNNING");
+
+        LaunchResult refused = launcher.launch(args("apps", "delete", "web"));
+
+        assertThat(refused.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(refused.getErrorOutput()).contains("also deletes its named volumes", "confirm with --yes");
+        assertThat(emulator.apps().get("web")).isPresent();
+        assertThat(emulator.calls().snapshot()).isEmpty();
     }
 
     @Test

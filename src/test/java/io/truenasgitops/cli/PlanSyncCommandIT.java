@@ -75,6 +75,7 @@ class PlanSyncCommandIT {
 
         assertThat(r.exitCode()).as(r.getErrorOutput()).isEqualTo(1);
         assertThat(r.getOutput()).contains("+ create", "web", "NotDeployed", "Plan: 1 to create");
+        assertThat(r.getOutput()).as("no colours when stdout is not a terminal").doesNotContain("\u001b[");
         assertThat(emulator.calls().writes()).isZero();
         assertThat(emulator.calls().count("app.query")).isEqualTo(1);
     }
@@ -118,6 +119,81 @@ class PlanSyncCommandIT {
         LaunchResult again = launcher.launch(args("sync"));
         assertThat(again.exitCode()).as(again.getErrorOutput()).isZero();
         assertThat(emulator.apps().state("web")).isEqualTo("RUNNING");
+    }
+
+    String[] argsWithRepo(String command, String repoArg, String... extra) {
+        String[] a = args(command, extra);
+        a[2] = repoArg;
+        return a;
+    }
+
+    @Test
+    void planAndSyncOfARepositoryThatCannotBeFetchedExitTwoWithTheReasonNotInSync(QuarkusMainLauncher launcher)
+            throws Exception {
+        commit("stacks/web/compose.yaml", WEB);
+        String missing = tmp.resolve("nonexistent.git").toUri().toString();
+
+        LaunchResult plan = launcher.launch(argsWithRepo("plan", missing));
+        LaunchResult badRef = launcher.launch(args("plan", "--ref", "nosuchbranch"));
+        LaunchResult sync = launcher.launch(argsWithRepo("sync", missing));
+
+        assertThat(plan.exitCode()).as(plan.getErrorOutput()).isEqualTo(2);
+        assertThat(plan.getErrorOutput()).contains("error: failed to fetch " + missing, "check the url",
+                "nothing was planned or applied");
+        assertThat(badRef.exitCode()).as(badRef.getErrorOutput()).isEqualTo(2);
+        assertThat(badRef.getErrorOutput()).contains("error: failed to fetch", "nosuchbranch");
+        assertThat(sync.exitCode()).isEqualTo(2);
+        assertThat(sync.getErrorOutput()).contains("error: failed to fetch " + missing);
+        assertThat(emulator.calls().writes()).isZero();
+    }
+
+    @Test
+    void planOfTheStacksFolderInsteadOfTheRepositoryRootExitsTwoAndSaysWhereToPoint(QuarkusMainLauncher launcher)
+            throws Exception {
+        commit("stacks/web/compose.yaml", WEB);
+
+        LaunchResult plan = launcher.launch(argsWithRepo("plan", repo.resolve("stacks").toString()));
+
+        assertThat(plan.exitCode()).as(plan.getErrorOutput()).isEqualTo(2);
+        assertThat(plan.getErrorOutput()).contains("has no 'stacks' folder", "give the repository root");
+    }
+
+    @Test
+    void syncOfAnUnknownStackIsAUsageErrorWithTheClosestNameAndAppliesNothing(QuarkusMainLauncher launcher)
+            throws Exception {
+        commit("stacks/web/compose.yaml", WEB);
+        commit("stacks/db/compose.yaml", WEB.replace("8080:80", "8081:80"));
+
+        LaunchResult sync = launcher.launch(args("sync", "--stack", "wbe"));
+
+        assertThat(sync.exitCode()).as(sync.getErrorOutput()).isEqualTo(2);
+        assertThat(sync.getErrorOutput()).contains("error: --stack wbe: no such stack", "did you mean web?",
+                "its stacks: db, web");
+        assertThat(sync.getOutput()).doesNotContain("Sync no change");
+        assertThat(emulator.calls().writes()).isZero();
+
+        LaunchResult known = launcher.launch(args("sync", "--stack", "web"));
+        assertThat(known.exitCode()).as(known.getErrorOutput()).isZero();
+        assertThat(emulator.apps().state("web")).isEqualTo("RUNNING");
+        assertThat(emulator.apps().get("db")).isEmpty();
+    }
+
+    @Test
+    void appsSyncedFromAPathAreOwnedWhenTheSameRepositoryIsGivenAsAFileUrl(QuarkusMainLauncher launcher)
+            throws Exception {
+        commit("stacks/web/compose.yaml", WEB);
+        LaunchResult sync = launcher.launch(args("sync"));
+        assertThat(sync.exitCode()).as(sync.getErrorOutput()).isZero();
+
+        String url = "file://" + repo.toAbsolutePath();
+        LaunchResult asUrl = launcher.launch(argsWithRepo("plan", url));
+        LaunchResult asUrlWithSlash = launcher.launch(argsWithRepo("plan", url + "/"));
+
+        assertThat(asUrl.exitCode()).as(asUrl.getOutput() + asUrl.getErrorOutput()).isZero();
+        assertThat(asUrl.getOutput()).doesNotContain("OwnedByOtherSource");
+        assertThat(asUrlWithSlash.exitCode()).as(asUrlWithSlash.getOutput()).isZero();
+        assertThat(((java.util.Map<?, ?>) emulator.apps().get("web").orElseThrow().compose().get("x-truenas-gitops"))
+                .get("source")).as("the stamp carries the canonical spelling").isEqualTo(url);
     }
 
     @Test

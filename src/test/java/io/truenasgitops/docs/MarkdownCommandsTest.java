@@ -79,11 +79,13 @@ class MarkdownCommandsTest {
     void normalisationHidesWhatChangesFromRunToRun() {
         List<String> lines = DocWalk.normalizedLines("""
                 2026-11-26 07:52:52,693 INFO  [io.truenasgitops.reconcile.Reconciler] (reconcile-loop) pass at 9f7e8c13c9c8: success (4 writes, 4 actions) in PT16.615910797S
+                INFO  [io.truenasgitops.reconcile.Reconciler] (reconcile-loop) pass at 9f7e8c13c9c8: success (1 writes, 4 actions) in 6.4 s
                 Source: file:///tmp/truenas-gitops-demo-7687063192575834967/repo/ (ref HEAD, path /) at 777f3e14a4fd
                 Target: wss://localhost:37813/api/current\s\s
                 """);
         assertThat(lines).containsExactly(
                 "INFO  [io.truenasgitops.reconcile.Reconciler] pass at <rev>: success (4 writes, 4 actions) in <duration>",
+                "INFO  [io.truenasgitops.reconcile.Reconciler] pass at <rev>: success (1 writes, 4 actions) in <duration>",
                 "Source: file://<demo>/repo/ (ref HEAD, path /) at <rev>",
                 "Target: wss://localhost:<port>/api/current");
     }

@@ -46,7 +46,7 @@ class JGitSourceIT {
             assertThat(s.shortRevision()).isEqualTo(head.substring(0, 7));
             assertThat(s.ref()).isEqualTo("main");
             assertThat(s.commitMessage()).isEqualTo("first stack");
-            assertThat(s.sourceUrl()).isEqualTo(origin.url());
+            assertThat(s.sourceUrl()).isEqualTo(SourceIdentity.canonical(origin.url()));
             assertThat(s.root().resolve("stacks/web/compose.yaml")).hasContent("services: {web: {image: nginx:1}}");
             assertThat(s.root().resolve(".git")).doesNotExist();
             assertThat(source.lastGood()).contains(s);

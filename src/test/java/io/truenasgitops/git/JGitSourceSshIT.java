@@ -56,7 +56,7 @@ class JGitSourceSshIT {
             Snapshot s = source.fetch();
             assertThat(s.revision()).isEqualTo(origin.git.getRepository().resolve("HEAD").name());
             assertThat(s.root().resolve("web/compose.yaml")).exists();
-            assertThat(s.sourceUrl()).isEqualTo(server.url());
+            assertThat(s.sourceUrl()).isEqualTo(SourceIdentity.canonical(server.url()));
         }
         assertThat(server.uploads.get()).isPositive();
     }

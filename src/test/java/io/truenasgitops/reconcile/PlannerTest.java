@@ -115,6 +115,10 @@ class PlannerTest {
                 new Case("an app stamped by another source is not touched", def, V1,
                         new Live(AppState.RUNNING, Stamps.apply(V1, new Stamp("https://other.test/x.git", "stacks/web",
                                 "r", H1)), true), null, ActionType.BLOCKED, Reasons.OWNED_BY_OTHER_SOURCE, Set.of()),
+                new Case("an app stamped with another spelling of this source is ours", def, V1,
+                        new Live(AppState.RUNNING, Stamps.apply(V1, new Stamp("HTTPS://Git.Example.test:443/stacks/",
+                                "stacks/web", "old", H1)), true), applied(H1, DesiredState.RUNNING),
+                        ActionType.UNCHANGED, Reasons.UP_TO_DATE, Set.of()),
                 new Case("a catalog app of the same name is blocked even with adopt", with().adopt().build(), V1,
                         new Live(AppState.RUNNING, Map.of(), false), null, ActionType.BLOCKED, Reasons.NOT_CUSTOM_APP,
                         Set.of()),
@@ -122,6 +126,21 @@ class PlannerTest {
                         applied(H1, DesiredState.RUNNING), ActionType.BLOCKED, Reasons.SUSPENDED, Set.of()),
                 new Case("a stack naming an unknown target is blocked", with().target("nas9").build(), V1, null, null,
                         ActionType.BLOCKED, Reasons.UNKNOWN_TARGET, Set.of()));
+    }
+
+    @Test
+    void anAppOfAnotherSourceIsBlockedWithBothSourcesInTheMessage() {
+        LiveApp live = LiveApp.observe("default", new App("web", AppState.RUNNING, true, "1.0.0", List.of(), List.of(),
+                Stamps.apply(V1, new Stamp("https://other.test/x.git", "stacks/web", "r", H1)),
+                JsonNodeFactory.instance.objectNode()));
+        PlanInput in = input(List.of(Fixtures.desired("web", V1, with().build())), List.of(live), Inventory.empty(),
+                false, Map.of(), Set.of());
+
+        Action a = Planner.plan(in).action("web").orElseThrow();
+
+        assertThat(a.reason().code()).isEqualTo(Reasons.OWNED_BY_OTHER_SOURCE);
+        assertThat(a.reason().message()).contains("its stamp names https://other.test/x.git", "this source is " + URL,
+                "set adopt: true in stacks/web/stack.yaml");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -718,6 +718,8 @@ class ReconcilerTest {
         assertThat(s.failures()).isEqualTo(1);
         assertThat(s.nextRetryAt()).isEqualTo(h.clock.now().plus(h.config.retryInitialBackoff()));
         assertThat(s.is(Condition.RECONCILING)).isTrue();
+        assertThat(s.lastReason().message()).as("durations read as people write them")
+                .contains("retrying in " + Durations.human(h.config.retryInitialBackoff())).doesNotContain("PT");
         h.nas.resetCounts();
 
         h.sync(); // before the backoff ends
@@ -912,7 +914,8 @@ class ReconcilerTest {
 
         h.sync();
         assertThat(h.nas.writeLog()).containsExactly("app.stop web");
-        assertThat(h.status("web").health()).isEqualTo(HealthStatus.SUSPENDED);
+        assertThat(h.status("web").health()).as("stopped on purpose is not suspended").isEqualTo(HealthStatus.STOPPED);
+        assertThat(h.status("web").health().label()).isEqualTo("stopped");
         assertThat(h.status("web").isReady()).isTrue();
 
         h.nas.setState("web", AppState.RUNNING); // started by hand
