@@ -35,7 +35,12 @@ public class Main implements QuarkusApplication {
             "quarkus.scheduler.enabled", "false",
             "quarkus.log.console.stderr", "true",
             "quarkus.log.console.json.enabled", "false",
-            "quarkus.log.level", "WARN");
+            "quarkus.log.level", "WARN",
+            // A person reads these between the command's own lines: no timestamps, thread or logger names.
+            "quarkus.log.console.format", "%p %s%e%n",
+            // The command reports the pass itself (progress, results, "error: ..."): the loop's log lines would
+            // say the same things twice.
+            "quarkus.log.category.\"io.truenasgitops.reconcile\".level", "ERROR");
 
     private static final String JSON_LOGS = "quarkus.log.console.json.enabled";
 

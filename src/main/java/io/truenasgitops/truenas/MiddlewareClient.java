@@ -698,7 +698,7 @@ final class MiddlewareClient implements TrueNasClient {
             // A slow handshake is load or a stalled path, not a verdict on the certificate: retry, don't stall.
             return new ConnectionLostException("the TLS handshake with " + where + " did not finish within "
                     + human(settings.connectTimeout()) + " (" + rootMessage(e) + "): the NAS or this machine is"
-                    + " overloaded, or something between them holds the connection; it is retried", e);
+                    + " overloaded, or something between them holds the connection", e);
         }
         if (causedBy(e, javax.net.ssl.SSLHandshakeException.class)
                 || causedBy(e, java.security.cert.CertificateException.class)) {
