@@ -24,6 +24,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -56,6 +57,12 @@ public class Daemon {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    WebhookConfig webhookConfig;
+
+    @Inject
+    ApiConfig apiConfig;
 
     /**
      * Quarkus' managed Vert.x: every target's client runs on it instead of starting a Vert.x (event loops,
@@ -153,6 +160,16 @@ public class Daemon {
             loop = new ReconcileLoop(reconciler(), reconcileConfig);
         }
         return loop;
+    }
+
+    /**
+     * What keeps the daemon from working as configured, checked before it starts: every secret, key and
+     * certificate file the configuration names must exist, be readable and (secrets) not be empty. One line
+     * per problem; empty when all is well.
+     */
+    public List<String> configurationProblems() {
+        return StartupCheck.problems(webhookConfig, apiConfig, gitConfig, targetsConfig, overrides.git().isEmpty(),
+                overrides.targets().isEmpty());
     }
 
     /** Starts the reconcile loop (its first pass runs right away). Idempotent. */

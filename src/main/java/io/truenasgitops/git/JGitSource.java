@@ -179,6 +179,14 @@ public final class JGitSource implements GitSource {
         this.lastGood = readState().orElse(null);
     }
 
+    /**
+     * Why this file cannot be used as an SSH deploy key (no private key in it, or one behind a passphrase), or
+     * empty when it can; the file must be readable. For checks at start, before the first fetch.
+     */
+    public static Optional<String> sshKeyFormatProblem(Path keyFile) {
+        return Optional.ofNullable(SshSupport.keyProblem(keyFile));
+    }
+
     @Override
     public Optional<Snapshot> lastGood() {
         return Optional.ofNullable(lastGood);
