@@ -229,8 +229,12 @@ public class Daemon {
             String password = t.passwordFile()
                     .map(f -> new String(Secrets.readFile(f, prefix + "password-file"), StandardCharsets.UTF_8))
                     .orElse(null);
+            String sessionToken = t.sessionTokenFile()
+                    .map(f -> new String(Secrets.readFile(f, prefix + "session-token-file"), StandardCharsets.UTF_8))
+                    .orElse(null);
             out.put(name, ConnectionSettings.builder(t.url().get())
                     .apiKey(apiKey)
+                    .sessionToken(sessionToken)
                     .username(t.username().orElse(null))
                     .password(password)
                     .tlsFingerprint(t.tlsFingerprint().orElse(null))

@@ -120,7 +120,9 @@ final class Transport {
                 .setHost(endpoint.host())
                 .setPort(endpoint.port())
                 .setSsl(endpoint.tls());
-        return upgradeWithin(wsClient.connect(options), timeout, endpoint).map(VertxWireSocket::new);
+        // Twice the timeout: the connect and TLS handshake timeouts (each the timeout) fire first and say which
+        // step hung; this bound only catches a server that accepts TLS and then never answers the upgrade.
+        return upgradeWithin(wsClient.connect(options), 2 * timeout, endpoint).map(VertxWireSocket::new);
     }
 
     /**
