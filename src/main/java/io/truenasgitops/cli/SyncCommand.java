@@ -110,7 +110,7 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
                     default -> false;
                 };
                 if (output.isTable()) {
-                    out().printf("  %-8s %-16s %-10s %s%n", a.path("action").asText(""), a.path("stack").asText(""),
+                    out().printf("  %-9s %-16s %-10s %s%n", a.path("action").asText(""), a.path("stack").asText(""),
                             outcome, a.path("reason").path("message").asText(a.path("reason").path("code").asText("")));
                 }
             }
