@@ -209,6 +209,18 @@ class DaemonCliIT {
     }
 
     @Test
+    void syncServerWithoutWaitOnlyQueuesAPassAndSaysHowToFollowIt(QuarkusMainLauncher launcher) {
+        routes.put("POST /api/v1/sync?wait=false", x -> new Answer(202, Map.of("status", "queued", "stacks", List.of())));
+
+        LaunchResult r = launcher.launch("sync", "--server", server(), "--api-token-file", tokenFile.toString());
+
+        assertThat(r.exitCode()).as(r.getErrorOutput()).isZero();
+        assertThat(String.join("\n", CliOutput.lines(r))).contains("queued a pass on " + server(),
+                "status --server " + server() + " --watch");
+        assertThat(requests).containsExactly("POST /api/v1/sync?wait=false");
+    }
+
+    @Test
     void waitWithoutServerIsAUsageError(QuarkusMainLauncher launcher) {
         LaunchResult r = launcher.launch("sync", "--wait", "--repo", tmp.toString());
 
