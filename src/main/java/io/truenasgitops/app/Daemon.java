@@ -24,6 +24,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -56,6 +57,12 @@ public class Daemon {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    WebhookConfig webhookConfig;
+
+    @Inject
+    ApiConfig apiConfig;
 
     /**
      * Quarkus' managed Vert.x: every target's client runs on it instead of starting a Vert.x (event loops,
@@ -155,6 +162,16 @@ public class Daemon {
         return loop;
     }
 
+    /**
+     * What keeps the daemon from working as configured, checked before it starts: every secret, key and
+     * certificate file the configuration names must exist, be readable and (secrets) not be empty. One line
+     * per problem; empty when all is well.
+     */
+    public List<String> configurationProblems() {
+        return StartupCheck.problems(webhookConfig, apiConfig, gitConfig, targetsConfig, overrides.git().isEmpty(),
+                overrides.targets().isEmpty());
+    }
+
     /** Starts the reconcile loop (its first pass runs right away). Idempotent. */
     public synchronized void start() {
         if (startedAt != null) {
@@ -213,8 +230,12 @@ public class Daemon {
             String password = t.passwordFile()
                     .map(f -> new String(Secrets.readFile(f, prefix + "password-file"), StandardCharsets.UTF_8))
                     .orElse(null);
+            String sessionToken = t.sessionTokenFile()
+                    .map(f -> new String(Secrets.readFile(f, prefix + "session-token-file"), StandardCharsets.UTF_8))
+                    .orElse(null);
             out.put(name, ConnectionSettings.builder(t.url().get())
                     .apiKey(apiKey)
+                    .sessionToken(sessionToken)
                     .username(t.username().orElse(null))
                     .password(password)
                     .tlsFingerprint(t.tlsFingerprint().orElse(null))

@@ -58,6 +58,7 @@ public final class DemoEnvironment implements AutoCloseable {
     private final boolean keep;
     /** With {@code --docker}: the loopback port of the demo's real container; null for in-memory apps. */
     private final Integer appPort;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private DemoEnvironment(TrueNasEmulator emulator, Path workDir, Path repoDir, Path secretsDir, Path stateDir,
             boolean keep, Integer appPort) {
@@ -162,6 +163,9 @@ public final class DemoEnvironment implements AutoCloseable {
         p.put("truenas-gitops.state-dir", stateDir.toString());
         p.put("truenas-gitops.stacks.secrets-dir", secretsDir.toString());
         p.put("truenas-gitops.api.token-file", writeApiTokenFile().toString());
+        // The demo's REST API and metrics are for the person at this machine: loopback only (QUARKUS_HTTP_HOST
+        // opens it up on purpose).
+        p.put("quarkus.http.host", "127.0.0.1");
         // Poll every minute, as serve does: time enough to look at `plan` before the change is applied (the
         // README's tour); POST /api/v1/sync applies at once. Apps settle for 3 s so that a pass is quick.
         p.put("truenas-gitops.reconcile.interval", "1m");
@@ -228,13 +232,25 @@ public final class DemoEnvironment implements AutoCloseable {
         return secretsDir;
     }
 
+    /**
+     * Stops the emulator and deletes the temporary folder (unless kept). Idempotent: it runs when Quarkus stops
+     * (Ctrl-C, SIGTERM: {@link DemoLifecycle}) and again when {@code main} returns.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         current = null;
         emulator.close();
         if (!keep) {
             deleteQuietly(workDir);
         }
+    }
+
+    /** The demo's temporary folder (repository, secrets, state, API key and token files). */
+    public Path workDir() {
+        return workDir;
     }
 
     private Path apiTokenFile() {

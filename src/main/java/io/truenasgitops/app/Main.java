@@ -1,6 +1,8 @@
 package io.truenasgitops.app;
 
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusBindException;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.truenasgitops.cli.RootCommand;
@@ -35,7 +37,12 @@ public class Main implements QuarkusApplication {
             "quarkus.scheduler.enabled", "false",
             "quarkus.log.console.stderr", "true",
             "quarkus.log.console.json.enabled", "false",
-            "quarkus.log.level", "WARN");
+            "quarkus.log.level", "WARN",
+            // A person reads these between the command's own lines: no timestamps, thread or logger names.
+            "quarkus.log.console.format", "%p %s%e%n",
+            // The command reports the pass itself (progress, results, "error: ..."): the loop's log lines would
+            // say the same things twice.
+            "quarkus.log.category.\"io.truenasgitops.reconcile\".level", "ERROR");
 
     private static final String JSON_LOGS = "quarkus.log.console.json.enabled";
 
@@ -87,7 +94,22 @@ public class Main implements QuarkusApplication {
                     }
                 });
             }
-            Quarkus.run(Main.class, args);
+            DemoEnvironment prepared = demo;
+            java.util.function.BiConsumer<Integer, Throwable> exit = exitHandler();
+            Quarkus.run(Main.class, (code, failure) -> {
+                QuarkusBindException taken = bindFailure(failure);
+                if (taken != null) {
+                    // Quarkus logs "kill -9" advice; say which port it was and how to choose another.
+                    System.err.println(portTaken(taken, args[0]));
+                    System.err.flush();
+                    if (prepared != null) {
+                        prepared.close(); // exit() does not come back to the finally below
+                    }
+                    exit.accept(USAGE_EXIT_CODE, failure);
+                } else {
+                    exit.accept(code, failure);
+                }
+            }, args);
         } finally {
             if (demo != null) {
                 demo.close();
@@ -114,6 +136,34 @@ public class Main implements QuarkusApplication {
             }
         }
         return true;
+    }
+
+    /** The CLI's exit code for a configuration that cannot work (io.truenasgitops.cli.ExitCodes.USAGE). */
+    static final int USAGE_EXIT_CODE = 2;
+
+    /** What Quarkus would do on exit (System.exit, or the test launcher's capture). */
+    private static java.util.function.BiConsumer<Integer, Throwable> exitHandler() {
+        java.util.function.BiConsumer<Integer, Throwable> handler = ApplicationLifecycleManager.getDefaultExitCodeHandler();
+        return handler != null ? handler : (code, failure) -> System.exit(code);
+    }
+
+    /** The port clash behind a failed start, or null. */
+    static QuarkusBindException bindFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof QuarkusBindException bind) {
+                return bind;
+            }
+        }
+        return null;
+    }
+
+    /** Which address was taken and how to pick another, for {@code serve} and {@code demo}. */
+    static String portTaken(QuarkusBindException taken, String command) {
+        int port = taken.getPort();
+        int other = port == 65535 ? 8081 : port + 1;
+        return "error: port " + port + " on " + taken.getHost() + " (quarkus.http.port) is already in use, perhaps by"
+                + " another " + command + " or serve still running: stop that, or pick another port with"
+                + " QUARKUS_HTTP_PORT=" + other + " (or -Dquarkus.http.port=" + other + ")";
     }
 
     /** The environment variable of a configuration key (MicroProfile Config: non-alphanumerics become _). */

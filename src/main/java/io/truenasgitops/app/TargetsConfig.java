@@ -37,6 +37,13 @@ public interface TargetsConfig {
         /** A file holding the password, for a password login without an API key. */
         Optional<Path> passwordFile();
 
+        /**
+         * A file holding a session token made by {@code auth.generate_token} on a logged-in session, to log in
+         * with instead of an API key or password; env {@code TRUENAS_SESSION_TOKEN_FILE}. Read once at start;
+         * reconnects use a single-use token the daemon asks for while logged in. Never logged.
+         */
+        Optional<Path> sessionTokenFile();
+
         /** SHA-256 fingerprint of the NAS certificate to pin (hex, colons optional); env {@code TRUENAS_TLS_FINGERPRINT}. */
         Optional<String> tlsFingerprint();
 

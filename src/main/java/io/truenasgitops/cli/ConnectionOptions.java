@@ -36,6 +36,11 @@ public class ConnectionOptions {
             description = "File holding the password (with --username). Env: TRUENAS_PASSWORD_FILE, or TRUENAS_PASSWORD.")
     Path passwordFile;
 
+    @Option(names = "--session-token-file", paramLabel = "FILE", description = {
+        "File holding a session token (auth.generate_token on a logged-in session), used instead of an API key or",
+        "password. Env: TRUENAS_SESSION_TOKEN_FILE"})
+    Path sessionTokenFile;
+
     @Option(names = "--otp", paramLabel = "CODE",
             description = "One-time password, sent only when the NAS asks for one. Env: TRUENAS_OTP.")
     String otp;
@@ -77,6 +82,11 @@ public class ConnectionOptions {
         } else if (env("TRUENAS_PASSWORD") != null) {
             password = env("TRUENAS_PASSWORD");
         }
+        String sessionToken = null;
+        Path tokenFile = sessionTokenFile != null ? sessionTokenFile : pathEnv("TRUENAS_SESSION_TOKEN_FILE");
+        if (tokenFile != null) {
+            sessionToken = readSecret(tokenFile, "session token", "--session-token-file");
+        }
         String u = first(url, env("TRUENAS_URL"));
         if (u == null) {
             throw new UsageException("no TrueNAS URL: pass --url wss://NAS or set TRUENAS_URL");
@@ -95,6 +105,7 @@ public class ConnectionOptions {
                 .username(first(username, env("TRUENAS_USERNAME")))
                 .password(password)
                 .otp(first(otp, env("TRUENAS_OTP")))
+                .sessionToken(sessionToken)
                 .tlsFingerprint(first(tlsFingerprint, env("TRUENAS_TLS_FINGERPRINT")))
                 .caFile(caFile != null ? caFile : pathEnv("TRUENAS_CA_FILE"))
                 .insecure(insecure || "true".equalsIgnoreCase(env("TRUENAS_INSECURE")))

@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the daemon against an emulated TrueNAS and a Git repository of the example stacks"
                 + " (stacks-example/): no NAS needed. Runs until Ctrl-C.",
-                "The REST API, metrics and health are served on quarkus.http.port (default 8080;"
-                + " -Dquarkus.http.port=N to change)."})
+                "The REST API, metrics and health are served on 127.0.0.1:8080 (QUARKUS_HTTP_PORT=N for another"
+                + " port, QUARKUS_HTTP_HOST=0.0.0.0 to open it to the network). Ctrl-C deletes its temporary folder."})
 public class DemoCommand implements Callable<Integer>, TopLevelCommand {
 
     // Read by Main before Quarkus boots; declared here for --help and so that picocli accepts them.

@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
  */
 abstract class ReconcileCommand extends NasCommand {
 
-    @Option(names = "--repo", required = true, paramLabel = "URL|PATH", description = {
+    @Option(names = "--repo", paramLabel = "URL|PATH", description = {
         "The repository of stacks: an https://, ssh:// or file:// URL, the path of a local Git repository"
                 + " (its committed state at --ref), or a plain folder (read as it is, for development)."})
     String repo;
@@ -68,6 +68,15 @@ abstract class ReconcileCommand extends NasCommand {
 
     @Mixin
     StackOptionsMixin stackOptions;
+
+    /** {@code --repo} is required for a pass run here (sync --server asks a daemon instead, which has its own). */
+    @Override
+    void prepare() {
+        if (repo == null || repo.isBlank()) {
+            throw new UsageException("missing --repo URL|PATH: the repository of stacks to plan or sync"
+                    + (this instanceof SyncCommand ? " (or --server URL to ask a running daemon for a pass)" : ""));
+        }
+    }
 
     /** Builds the engine on a connected client, runs {@code work}, and cleans up. */
     int withEngine(TrueNasClient client, boolean prune, EngineWork work) throws Exception {

@@ -25,6 +25,13 @@ public class ServeCommand implements Callable<Integer>, TopLevelCommand {
 
     @Override
     public Integer call() {
+        java.util.List<String> problems = daemon.configurationProblems();
+        if (!problems.isEmpty()) {
+            java.io.PrintWriter err = spec.commandLine().getErr();
+            problems.forEach(p -> err.println("error: " + p));
+            err.flush();
+            return ExitCodes.USAGE;
+        }
         daemon.start();
         Quarkus.waitForExit();
         daemon.stop();

@@ -45,6 +45,82 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
             description = "Only these stacks (repeatable); they are synced even when stalled, and their drift is reverted.")
     List<String> stacks = new ArrayList<>();
 
+    @Mixin
+    DaemonOptions daemon;
+
+    @Option(names = "--wait", description = {"With --server: wait for the daemon's pass and print what it did; the exit",
+        "code is then that of a local sync. Without it the pass is only queued."})
+    boolean waitForDaemon;
+
+    @Override
+    public Integer call() throws Exception {
+        if (daemon.serverGiven()) {
+            return syncOnDaemon();
+        }
+        if (waitForDaemon) {
+            throw new UsageException("--wait goes with --server URL (a pass of a running daemon); a sync run here"
+                    + " always waits for its pass");
+        }
+        return super.call();
+    }
+
+    /** Asks the daemon at --server for a pass (of --stack names, else of everything) over its REST API. */
+    private int syncOnDaemon() {
+        if (dryRun || prune) {
+            throw new UsageException((dryRun ? "--dry-run" : "--prune") + " cannot be sent to a daemon: use"
+                    + " GET /api/v1/plan, or the daemon's own prune settings");
+        }
+        DaemonClient client = new DaemonClient(daemon.server(), daemon.token());
+        List<com.fasterxml.jackson.databind.JsonNode> answers = new ArrayList<>();
+        try {
+            if (stacks.isEmpty()) {
+                answers.add(client.syncAll(waitForDaemon));
+            } else {
+                for (String name : stacks) {
+                    answers.add(client.syncStack(name, waitForDaemon));
+                }
+            }
+        } catch (DaemonClient.Failure f) {
+            err().println("error: " + f.getMessage());
+            err().flush();
+            return f.exitCode();
+        }
+        if (!output.isTable()) {
+            output.printDocument(out(), answers.size() == 1 ? answers.get(0) : answers);
+        }
+        boolean bad = false;
+        for (com.fasterxml.jackson.databind.JsonNode answer : answers) {
+            if (!"completed".equals(answer.path("status").asText())) {
+                if (output.isTable()) {
+                    out().printf("queued a pass on %s%s; follow it with: status --server %s --watch%n",
+                            client.describe(), answer.path("stacks").isEmpty() ? "" : " for " + answer.path("stacks"),
+                            client.describe());
+                }
+                continue;
+            }
+            String revision = answer.path("revision").asText("");
+            if (output.isTable()) {
+                out().printf("pass at %s on %s: %s (%d actions)%n",
+                        revision.isEmpty() || revision.equals("null") ? "(no revision)" : revision.substring(0, Math.min(12, revision.length())),
+                        client.describe(), answer.path("result").asText("?"), answer.path("actions").size());
+            }
+            for (com.fasterxml.jackson.databind.JsonNode a : answer.path("actions")) {
+                String outcome = a.path("outcome").asText("");
+                bad |= switch (outcome) {
+                    case "stalled", "retry", "blocked", "waiting" -> true;
+                    default -> false;
+                };
+                if (output.isTable()) {
+                    out().printf("  %-9s %-16s %-10s %s%n", a.path("action").asText(""), a.path("stack").asText(""),
+                            outcome, a.path("reason").path("message").asText(a.path("reason").path("code").asText("")));
+                }
+            }
+            bad |= "failure".equals(answer.path("result").asText());
+        }
+        out().flush();
+        return bad ? ExitCodes.FAILED : ExitCodes.OK;
+    }
+
     @Override
     int run(TrueNasClient client) throws Exception {
         return withEngine(client, prune, (engine, source, endpoint) -> {

@@ -60,7 +60,17 @@ final class Middleware {
 
     private record MethodDef(String name, boolean noAuth, boolean rateLimited, Handler handler) {}
 
-    private record Token(String value, String username, String origin, Duration ttl, boolean singleUse, long[] lastUsed) {}
+    /**
+     * A session token ({@code auth.generate_token}): {@code ttl} is an inactivity window refreshed by every use,
+     * {@code origin} the client address it is bound to (match_origin) or null, {@code attrs} whether it was made
+     * with attributes (such tokens are for downloads and the like, never for logging in).
+     */
+    record Token(String value, String username, String origin, Duration ttl, boolean singleUse, boolean attrs,
+            long[] lastUsed) {
+        boolean valid(long now) {
+            return now - lastUsed[0] < ttl.toNanos();
+        }
+    }
 
     /** Thrown inside a job body whose middleware was restarted: the job silently stops. */
     private static final class JobCancelled extends RuntimeException {
@@ -177,6 +187,7 @@ final class Middleware {
     }
 
     void unregister(Session session) {
+        logoutToken(session);
         session.closed = true;
         sessions.remove(session);
         session.subscriptions.clear();
@@ -220,6 +231,44 @@ final class Middleware {
 
     boolean apiKeyRevoked() {
         return apiKeyRevoked;
+    }
+
+    /**
+     * plugins/auth.py {@code SessionManager._app_on_message}: every message of a session logged in with a token
+     * first checks the token (expired: the session is logged out) and then refreshes it.
+     */
+    void onMessage(Session session) {
+        Session.Credentials c = session.credentials;
+        if (c == null || c.token() == null) {
+            return;
+        }
+        // The session holds the token itself: a single-use token, gone from the manager since the login, keeps
+        // its session alive as long as it is used within its ttl.
+        Token token = c.token();
+        long now = System.nanoTime();
+        if (!token.valid(now)) {
+            logoutToken(session);
+            session.credentials = null;
+            return;
+        }
+        token.lastUsed()[0] = now;
+    }
+
+    /** A token session's logout (or close) destroys the token it logged in with (TokenSessionManagerCredentials.logout). */
+    private void logoutToken(Session session) {
+        Session.Credentials c = session.credentials;
+        if (c != null && c.token() != null) {
+            tokens.remove(c.token().value());
+        }
+    }
+
+    void ageTokens(Duration idle) {
+        tokens.values().forEach(t -> t.lastUsed()[0] -= idle.toNanos());
+    }
+
+    int liveTokens() {
+        long now = System.nanoTime();
+        return (int) tokens.values().stream().filter(t -> t.valid(now)).count();
     }
 
     private void dropIdleConnections() {
@@ -353,6 +402,7 @@ final class Middleware {
         noAuth("auth.login_with_token", true, this::loginWithToken);
         def("auth.me", (s, p) -> me(s, true));
         def("auth.logout", (s, p) -> {
+            logoutToken(s);
             s.credentials = null;
             return BooleanNode.TRUE;
         });
@@ -545,11 +595,19 @@ final class Middleware {
         return BooleanNode.valueOf(tokenLogin(s, token));
     }
 
+    /**
+     * TOKEN_PLAIN / auth.login_with_token (TokenManager.get): an unknown, expired (popped), foreign-origin or
+     * attribute-carrying token is refused alike, with AUTH_ERR after the failed-login delay; a single-use token
+     * is destroyed by the login, any other by the logout (or close) of the session it logged in.
+     */
     private boolean tokenLogin(Session s, String value) {
-        Token token = tokens.get(value);
+        Token token = value == null ? null : tokens.get(value);
         long now = System.nanoTime();
-        if (token == null || now - token.lastUsed()[0] > token.ttl().toNanos()
-                || (token.origin() != null && !token.origin().equals(s.remoteAddress))) {
+        if (token != null && !token.valid(now)) {
+            tokens.remove(value);
+            token = null;
+        }
+        if (token == null || token.attrs() || (token.origin() != null && !token.origin().equals(s.remoteAddress))) {
             failedLoginDelay();
             return false;
         }
@@ -557,21 +615,33 @@ final class Middleware {
             tokens.remove(value);
         }
         token.lastUsed()[0] = now;
-        s.credentials = new Session.Credentials(token.username(), "TOKEN", null, null);
+        logoutToken(s);
+        s.credentials = new Session.Credentials(token.username(), "TOKEN", null, null, token);
         return true;
     }
 
+    /**
+     * generate_token(ttl=600, attrs={}, match_origin, single_use=False): 24.10 takes three arguments and binds
+     * to the origin only when asked (match_origin=False); 25.04 added single_use and made match_origin=True the
+     * default. A token made on a token session acts for the same user.
+     */
     private JsonNode generateToken(Session s, ArrayNode p) {
+        boolean v2410 = release() == Release.V24_10;
+        if (v2410 && p != null && p.size() > 3) {
+            throw new MiddlewareError.Call(Errno.EFAULT, "Too many arguments (expected 3, found " + p.size() + ")");
+        }
         JsonNode ttl = arg(p, 0);
+        JsonNode attrs = arg(p, 1);
         JsonNode matchOrigin = arg(p, 2);
-        JsonNode singleUse = arg(p, 3);
+        JsonNode singleUse = v2410 ? null : arg(p, 3);
         byte[] bytes = new byte[48];
         RANDOM.nextBytes(bytes);
         String value = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        boolean match = matchOrigin == null || matchOrigin.isNull() || matchOrigin.asBoolean(true);
+        boolean match = matchOrigin == null || matchOrigin.isNull() ? !v2410 : matchOrigin.asBoolean(!v2410);
         tokens.put(value, new Token(value, s.credentials.username(), match ? s.remoteAddress : null,
                 Duration.ofSeconds(ttl == null || ttl.isNull() ? 600 : ttl.asLong(600)),
-                singleUse != null && singleUse.asBoolean(false), new long[] {System.nanoTime()}));
+                singleUse != null && singleUse.asBoolean(false), attrs != null && attrs.isObject() && attrs.size() > 0,
+                new long[] {System.nanoTime()}));
         return TextNode.valueOf(value);
     }
 

@@ -20,7 +20,11 @@ abstract class Session {
     static final int HARD_CALL_LIMIT = 20;
 
     /** Who a session is logged in as. */
-    record Credentials(String username, String type, Integer apiKeyId, String apiKeyName) {}
+    record Credentials(String username, String type, Integer apiKeyId, String apiKeyName, Middleware.Token token) {
+        Credentials(String username, String type, Integer apiKeyId, String apiKeyName) {
+            this(username, type, apiKeyId, apiKeyName, null);
+        }
+    }
 
     final String id = UUID.randomUUID().toString();
     final Middleware mw;

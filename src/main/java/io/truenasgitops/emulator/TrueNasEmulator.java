@@ -216,6 +216,7 @@ public final class TrueNasEmulator implements AutoCloseable {
         }
         ws.textMessageHandler(text -> {
             try {
+                mw.onMessage(session);
                 session.onText(text);
             } catch (RuntimeException e) {
                 session.closeWith(1011, String.valueOf(e.getMessage()));
@@ -343,6 +344,19 @@ public final class TrueNasEmulator implements AutoCloseable {
     /** Un-revokes the API key ({@code api_key.update(id, {"reset": true})} keeps the key here, for tests). */
     public void resetApiKey() {
         mw.revokeReset();
+    }
+
+    /**
+     * Lets every session token look unused for {@code idle} longer than it was, as if that much time had passed
+     * (the ttl of a token is an inactivity window), without waiting for it.
+     */
+    public void ageSessionTokens(java.time.Duration idle) {
+        mw.ageTokens(idle);
+    }
+
+    /** How many session tokens the middleware holds (generated, not yet used up, expired or destroyed). */
+    public int sessionTokens() {
+        return mw.liveTokens();
     }
 
     /**

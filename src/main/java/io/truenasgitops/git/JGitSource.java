@@ -179,6 +179,14 @@ public final class JGitSource implements GitSource {
         this.lastGood = readState().orElse(null);
     }
 
+    /**
+     * Why this file cannot be used as an SSH deploy key (no private key in it, or one behind a passphrase), or
+     * empty when it can; the file must be readable. For checks at start, before the first fetch.
+     */
+    public static Optional<String> sshKeyFormatProblem(Path keyFile) {
+        return Optional.ofNullable(SshSupport.keyProblem(keyFile));
+    }
+
     @Override
     public Optional<Snapshot> lastGood() {
         return Optional.ofNullable(lastGood);
@@ -927,11 +935,11 @@ public final class JGitSource implements GitSource {
         } else if (has(e, SocketTimeoutException.class) || lower.contains("timed out") || lower.contains("timeout")) {
             kind = Kind.TIMEOUT;
             hint = "the server did not answer within " + settings.timeout().toSeconds()
-                    + "s; it is retried, raise truenas-gitops.git.timeout for slow links";
+                    + "s; raise truenas-gitops.git.timeout for slow links";
         } else if (has(e, ConnectException.class) || has(e, NoRouteToHostException.class)
                 || lower.contains("connection refused")) {
             kind = Kind.NETWORK;
-            hint = "the server is unreachable; it is retried";
+            hint = "the server is unreachable: check the url and that the server is up";
         } else if (lower.contains("not authorized") || lower.contains("authentication is required")
                 || lower.contains("auth fail") || lower.contains("authentication not supported")
                 || lower.contains("no more authentication methods") || lower.contains("permission denied")
@@ -951,7 +959,7 @@ public final class JGitSource implements GitSource {
             hint = "check truenas-gitops.git.ref";
         } else {
             kind = Kind.NETWORK;
-            hint = "it is retried";
+            hint = "check the url and the network";
         }
         String message = context + ": " + root + "; " + hint;
         return new GitSourceException(kind, Redaction.text(message, secrets()), e);

@@ -372,7 +372,10 @@ public final class Reconciler implements AutoCloseable {
         } catch (RuntimeException e) {
             metrics.sourceFetch("failure");
             fresh = false;
-            fetchError = "failed to fetch " + source.describe() + ": " + e.getMessage();
+            // The Git source's own messages already say "failed to fetch <source>: ..."; others get that context.
+            String message = String.valueOf(e.getMessage());
+            fetchError = message.startsWith("failed to fetch ") ? message
+                    : "failed to fetch " + source.describe() + ": " + message;
             snap = source.lastGood().orElse(null);
         }
         List<DesiredStack> stacks = List.of();

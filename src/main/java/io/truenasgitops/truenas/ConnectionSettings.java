@@ -14,6 +14,10 @@ import java.time.Duration;
  *     log in with the key alone ({@code auth.login_with_api_key})
  * @param password the password, or null (used only when there is no API key)
  * @param otp a one-time password, sent only when the server asks for one ({@code OTP_REQUIRED})
+ * @param sessionToken a session token made by {@code auth.generate_token} on a logged-in session, used instead of
+ *     an API key or password ({@code auth.login_ex} TOKEN_PLAIN on 25.04+, {@code auth.login_with_token} on 24.10);
+ *     null for none. A token logs in one session, so reconnects use a single-use token the client asks for
+ *     while logged in
  * @param tlsFingerprint the SHA-256 fingerprint of the NAS's certificate to pin (hex, colons optional), or null
  * @param caFile a PEM file with the CA (or the self-signed certificate) to trust, or null
  * @param insecure skip certificate verification entirely (logged as a warning; prefer a fingerprint)
@@ -33,6 +37,7 @@ public record ConnectionSettings(
         String username,
         String password,
         String otp,
+        String sessionToken,
         String tlsFingerprint,
         Path caFile,
         boolean insecure,
@@ -75,6 +80,7 @@ public record ConnectionSettings(
         username = blankToNull(username);
         password = blankToNull(password);
         otp = blankToNull(otp);
+        sessionToken = blankToNull(sessionToken);
         tlsFingerprint = blankToNull(tlsFingerprint);
     }
 
@@ -90,6 +96,7 @@ public record ConnectionSettings(
         b.username = username;
         b.password = password;
         b.otp = otp;
+        b.sessionToken = sessionToken;
         b.tlsFingerprint = tlsFingerprint;
         b.caFile = caFile;
         b.insecure = insecure;
@@ -105,11 +112,12 @@ public record ConnectionSettings(
         return b;
     }
 
-    /** Never shows the API key, password or OTP. */
+    /** Never shows the API key, password, session token or OTP. */
     @Override
     public String toString() {
         return "ConnectionSettings[url=" + url + ", apiKey=" + (apiKey == null ? "none" : "***") + ", username="
-                + username + ", password=" + (password == null ? "none" : "***") + ", tlsFingerprint="
+                + username + ", password=" + (password == null ? "none" : "***") + ", sessionToken="
+                + (sessionToken == null ? "none" : "***") + ", tlsFingerprint="
                 + tlsFingerprint + ", caFile=" + caFile + ", insecure=" + insecure + ", protocol=" + protocol + "]";
     }
 
@@ -128,6 +136,7 @@ public record ConnectionSettings(
         private String username;
         private String password;
         private String otp;
+        private String sessionToken;
         private String tlsFingerprint;
         private Path caFile;
         private boolean insecure;
@@ -149,6 +158,7 @@ public record ConnectionSettings(
         public Builder username(String value) { this.username = value; return this; }
         public Builder password(String value) { this.password = value; return this; }
         public Builder otp(String value) { this.otp = value; return this; }
+        public Builder sessionToken(String value) { this.sessionToken = value; return this; }
         public Builder tlsFingerprint(String value) { this.tlsFingerprint = value; return this; }
         public Builder caFile(Path value) { this.caFile = value; return this; }
         public Builder insecure(boolean value) { this.insecure = value; return this; }
@@ -163,7 +173,7 @@ public record ConnectionSettings(
         public Builder maxInFlight(int value) { this.maxInFlight = value; return this; }
 
         public ConnectionSettings build() {
-            return new ConnectionSettings(url, apiKey, username, password, otp, tlsFingerprint, caFile, insecure,
+            return new ConnectionSettings(url, apiKey, username, password, otp, sessionToken, tlsFingerprint, caFile, insecure,
                     protocol, connectTimeout, callTimeout, jobTimeout, pingInterval, jobPollInterval,
                     reconnectInitialDelay, reconnectMaxDelay, maxInFlight);
         }

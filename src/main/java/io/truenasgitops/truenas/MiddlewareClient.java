@@ -87,6 +87,12 @@ final class MiddlewareClient implements TrueNasClient {
         }
     };
     private long pingTimer = -1;
+    /**
+     * With a session token: the single-use token for the next login, asked for while logged in; never logged.
+     * Only touched on the client's context.
+     */
+    private String reconnectToken;
+    private long reconnectTokenAt;
     private int reconnectAttempts;
     private TrueNasException lastReconnectError;
 
@@ -110,14 +116,22 @@ final class MiddlewareClient implements TrueNasClient {
         return vertx.getOrCreateContext();
     }
 
+    /**
+     * How long the reconnect token stays valid unused (an inactivity ttl on the NAS); renewed at half of it, so a
+     * NAS keeps at most a few of them (it drops expired tokens only when they are looked up).
+     */
+    static final Duration RECONNECT_TOKEN_TTL = Duration.ofHours(24);
+
     static MiddlewareClient connect(ConnectionSettings settings, Vertx vertx) {
         Objects.requireNonNull(settings, "settings");
         Endpoint parsed = Endpoint.parse(settings.url(), settings.protocol());
         checkTransport(parsed, settings);
-        if (settings.apiKey() == null && settings.password() == null && !parsed.isUnixSocket()) {
+        if (settings.apiKey() == null && settings.password() == null && settings.sessionToken() == null
+                && !parsed.isUnixSocket()) {
             throw new InvalidSettingsException("no credentials for " + parsed.describe()
-                    + ": give an API key (--api-key-file / TRUENAS_API_KEY_FILE / TRUENAS_API_KEY) or a username"
-                    + " and password (--username and --password-file / TRUENAS_PASSWORD)");
+                    + ": give an API key (--api-key-file / TRUENAS_API_KEY_FILE / TRUENAS_API_KEY), a username"
+                    + " and password (--username and --password-file / TRUENAS_PASSWORD), or a session token"
+                    + " (--session-token-file / TRUENAS_SESSION_TOKEN_FILE)");
         }
         if (settings.apiKey() == null && settings.password() != null && settings.username() == null) {
             throw new InvalidSettingsException("a password was given without a username: add --username");
@@ -142,6 +156,11 @@ final class MiddlewareClient implements TrueNasClient {
     static void checkTransport(Endpoint endpoint, ConnectionSettings settings) {
         if (endpoint.tls() || endpoint.isLoopback()) {
             return;
+        }
+        if (settings.sessionToken() != null) {
+            throw new InsecureTransportException("refusing to send the session token to " + endpoint.describe()
+                    + ": ws:// is not encrypted and anyone on the path could log in with it; use wss://"
+                    + endpoint.hostForUri() + " (trust a self-signed certificate with --tls-fingerprint)");
         }
         if (settings.apiKey() != null) {
             throw new InsecureTransportException("refusing to send the API key to " + endpoint.describe()
@@ -291,6 +310,9 @@ final class MiddlewareClient implements TrueNasClient {
 
     private Future<Void> login() {
         String where = "login to " + endpoint.describe();
+        if (settings.sessionToken() != null) {
+            return sessionTokenLogin(where);
+        }
         if (settings.apiKey() != null) {
             if (codec.protocol() == Protocol.JSONRPC && settings.username() != null) {
                 ObjectNode data = Json.MAPPER.createObjectNode();
@@ -324,6 +346,88 @@ final class MiddlewareClient implements TrueNasClient {
             return legacyPasswordLogin(where);
         }
         return peerCredentialLogin(where);
+    }
+
+    /**
+     * Logs in with the person's session token, or, on a reconnect, with the single-use token this client asked
+     * for while it was logged in: the middleware destroys a token when the session that logged in with it ends,
+     * so the first one cannot serve twice. Then asks for the next reconnect token.
+     */
+    private Future<Void> sessionTokenLogin(String where) {
+        boolean reconnecting = reconnectToken != null;
+        String token = reconnecting ? reconnectToken : settings.sessionToken();
+        reconnectToken = null; // used up by this attempt, whatever its outcome
+        Future<String> answer;
+        if (codec.protocol() == Protocol.JSONRPC) {
+            ObjectNode data = Json.MAPPER.createObjectNode();
+            data.put("mechanism", "TOKEN_PLAIN");
+            data.put("token", token);
+            data.putObject("login_options").put("user_info", false);
+            answer = direct(where, "auth.login_ex", List.of(data)).map(r -> String.valueOf(Json.text(r, "response_type")));
+        } else {
+            answer = direct(where, "auth.login_with_token", List.of(token))
+                    .map(r -> r != null && r.asBoolean(false) ? "SUCCESS" : "AUTH_ERR");
+        }
+        return answer.compose(type -> "SUCCESS".equals(type)
+                ? askForReconnectToken(where)
+                : Future.failedFuture(new AuthenticationException(AuthenticationException.Reason.AUTH_ERR, reconnecting
+                        ? where + " failed (" + type + "): the NAS refused the single-use token this client kept to"
+                                + " reconnect with (the middleware restarted and forgot its tokens, or the connection"
+                                + " was down for longer than the token's " + RECONNECT_TOKEN_TTL.toHours() + " h): write a"
+                                + " new session token to the session token file and restart, or log in with an API"
+                                + " key, which outlives restarts"
+                        : where + " failed (" + type + "): the NAS refused the session token: it expired (unused"
+                                + " for longer than its ttl, 600 s unless generate_token was given another), it was"
+                                + " used before (single-use, or its session has ended: a token logs in one session),"
+                                + " or it was made on a connection from another address (match_origin); generate a"
+                                + " new one on a logged-in session (auth.generate_token) and write it to the session"
+                                + " token file")));
+    }
+
+    /**
+     * Asks the logged-in session for a single-use token bound to this client's address (25.04+; 24.10 has no
+     * single-use tokens: there it is bound to the address only), kept in memory for the next reconnect and
+     * never shown. A NAS that refuses leaves the client without one: a reconnect then needs a new token.
+     */
+    private Future<Void> askForReconnectToken(String where) {
+        return direct(where + " (asking for a token to reconnect with)", "auth.generate_token", reconnectTokenArgs())
+                .<Void>map(r -> {
+                    keepReconnectToken(r);
+                    return null;
+                })
+                .recover(e -> {
+                    LOG.warnf("%s: the NAS gave no token to reconnect with (%s); after a lost connection a new"
+                            + " session token will be needed", where, e.getMessage());
+                    return Future.succeededFuture();
+                });
+    }
+
+    private List<Object> reconnectTokenArgs() {
+        long ttl = RECONNECT_TOKEN_TTL.toSeconds();
+        return codec.protocol() == Protocol.JSONRPC
+                ? List.of(ttl, Map.of(), true, true)
+                : List.of(ttl, Map.of(), true);
+    }
+
+    private void keepReconnectToken(JsonNode answer) {
+        if (answer != null && answer.isTextual() && !answer.asText().isBlank()) {
+            reconnectToken = answer.asText();
+            reconnectTokenAt = System.nanoTime();
+        }
+    }
+
+    /** While connected: a reconnect token older than half its ttl is replaced, so that one is always valid. */
+    private void renewReconnectTokenIfOld() {
+        if (settings.sessionToken() == null || state != State.READY
+                || System.nanoTime() - reconnectTokenAt < RECONNECT_TOKEN_TTL.toNanos() / 2) {
+            return;
+        }
+        reconnectTokenAt = System.nanoTime(); // one renewal at a time
+        enqueue(newCall("renewing the reconnect token on " + endpoint.describe(), "auth.generate_token",
+                reconnectTokenArgs()), settings.callTimeout())
+                .onSuccess(this::keepReconnectToken)
+                .onFailure(e -> LOG.warnf("cannot renew the token to reconnect to %s with: %s", endpoint.describe(),
+                        e.getMessage()));
     }
 
     /**
@@ -705,7 +809,7 @@ final class MiddlewareClient implements TrueNasClient {
             // A slow handshake is load or a stalled path, not a verdict on the certificate: retry, don't stall.
             return new ConnectionLostException("the TLS handshake with " + where + " did not finish within "
                     + human(settings.connectTimeout()) + " (" + rootMessage(e) + "): the NAS or this machine is"
-                    + " overloaded, or something between them holds the connection; it is retried", e);
+                    + " overloaded, or something between them holds the connection", e);
         }
         if (causedBy(e, javax.net.ssl.SSLHandshakeException.class)
                 || causedBy(e, java.security.cert.CertificateException.class)) {
@@ -767,6 +871,7 @@ final class MiddlewareClient implements TrueNasClient {
             if (state != State.READY) {
                 return;
             }
+            renewReconnectTokenIfOld();
             Duration timeout = settings.callTimeout();
             enqueue(newCall("keepalive ping to " + endpoint.describe(), "core.ping", List.of()), timeout)
                     .onFailure(e -> {

@@ -1,12 +1,14 @@
 package io.truenasgitops.truenas;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -111,13 +113,35 @@ final class Transport {
             }
             wsClient = vertx.createWebSocketClient(options);
         }
+        // No setTimeout() here: Vert.x 4.5 keeps that timer after the upgrade and closes the open WebSocket (close
+        // code 1000) when it runs out, however busy the connection is; the daemon then reconnected every 30 s.
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setURI(endpoint.path())
-                .setTimeout(timeout)
                 .setHost(endpoint.host())
                 .setPort(endpoint.port())
                 .setSsl(endpoint.tls());
-        return wsClient.connect(options).map(VertxWireSocket::new);
+        // Twice the timeout: the connect and TLS handshake timeouts (each the timeout) fire first and say which
+        // step hung; this bound only catches a server that accepts TLS and then never answers the upgrade.
+        return upgradeWithin(wsClient.connect(options), 2 * timeout, endpoint).map(VertxWireSocket::new);
+    }
+
+    /**
+     * Bounds the HTTP upgrade (TCP connect and TLS have timeouts of their own): fails after {@code timeoutMillis}
+     * and closes a WebSocket that opens too late, so that nothing leaks.
+     */
+    private Future<WebSocket> upgradeWithin(Future<WebSocket> upgrade, long timeoutMillis, Endpoint endpoint) {
+        Promise<WebSocket> bounded = Promise.promise();
+        long timer = vertx.setTimer(Math.max(1, timeoutMillis), t -> bounded.tryFail(new java.util.concurrent.TimeoutException(
+                "no WebSocket upgrade from " + endpoint.describe() + " within " + timeoutMillis + " ms")));
+        upgrade.onComplete(result -> {
+            vertx.cancelTimer(timer);
+            if (result.succeeded() && !bounded.tryComplete(result.result())) {
+                result.result().close();
+            } else if (result.failed()) {
+                bounded.tryFail(result.cause());
+            }
+        });
+        return bounded.future();
     }
 
     /** Closes the underlying clients (and with them any connection still open). */

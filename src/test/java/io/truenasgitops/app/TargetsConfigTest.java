@@ -40,6 +40,19 @@ class TargetsConfigTest {
     }
 
     @Test
+    void aTargetLogsInWithTheSessionTokenOfItsFileWhichItsSettingsNeverShow(@TempDir Path dir) throws Exception {
+        Path token = Files.writeString(dir.resolve("session-token"), "tok-3f9a\n");
+        TargetsConfig targets = config(Map.of("truenas-gitops.targets.default.url", "wss://nas.local"),
+                Map.of("TRUENAS_GITOPS_TARGETS_DEFAULT_SESSION_TOKEN_FILE", token.toString()));
+
+        ConnectionSettings settings = Daemon.settingsFromConfig(targets).get("default");
+
+        assertThat(settings.sessionToken()).isEqualTo("tok-3f9a");
+        assertThat(settings.apiKey()).isNull();
+        assertThat(settings.toString()).doesNotContain("tok-3f9a");
+    }
+
+    @Test
     void aTargetWithoutUrlIsNotConfigured() {
         TargetsConfig targets = config(Map.of("truenas-gitops.targets.default.url", "",
                 "truenas-gitops.targets.default.username", "admin"), Map.of());

@@ -42,6 +42,101 @@ class TrueNasAuthAndTlsIT {
 
     static final String WRONG_KEY = "1-" + "x".repeat(64);
 
+    /** A session token made as a person would: on a session logged in with the API key. */
+    String sessionToken(TrueNasEmulator emulator, String url, Object... args) {
+        try (TrueNasClient admin = TrueNasClient.connect(settings(emulator, url).build())) {
+            return admin.call("auth.generate_token", args).asText();
+        }
+    }
+
+    static ConnectionSettings.Builder withToken(TrueNasEmulator emulator, String url, String token) {
+        return ConnectionSettings.builder(url).sessionToken(token).tlsFingerprint(emulator.tlsFingerprint());
+    }
+
+    @Test
+    void aSessionTokenLogsInWithTokenPlainOn2504() {
+        TrueNasEmulator emulator = emulator(EmulatorOptions.defaults());
+        String token = sessionToken(emulator, emulator.url(), 600, java.util.Map.of(), true, true);
+        emulator.calls().reset();
+
+        TrueNasClient client = connect(withToken(emulator, emulator.url(), token).build());
+
+        assertThat(client.apps().list(false)).isEmpty();
+        assertThat(emulator.calls().count("auth.login_ex")).isEqualTo(1);
+        assertThat(emulator.calls().count("auth.login_with_api_key")).isZero();
+    }
+
+    @Test
+    void aSessionTokenLogsInWithLoginWithTokenOn2410() {
+        TrueNasEmulator emulator = emulator(EmulatorOptions.defaults().withRelease(Release.V24_10));
+        String token = sessionToken(emulator, emulator.legacyUrl(), 600, java.util.Map.of(), true);
+        emulator.calls().reset();
+
+        TrueNasClient client = connect(withToken(emulator, emulator.legacyUrl(), token).build());
+
+        assertThat(client.apps().list(false)).isEmpty();
+        assertThat(emulator.calls().count("auth.login_with_token")).isEqualTo(1);
+    }
+
+    @Test
+    void aUsedSingleUseTokenIsRefusedWithAMessageSayingWhyAndWhatToDo() {
+        TrueNasEmulator emulator = emulator(EmulatorOptions.defaults());
+        String token = sessionToken(emulator, emulator.url(), 600, java.util.Map.of(), true, true);
+        connect(withToken(emulator, emulator.url(), token).build()).close();
+
+        assertThatThrownBy(() -> connect(withToken(emulator, emulator.url(), token).build()))
+                .isInstanceOf(AuthenticationException.class)
+                .hasMessageContaining("failed (AUTH_ERR): the NAS refused the session token")
+                .hasMessageContaining("expired").hasMessageContaining("single-use")
+                .hasMessageContaining("auth.generate_token")
+                .hasMessageNotContaining(token);
+    }
+
+    @Test
+    void anExpiredTokenIsRefusedWithTheSameClearMessage() {
+        TrueNasEmulator emulator = emulator(EmulatorOptions.defaults());
+        String token = sessionToken(emulator, emulator.url(), 600, java.util.Map.of(), true, true);
+        emulator.ageSessionTokens(Duration.ofMinutes(11));
+
+        assertThatThrownBy(() -> connect(withToken(emulator, emulator.url(), token).build()))
+                .isInstanceOf(AuthenticationException.class)
+                .hasMessageContaining("the NAS refused the session token: it expired");
+    }
+
+    @Test
+    void aClientLoggedInWithASessionTokenReconnectsWithTheSingleUseTokenItAskedFor() {
+        TrueNasEmulator emulator = emulator(EmulatorOptions.defaults());
+        String token = sessionToken(emulator, emulator.url(), 600, java.util.Map.of(), true, true);
+        TrueNasClient client = connect(withToken(emulator, emulator.url(), token)
+                .pingInterval(Duration.ofHours(1)).reconnectInitialDelay(Duration.ofMillis(50)).build());
+        long logins = emulator.calls().count("auth.login_ex");
+
+        // nginx drops a connection the server sent nothing on: the token the client logged in with is gone
+        emulator.faults().idleTimeout(Duration.ofMillis(300));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> emulator.calls().count("auth.login_ex") > logins);
+        emulator.faults().idleTimeout(null);
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(client::isConnected);
+        assertThat(client.apps().list(false)).isEmpty();
+        assertThat(emulator.calls().count("auth.generate_token")).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aSessionTokenIsNeverSentOverPlainWebSocketToAnotherHost() {
+        assertThatThrownBy(() -> TrueNasClient.connect(ConnectionSettings.builder("ws://192.0.2.10/api/current")
+                .sessionToken("secret-token-value").build()))
+                .isInstanceOf(InsecureTransportException.class)
+                .hasMessageContaining("refusing to send the session token")
+                .hasMessageNotContaining("secret-token-value");
+    }
+
+    @Test
+    void settingsNeverShowTheSessionToken() {
+        assertThat(ConnectionSettings.builder("wss://nas").sessionToken("secret-token-value").build().toString())
+                .doesNotContain("secret-token-value").contains("sessionToken=***");
+    }
+
     @Test
     void anApiKeyWithItsOwnerLogsInWithLoginEx() {
         TrueNasEmulator emulator = emulator(EmulatorOptions.defaults());
@@ -212,7 +307,7 @@ class TrueNasAuthAndTlsIT {
                     .isInstanceOf(ConnectionLostException.class)
                     .isNotInstanceOf(TlsTrustException.class)
                     .hasMessageContaining("TLS handshake")
-                    .hasMessageContaining("retried")
+                    .hasMessageContaining("overloaded")
                     .hasMessageNotContaining(WRONG_KEY)
                     .matches(e -> ((TrueNasException) e).isRetryable());
             assertThat(accepted).isNotEmpty();

@@ -65,6 +65,23 @@ class TrueNasClientIT {
     }
 
     @Test
+    void anIdleConnectionOutlivesTheConnectTimeout() {
+        // The connect timeout bounds the handshake only; it once also closed the open WebSocket (close code 1000)
+        // when it ran out, so a daemon reconnected every 30 s (the demo's "connection ... was lost" 17 s after
+        // its first pass).
+        TrueNasEmulator emulator = emulator(EmulatorOptions.defaults());
+        connect(settings(emulator, emulator.url()).build()).close(); // warm up: TLS and JIT, so 4 s is plenty
+        TrueNasClient client = connect(settings(emulator, emulator.url()).connectTimeout(Duration.ofSeconds(4))
+                .pingInterval(Duration.ofMillis(300)).build());
+        long logins = emulator.calls().count("auth.login_ex");
+
+        await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(9)).until(client::isConnected);
+
+        assertThat(emulator.calls().count("auth.login_ex")).isEqualTo(logins);
+        assertThat(client.apps().list(false)).isEmpty();
+    }
+
+    @Test
     void clientsOnAGivenVertxStartNoVertxOfTheirOwnAndLeaveItOpen() throws Exception {
         TrueNasEmulator emulator = emulator(EmulatorOptions.defaults());
         io.vertx.core.Vertx shared = io.vertx.core.Vertx.vertx();

@@ -1,0 +1,128 @@
+package io.truenasgitops.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The CLI's side of a running daemon's REST API ({@code /api/v1}): what {@code status} and {@code sync --server}
+ * ask. Failures carry the exit code they mean: 3 when the daemon cannot be reached or says the NAS cannot,
+ * 2 for a request the daemon refuses (token, unknown stack, Git source down), 1 otherwise.
+ */
+final class DaemonClient {
+
+    /** A request that failed, with the message to print and the exit code it means. */
+    static final class Failure extends RuntimeException {
+        private final int exitCode;
+
+        Failure(int exitCode, String message) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+
+        int exitCode() {
+            return exitCode;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A pass with ?wait=true may deploy for as long as its health gate allows. */
+    private static final Duration SYNC_TIMEOUT = Duration.ofHours(1);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+    private final URI server;
+    private final String token;
+    private final HttpClient http;
+
+    DaemonClient(URI server, String token) {
+        this.server = server;
+        this.token = token;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** {@code GET /api/v1/stacks}: the status of every stack, as the daemon shows it. */
+    JsonNode stacks() {
+        return send("GET", "/api/v1/stacks", READ_TIMEOUT);
+    }
+
+    /** {@code POST /api/v1/sync?wait=B}: a pass over every stack. */
+    JsonNode syncAll(boolean wait) {
+        return send("POST", "/api/v1/sync?wait=" + wait, wait ? SYNC_TIMEOUT : READ_TIMEOUT);
+    }
+
+    /** {@code POST /api/v1/stacks/NAME/sync?wait=B}: a pass for one stack (drift reverted, stalled retried). */
+    JsonNode syncStack(String name, boolean wait) {
+        return send("POST", "/api/v1/stacks/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20")
+                + "/sync?wait=" + wait, wait ? SYNC_TIMEOUT : READ_TIMEOUT);
+    }
+
+    /** Where the daemon is, for messages. */
+    String describe() {
+        return server.toString();
+    }
+
+    private JsonNode send(String method, String path, Duration timeout) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path)).timeout(timeout)
+                .header("Accept", "application/json")
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new Failure(ExitCodes.CONNECTION, "cannot reach the daemon at " + server + " (" + method + " " + path
+                    + "): connection refused; check --server (or TRUENAS_GITOPS_SERVER) and that serve or demo runs");
+        } catch (HttpTimeoutException e) {
+            throw new Failure(ExitCodes.CONNECTION, "the daemon at " + server + " did not answer " + method + " " + path
+                    + " within " + timeout.toSeconds() + " s");
+        } catch (IOException e) {
+            throw new Failure(ExitCodes.CONNECTION, "cannot reach the daemon at " + server + " (" + method + " " + path
+                    + "): " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failure(ExitCodes.FAILED, "interrupted while waiting for the daemon at " + server);
+        }
+        JsonNode body = parse(response.body());
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            if (body == null) {
+                throw new Failure(ExitCodes.FAILED, "the daemon at " + server + " answered " + method + " " + path
+                        + " with something that is not JSON: is --server the daemon's REST API?");
+            }
+            return body;
+        }
+        String detail = body == null ? "" : body.path("detail").asText("");
+        String problem = body == null ? "" : body.path("type").asText("");
+        String slug = problem.substring(problem.lastIndexOf('/') + 1);
+        String why = "the daemon at " + server + " refused " + method + " " + path + " (" + status
+                + (slug.isEmpty() ? "" : " " + slug) + ")" + (detail.isEmpty() ? "" : ": " + detail);
+        int code = switch (status) {
+            case 400, 401, 403, 404 -> ExitCodes.USAGE;
+            case 503 -> "nas-unavailable".equals(slug) ? ExitCodes.CONNECTION : ExitCodes.USAGE;
+            default -> ExitCodes.FAILED;
+        };
+        if (status == 401 || status == 403) {
+            why += "; give the daemon's API token with --api-token-file (or TRUENAS_GITOPS_API_TOKEN_FILE)";
+        }
+        throw new Failure(code, why);
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return body == null || body.isBlank() ? null : JSON.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
