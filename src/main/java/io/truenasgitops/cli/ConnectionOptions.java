@@ -119,6 +119,36 @@ public class ConnectionOptions {
         return TrueNasClient.connect(settings());
     }
 
+    /**
+     * How long to wait before each new try when the NAS rate-limits the login: the middleware allows 20 logins a
+     * minute from one address (a script running many commands in a row meets it), counted over 60 s.
+     */
+    static final Duration[] RATE_LIMIT_WAITS = {Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(40)};
+
+    /**
+     * Connects, and when the NAS refuses the login for its rate limit, says so on {@code err} and tries again
+     * after {@link #RATE_LIMIT_WAITS} (70 s in all, more than the middleware's 60 s window).
+     */
+    public TrueNasClient connect(java.io.PrintWriter err) throws InterruptedException {
+        ConnectionSettings settings = settings();
+        for (int attempt = 0;; attempt++) {
+            try {
+                return TrueNasClient.connect(settings);
+            } catch (io.truenasgitops.truenas.RateLimitedException e) {
+                if (attempt >= RATE_LIMIT_WAITS.length) {
+                    throw e;
+                }
+                Duration wait = RATE_LIMIT_WAITS[attempt];
+                err.println("the NAS refused the login for now: it allows 20 logins a minute from one address"
+                        + " (many commands in a row?); trying again in "
+                        + io.truenasgitops.reconcile.Durations.human(wait) + " (try " + (attempt + 2) + " of "
+                        + (RATE_LIMIT_WAITS.length + 1) + ")");
+                err.flush();
+                Thread.sleep(wait.toMillis());
+            }
+        }
+    }
+
     private static String env(String name) {
         String value = environment.apply(name);
         return value == null || value.isBlank() ? null : value;

@@ -29,7 +29,7 @@ abstract class NasCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         prepare();
-        try (TrueNasClient client = connection.connect()) {
+        try (TrueNasClient client = connection.connect(err())) {
             return run(client);
         }
     }
