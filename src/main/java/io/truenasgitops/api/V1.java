@@ -174,7 +174,7 @@ public final class V1 {
         }
 
         static Sync completed(List<String> stacks, PassResult r) {
-            return new Sync("completed", stacks, r.result(), r.plan().revision(), r.startedAt(), r.duration().toMillis(),
+            return new Sync("completed", stacks, r.result().label(), r.plan().revision(), r.startedAt(), r.duration().toMillis(),
                     r.results().stream().map(SyncAction::of).toList());
         }
     }
@@ -187,7 +187,8 @@ public final class V1 {
      */
     public record SyncAction(String stack, String action, String outcome, Reason reason, String health) {
         static SyncAction of(PassResult.ActionResult r) {
-            return new SyncAction(r.action().stack(), lower(r.action().type().name()), r.outcome(), Reason.of(r.reason()),
+            return new SyncAction(r.action().stack(), lower(r.action().type().name()), r.outcome().label(),
+                    Reason.of(r.reason()),
                     r.health() == null ? null : r.health().label());
         }
     }

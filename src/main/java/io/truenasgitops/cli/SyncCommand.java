@@ -2,6 +2,8 @@ package io.truenasgitops.cli;
 
 import io.truenasgitops.reconcile.Action;
 import io.truenasgitops.reconcile.Outcome;
+import io.truenasgitops.reconcile.ActionOutcome;
+import io.truenasgitops.reconcile.PassOutcome;
 import io.truenasgitops.reconcile.PassResult;
 import io.truenasgitops.reconcile.Plan;
 import io.truenasgitops.reconcile.SyncListener;
@@ -106,16 +108,13 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
             }
             for (com.fasterxml.jackson.databind.JsonNode a : answer.path("actions")) {
                 String outcome = a.path("outcome").asText("");
-                bad |= switch (outcome) {
-                    case "stalled", "retry", "blocked", "waiting" -> true;
-                    default -> false;
-                };
+                bad |= ActionOutcome.fromLabel(outcome).map(ActionOutcome::leftUndone).orElse(false);
                 if (output.isTable()) {
                     out().printf("  %-9s %-16s %-10s %s%n", a.path("action").asText(""), a.path("stack").asText(""),
                             outcome, a.path("reason").path("message").asText(a.path("reason").path("code").asText("")));
                 }
             }
-            bad |= "failure".equals(answer.path("result").asText());
+            bad |= PassOutcome.FAILURE.label().equals(answer.path("result").asText());
         }
         out().flush();
         return bad ? ExitCodes.FAILED : ExitCodes.OK;
@@ -158,11 +157,9 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
             if (reportNasNotReady(result.plan())) {
                 return ExitCodes.CONNECTION;
             }
-            boolean bad = result.results().stream().anyMatch(r -> switch (r.outcome()) {
-                case "stalled", "retry", "blocked", "waiting" -> true;
-                default -> !r.action().drift().isEmpty() && !r.outcome().equals("applied")
-                        && !r.outcome().equals("deleted");
-            });
+            boolean bad = result.results().stream().anyMatch(r -> r.outcome().leftUndone()
+                    || !r.action().drift().isEmpty() && r.outcome() != ActionOutcome.APPLIED
+                            && r.outcome() != ActionOutcome.DELETED);
             return bad ? ExitCodes.FAILED : ExitCodes.OK;
         });
     }
@@ -187,21 +184,21 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
             Style style = Style.current();
             List<List<String>> rows = new ArrayList<>();
             for (PassResult.ActionResult r : result.results()) {
-                rows.add(List.of(r.action().stack(), r.action().type().name().toLowerCase(), style.status(r.outcome()),
+                rows.add(List.of(r.action().stack(), r.action().type().name().toLowerCase(), style.status(r.outcome().label()),
                         style.status(r.health().label()), r.reason() == null ? "" : r.reason().code() + ": " + r.reason().message()));
             }
             OutputOptions.printTable(out(), List.of("STACK", "ACTION", "RESULT", "HEALTH", "REASON"), rows);
-            out().println("Sync " + style.status(result.result().replace('_', ' ')) + " at "
+            out().println("Sync " + style.status(result.result().label().replace('_', ' ')) + " at "
                     + (result.plan().revision() == null ? "(no revision)" : shortRev(result.plan().revision())) + ".");
             out().flush();
             return;
         }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("revision", result.plan().revision());
-        doc.put("result", result.result());
+        doc.put("result", result.result().label());
         doc.put("results", result.results().stream().map(r -> {
             Map<String, Object> m = actionDocument(r.action());
-            m.put("outcome", r.outcome());
+            m.put("outcome", r.outcome().label());
             m.put("health", r.health().label());
             if (r.reason() != null) {
                 m.put("resultReason", r.reason().code());

@@ -16,28 +16,33 @@ public sealed interface Outcome {
     /** The app state observed at the end, or null when absent/unknown. */
     AppState liveState();
 
+    /** What kind of outcome this is, as the surfaces report it. */
+    ActionOutcome kind();
+
     /** The metric label of this outcome ({@code apply_total{result}}). */
-    String label();
+    default String label() {
+        return kind().label();
+    }
 
     /** Written and healthy (or stopped on purpose); {@code remainingDrift} is what was only reported. */
     record Applied(String message, HealthStatus health, AppState liveState, Set<DriftKind> remainingDrift)
             implements Outcome {
-        public String label() {
-            return "applied";
+        public ActionOutcome kind() {
+            return ActionOutcome.APPLIED;
         }
     }
 
     /** Nothing to write: the quiet, first-class "no changes" outcome (drift may still be reported). */
     record Unchanged(HealthStatus health, AppState liveState) implements Outcome {
-        public String label() {
-            return "unchanged";
+        public ActionOutcome kind() {
+            return ActionOutcome.UNCHANGED;
         }
     }
 
     /** The planner held the stack back (suspended, invalid, not ours, stalled, backoff, ...). */
     record Blocked(Reason reason, HealthStatus health, AppState liveState) implements Outcome {
-        public String label() {
-            return "blocked";
+        public ActionOutcome kind() {
+            return ActionOutcome.BLOCKED;
         }
     }
 
@@ -47,8 +52,8 @@ public sealed interface Outcome {
      */
     record Stalled(Reason reason, HealthStatus health, AppState liveState, String fingerprint, StallRetry retry)
             implements Outcome {
-        public String label() {
-            return "stalled";
+        public ActionOutcome kind() {
+            return ActionOutcome.STALLED;
         }
     }
 
@@ -62,15 +67,15 @@ public sealed interface Outcome {
 
     /** May succeed later without anyone changing anything: retried with capped exponential backoff. */
     record Transient(Reason reason, HealthStatus health, AppState liveState) implements Outcome {
-        public String label() {
-            return "retry";
+        public ActionOutcome kind() {
+            return ActionOutcome.RETRY;
         }
     }
 
     /** Waits for something else (a dependency) and is looked at again next pass. */
     record Waiting(Reason reason, HealthStatus health, AppState liveState) implements Outcome {
-        public String label() {
-            return "waiting";
+        public ActionOutcome kind() {
+            return ActionOutcome.WAITING;
         }
     }
 
@@ -84,8 +89,8 @@ public sealed interface Outcome {
             return null;
         }
 
-        public String label() {
-            return "deleted";
+        public ActionOutcome kind() {
+            return ActionOutcome.DELETED;
         }
     }
 }

@@ -12,10 +12,10 @@ import java.util.List;
  * @param dryRun whether nothing was written on purpose
  * @param startedAt when the pass started
  * @param duration how long it took
- * @param result success | no_change | failure | dry_run (metric label of {@code reconcile_total})
+ * @param result how the pass ended ({@code reconcile_total{result}})
  */
 public record PassResult(Plan plan, List<ActionResult> results, boolean dryRun, Instant startedAt, Duration duration,
-        String result) {
+        PassOutcome result) {
 
     public PassResult {
         results = List.copyOf(results);
@@ -25,14 +25,14 @@ public record PassResult(Plan plan, List<ActionResult> results, boolean dryRun, 
      * The result of one action.
      *
      * @param action the planned action
-     * @param outcome the outcome label (applied, unchanged, blocked, stalled, retry, waiting, deleted, planned)
+     * @param outcome what became of it
      * @param reason the reason recorded in the stack's status
      * @param health the health at the end
      */
-    public record ActionResult(Action action, String outcome, Reason reason, HealthStatus health) {}
+    public record ActionResult(Action action, ActionOutcome outcome, Reason reason, HealthStatus health) {}
 
     /** Whether any action failed (stalled or will be retried). */
     public boolean failed() {
-        return results.stream().anyMatch(r -> r.outcome().equals("stalled") || r.outcome().equals("retry"));
+        return results.stream().anyMatch(r -> r.outcome().failed());
     }
 }

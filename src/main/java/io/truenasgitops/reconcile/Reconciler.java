@@ -214,9 +214,10 @@ public final class Reconciler implements AutoCloseable {
         listener.onPlan(plan);
         List<Action> selected = plan.actions().stream().filter(a -> options.selects(a.stack())).toList();
         if (options.dryRun()) {
-            List<PassResult.ActionResult> planned = selected.stream().map(a -> new PassResult.ActionResult(a, "planned",
+            List<PassResult.ActionResult> planned = selected.stream().map(a -> new PassResult.ActionResult(a, ActionOutcome.PLANNED,
                     a.reason(), HealthStatus.UNKNOWN)).toList();
-            return new PassResult(plan, planned, true, start, Duration.between(start, clock.now()), "dry_run");
+            return new PassResult(plan, planned, true, start, Duration.between(start, clock.now()),
+                    PassOutcome.DRY_RUN);
         }
 
         Map<Action, Outcome> outcomes;
@@ -235,21 +236,20 @@ public final class Reconciler implements AutoCloseable {
                 Outcome o = outcomes.get(a);
                 Decision d = mapper.decide(statuses.get(a.stack()), a, o, obs.revision(), end);
                 record(a, o, d, obs, listener);
-                results.add(new PassResult.ActionResult(a, o.label(), d.status().lastReason(), o.health()));
+                results.add(new PassResult.ActionResult(a, o.kind(), d.status().lastReason(), o.health()));
             }
             if (options.stacks().isEmpty()) {
                 forgetVanished(plan, obs);
             }
             persist();
         }
-        String result = results.stream().anyMatch(r -> r.outcome().equals("stalled") || r.outcome().equals("retry"))
-                ? "failure"
-                : results.stream().anyMatch(r -> r.action().writes()) ? "success" : "no_change";
+        PassOutcome result = results.stream().anyMatch(r -> r.outcome().failed()) ? PassOutcome.FAILURE
+                : results.stream().anyMatch(r -> r.action().writes()) ? PassOutcome.SUCCESS : PassOutcome.NO_CHANGE;
         if (!obs.fresh() && obs.revision() == null || !obs.dockerDown().isEmpty()) {
-            result = "failure"; // nothing could be reconciled on a NAS that cannot run apps
+            result = PassOutcome.FAILURE; // nothing could be reconciled on a NAS that cannot run apps
         }
         Duration took = Duration.between(start, clock.now());
-        metrics.passCompleted(took, result);
+        metrics.passCompleted(took, result.label());
         PassResult pr = new PassResult(plan, results, false, start, took, result);
         logPass(pr);
         return pr;

@@ -235,7 +235,7 @@ class ReconcilerIT {
 
         PassResult r = sync();
 
-        assertThat(r.results()).singleElement().extracting(PassResult.ActionResult::outcome).isEqualTo("applied");
+        assertThat(r.results()).singleElement().extracting(PassResult.ActionResult::outcome).isEqualTo(ActionOutcome.APPLIED);
         assertThat(emulator.calls().count("app.update")).isEqualTo(1);
         assertThat(Stamps.read(emulator.apps().get("web").orElseThrow().compose()).orElseThrow().revision())
                 .isEqualTo(r.plan().revision());

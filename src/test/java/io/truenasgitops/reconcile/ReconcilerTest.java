@@ -50,7 +50,7 @@ class ReconcilerTest {
         assertThat(h.nas.calls("app.create")).isEqualTo(2);
         assertThat(h.nas.calls("docker.status")).as("an empty app list is checked against docker.status").isOne();
         assertThat(h.nas.writes()).isEqualTo(2);
-        assertThat(r.result()).isEqualTo("success");
+        assertThat(r.result()).isEqualTo(PassOutcome.SUCCESS);
         Stamp stamp = Stamps.read(h.nas.storedConfig("web")).orElseThrow();
         assertThat(stamp).isEqualTo(new Stamp(FakeRepo.URL, "stacks/web", h.repo.head(),
                 Fixtures.rendered(compose("nginx:1.27")).hash()));
@@ -75,7 +75,7 @@ class ReconcilerTest {
         assertThat(h.nas.calls("app.query")).isEqualTo(1);
         assertThat(h.nas.calls("app.get")).isZero();
         assertThat(h.nas.calls("docker.status")).as("every applied app is listed: no need to ask").isZero();
-        assertThat(r.result()).isEqualTo("no_change");
+        assertThat(r.result()).isEqualTo(PassOutcome.NO_CHANGE);
         assertThat(r.plan().inSync()).isTrue();
     }
 
@@ -320,7 +320,7 @@ class ReconcilerTest {
         PassResult r = h.sync();
 
         assertThat(h.nas.calls("app.update")).isEqualTo(1);
-        assertThat(r.results().get(0).outcome()).isEqualTo("applied");
+        assertThat(r.results().get(0).outcome()).isEqualTo(ActionOutcome.APPLIED);
         assertThat(h.status("web").isReady()).isTrue();
         assertThat(h.status("web").lastAppliedRevision()).isEqualTo(h.repo.head());
         h.nas.resetCounts();
@@ -617,7 +617,7 @@ class ReconcilerTest {
                 "the apps service (Docker) on target 'default' is STOPPED (Application(s) have been stopped)",
                 "Apps → Configuration", "reconciliation resumes automatically");
         assertThat(r.plan().warnings()).anySatisfy(w -> assertThat(w).contains("is STOPPED"));
-        assertThat(r.result()).isEqualTo("failure");
+        assertThat(r.result()).isEqualTo(PassOutcome.FAILURE);
         StackStatus web = h.status("web");
         assertThat(web.isReady()).isFalse();
         assertThat(web.condition(Condition.READY).orElseThrow().reason()).isEqualTo(Reasons.DOCKER_NOT_RUNNING);
