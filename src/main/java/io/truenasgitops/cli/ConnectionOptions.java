@@ -37,8 +37,8 @@ public class ConnectionOptions {
     Path passwordFile;
 
     @Option(names = "--session-token-file", paramLabel = "FILE", description = {
-        "File holding a session token (auth.generate_token on a logged-in session), used instead of an API key or",
-        "password. Env: TRUENAS_SESSION_TOKEN_FILE"})
+        "File holding a session token (auth.generate_token on a logged-in session), used instead of an API key or"
+                + " password. Env: TRUENAS_SESSION_TOKEN_FILE."})
     Path sessionTokenFile;
 
     @Option(names = "--otp", paramLabel = "CODE",

@@ -18,12 +18,13 @@ public class DaemonOptions {
     static final String DEFAULT_SERVER = "http://127.0.0.1:8080";
 
     @Option(names = "--server", paramLabel = "URL",
-            description = "The daemon's base URL (its REST API, /api/v1). Env: TRUENAS_GITOPS_SERVER; default " + DEFAULT_SERVER)
+            description = "The daemon's base URL (its REST API, /api/v1). Env: TRUENAS_GITOPS_SERVER; default " + DEFAULT_SERVER
+                    + ".")
     String server;
 
     @Option(names = "--api-token-file", paramLabel = "FILE", description = {
-        "File holding the daemon's API token (truenas-gitops.api.token-file of the daemon). Env:",
-        "TRUENAS_GITOPS_API_TOKEN_FILE, or the token itself in TRUENAS_GITOPS_API_TOKEN"})
+        "File holding the daemon's API token (truenas-gitops.api.token-file of the daemon). Env:"
+                + " TRUENAS_GITOPS_API_TOKEN_FILE, or the token itself in TRUENAS_GITOPS_API_TOKEN."})
     Path apiTokenFile;
 
     /** Where environment variables come from; tests replace it. */

@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
         name = "emulator",
         mixinStandardHelpOptions = true,
         description = {
-            "Run an emulated TrueNAS middleware (JSON-RPC 2.0 and legacy WebSocket API over TLS) with in-memory apps",
-            "(or, with --docker, apps as real containers).",
+            "Run an emulated TrueNAS middleware (JSON-RPC 2.0 and legacy WebSocket API over TLS) with in-memory apps"
+                    + " (or, with --docker, apps as real containers).",
             "Prints url, legacyUrl, apiKey and tlsFingerprint, then runs until interrupted."
         })
 public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
@@ -94,8 +94,8 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
     String dockerHost;
 
     @Option(names = "--ix-apps-dir", paramLabel = "DIR", description = {
-        "With --docker: the emulated /mnt/.ix-apps (rendered composes, app_lifecycle.log);",
-        "default: a temporary folder removed on exit."})
+        "With --docker: the emulated /mnt/.ix-apps (rendered composes, app_lifecycle.log);"
+                + " default: a temporary folder removed on exit."})
     Path ixAppsDir;
 
     @Option(names = "--ready-file", description = "Write url, legacyUrl, apiKey, tlsFingerprint (and more) as JSON to this file once listening.")

@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code get stacks}: the same as {@code status}, spelt as {@code flux get kustomizations} is. */
 @Dependent
@@ -32,23 +31,16 @@ public class GetCommand implements Runnable, TopLevelCommand {
         @Mixin
         OutputOptions output;
 
-        @Option(names = {"-w", "--watch"}, description = "Keep watching: print the stacks again whenever they change (Ctrl-C to stop).")
-        boolean watch;
-
-        @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2",
-                description = "How often --watch asks the daemon (default: ${DEFAULT-VALUE}).")
-        int intervalSeconds;
+        @Mixin
+        WatchOptions watching;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws InterruptedException {
-            if (intervalSeconds < 1) {
-                throw new UsageException("--interval must be at least 1 second, not " + intervalSeconds);
-            }
-            return StatusCommand.show(spec.commandLine().getOut(), spec.commandLine().getErr(), daemon, output, watch,
-                    intervalSeconds);
+            return StatusCommand.show(spec.commandLine().getOut(), spec.commandLine().getErr(), daemon, output,
+                    watching.watch, watching.intervalSeconds());
         }
     }
 }

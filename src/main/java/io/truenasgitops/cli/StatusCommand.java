@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
  */
 @Dependent
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show the stacks of a running daemon (serve or demo): status, readiness, drift, the revision",
-            "last applied and the last error. Asks the daemon's REST API (--server), not the NAS."},
+        description = {"Show the stacks of a running daemon (serve or demo): status, readiness, drift, the revision"
+                + " last applied and the last error. Asks the daemon's REST API (--server), not the NAS."},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  the daemon answered", "  2  bad options, or the daemon refused the request (API token)",
             "  3  the daemon could not be reached (with --watch: it went away)"})
@@ -31,22 +31,16 @@ public class StatusCommand implements Callable<Integer>, TopLevelCommand {
     @Mixin
     OutputOptions output;
 
-    @Option(names = {"-w", "--watch"}, description = "Keep watching: print the stacks again whenever they change (Ctrl-C to stop).")
-    boolean watch;
-
-    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2",
-            description = "How often --watch asks the daemon (default: ${DEFAULT-VALUE}).")
-    int intervalSeconds;
+    @Mixin
+    WatchOptions watching;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {
-        if (intervalSeconds < 1) {
-            throw new UsageException("--interval must be at least 1 second, not " + intervalSeconds);
-        }
-        return show(spec.commandLine().getOut(), spec.commandLine().getErr(), daemon, output, watch, intervalSeconds);
+        return show(spec.commandLine().getOut(), spec.commandLine().getErr(), daemon, output, watching.watch,
+                watching.intervalSeconds());
     }
 
     /** Prints the stacks once, or on every change while watching; returns the exit code. */

@@ -50,8 +50,8 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
     @Mixin
     DaemonOptions daemon;
 
-    @Option(names = "--wait", description = {"With --server: wait for the daemon's pass and print what it did; the exit",
-        "code is then that of a local sync. Without it the pass is only queued."})
+    @Option(names = "--wait", description = {"With --server: wait for the daemon's pass and print what it did; the exit"
+            + " code is then that of a local sync. Without it the pass is only queued."})
     boolean waitForDaemon;
 
     @Override
