@@ -146,14 +146,8 @@ public final class StackCache {
         if (Files.isSymbolicLink(dir)) {
             return null;
         }
-        Path realRoot;
-        try {
-            realRoot = repoRoot.toRealPath();
-        } catch (IOException e) {
-            return null;
-        }
         Budget budget = new Budget();
-        if (!folder(md, dir, "", realRoot, budget, 0)) {
+        if (!folder(md, dir, "", repoRoot, budget, 0)) {
             return null;
         }
         return HexFormat.of().formatHex(md.digest());
@@ -165,7 +159,7 @@ public final class StackCache {
     }
 
     /** Digests a folder's entries in name order; false when the folder cannot be covered. */
-    private static boolean folder(MessageDigest md, Path dir, String prefix, Path realRoot, Budget budget, int depth) {
+    private static boolean folder(MessageDigest md, Path dir, String prefix, Path repoRoot, Budget budget, int depth) {
         if (depth > MAX_DEPTH) {
             return false;
         }
@@ -189,7 +183,7 @@ public final class StackCache {
             if (attrs.isDirectory()) {
                 field(md, "dir");
                 field(md, name);
-                if (!folder(md, child, name + "/", realRoot, budget, depth + 1)) {
+                if (!folder(md, child, name + "/", repoRoot, budget, depth + 1)) {
                     return false;
                 }
             } else if (attrs.isRegularFile()) {
@@ -201,7 +195,7 @@ public final class StackCache {
             } else if (attrs.isSymbolicLink()) {
                 field(md, "link");
                 field(md, name);
-                if (!link(md, child, realRoot, budget)) {
+                if (!link(md, child, repoRoot, budget)) {
                     return false;
                 }
             } else {
@@ -216,9 +210,11 @@ public final class StackCache {
      * A link: its target, and what it leads to when that is a regular file inside the repository (the only
      * case in which the loader reads it). A link to a folder makes the folder uncacheable.
      */
-    private static boolean link(MessageDigest md, Path link, Path realRoot, Budget budget) {
+    private static boolean link(MessageDigest md, Path link, Path repoRoot, Budget budget) {
+        Path realRoot;
         try {
             field(md, Files.readSymbolicLink(link).toString());
+            realRoot = repoRoot.toRealPath(); // only here: most folders hold no link
         } catch (IOException e) {
             return false;
         }

@@ -166,6 +166,24 @@ class StackCacheTest {
     }
 
     @Test
+    void aLinkOutOfTheRepositoryIsNeverReadAndTheStackKeepsItsRefusal() throws IOException {
+        Path outside = Files.writeString(tmp.resolve("outside.env"), "MODE=private-value\n");
+        Files.delete(repo.resolve("stacks/web/app.env"));
+        Files.createSymbolicLink(repo.resolve("stacks/web/app.env"), outside);
+        RepoScan first = cache.scan(repo);
+        assertThat(web(first).isValid()).isFalse();
+        Files.writeString(outside, "MODE=another-private-value\n");
+        loaded.clear();
+
+        RepoScan second = cache.scan(repo);
+
+        assertThat(loaded).as("the outside file is no input: it is never read").isEmpty();
+        assertThat(web(second).problems()).isEqualTo(StackRepository.scan(repo, options).stack("web").orElseThrow()
+                .problems());
+        assertThat(web(second).problems().toString()).doesNotContain("private-value");
+    }
+
+    @Test
     void aFolderWithALinkToAFolderIsLoadedOnEveryScan() throws IOException {
         Files.createDirectories(repo.resolve("shared"));
         Files.createSymbolicLink(repo.resolve("stacks/db/conf"), Path.of("../../shared"));
