@@ -12,7 +12,7 @@ import io.truenasgitops.metrics.MicrometerReconcileMetrics;
 import io.truenasgitops.reconcile.ReconcileConfig;
 import io.truenasgitops.reconcile.ReconcileLoop;
 import io.truenasgitops.reconcile.Reconciler;
-import io.truenasgitops.stacks.StackRepository;
+import io.truenasgitops.stackcache.StackCache;
 import io.truenasgitops.stacks.StacksOptions;
 import io.truenasgitops.truenas.ConnectionSettings;
 import io.truenasgitops.truenas.InvalidSettingsException;
@@ -143,7 +143,8 @@ public class Daemon {
             reconciler = Reconciler.builder()
                     .config(reconcileConfig)
                     .source(source())
-                    .scanner(root -> StackRepository.scan(root, stacks))
+                    // a pass re-renders only the stacks whose files, secrets or options changed
+                    .scanner(new StackCache(stacks)::scan)
                     .targets(apis)
                     .metrics(port)
                     .build();

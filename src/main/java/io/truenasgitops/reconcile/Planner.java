@@ -65,10 +65,15 @@ public final class Planner {
         String rev = shortRev(in.revision());
         DesiredState want = d.settings().state() == null ? DesiredState.RUNNING : d.settings().state();
         String fp = fingerprint(d, live, want);
-        ComposeDiff diff = d.isValid() ? ComposeDiff.between(live == null ? null
-                : LiveMasking.maskLive(live.config(), d.rendered().compose(), d.rendered().masker(),
-                        in.inventory().get(d.target(), d.name()).map(InventoryEntry::secretPaths).orElse(List.of())),
-                d.rendered().compose(), d.rendered().masker()) : null;
+        ComposeDiff diff = !d.isValid() ? null
+                // equal hashes are equal normalised composes: nothing to diff (the common case of every pass, and
+                // without it a masked secret on the live side would read as a change of that secret)
+                : live != null && live.hash().equals(d.hash()) ? new ComposeDiff(List.of(), "")
+                : ComposeDiff.between(live == null ? null
+                        : LiveMasking.maskLive(live.config(), d.rendered().compose(), d.rendered().masker(),
+                                in.inventory().get(d.target(), d.name()).map(InventoryEntry::secretPaths)
+                                        .orElse(List.of())),
+                        d.rendered().compose(), d.rendered().masker());
         Set<DriftKind> noDrift = Set.of();
         ActionBuilder b = new ActionBuilder(d, live, diff, fp, want);
 

@@ -38,8 +38,28 @@ public final class StackRepository {
     /** Longest app name TrueNAS accepts. */
     public static final int MAX_APP_NAME = 40;
 
+    /**
+     * Loads one stack folder: {@link StackRepository#load} itself, or something in front of it (a cache that
+     * answers for folders whose inputs did not change).
+     */
+    @FunctionalInterface
+    public interface StackLoader {
+        /**
+         * @param repoRoot the repository (checkout) the folder is in
+         * @param dir the stack folder; its name is the app name
+         * @param options how stacks are rendered
+         * @param secrets values from the secrets directory, as read for this scan
+         */
+        LoadedStack load(Path repoRoot, Path dir, StacksOptions options, Map<String, String> secrets);
+    }
+
     /** Loads every stack under {@code <repoRoot>/<stacksDir>}. */
     public static RepoScan scan(Path repoRoot, StacksOptions options) {
+        return scan(repoRoot, options, StackRepository::load);
+    }
+
+    /** Loads every stack under {@code <repoRoot>/<stacksDir>}, each folder through {@code loader}. */
+    public static RepoScan scan(Path repoRoot, StacksOptions options, StackLoader loader) {
         List<Problem> repoProblems = new ArrayList<>();
         Path stacksRoot = repoRoot.resolve(options.stacksDir()).normalize();
         if (!Files.isDirectory(stacksRoot)) {
@@ -68,7 +88,7 @@ public final class StackRepository {
                         + " skipped"));
                 continue;
             }
-            stacks.add(loadAlone(repoRoot, dir, options, secrets.values()));
+            stacks.add(loadAlone(repoRoot, dir, options, secrets.values(), loader));
         }
         return new RepoScan(checkDependencies(stacks), repoProblems);
     }
@@ -198,9 +218,10 @@ public final class StackRepository {
      * Loads one stack so that nothing it holds can end the scan: the bounds of {@link RepoFiles} and
      * {@link ExpansionBudget} stop hostile input, and a failure they missed (a bug) becomes this stack's error.
      */
-    private static LoadedStack loadAlone(Path repoRoot, Path dir, StacksOptions options, Map<String, String> secrets) {
+    private static LoadedStack loadAlone(Path repoRoot, Path dir, StacksOptions options, Map<String, String> secrets,
+            StackLoader loader) {
         try {
-            return load(repoRoot, dir, options, secrets);
+            return loader.load(repoRoot, dir, options, secrets);
         } catch (RuntimeException | StackOverflowError e) {
             String rel = relative(repoRoot, dir);
             return new LoadedStack(dir.getFileName().toString(), rel, null, StackSettings.defaults(), null,
@@ -218,20 +239,23 @@ public final class StackRepository {
         for (LoadedStack s : stacks) {
             List<Problem> extra = new ArrayList<>();
             String file = s.relativeDir() + "/stack.yaml";
-            SourceMap sm = settingsSourceMap(s, file);
+            // stack.yaml is parsed again only to locate a problem: a pass with nothing wrong parses nothing twice
+            SourceMap[] located = new SourceMap[1];
+            java.util.function.Supplier<SourceMap> smOnce = () -> located[0] != null ? located[0]
+                    : (located[0] = settingsSourceMap(s, file));
             List<String> deps = s.settings().dependsOn();
             for (int i = 0; i < deps.size(); i++) {
                 String dep = deps.get(i);
                 if (dep.equals(s.name())) {
-                    extra.add(sm.error(SourceMap.index("dependsOn", i), "stack '" + s.name() + "' depends on itself"));
+                    extra.add(smOnce.get().error(SourceMap.index("dependsOn", i), "stack '" + s.name() + "' depends on itself"));
                 } else if (!byName.containsKey(dep)) {
-                    extra.add(sm.error(SourceMap.index("dependsOn", i),
+                    extra.add(smOnce.get().error(SourceMap.index("dependsOn", i),
                             "depends on stack '" + dep + "', which is not in the repository"));
                 }
             }
             List<String> cycle = cycleFrom(s.name(), byName);
             if (!cycle.isEmpty()) {
-                extra.add(sm.error("dependsOn", "dependency cycle: " + String.join(" -> ", cycle)
+                extra.add(smOnce.get().error("dependsOn", "dependency cycle: " + String.join(" -> ", cycle)
                         + "; remove one of these dependsOn entries"));
             }
             if (extra.isEmpty()) {

@@ -41,7 +41,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Measures the memory of the real daemon ({@code java -jar target/quarkus-app/quarkus-run.jar serve}, a separate
- * process, as in the container image) reconciling a 50-stack repository against the emulator (another process,
+ * process, as in the container image) reconciling a 50-stack repository ({@code -Dbench.stacks=N} for another
+ * count) against the emulator (another process,
  * so its memory is not counted), once per set of JVM flags. For each set it records, after the first reconcile
  * (every app created) and after {@code bench.passes} steady passes with drift on the NAS and two commits: RSS
  * and its peak (VmRSS, VmHWM), heap used after a full GC, metaspace, threads, GC count and time, CPU time.
@@ -58,11 +59,13 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 public class DaemonMemoryBenchmark {
 
     static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
-    static final int STACKS = 50;
+    static final int STACKS = Integer.getInteger("bench.stacks", 50);
     static final int PASSES = Integer.getInteger("bench.passes", 20);
     static final Path REPORT = Path.of("docs/performance.md");
-    static final String START = "<!-- bench:daemon-memory:start -->";
-    static final String END = "<!-- bench:daemon-memory:end -->";
+    /** Each stack count has its own section of the report (the 50-stack one keeps its historic markers). */
+    static final String SECTION = "bench:daemon-memory" + (STACKS == 50 ? "" : "-" + STACKS);
+    static final String START = "<!-- " + SECTION + ":start -->";
+    static final String END = "<!-- " + SECTION + ":end -->";
     /** The flags the image ships (Dockerfile JAVA_OPTS); the first row compares against the JVM's own defaults. */
     public static final String IMAGE_FLAGS = "-Xmx64m -XX:+UseSerialGC -XX:MaxMetaspaceSize=80m"
             + " -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError";
@@ -85,7 +88,7 @@ public class DaemonMemoryBenchmark {
     Path tmp;
 
     @Test
-    void daemonFootprintWithFiftyStacks() throws Exception {
+    void daemonFootprintWithGeneratedStacks() throws Exception {
         assumeTrue(Files.isRegularFile(JAR), "build the jar first: ./mvnw -B -ntp -o package -DskipTests");
         Path repo = tmp.resolve("repo");
         Path secrets = tmp.resolve("secrets");
@@ -393,11 +396,16 @@ public class DaemonMemoryBenchmark {
     // ---- the repository -----------------------------------------------------------------------------------------
 
     /**
-     * A repository of 50 stacks, each valid for TrueNAS: the example repository's stacks, the project's own corpus
+     * A repository of {@link #STACKS} stacks, each valid for TrueNAS: the example repository's stacks, the project's own corpus
      * and the awesome-compose samples TrueNAS accepts, each used twice (copies get a numbered name). The secrets
      * they need go to {@code secrets}.
      */
     static List<String> generateRepository(Path repo, Path secrets) throws Exception {
+        return generateRepository(repo, secrets, STACKS);
+    }
+
+    /** Like {@link #generateRepository(Path, Path)} with {@code count} stacks. */
+    static List<String> generateRepository(Path repo, Path secrets, int count) throws Exception {
         Path corpus = Path.of("src/test/resources/corpus");
         List<Path> templates = new ArrayList<>();
         templates.addAll(children(Path.of("stacks-example/stacks")));
@@ -407,9 +415,9 @@ public class DaemonMemoryBenchmark {
             templates.add(corpus.resolve("awesome-compose/stacks").resolve(sample));
         }
         Set<String> names = new LinkedHashSet<>();
-        for (int round = 1; names.size() < STACKS; round++) {
+        for (int round = 1; names.size() < count; round++) {
             for (Path template : templates) {
-                if (names.size() == STACKS) {
+                if (names.size() == count) {
                     break;
                 }
                 String base = template.getFileName().toString() + (round == 1 ? "" : "-" + round);
@@ -430,7 +438,7 @@ public class DaemonMemoryBenchmark {
         try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
             git.add().addFilepattern(".").call();
             PersonIdent who = new PersonIdent("bench", "bench@example.invalid");
-            git.commit().setMessage("50 stacks").setAuthor(who).setCommitter(who).call();
+            git.commit().setMessage(count + " stacks").setAuthor(who).setCommitter(who).call();
         }
         return List.copyOf(names);
     }
@@ -569,14 +577,15 @@ public class DaemonMemoryBenchmark {
     static void write(List<Row> rows, CliRun validate) throws IOException {
         List<String> lines = new ArrayList<>(List.of(
                 START,
-                "## Daemon memory with 50 stacks",
+                "## Daemon memory with " + STACKS + " stacks",
                 "",
                 "Measured by `src/test/java/io/truenasgitops/bench/DaemonMemoryBenchmark.java`: the daemon as the image runs it",
                 "(`java <flags> -jar quarkus-run.jar serve`, its own process) reconciles a generated repository of " + STACKS
                         + " stacks (the",
                 "example repository's stacks, the project's corpus and the awesome-compose samples TrueNAS accepts, each",
-                "twice; `validate` passes on it) against the emulator in another process. \"First\" is after the first",
-                "reconcile (50 apps created, health-gated, then a pass with nothing to do); \"steady\" after " + PASSES
+                (STACKS == 50 ? "twice" : "copied as often as needed") + "; `validate` passes on it) against the emulator"
+                        + " in another process. \"First\" is after the first",
+                "reconcile (" + STACKS + " apps created, health-gated, then a pass with nothing to do); \"steady\" after " + PASSES
                         + " more passes",
                 "(REST `POST /api/v1/sync?wait=true`) during which two apps are stopped on the NAS, two are edited in the",
                 "UI (one stack heals itself) and two commits change five stacks. RSS and peak RSS (VmHWM) are read from",
@@ -590,7 +599,7 @@ public class DaemonMemoryBenchmark {
         rows.forEach(r -> lines.add(row(r)));
         lines.addAll(List.of(
                 "",
-                String.format(Locale.ROOT, "`validate` of the same 50 stacks with the image's flags: exit %d, %.1f s wall, peak RSS %s MB.",
+                String.format(Locale.ROOT, "`validate` of the same " + STACKS + " stacks with the image's flags: exit %d, %.1f s wall, peak RSS %s MB.",
                         validate.exit(), validate.seconds(), kbToMb(validate.hwmKb())),
                 "",
                 "Measured " + Instant.now().toString().substring(0, 16) + "Z on " + Runtime.getRuntime().availableProcessors()
@@ -599,7 +608,10 @@ public class DaemonMemoryBenchmark {
                 "",
                 "```",
                 "./mvnw -B -ntp -o package -DskipTests",
-                "./mvnw -B -ntp -o surefire:test -Dtest=DaemonMemoryBenchmark -Dsurefire.failIfNoSpecifiedTests=false",
+                "./mvnw -B -ntp -o surefire:test -Dtest=DaemonMemoryBenchmark -Dsurefire.failIfNoSpecifiedTests=false"
+                        + (STACKS == 50 ? "" : " -Dbench.stacks=" + STACKS)
+                        + (System.getProperty("bench.configs") == null ? "" : " -Dbench.configs='"
+                                + System.getProperty("bench.configs") + "'"),
                 "```",
                 "(`-Dbench.passes=N` changes the number of steady passes; `-Dbench.configs='name=flags;name=flags'`",
                 "measures other JVM flags.)",

@@ -330,6 +330,31 @@ class PlannerTest {
         assertThat(plan.inSync()).isTrue();
     }
 
+    @Test
+    void anUnchangedStackWithASecretHasNoDiffNotEvenAMaskedOne() {
+        Map<String, Object> withSecret = new java.util.LinkedHashMap<>(compose("postgres:17"));
+        withSecret.put("services", Map.of("app", Map.of("image", "postgres:17", "environment",
+                Map.of("POSTGRES_PASSWORD", "hunter2-secret"))));
+        Map<String, Object> normalised = io.truenasgitops.compose.ComposeNormalizer.normalize(withSecret);
+        io.truenasgitops.compose.SecretMasker masker = io.truenasgitops.compose.SecretMasker.of(List.of("hunter2-secret"));
+        io.truenasgitops.compose.RenderedCompose rendered = new io.truenasgitops.compose.RenderedCompose(normalised,
+                io.truenasgitops.compose.ContentHash.of(normalised), masker);
+        DesiredStack desired = new DesiredStack("web", "stacks/web", with().build(), rendered, List.of());
+        Map<String, Object> live = Stamps.apply(normalised, new Stamp(URL, "stacks/web", "old", rendered.hash()));
+        List<LiveApp> apps = List.of(LiveApp.observe("default", new App("web", AppState.RUNNING, true, "1.0.0",
+                List.of(), List.of(), live, JsonNodeFactory.instance.objectNode())));
+        InventoryEntry entry = new InventoryEntry("default", "web", "stacks/web", rendered.hash(), "old", false,
+                DesiredState.RUNNING, NOW, LiveMasking.secretPaths(normalised, masker));
+        assertThat(entry.secretPaths()).isNotEmpty();
+
+        Action action = Planner.plan(input(List.of(desired), apps, Inventory.empty().with(entry), false, Map.of(),
+                Set.of())).action("web").orElseThrow();
+
+        assertThat(action.type()).isEqualTo(ActionType.UNCHANGED);
+        assertThat(action.diff().isEmpty()).isTrue();
+        assertThat(action.diff().unified()).isEmpty();
+    }
+
     private static PlanInput input(List<DesiredStack> stacks, List<LiveApp> live, Inventory inv, boolean prune,
             Map<String, StackStatus> statuses, Set<String> forced) {
         return new PlanInput(URL, REV, true, stacks, Map.of("default", live), Set.of("default"), Map.of(), inv,
