@@ -188,11 +188,12 @@ public class NoOpPassBenchmark {
     }
 
     static void settle(Reconciler engine, String name) {
-        String result = "";
-        for (int i = 0; i < 8 && !result.equals("no_change"); i++) {
+        io.truenasgitops.reconcile.PassOutcome result = null;
+        for (int i = 0; i < 8 && result != io.truenasgitops.reconcile.PassOutcome.NO_CHANGE; i++) {
             result = engine.syncOnce(SyncOptions.all()).result();
         }
-        assertThat(result).as("the %s engine reaches a pass with nothing to do", name).isEqualTo("no_change");
+        assertThat(result).as("the %s engine reaches a pass with nothing to do", name)
+                .isEqualTo(io.truenasgitops.reconcile.PassOutcome.NO_CHANGE);
     }
 
     static PassResult noOp(PassResult pass) {
