@@ -824,10 +824,11 @@ final class MiddlewareClient implements TrueNasClient {
                     + " the URL's port serves HTTPS (the TrueNAS web UI's port, usually 443) and that the NAS is up", e);
         }
         if (e instanceof UpgradeRejectedException rejected) {
-            // Only a 404 says the path does not exist; a 5xx is a middleware starting, restarting or overloaded.
+            // A 5xx is a middleware starting, restarting or overloaded; a 404 or 24.10's redirect to the UI (302)
+            // says the path does not exist on this release.
             String hint = rejected.getStatus() >= 500 ? " (the middleware is starting, restarting or overloaded);"
                     + " it is retried"
-                    : endpoint.protocol() != Protocol.JSONRPC || rejected.getStatus() != 404 ? ""
+                    : endpoint.protocol() != Protocol.JSONRPC ? ""
                     : endpoint.isUnixSocket()
                             ? "; TrueNAS 24.10 has no /api/current: drop --protocol JSONRPC (or use LEGACY)"
                             : "; TrueNAS 24.10 has no /api/current: use " + (endpoint.tls() ? "wss://" : "ws://")
