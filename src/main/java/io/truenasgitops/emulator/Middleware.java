@@ -950,7 +950,7 @@ final class Middleware {
     /** What a running job body uses to report progress. */
     final class JobContext {
         final JobRecord job;
-        private boolean dropChecked;
+        private int steps;
 
         JobContext(JobRecord job) {
             this.job = job;
@@ -966,8 +966,9 @@ final class Middleware {
                     publishJob(job, "CHANGED");
                 }
             }
-            if (!dropChecked) {
-                dropChecked = true;
+            // The drop comes at the job's second step, a step delay after the first: by then the caller surely has
+            // the job id (the answer is sent by the session while the job's first step runs on a worker).
+            if (++steps == 2) {
                 if (job.owner != null && faults.takeDrop(job.method)) {
                     unregister(job.owner);
                     job.owner.drop();

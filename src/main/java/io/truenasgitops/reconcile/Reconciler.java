@@ -555,7 +555,7 @@ public final class Reconciler implements AutoCloseable {
         try {
             if (writes > 0 || pr.failed()) {
                 LOG.infof("pass at %s: %s (%d writes, %d actions) in %s", Planner.shortRev(pr.plan().revision()),
-                        pr.result(), writes, pr.results().size(), Durations.human(pr.duration()));
+                        pr.result().label(), writes, pr.results().size(), Durations.human(pr.duration()));
             } else {
                 LOG.debugf("pass at %s: no changes", Planner.shortRev(pr.plan().revision()));
             }
