@@ -60,6 +60,9 @@ final class DockerContainers implements ContainerBackend {
     private final ScheduledExecutorService poller;
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Ups hold it shared; close takes it whole, so no up started before close leaves a container after it. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock upsInFlight =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final java.util.concurrent.CountDownLatch closedLatch = new java.util.concurrent.CountDownLatch(1);
     /**
      * Removes the projects when the JVM exits without {@link #close()} having run to its end (SIGTERM to
@@ -115,6 +118,19 @@ final class DockerContainers implements ContainerBackend {
 
     @Override
     public void up(AppRecord app, Faults.JobFailure failure) {
+        upsInFlight.readLock().lock();
+        try {
+            if (closing.get()) {
+                // A client (the demo's own daemon) may still act while the emulated NAS goes away.
+                throw new MiddlewareError.Call(Errno.EFAULT, "the emulated NAS is shutting down: no app is started");
+            }
+            upWhileOpen(app, failure);
+        } finally {
+            upsInFlight.readLock().unlock();
+        }
+    }
+
+    private void upWhileOpen(AppRecord app, Faults.JobFailure failure) {
         Path file = writeCompose(app);
         // compose_utils: --force-recreate comes with an explicit down first (networks are not recreated otherwise).
         composeAction(app, file, "down", List.of("--remove-orphans"));
@@ -416,13 +432,13 @@ final class DockerContainers implements ContainerBackend {
     @Override
     public void close() {
         if (!closing.compareAndSet(false, true)) {
-            if (Thread.currentThread() == shutdownHook) {
-                // Another thread is removing the projects: keep the JVM alive until it is done.
-                try {
-                    closedLatch.await(2, TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+            // Another thread is removing the projects: wait until it is done, whoever we are. The shutdown hook
+            // must keep the JVM alive; the middleware must not interrupt its job threads (a compose up in flight
+            // would then finish after the downs and leave a container behind).
+            try {
+                closedLatch.await(2, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             return;
         }
@@ -435,6 +451,8 @@ final class DockerContainers implements ContainerBackend {
                 }
             }
             poller.shutdownNow();
+            upsInFlight.writeLock().lock(); // the ups already running end first; later ones are refused
+            upsInFlight.writeLock().unlock();
             for (AppRecord app : mw.appsSnapshot()) {
                 try {
                     down(app, true, false);
