@@ -56,6 +56,16 @@ public class AuthFilter {
         return a;
     }
 
+    /** The token check, for other surfaces of the daemon that follow the API's rules (the status page). */
+    public BearerAuth bearer() {
+        return auth();
+    }
+
+    /** Whether reads need the token too ({@code truenas-gitops.api.read-requires-token}). */
+    public boolean readRequiresToken() {
+        return config.get().readRequiresToken();
+    }
+
     /** Whether a token is configured (for the startup log). */
     public boolean tokenConfigured() {
         return auth().configured();

@@ -47,6 +47,35 @@ public final class BearerAuth {
         return Secrets.constantTimeEquals(token, given) ? Decision.ALLOWED : Decision.WRONG;
     }
 
+    /**
+     * A value derived from the token (HMAC-SHA256 over {@code purpose}), for a browser session cookie: it proves
+     * that its holder knew the token without carrying the token itself. Empty when no token is configured.
+     */
+    public java.util.Optional<String> derive(String purpose) {
+        if (token == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(token, "HmacSHA256"));
+            return java.util.Optional.of(java.util.HexFormat.of().formatHex(mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8))));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("the JVM has no HmacSHA256", e);
+        }
+    }
+
+    /** Judges a value made by {@link #derive} (null when absent), in constant time. */
+    public Decision checkDerived(String purpose, String value) {
+        if (token == null) {
+            return Decision.NOT_CONFIGURED;
+        }
+        if (value == null || value.isBlank()) {
+            return Decision.MISSING;
+        }
+        return Secrets.constantTimeEquals(derive(purpose).orElseThrow().getBytes(StandardCharsets.UTF_8),
+                value.strip().getBytes(StandardCharsets.UTF_8)) ? Decision.ALLOWED : Decision.WRONG;
+    }
+
     /** The problem to answer a denied request with. */
     public static ApiProblem problem(Decision decision) {
         return switch (decision) {

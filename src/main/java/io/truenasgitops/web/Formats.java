@@ -1,0 +1,36 @@
+package io.truenasgitops.web;
+
+import io.quarkus.qute.TemplateExtension;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** How the pages write times and revisions: {@code {fmt:time(t)}}, {@code {fmt:rev(r)}}. Null-safe. */
+@TemplateExtension(namespace = "fmt")
+public final class Formats {
+
+    private static final DateTimeFormatter HUMAN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private Formats() {}
+
+    /** A time for people, in UTC; a dash when there is none. */
+    static String time(Instant t) {
+        return t == null ? "—" : HUMAN.format(t);
+    }
+
+    /** A time for machines ({@code <time datetime>}); empty when there is none. */
+    static String iso(Instant t) {
+        return t == null ? "" : t.toString();
+    }
+
+    /** The short form of a revision, as the CLI shows it; a dash when there is none. */
+    static String rev(String revision) {
+        return revision == null || revision.isBlank() ? "—" : revision.length() <= 7 ? revision : revision.substring(0, 7);
+    }
+
+    /** A value of a compose change, for a table cell: a dash when absent. */
+    static String value(Object v) {
+        return v == null ? "—" : String.valueOf(v);
+    }
+}
