@@ -97,7 +97,7 @@ public class StatusPage {
         if (decision != BearerAuth.Decision.ALLOWED) {
             throw BearerAuth.problem(decision);
         }
-        return Multi.createFrom().ticks().startingAfter(Duration.ZERO).every(STREAM_TICK)
+        return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(STREAM_TICK)
                 .onOverflow().drop()
                 .map(tick -> data.version())
                 .skip().repetitions();
