@@ -36,8 +36,12 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class Chromium implements AutoCloseable {
 
-    /** Debian's {@code chromium} package; {@code CHROMIUM} names another binary. */
-    static final Path DEFAULT_BINARY = Path.of("/usr/bin/chromium");
+    /**
+     * Debian's {@code chromium} package first (CI installs it), then the Chrome that GitHub's Ubuntu runners carry
+     * (the release workflow runs the tests there); {@code CHROMIUM} names another binary.
+     */
+    static final List<Path> KNOWN_BINARIES = List.of(Path.of("/usr/bin/chromium"), Path.of("/usr/bin/chromium-browser"),
+            Path.of("/usr/bin/google-chrome"), Path.of("/usr/bin/google-chrome-stable"));
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -54,10 +58,13 @@ final class Chromium implements AutoCloseable {
         this.socket = socket;
     }
 
-    /** The binary to run, from {@code CHROMIUM} or Debian's place. */
+    /** The binary to run: {@code CHROMIUM}, or the first of {@link #KNOWN_BINARIES} that is there. */
     static Path binary() {
         String env = System.getenv("CHROMIUM");
-        return env == null || env.isBlank() ? DEFAULT_BINARY : Path.of(env);
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return KNOWN_BINARIES.stream().filter(Files::isExecutable).findFirst().orElse(KNOWN_BINARIES.get(0));
     }
 
     /** Skips the calling test (fails it under {@code CI=true}) when there is no Chromium to run. */
