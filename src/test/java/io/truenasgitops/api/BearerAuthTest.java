@@ -34,6 +34,19 @@ class BearerAuthTest {
     }
 
     @Test
+    void aDerivedValueProvesTheTokenWithoutContainingIt() {
+        String session = auth.derive("page").orElseThrow();
+        assertThat(session).hasSize(64).doesNotContain("tok-123");
+        assertThat(auth.checkDerived("page", session)).isEqualTo(BearerAuth.Decision.ALLOWED);
+        assertThat(auth.checkDerived("other purpose", session)).isEqualTo(BearerAuth.Decision.WRONG);
+        assertThat(new BearerAuth(Optional.of("tok-124".getBytes(StandardCharsets.UTF_8))).checkDerived("page", session))
+                .as("another token derives another value").isEqualTo(BearerAuth.Decision.WRONG);
+        assertThat(auth.checkDerived("page", null)).isEqualTo(BearerAuth.Decision.MISSING);
+        assertThat(new BearerAuth(Optional.empty()).derive("page")).isEmpty();
+        assertThat(new BearerAuth(Optional.empty()).checkDerived("page", session)).isEqualTo(BearerAuth.Decision.NOT_CONFIGURED);
+    }
+
+    @Test
     void withoutAConfiguredTokenNothingIsAllowed() {
         var none = new BearerAuth(Optional.empty());
         assertThat(none.check("Bearer anything")).isEqualTo(BearerAuth.Decision.NOT_CONFIGURED);
