@@ -33,8 +33,8 @@ public final class Views {
      * A stack and the first line of the message of the commit last applied to it (empty when that commit is not
      * the one checked out now).
      */
-    // Image updates (image_updates_available, issue 14) belong here as a field of V1.Stack once the API has it,
-    // shown in the "Image" column of templates/StatusPage/overview.html and the facts of stack.html.
+    // Image updates (image_updates_available, issue 14) reach the pages as the stack's ImageUpdateAvailable
+    // condition (a highlighted chip on the overview, a row of the conditions table on the stack's page).
     public record StackRow(V1.Stack stack, String commitMessage) {
 
         /** Whether the stack differs from Git or is not ready: the rows that ask for a look. */

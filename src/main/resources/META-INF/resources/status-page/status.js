@@ -23,7 +23,13 @@
         var fresh = new DOMParser().parseFromString(html, 'text/html').querySelector('main[data-live]');
         var current = document.querySelector('main[data-live]');
         if (fresh && current) {
+          // keep what the reader opened (the unified diff) open
+          var open = Array.prototype.map.call(current.querySelectorAll('details[open] > summary'),
+            function (s) { return s.textContent; });
           current.innerHTML = fresh.innerHTML;
+          Array.prototype.forEach.call(current.querySelectorAll('details > summary'), function (s) {
+            if (open.indexOf(s.textContent) >= 0) { s.parentNode.open = true; }
+          });
           current.setAttribute('data-version', fresh.getAttribute('data-version'));
         }
       })

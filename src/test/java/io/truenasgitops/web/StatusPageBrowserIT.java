@@ -40,7 +40,8 @@ class StatusPageBrowserIT {
     /** Every class the page gives a status colour, so the contrast audit measures all of them. */
     static final List<String> COLOURED = List.of("s-healthy", "s-progressing", "s-degraded", "s-missing", "s-stalled",
             "s-stopped", "s-suspended", "s-unknown", "drift", "e-Warning", "e-Normal", "t-up", "t-unreachable",
-            "t-apps-service-down", "t-unknown", "k-added", "k-changed", "k-removed");
+            "t-apps-service-down", "t-unknown", "k-added", "k-changed", "k-removed", "cond c-True cond-ImageUpdateAvailable",
+            "cond c-True", "cond c-False");
 
     static Chromium browser;
 
@@ -220,7 +221,7 @@ class StatusPageBrowserIT {
     /** Runs the audit with one sample of every status colour added to the page, so that all are measured. */
     private JsonNode auditWithEveryStatusColour() throws IOException {
         String samples = String.join("", COLOURED.stream()
-                .map(c -> "<span class=\"badge " + c + "\">" + c + "</span> ").toList());
+                .map(c -> "<span class=\"" + (c.contains(" ") ? c : "badge " + c) + "\">" + c + "</span> ").toList());
         browser.eval("(() => { const s = document.createElement('section'); s.id = 'audit-samples';"
                 + " s.setAttribute('aria-labelledby', 'audit-samples-title');"
                 + " s.innerHTML = '<h2 id=\"audit-samples-title\">samples</h2><p>" + samples.replace("'", "\\'") + "</p>';"

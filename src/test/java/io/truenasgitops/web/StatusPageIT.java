@@ -77,6 +77,14 @@ class StatusPageIT {
     }
 
     @Test
+    @Order(4)
+    void theApiExplorerIsBuiltIntoThePackagedDaemonToo() {
+        // tests and dev mode always have it; the packaged daemon only with this build-time switch
+        assertThat(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.swagger-ui.always-include", Boolean.class)).isTrue();
+    }
+
+    @Test
     @Order(5)
     void thePageIsNotPartOfTheOpenApiDocument() {
         String doc = given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200)
