@@ -201,6 +201,24 @@ class StatusPageBrowserIT {
         assertThat(browser.eval("document.querySelector('.token-field').hidden").asBoolean()).isFalse();
     }
 
+    @Test
+    @Order(9)
+    void aChangeMadeElsewhereAppearsOnAnOpenPageWithoutAReload() {
+        browser.navigate(url("/"));
+        await("the live-update stream").atMost(Duration.ofSeconds(20))
+                .until(() -> browser.eval("document.querySelector('.live').textContent === 'live'").asBoolean());
+        assertThat(browser.eval("document.querySelectorAll('.badge.drift').length").asInt()).isZero();
+        browser.eval("window.notReloaded = true");
+
+        BrowserFixtures.driftWebImage("nginx:1.26");
+        given().header("Authorization", BEARER).post("/api/v1/sync?wait=true").then().statusCode(200);
+
+        await("the drift on the open page").atMost(Duration.ofSeconds(30))
+                .until(() -> browser.eval("document.querySelectorAll('.badge.drift').length").asInt() == 1);
+        assertThat(browser.eval("window.notReloaded === true").asBoolean()).as("the same document, updated in place").isTrue();
+        assertThat(browser.text("document.querySelector('h1').textContent")).isEqualTo("Some stacks need a look");
+    }
+
     private List<String> rows() {
         JsonNode names = browser.eval("Array.from(document.querySelectorAll('table.stacks tbody th a')).map(a => a.textContent)");
         List<String> out = new ArrayList<>();
