@@ -446,12 +446,7 @@ final class FakeTrueNas implements AppsApi {
     }
 
     static TrueNasException transientError(String message) {
-        return new TrueNasException(message) {
-            @Override
-            public boolean isRetryable() {
-                return true;
-            }
-        };
+        return new io.truenasgitops.truenas.TooManyCallsException(message);
     }
 
     private void reachable() {
