@@ -208,7 +208,7 @@ class JGitSourceIT {
         try (JGitSource source = source("main", "")) {
             Snapshot good = source.fetch();
             origin.close();
-            JGitSource.deleteTree(origin.dir);
+            CheckoutStore.deleteTree(origin.dir);
             assertThatThrownBy(source::fetch)
                     .isInstanceOfSatisfying(GitSourceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND))
                     .hasMessageContaining(origin.url());
