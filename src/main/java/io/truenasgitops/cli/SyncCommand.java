@@ -114,7 +114,7 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
                             outcome, a.path("reason").path("message").asText(a.path("reason").path("code").asText("")));
                 }
             }
-            bad |= PassOutcome.FAILURE.label().equals(answer.path("result").asText());
+            bad |= PassOutcome.fromLabel(answer.path("result").asText()).orElse(null) == PassOutcome.FAILURE;
         }
         out().flush();
         return bad ? ExitCodes.FAILED : ExitCodes.OK;

@@ -36,6 +36,8 @@ class TrueNasExceptionCategoriesTest {
                 new Row(new ValidationException("m"), Rejected.class, false, false),
                 new Row(new MethodNotFoundException("m"), Rejected.class, false, false),
                 new Row(new FrameTooLargeException("m"), Rejected.class, false, false),
+                new Row(new ImageRejectedException("m", 14, "EFAULT", List.of(), 1L, null), Rejected.class, false,
+                        false),
                 new Row(new InvalidSettingsException("m"), BadSettings.class, false, false),
                 new Row(new InsecureTransportException("m"), BadSettings.class, false, false),
                 new Row(new JobFailedException("m"), JobEnded.class, false, false),
