@@ -497,7 +497,7 @@ public final class Planner {
         if (rev == null) {
             return "(no revision)";
         }
-        return rev.length() > 12 ? rev.substring(0, 12) : rev;
+        return io.truenasgitops.git.Snapshot.shorten(rev);
     }
 
     private record ActionBuilder(DesiredStack d, LiveApp live, ComposeDiff diff, String fp, DesiredState want) {

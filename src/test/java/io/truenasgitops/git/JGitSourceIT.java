@@ -43,7 +43,7 @@ class JGitSourceIT {
             assertThat(source.lastGood()).isEmpty();
             Snapshot s = source.fetch();
             assertThat(s.revision()).isEqualTo(head);
-            assertThat(s.shortRevision()).isEqualTo(head.substring(0, 7));
+            assertThat(s.shortRevision()).isEqualTo(head.substring(0, 12));
             assertThat(s.ref()).isEqualTo("main");
             assertThat(s.commitMessage()).isEqualTo("first stack");
             assertThat(s.sourceUrl()).isEqualTo(SourceIdentity.canonical(origin.url()));
