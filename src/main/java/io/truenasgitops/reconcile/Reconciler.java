@@ -326,9 +326,11 @@ public final class Reconciler implements AutoCloseable {
 
     private PlanInput planInput(Observation obs, SyncOptions options) {
         synchronized (stateLock) {
-            return new PlanInput(obs.sourceUrl(), obs.revision(), obs.fresh(), obs.stacks(), obs.live(), targets.keySet(),
-                    obs.unreachable(), inventory, statuses, suspended, config.prune() || options.prune(),
-                    config.selfAppName(), options.force(), clock.now(), obs.dockerDown());
+            return PlanInput.builder().sourceUrl(obs.sourceUrl()).revision(obs.revision()).sourceFresh(obs.fresh())
+                    .stacks(obs.stacks()).live(obs.live()).targets(targets.keySet()).unreachable(obs.unreachable())
+                    .inventory(inventory).statuses(statuses).suspended(suspended).prune(config.prune() || options.prune())
+                    .selfAppName(config.selfAppName()).forced(options.force()).now(clock.now())
+                    .dockerDown(obs.dockerDown()).build();
         }
     }
 

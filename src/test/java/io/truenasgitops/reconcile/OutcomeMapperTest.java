@@ -74,8 +74,9 @@ class OutcomeMapperTest {
     }
 
     static Action update() {
-        return new Action(ActionType.UPDATE, "web", "default", "stacks/web", Reason.of(Reasons.CONFIG_CHANGED, "x"),
-                null, Set.of(), List.of(), "h2", "h1", "fp", List.of(), DesiredState.RUNNING, false);
+        return Action.builder(ActionType.UPDATE, "web", "default").path("stacks/web")
+                .reason(Reason.of(Reasons.CONFIG_CHANGED, "x")).desiredHash("h2").liveHash("h1").fingerprint("fp")
+                .wantState(DesiredState.RUNNING).build();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -154,9 +155,9 @@ class OutcomeMapperTest {
 
     @org.junit.jupiter.api.Test
     void noChangeIsQuiet() {
-        Action unchanged = new Action(ActionType.UNCHANGED, "web", "default", "stacks/web",
-                Reason.of(Reasons.UP_TO_DATE, "matches"), null, Set.of(), List.of(), "h", "h", "fp", List.of(),
-                DesiredState.RUNNING, false);
+        Action unchanged = Action.builder(ActionType.UNCHANGED, "web", "default").path("stacks/web")
+                .reason(Reason.of(Reasons.UP_TO_DATE, "matches")).desiredHash("h").liveHash("h").fingerprint("fp")
+                .wantState(DesiredState.RUNNING).build();
         StackStatus first = mapper.decide(null, unchanged, new Outcome.Unchanged(HealthStatus.HEALTHY, AppState.RUNNING),
                 "r1", NOW).status();
 
