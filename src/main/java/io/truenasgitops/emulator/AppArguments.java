@@ -86,15 +86,10 @@ final class AppArguments {
     }
 
     static String appName(JsonNode v, String attr, Problems problems) {
-        if (v == null) {
-            problems.add(attr, "Field required");
+        String name = requiredText(v, attr, problems);
+        if (name == null) {
             return null;
         }
-        if (!v.isTextual()) {
-            problems.add(attr, "Input should be a valid string");
-            return null;
-        }
-        String name = v.asText();
         if (name.isEmpty()) {
             problems.add(attr, "String should have at least 1 character");
         } else if (name.length() > 40) {
@@ -106,6 +101,15 @@ final class AppArguments {
     }
 
     static String nonEmptyName(JsonNode v, String attr, Problems problems) {
+        String name = requiredText(v, attr, problems);
+        if (name != null && name.isEmpty()) {
+            problems.add(attr, "String should have at least 1 character");
+        }
+        return name;
+    }
+
+    /** A required string field: its text, or null with the problem reported. */
+    private static String requiredText(JsonNode v, String attr, Problems problems) {
         if (v == null) {
             problems.add(attr, "Field required");
             return null;
@@ -114,10 +118,24 @@ final class AppArguments {
             problems.add(attr, "Input should be a valid string");
             return null;
         }
-        if (v.asText().isEmpty()) {
-            problems.add(attr, "String should have at least 1 character");
-        }
         return v.asText();
+    }
+
+    /**
+     * An optional object argument of model {@code model} at {@code attr}: absent is an empty object; another
+     * type is reported; an object is checked against {@code schema}.
+     */
+    static JsonNode optionalObject(JsonNode v, String attr, String model, Map<String, String> schema,
+            Problems problems) {
+        if (v == null) {
+            return Json.object();
+        }
+        if (!v.isObject()) {
+            problems.add(attr, "Input should be a valid dictionary or instance of " + model);
+        } else {
+            checkFields(v, attr, schema, problems);
+        }
+        return v;
     }
 
     static void tooMany(ArrayNode p, int max, Problems problems) {

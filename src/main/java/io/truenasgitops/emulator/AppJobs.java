@@ -114,14 +114,8 @@ final class AppJobs implements MethodArea {
         AppArguments.Problems problems = new AppArguments.Problems();
         AppArguments.tooMany(p, 2, problems);
         String name = AppArguments.nonEmptyName(arg(p, 0), "app_name", problems);
-        JsonNode update = arg(p, 1);
-        if (update == null) {
-            update = Json.object();
-        } else if (!update.isObject()) {
-            problems.add("update", "Input should be a valid dictionary or instance of AppUpdate");
-        } else {
-            AppArguments.checkFields(update, "update", AppArguments.UPDATE_SCHEMA, problems);
-        }
+        JsonNode update = AppArguments.optionalObject(arg(p, 1), "update", "AppUpdate", AppArguments.UPDATE_SCHEMA,
+                problems);
         problems.check();
         AppRecord app = jobInstance(name);
         boolean wasStopped;
@@ -166,18 +160,11 @@ final class AppJobs implements MethodArea {
         AppArguments.Problems problems = new AppArguments.Problems();
         AppArguments.tooMany(p, 2, problems);
         String name = AppArguments.nonEmptyName(arg(p, 0), "app_name", problems);
-        JsonNode opts = arg(p, 1);
-        if (opts == null) {
-            opts = Json.object();
-        } else if (!opts.isObject()) {
-            problems.add("options", "Input should be a valid dictionary or instance of AppDelete");
-        } else {
-            Map<String, String> schema = new LinkedHashMap<>(AppArguments.DELETE_SCHEMA);
-            if (nas.release() == Release.V24_10) {
-                schema.remove("force_remove_custom_app");
-            }
-            AppArguments.checkFields(opts, "options", schema, problems);
+        Map<String, String> schema = new LinkedHashMap<>(AppArguments.DELETE_SCHEMA);
+        if (nas.release() == Release.V24_10) {
+            schema.remove("force_remove_custom_app");
         }
+        JsonNode opts = AppArguments.optionalObject(arg(p, 1), "options", "AppDelete", schema, problems);
         problems.check();
         boolean force = opts.path("force_remove_custom_app").asBoolean(false);
         AppRecord app = jobInstance(name);
@@ -256,14 +243,8 @@ final class AppJobs implements MethodArea {
         AppArguments.Problems problems = new AppArguments.Problems();
         AppArguments.tooMany(p, 2, problems);
         String name = AppArguments.nonEmptyName(arg(p, 0), "app_name", problems);
-        JsonNode opts = arg(p, 1);
-        if (opts == null) {
-            opts = Json.object();
-        } else if (!opts.isObject()) {
-            problems.add("options", "Input should be a valid dictionary or instance of AppPullImages");
-        } else {
-            AppArguments.checkFields(opts, "options", AppArguments.ordered("redeploy", "bool"), problems);
-        }
+        JsonNode opts = AppArguments.optionalObject(arg(p, 1), "options", "AppPullImages",
+                AppArguments.ordered("redeploy", "bool"), problems);
         problems.check();
         boolean redeploy = opts.path("redeploy").asBoolean(true);
         AppRecord app = jobInstance(name);
