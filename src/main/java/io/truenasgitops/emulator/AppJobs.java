@@ -103,6 +103,15 @@ final class AppJobs implements MethodArea {
         nas.containers.up(app, nas.faults.takeJobFailure(ctx.job.method, app.name));
     }
 
+    /** The app of a method whose one argument is {@code app_name} (redeploy, start, stop), checked as pydantic does. */
+    private AppRecord onlyApp(ArrayNode p) {
+        AppArguments.Problems problems = new AppArguments.Problems();
+        AppArguments.tooMany(p, 1, problems);
+        String name = AppArguments.nonEmptyName(arg(p, 0), "app_name", problems);
+        problems.check();
+        return jobInstance(name);
+    }
+
     /** {@code get_instance} inside a job: with Docker down the app is not found, as {@code app.query} is []. */
     private AppRecord jobInstance(String name) {
         synchronized (nas.lock) {
@@ -148,11 +157,7 @@ final class AppJobs implements MethodArea {
     }
 
     private JsonNode appRedeploy(JobQueue.JobContext ctx, ArrayNode p) {
-        AppArguments.Problems problems = new AppArguments.Problems();
-        AppArguments.tooMany(p, 1, problems);
-        String name = AppArguments.nonEmptyName(arg(p, 0), "app_name", problems);
-        problems.check();
-        AppRecord app = jobInstance(name);
+        AppRecord app = onlyApp(p);
         return updateInternal(ctx, app, null, "Redeployment", true);
     }
 
@@ -200,11 +205,8 @@ final class AppJobs implements MethodArea {
     }
 
     private JsonNode appStart(JobQueue.JobContext ctx, ArrayNode p) {
-        AppArguments.Problems problems = new AppArguments.Problems();
-        AppArguments.tooMany(p, 1, problems);
-        String name = AppArguments.nonEmptyName(arg(p, 0), "app_name", problems);
-        problems.check();
-        AppRecord app = jobInstance(name);
+        AppRecord app = onlyApp(p);
+        String name = app.name;
         ctx.progress(20, "Starting " + Py.repr(name) + " app");
         composeUp(ctx, app);
         ctx.progress(100, "Started " + Py.repr(name) + " app");
@@ -212,11 +214,8 @@ final class AppJobs implements MethodArea {
     }
 
     private JsonNode appStop(JobQueue.JobContext ctx, ArrayNode p) {
-        AppArguments.Problems problems = new AppArguments.Problems();
-        AppArguments.tooMany(p, 1, problems);
-        String name = AppArguments.nonEmptyName(arg(p, 0), "app_name", problems);
-        problems.check();
-        AppRecord app = jobInstance(name);
+        AppRecord app = onlyApp(p);
+        String name = app.name;
         try {
             synchronized (nas.lock) {
                 events.publish("app.query", "CHANGED", TextNode.valueOf(name),
