@@ -45,6 +45,15 @@ final class MethodRegistry {
         void noAuth(String name, boolean rateLimited, Handler handler) {
             methods.put(name, new MethodDef(name, true, rateLimited, handler));
         }
+
+        /**
+         * The handler an area registered earlier under {@code name} (null: none), for an area that wraps another's
+         * method; register the wrapping area after it in {@link Middleware}'s list.
+         */
+        Handler handler(String name) {
+            MethodDef def = methods.get(name);
+            return def == null ? null : def.handler();
+        }
     }
 
     private final NasState nas;
