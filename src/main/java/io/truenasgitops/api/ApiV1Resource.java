@@ -196,6 +196,6 @@ public class ApiV1Resource {
     }
 
     private static String shortRev(String revision) {
-        return revision == null ? "(none)" : revision.length() > 7 ? revision.substring(0, 7) : revision;
+        return revision == null ? "(none)" : io.truenasgitops.git.Snapshot.shorten(revision);
     }
 }

@@ -157,6 +157,6 @@ public final class WebhookHandler {
     }
 
     private static String abbreviate(String revision) {
-        return revision.length() > 12 ? revision.substring(0, 12) : revision;
+        return io.truenasgitops.git.Snapshot.shorten(revision);
     }
 }

@@ -100,7 +100,7 @@ public class StatusCommand implements Callable<Integer>, TopLevelCommand {
     }
 
     private static String shortRevision(String revision) {
-        return revision.isEmpty() || revision.equals("null") ? "-" : revision.substring(0, Math.min(12, revision.length()));
+        return revision.isEmpty() || revision.equals("null") ? "-" : io.truenasgitops.git.Snapshot.shorten(revision);
     }
 
     private static String oneLine(String error) {

@@ -103,7 +103,7 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
             String revision = answer.path("revision").asText("");
             if (output.isTable()) {
                 out().printf("pass at %s on %s: %s (%d actions)%n",
-                        revision.isEmpty() || revision.equals("null") ? "(no revision)" : revision.substring(0, Math.min(12, revision.length())),
+                        revision.isEmpty() || revision.equals("null") ? "(no revision)" : io.truenasgitops.git.Snapshot.shorten(revision),
                         client.describe(), answer.path("result").asText("?"), answer.path("actions").size());
             }
             for (com.fasterxml.jackson.databind.JsonNode a : answer.path("actions")) {
@@ -114,7 +114,7 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
                             outcome, a.path("reason").path("message").asText(a.path("reason").path("code").asText("")));
                 }
             }
-            bad |= PassOutcome.FAILURE.label().equals(answer.path("result").asText());
+            bad |= PassOutcome.fromLabel(answer.path("result").asText()).orElse(null) == PassOutcome.FAILURE;
         }
         out().flush();
         return bad ? ExitCodes.FAILED : ExitCodes.OK;

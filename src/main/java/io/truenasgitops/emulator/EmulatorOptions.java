@@ -77,119 +77,90 @@ public record EmulatorOptions(
 
     /** Loopback, ephemeral port, generated key, user {@code truenas_admin}, 25.04, short delays. */
     public static EmulatorOptions defaults() {
-        return new EmulatorOptions(
-                "127.0.0.1", 0, null, "truenas_admin", "truenas-admin-password", null, Release.V25_04,
-                false, null, Duration.ofMillis(200), Duration.ofMillis(20), null, 20, Duration.ofSeconds(60),
-                Duration.ZERO, Duration.ofMillis(50), Duration.ofMillis(100), DockerState.RUNNING, Map.of(), Set.of(),
-                null, null, null);
+        Builder b = new Builder();
+        b.host = "127.0.0.1";
+        b.username = "truenas_admin";
+        b.password = "truenas-admin-password";
+        b.release = Release.V25_04;
+        b.deployDelay = Duration.ofMillis(200);
+        b.jobStepDelay = Duration.ofMillis(20);
+        b.rateLimitCalls = 20;
+        b.rateLimitWindow = Duration.ofSeconds(60);
+        b.rateLimitMaxSleep = Duration.ZERO;
+        b.failedLoginDelay = Duration.ofMillis(50);
+        b.logLineInterval = Duration.ofMillis(100);
+        b.dockerState = DockerState.RUNNING;
+        return b.build();
     }
 
     public EmulatorOptions withHost(String v) {
-        return new EmulatorOptions(v, port, apiKey, username, password, otpSecret, release, plainListener,
-                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid, docker);
+        return with(b -> b.host = v);
     }
 
     public EmulatorOptions withPort(int v) {
-        return new EmulatorOptions(host, v, apiKey, username, password, otpSecret, release, plainListener,
-                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid, docker);
+        return with(b -> b.port = v);
     }
 
     public EmulatorOptions withApiKey(String v) {
-        return new EmulatorOptions(host, port, v, username, password, otpSecret, release, plainListener,
-                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid, docker);
+        return with(b -> b.apiKey = v);
     }
 
     public EmulatorOptions withUsername(String v) {
-        return new EmulatorOptions(host, port, apiKey, v, password, otpSecret, release, plainListener,
-                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid, docker);
+        return with(b -> b.username = v);
     }
 
     public EmulatorOptions withPassword(String v) {
-        return new EmulatorOptions(host, port, apiKey, username, v, otpSecret, release, plainListener,
-                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid, docker);
+        return with(b -> b.password = v);
     }
 
     /** Gives the user a TOTP second factor (base32 secret); compute codes with {@link Totp#code(String)}. */
     public EmulatorOptions withOtpSecret(String v) {
-        return new EmulatorOptions(host, port, apiKey, username, password, v, release, plainListener,
-                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid, docker);
+        return with(b -> b.otpSecret = v);
     }
 
     public EmulatorOptions withRelease(Release v) {
-        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, v, plainListener,
-                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid, docker);
+        return with(b -> b.release = v);
     }
 
     /** Adds a plain ws:// listener whose clients appear to come from {@code remoteAddress} (null = real address). */
     public EmulatorOptions withPlainListener(boolean enabled, String remoteAddress) {
-        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, enabled,
-                remoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid, docker);
+        return with(b -> {
+            b.plainListener = enabled;
+            b.plainRemoteAddress = remoteAddress;
+        });
     }
 
     public EmulatorOptions withDeployDelay(Duration v) {
-        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
-                plainRemoteAddress, v, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid, docker);
+        return with(b -> b.deployDelay = v);
     }
 
     public EmulatorOptions withJobStepDelay(Duration v) {
-        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
-                plainRemoteAddress, deployDelay, v, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid, docker);
+        return with(b -> b.jobStepDelay = v);
     }
 
     public EmulatorOptions withIdleTimeout(Duration v) {
-        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
-                plainRemoteAddress, deployDelay, jobStepDelay, v, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid, docker);
+        return with(b -> b.idleTimeout = v);
     }
 
     /** Rate limit: {@code calls} per method and client address per {@code window}; sleep up to {@code maxSleep}. */
     public EmulatorOptions withRateLimit(int calls, Duration window, Duration maxSleep) {
-        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
-                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, calls, window,
-                maxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid, docker);
+        return with(b -> {
+            b.rateLimitCalls = calls;
+            b.rateLimitWindow = window;
+            b.rateLimitMaxSleep = maxSleep;
+        });
     }
 
     public EmulatorOptions withFailedLoginDelay(Duration v) {
-        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
-                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, v, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid, docker);
+        return with(b -> b.failedLoginDelay = v);
     }
 
     public EmulatorOptions withLogLineInterval(Duration v) {
-        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
-                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, v, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid, docker);
+        return with(b -> b.logLineInterval = v);
     }
 
     public EmulatorOptions withDockerState(DockerState v) {
-        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
-                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, v, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid, docker);
+        return with(b -> b.dockerState = v);
     }
 
     /** {@code true} = {@link DockerState#RUNNING}, {@code false} = {@link DockerState#STOPPED}. */
@@ -198,17 +169,11 @@ public record EmulatorOptions(
     }
 
     public EmulatorOptions withMethodLatency(Map<String, Duration> v) {
-        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
-                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, v, crashLoopApps,
-                unixSocket, unixPeerUid, docker);
+        return with(b -> b.methodLatency = v);
     }
 
     public EmulatorOptions withCrashLoopApps(Set<String> v) {
-        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
-                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, v,
-                unixSocket, unixPeerUid, docker);
+        return with(b -> b.crashLoopApps = v);
     }
 
     /**
@@ -216,10 +181,10 @@ public record EmulatorOptions(
      * logged in by their peer uid as middlewared does: {@code peerUid} replaces the real peer uid when not null.
      */
     public EmulatorOptions withUnixSocket(Path path, Integer peerUid) {
-        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
-                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                path, peerUid, docker);
+        return with(b -> {
+            b.unixSocket = path;
+            b.unixPeerUid = peerUid;
+        });
     }
 
     /**
@@ -227,9 +192,76 @@ public record EmulatorOptions(
      * goes back to in-memory apps.
      */
     public EmulatorOptions withDocker(DockerOptions v) {
-        return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
-                plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
-                rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
-                unixSocket, unixPeerUid, v);
+        return with(b -> b.docker = v);
+    }
+
+    /** Changes one or more options: the one place that lists every component in order. */
+    private EmulatorOptions with(java.util.function.Consumer<Builder> change) {
+        Builder b = new Builder(this);
+        change.accept(b);
+        return b.build();
+    }
+
+    /** The options as mutable fields, for {@link #defaults} and {@link #with}. */
+    private static final class Builder {
+        private String host;
+        private int port;
+        private String apiKey;
+        private String username;
+        private String password;
+        private String otpSecret;
+        private Release release;
+        private boolean plainListener;
+        private String plainRemoteAddress;
+        private Duration deployDelay;
+        private Duration jobStepDelay;
+        private Duration idleTimeout;
+        private int rateLimitCalls;
+        private Duration rateLimitWindow;
+        private Duration rateLimitMaxSleep;
+        private Duration failedLoginDelay;
+        private Duration logLineInterval;
+        private DockerState dockerState;
+        private Map<String, Duration> methodLatency;
+        private Set<String> crashLoopApps;
+        private Path unixSocket;
+        private Integer unixPeerUid;
+        private DockerOptions docker;
+
+        /** Every option unset (null, 0, false); the compact constructor fills in the release and Docker state. */
+        Builder() {}
+
+        Builder(EmulatorOptions o) {
+            host = o.host;
+            port = o.port;
+            apiKey = o.apiKey;
+            username = o.username;
+            password = o.password;
+            otpSecret = o.otpSecret;
+            release = o.release;
+            plainListener = o.plainListener;
+            plainRemoteAddress = o.plainRemoteAddress;
+            deployDelay = o.deployDelay;
+            jobStepDelay = o.jobStepDelay;
+            idleTimeout = o.idleTimeout;
+            rateLimitCalls = o.rateLimitCalls;
+            rateLimitWindow = o.rateLimitWindow;
+            rateLimitMaxSleep = o.rateLimitMaxSleep;
+            failedLoginDelay = o.failedLoginDelay;
+            logLineInterval = o.logLineInterval;
+            dockerState = o.dockerState;
+            methodLatency = o.methodLatency;
+            crashLoopApps = o.crashLoopApps;
+            unixSocket = o.unixSocket;
+            unixPeerUid = o.unixPeerUid;
+            docker = o.docker;
+        }
+
+        EmulatorOptions build() {
+            return new EmulatorOptions(host, port, apiKey, username, password, otpSecret, release, plainListener,
+                    plainRemoteAddress, deployDelay, jobStepDelay, idleTimeout, rateLimitCalls, rateLimitWindow,
+                    rateLimitMaxSleep, failedLoginDelay, logLineInterval, dockerState, methodLatency, crashLoopApps,
+                    unixSocket, unixPeerUid, docker);
+        }
     }
 }

@@ -9,7 +9,7 @@ final class JobRecord {
     /** The body of a job; runs on a worker thread and reports progress through the context. */
     @FunctionalInterface
     interface Body {
-        JsonNode run(Middleware.JobContext ctx);
+        JsonNode run(JobQueue.JobContext ctx);
     }
 
     final long id;

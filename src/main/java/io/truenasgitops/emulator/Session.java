@@ -20,7 +20,7 @@ abstract class Session {
     static final int HARD_CALL_LIMIT = 20;
 
     /** Who a session is logged in as. */
-    record Credentials(String username, String type, Integer apiKeyId, String apiKeyName, Middleware.Token token) {
+    record Credentials(String username, String type, Integer apiKeyId, String apiKeyName, Logins.Token token) {
         Credentials(String username, String type, Integer apiKeyId, String apiKeyName) {
             this(username, type, apiKeyId, apiKeyName, null);
         }

@@ -2,58 +2,29 @@ package io.truenasgitops.git;
 
 import io.truenasgitops.git.GitSourceException.Kind;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.io.OutputStream;
-import java.io.Reader;
-import java.io.Writer;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.URISyntaxException;
-import java.net.UnknownHostException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLException;
 import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.LsRemoteCommand;
 import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.errors.CorruptObjectException;
 import org.eclipse.jgit.errors.MissingObjectException;
-import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
-import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
@@ -62,14 +33,12 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevObject;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.transport.CredentialItem;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.TagOpt;
-import org.eclipse.jgit.transport.URIish;
-import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.jboss.logging.Logger;
 
 /**
  * A {@link GitSource} backed by JGit.
@@ -87,13 +56,9 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  */
 public final class JGitSource implements GitSource {
 
-    private static final System.Logger LOG = System.getLogger(JGitSource.class.getName());
-
-    /** One fetch at a time per state directory within this JVM; a file lock covers other processes. */
-    private static final Map<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+    private static final Logger LOG = Logger.getLogger(JGitSource.class);
 
     private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{7,40}");
-    private static final String STATE_FILE = "last-good.properties";
     private static final String PINNED_REF = "refs/truenas-gitops/pinned";
     private static final String OTHER_REF = "refs/truenas-gitops/ref";
     private static final String HEAD_REF = "refs/truenas-gitops/head";
@@ -102,17 +67,15 @@ public final class JGitSource implements GitSource {
 
     private final GitSettings settings;
     private final int maxPacks;
+    private final RemoteUrl url;
     private final String shownUrl;
-    private final String transportUrl;
-    private final String urlUser;
-    private final String urlPassword;
-    private final boolean ssh;
-    private final boolean plainHttp;
     private final String subpath;
     private final Path stateDir;
     private final Path repoDir;
     private final Path checkoutsDir;
-    private final ReentrantLock lock;
+    private final StateDirLock lock;
+    private final LastGoodFile lastGoodFile;
+    private final CheckoutStore checkouts;
     private SshSupport sshSupport;
     private volatile Snapshot lastGood;
     private volatile String previousRevision;
@@ -133,50 +96,16 @@ public final class JGitSource implements GitSource {
         this.settings = settings;
         this.shownUrl = Redaction.url(settings.url());
         this.subpath = normaliseSubpath(settings.path(), shownUrl);
-        URIish uri;
-        try {
-            uri = new URIish(settings.url());
-        } catch (URISyntaxException e) {
-            throw new GitSourceException(Kind.CONFIG, "invalid git url '" + shownUrl + "': " + Redaction.text(e.getMessage()));
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        this.ssh = scheme.startsWith("ssh") || scheme.endsWith("+ssh")
-                || (scheme.isEmpty() && uri.getHost() != null && !isLocalPath(settings.url()));
-        this.plainHttp = scheme.equals("http");
-        boolean http = plainHttp || scheme.equals("https");
-        this.urlUser = uri.getUser();
-        this.urlPassword = http ? uri.getPass() : null;
-        URIish forTransport = uri.setPass(null);
-        if (http) {
-            forTransport = forTransport.setUser(null);
-        } else if (ssh && (forTransport.getUser() == null || forTransport.getUser().isEmpty())) {
-            forTransport = forTransport.setUser(settings.username());
-        }
-        this.transportUrl = forTransport.toString();
+        this.url = RemoteUrl.of(settings);
         this.stateDir = settings.stateDir().toAbsolutePath().normalize();
         this.repoDir = stateDir.resolve("repo.git");
         this.checkoutsDir = stateDir.resolve("checkouts");
-        this.lock = LOCKS.computeIfAbsent(stateDir, p -> new ReentrantLock());
-        if (ssh) {
-            if (settings.sshKeyFile() == null) {
-                throw new GitSourceException(Kind.CONFIG, "git url " + shownUrl
-                        + " uses ssh but no deploy key is configured: set truenas-gitops.git.ssh-key-file");
-            }
-            if (settings.knownHostsFile() == null) {
-                throw new GitSourceException(Kind.CONFIG, "git url " + shownUrl
-                        + " uses ssh but no known_hosts file is configured: set truenas-gitops.git.known-hosts-file"
-                        + " (create it with ssh-keyscan, see docs/git-source.md); host keys are never trusted blindly");
-            }
-            if (settings.tokenFile() != null) {
-                throw new GitSourceException(Kind.CONFIG, "git url " + shownUrl
-                        + " uses ssh, but a token file is configured: tokens are for https urls, use a deploy key");
-            }
-        }
-        if (plainHttp && (settings.tokenFile() != null || urlPassword != null) && !isLoopback(uri.getHost())) {
-            throw new GitSourceException(Kind.CONFIG, "refusing to send the git token in clear text over http to "
-                    + uri.getHost() + ": use an https url");
-        }
-        this.lastGood = readState().orElse(null);
+        this.lock = new StateDirLock(stateDir, settings.timeout(), this::describe);
+        this.lastGoodFile = new LastGoodFile(stateDir, checkoutsDir, shownUrl, settings.ref(), subpath);
+        this.checkouts = new CheckoutStore(checkoutsDir, shownUrl);
+        LastGoodFile.Recorded recorded = lastGoodFile.read().orElse(null);
+        this.lastGood = recorded == null ? null : recorded.snapshot();
+        this.previousRevision = recorded == null ? null : recorded.previousRevision();
     }
 
     /**
@@ -205,15 +134,14 @@ public final class JGitSource implements GitSource {
 
     @Override
     public Snapshot fetch() {
-        lock.lock();
-        try (FileChannel channel = openLockFile(); FileLock ignored = acquire(channel)) {
+        try (StateDirLock.Held held = lock.acquire()) {
             try {
                 return attempt();
             } catch (CorruptState e) {
                 // A broken local copy is repaired by starting over; the remote is the source of truth.
-                LOG.log(System.Logger.Level.WARNING, "the local clone of {0} in {1} is corrupt ({2}); cloning it again",
-                        shownUrl, repoDir, e.getMessage());
-                deleteTree(repoDir);
+                LOG.warnf("the local clone of %s in %s is corrupt (%s); cloning it again", shownUrl, repoDir,
+                        e.getMessage());
+                CheckoutStore.deleteTree(repoDir);
                 try {
                     return attempt();
                 } catch (CorruptState again) {
@@ -225,8 +153,6 @@ public final class JGitSource implements GitSource {
         } catch (IOException e) {
             throw new GitSourceException(Kind.IO, "failed to fetch " + describe() + ": cannot use state directory "
                     + stateDir + ": " + e.getMessage() + "; check that it exists and is writable", e);
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -255,7 +181,7 @@ public final class JGitSource implements GitSource {
     private Snapshot attemptOnce() throws IOException, CorruptState {
         Files.createDirectories(checkoutsDir);
         try (Repository repo = openRepository()) {
-            CredentialsProvider credentials = credentials();
+            CredentialsProvider credentials = url.credentials(settings, describe());
             ObjectId commitId;
             String resolvedRef;
             ObjectId local = settings.ref().isEmpty() ? null : localCommit(repo, settings.ref());
@@ -271,7 +197,7 @@ public final class JGitSource implements GitSource {
             }
             RevCommit commit = parseCommit(repo, commitId, resolvedRef);
             checkSubpath(repo, commit, resolvedRef);
-            Path checkout = materialise(repo, commit);
+            Path checkout = checkouts.materialise(repo, commit);
             Path root = subpath.isEmpty() ? checkout : checkout.resolve(subpath);
             Snapshot snapshot = new Snapshot(commit.name(), Snapshot.shorten(commit.name()), root, resolvedRef,
                     Instant.now(), SourceIdentity.canonical(shownUrl), commit.getShortMessage());
@@ -279,9 +205,9 @@ public final class JGitSource implements GitSource {
             if (previous != null && !previous.revision().equals(snapshot.revision())) {
                 previousRevision = previous.revision();
             }
-            writeState(snapshot);
+            lastGoodFile.write(snapshot, previousRevision);
             lastGood = snapshot;
-            cleanCheckouts();
+            checkouts.clean(lastGood, previousRevision);
             compactIfNeeded(repo);
             return snapshot;
         }
@@ -305,7 +231,7 @@ public final class JGitSource implements GitSource {
         if (!shownUrl.equals(owner)) {
             // The state directory belonged to another repository: start over rather than mix histories.
             repo.close();
-            deleteTree(repoDir);
+            CheckoutStore.deleteTree(repoDir);
             return initRepository();
         }
         return repo;
@@ -360,7 +286,7 @@ public final class JGitSource implements GitSource {
     }
 
     private Map<String, Ref> listRemote(CredentialsProvider credentials) {
-        LsRemoteCommand ls = Git.lsRemoteRepository().setRemote(transportUrl).setHeads(false).setTags(false);
+        LsRemoteCommand ls = Git.lsRemoteRepository().setRemote(url.transport()).setHeads(false).setTags(false);
         configure(ls, credentials);
         try {
             return ls.callAsMap();
@@ -484,7 +410,7 @@ public final class JGitSource implements GitSource {
     private void fetch(Repository repo, CredentialsProvider credentials, boolean shallow, boolean unshallow,
             RefSpec... specs) throws CorruptState {
         FetchCommand fetch = Git.wrap(repo).fetch()
-                .setRemote(transportUrl)
+                .setRemote(url.transport())
                 .setRefSpecs(specs)
                 .setTagOpt(TagOpt.NO_TAGS)
                 .setRemoveDeletedRefs(false);
@@ -497,8 +423,8 @@ public final class JGitSource implements GitSource {
         try {
             fetch.call();
         } catch (GitAPIException | RuntimeException e) {
-            if (isLocalCorruption(e)) {
-                throw new CorruptState(rootMessage(e), e);
+            if (GitErrorClassifier.isLocalCorruption(e)) {
+                throw new CorruptState(GitErrorClassifier.rootMessage(e), e);
             }
             throw networkError("failed to fetch " + describe(), e);
         }
@@ -508,7 +434,7 @@ public final class JGitSource implements GitSource {
         int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, settings.timeout().toSeconds()));
         command.setCredentialsProvider(credentials);
         command.setTimeout(seconds);
-        if (ssh) {
+        if (url.ssh()) {
             SshSupport support = ssh();
             support.resetRejection();
             command.setTransportConfigCallback(transport -> {
@@ -547,49 +473,6 @@ public final class JGitSource implements GitSource {
         if (!Files.isReadable(file)) {
             throw new GitSourceException(Kind.CONFIG, "failed to fetch " + describe() + ": " + what + " " + file
                     + (Files.exists(file) ? " is not readable" : " does not exist") + "; check " + setting);
-        }
-    }
-
-    /** The credentials for this fetch; the token file is read every time so a rotated token is picked up. */
-    private CredentialsProvider credentials() {
-        if (settings.tokenFile() != null && !ssh) {
-            String token;
-            try {
-                token = Files.readString(settings.tokenFile(), StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw new GitSourceException(Kind.CONFIG, "failed to fetch " + describe() + ": cannot read token file "
-                        + settings.tokenFile() + " (" + e.getClass().getSimpleName() + "); check "
-                        + "truenas-gitops.git.token-file and the file's permissions");
-            }
-            if (token.isEmpty()) {
-                throw new GitSourceException(Kind.CONFIG, "failed to fetch " + describe() + ": token file "
-                        + settings.tokenFile() + " is empty; write the access token into it");
-            }
-            return new UsernamePasswordCredentialsProvider(settings.username(), token);
-        }
-        if (urlPassword != null) {
-            return new UsernamePasswordCredentialsProvider(urlUser == null ? settings.username() : urlUser, urlPassword);
-        }
-        return NoCredentials.INSTANCE;
-    }
-
-    /** Never prompts and never answers: a server that wants credentials gets none (an AUTH error). */
-    private static final class NoCredentials extends CredentialsProvider {
-        static final NoCredentials INSTANCE = new NoCredentials();
-
-        @Override
-        public boolean isInteractive() {
-            return false;
-        }
-
-        @Override
-        public boolean supports(CredentialItem... items) {
-            return false;
-        }
-
-        @Override
-        public boolean get(URIish uri, CredentialItem... items) {
-            return false;
         }
     }
 
@@ -670,88 +553,6 @@ public final class JGitSource implements GitSource {
     }
 
     /**
-     * Writes the files of a commit to {@code checkouts/<commit>} unless they are already there. The files go
-     * to a temporary directory first, renamed into place when complete: a directory named after a commit
-     * is always whole.
-     */
-    private Path materialise(Repository repo, RevCommit commit) throws IOException, CorruptState {
-        Path target = checkoutsDir.resolve(commit.name());
-        if (Files.isDirectory(target)) {
-            return target;
-        }
-        Path tmp = Files.createTempDirectory(checkoutsDir, ".tmp-" + commit.name() + "-");
-        try {
-            writeTree(repo, commit, tmp);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target);
-            }
-        } catch (FileAlreadyExistsException e) {
-            // Another process finished the same revision first; its copy is as good as ours.
-            deleteTree(tmp);
-        } catch (IOException | RuntimeException | CorruptState e) {
-            deleteTree(tmp);
-            throw e;
-        }
-        return target;
-    }
-
-    private void writeTree(Repository repo, RevCommit commit, Path dir) throws IOException, CorruptState {
-        try (TreeWalk walk = new TreeWalk(repo)) {
-            walk.addTree(commit.getTree());
-            walk.setRecursive(true);
-            ObjectReader reader = walk.getObjectReader();
-            while (walk.next()) {
-                Path dest = dir.resolve(walk.getPathString()).normalize();
-                if (!dest.startsWith(dir) || dest.equals(dir)) {
-                    continue; // JGit's object checker refuses such paths on fetch; never write outside anyway
-                }
-                Files.createDirectories(dest.getParent());
-                FileMode mode = walk.getFileMode(0);
-                ObjectId id = walk.getObjectId(0);
-                if (FileMode.GITLINK.equals(mode)) {
-                    Files.createDirectories(dest); // submodules are not fetched; leave an empty folder
-                } else if (FileMode.SYMLINK.equals(mode)) {
-                    String link = new String(reader.open(id, Constants.OBJ_BLOB).getBytes(), StandardCharsets.UTF_8);
-                    Path resolved = dest.getParent().resolve(link).normalize();
-                    // A link leaving the checkout could make the daemon read any file on the host: skip it.
-                    if (!Path.of(link).isAbsolute() && resolved.startsWith(dir)) {
-                        Files.createSymbolicLink(dest, Path.of(link));
-                    } else {
-                        LOG.log(System.Logger.Level.WARNING, "skipping symbolic link {0} in revision {1} of {2}:"
-                                + " it points outside the repository", walk.getPathString(),
-                                Snapshot.shorten(commit.name()), shownUrl);
-                    }
-                } else {
-                    try (OutputStream out = Files.newOutputStream(dest)) {
-                        reader.open(id, Constants.OBJ_BLOB).copyTo(out);
-                    } catch (MissingObjectException | CorruptObjectException e) {
-                        throw new CorruptState(e.getMessage(), e);
-                    }
-                    if (FileMode.EXECUTABLE_FILE.equals(mode)) {
-                        makeExecutable(dest);
-                    }
-                }
-            }
-        } catch (MissingObjectException | CorruptObjectException e) {
-            throw new CorruptState(e.getMessage(), e);
-        }
-    }
-
-    private static void makeExecutable(Path file) {
-        try {
-            Set<PosixFilePermission> perms = EnumSet.copyOf(Files.getPosixFilePermissions(file));
-            perms.add(PosixFilePermission.OWNER_EXECUTE);
-            perms.add(PosixFilePermission.GROUP_EXECUTE);
-            perms.add(PosixFilePermission.OTHERS_EXECUTE);
-            Files.setPosixFilePermissions(file, perms);
-        } catch (UnsupportedOperationException | IOException e) {
-            // Not a POSIX file system: the executable bit does not matter for compose files.
-        }
-    }
-
-    /**
      * Every fetch adds a pack; JGit never runs {@code gc --auto} by itself. Packing once there are many keeps
      * fetches fast and drops the commits of force-pushed history after git's usual expiry.
      */
@@ -770,134 +571,24 @@ public final class JGitSource implements GitSource {
                     ConfigConstants.CONFIG_KEY_PRUNEPACKEXPIRE, "now");
             Git.wrap(repo).gc().call();
         } catch (GitAPIException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "git gc of {0} failed: {1}", repoDir, e.toString());
-        }
-    }
-
-    /** Removes every checkout except the current and the previous revision, and leftover temporary dirs. */
-    private void cleanCheckouts() {
-        Snapshot current = lastGood;
-        String keepPrevious = previousRevision;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(checkoutsDir)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                boolean keep = current != null && name.equals(current.revision())
-                        || keepPrevious != null && name.equals(keepPrevious);
-                if (!keep) {
-                    deleteTree(entry);
-                }
-            }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "cannot clean old checkouts in {0}: {1}", checkoutsDir, e.getMessage());
+            LOG.warnf("git gc of %s failed: %s", repoDir, e.toString());
         }
     }
 
     // ---------------------------------------------------------------------------------------------------
     // State file
 
-    private void writeState(Snapshot snapshot) throws IOException {
-        Properties p = new Properties();
-        p.setProperty("url", shownUrl);
-        p.setProperty("configuredRef", settings.ref());
-        p.setProperty("path", subpath);
-        p.setProperty("revision", snapshot.revision());
-        p.setProperty("ref", snapshot.ref());
-        p.setProperty("fetchedAt", snapshot.fetchedAt().toString());
-        p.setProperty("commitMessage", snapshot.commitMessage());
-        if (previousRevision != null) {
-            p.setProperty("previousRevision", previousRevision);
-        }
-        Path file = stateDir.resolve(STATE_FILE);
-        Path tmp = stateDir.resolve(STATE_FILE + ".tmp");
-        try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            p.store(out, "last good snapshot of the git source (written by truenas-gitops)");
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    /** The recorded last good snapshot, if it is of this same source and its files are still on disk. */
-    private Optional<Snapshot> readState() {
-        Path file = stateDir.resolve(STATE_FILE);
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        Properties p = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(in);
-            String revision = p.getProperty("revision", "");
-            if (!shownUrl.equals(p.getProperty("url")) || !settings.ref().equals(p.getProperty("configuredRef"))
-                    || !subpath.equals(p.getProperty("path")) || !ObjectId.isId(revision)) {
-                return Optional.empty();
-            }
-            Path checkout = checkoutsDir.resolve(revision);
-            Path root = subpath.isEmpty() ? checkout : checkout.resolve(subpath);
-            if (!Files.isDirectory(root)) {
-                return Optional.empty();
-            }
-            previousRevision = p.getProperty("previousRevision");
-            return Optional.of(new Snapshot(revision, Snapshot.shorten(revision), root, p.getProperty("ref", ""),
-                    Instant.parse(p.getProperty("fetchedAt")), SourceIdentity.canonical(shownUrl),
-                    p.getProperty("commitMessage", "")));
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "ignoring unreadable state file {0}: {1}", file, e.getMessage());
-            return Optional.empty();
-        }
-    }
-
     // ---------------------------------------------------------------------------------------------------
     // Locking
-
-    private FileChannel openLockFile() throws IOException {
-        Files.createDirectories(stateDir);
-        return FileChannel.open(stateDir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    }
-
-    /** Waits for another process using the same state directory, up to the network timeout. */
-    private FileLock acquire(FileChannel channel) throws IOException {
-        long deadline = System.nanoTime() + settings.timeout().toNanos();
-        while (true) {
-            FileLock fileLock = channel.tryLock();
-            if (fileLock != null) {
-                return fileLock;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new GitSourceException(Kind.IO, "failed to fetch " + describe() + ": state directory "
-                        + stateDir + " is in use by another process; use a separate truenas-gitops.git.state-dir");
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for " + stateDir);
-            }
-        }
-    }
 
     // ---------------------------------------------------------------------------------------------------
     // Errors
 
     /** The local clone is unusable; the caller deletes it and clones again. */
-    private static final class CorruptState extends Exception {
+    static final class CorruptState extends Exception {
         CorruptState(String message, Throwable cause) {
             super(message, cause);
         }
-    }
-
-    private static boolean isLocalCorruption(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof TransportException || t instanceof NoRemoteRepositoryException) {
-                return false;
-            }
-            if (t instanceof MissingObjectException || t instanceof CorruptObjectException
-                    || t instanceof org.eclipse.jgit.errors.PackInvalidException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Turns a JGit failure into a typed, credential-free error with a hint. */
@@ -905,11 +596,10 @@ public final class JGitSource implements GitSource {
         if (e instanceof GitSourceException g) {
             return g;
         }
-        String root = withoutUrlPrefix(rootMessage(e));
-        String lower = allMessages(e).toLowerCase(Locale.ROOT);
+        String root = url.withoutUrlPrefix(GitErrorClassifier.rootMessage(e));
         Kind kind;
         String hint;
-        SshSupport.Rejection rejection = ssh && sshSupport != null ? sshSupport.rejection() : null;
+        SshSupport.Rejection rejection = url.ssh() && sshSupport != null ? sshSupport.rejection() : null;
         if (rejection != null) {
             kind = Kind.HOST_KEY;
             Path file = settings.knownHostsFile();
@@ -925,67 +615,31 @@ public final class JGitSource implements GitSource {
                 hint = "if the server's key really changed, replace its line in " + file
                         + "; otherwise someone may be intercepting the connection";
             }
-        } else if (has(e, UnknownHostException.class)) {
-            kind = Kind.NETWORK;
-            root = "unknown host " + root;
-            hint = "check the host name in the url and DNS";
-        } else if (has(e, SSLException.class) || lower.contains("pkix") || lower.contains("certificate")) {
-            kind = Kind.TLS;
-            hint = "the server's TLS certificate is not trusted by this JVM; add its CA to the trust store";
-        } else if (has(e, SocketTimeoutException.class) || lower.contains("timed out") || lower.contains("timeout")) {
-            kind = Kind.TIMEOUT;
-            hint = "the server did not answer within " + settings.timeout().toSeconds()
-                    + "s; raise truenas-gitops.git.timeout for slow links";
-        } else if (has(e, ConnectException.class) || has(e, NoRouteToHostException.class)
-                || lower.contains("connection refused")) {
-            kind = Kind.NETWORK;
-            hint = "the server is unreachable: check the url and that the server is up";
-        } else if (lower.contains("not authorized") || lower.contains("authentication is required")
-                || lower.contains("auth fail") || lower.contains("authentication not supported")
-                || lower.contains("no more authentication methods") || lower.contains("permission denied")
-                || lower.contains("authentication failed") || lower.contains(" 401") || lower.contains(" 403")
-                || lower.contains("cannot log in") || lower.contains("no credentialsprovider")
-                || lower.contains("could not load identity") || lower.contains("no keys")) {
-            kind = Kind.AUTH;
-            hint = authHint();
-        } else if (has(e, NoRemoteRepositoryException.class) || e instanceof InvalidRemoteException
-                || lower.contains("not found") || lower.contains("does not appear to be a git repository")
-                || lower.contains(" 404")) {
-            kind = Kind.NOT_FOUND;
-            hint = "check the url; a private repository also looks missing when the credentials may not read it";
-        } else if (lower.contains("want ") && lower.contains("not valid")
-                || lower.contains("not our ref") || lower.contains("no such ref")) {
-            kind = Kind.BAD_REF;
-            hint = "check truenas-gitops.git.ref";
         } else {
-            kind = Kind.NETWORK;
-            hint = "check the url and the network";
-        }
-        String message = context + ": " + root + "; " + hint;
-        return new GitSourceException(kind, Redaction.text(message, secrets()), e);
-    }
-
-    /** JGit prefixes its messages with the URL, which the context already names. */
-    private String withoutUrlPrefix(String message) {
-        String m = message;
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            for (String prefix : List.of(transportUrl + ": ", shownUrl + ": ", Redaction.url(transportUrl) + ": ")) {
-                if (m.startsWith(prefix)) {
-                    m = m.substring(prefix.length());
-                    changed = true;
-                }
+            GitErrorClassifier.Cause cause = GitErrorClassifier.classify(e);
+            kind = cause.kind;
+            hint = switch (cause) {
+                case UNKNOWN_HOST -> "check the host name in the url and DNS";
+                case TLS -> "the server's TLS certificate is not trusted by this JVM; add its CA to the trust store";
+                case TIMEOUT -> "the server did not answer within " + settings.timeout().toSeconds()
+                        + "s; raise truenas-gitops.git.timeout for slow links";
+                case UNREACHABLE -> "the server is unreachable: check the url and that the server is up";
+                case AUTH -> authHint();
+                case NOT_FOUND -> "check the url; a private repository also looks missing when the credentials may"
+                        + " not read it";
+                case BAD_REF -> "check truenas-gitops.git.ref";
+                case OTHER -> "check the url and the network";
+            };
+            if (cause == GitErrorClassifier.Cause.UNKNOWN_HOST) {
+                root = "unknown host " + root;
             }
         }
-        while (m.endsWith(".")) {
-            m = m.substring(0, m.length() - 1);
-        }
-        return m.isBlank() ? message : m;
+        String message = context + ": " + root + "; " + hint;
+        return new GitSourceException(kind, Redaction.text(message, url.secrets(settings)), e);
     }
 
     private String authHint() {
-        if (ssh) {
+        if (url.ssh()) {
             return "check that the deploy key " + settings.sshKeyFile() + " is added to the repository with read"
                     + " access (and is not protected by a passphrase)";
         }
@@ -1007,52 +661,6 @@ public final class JGitSource implements GitSource {
             }
         }
         return hostSpec;
-    }
-
-    private List<String> secrets() {
-        List<String> secrets = new ArrayList<>();
-        if (urlPassword != null) {
-            secrets.add(urlPassword);
-        }
-        if (settings.tokenFile() != null) {
-            try {
-                secrets.add(Files.readString(settings.tokenFile(), StandardCharsets.UTF_8).strip());
-            } catch (IOException | RuntimeException e) {
-                // nothing to hide when it cannot be read
-            }
-        }
-        return secrets;
-    }
-
-    private static boolean has(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String allMessages(Throwable e) {
-        StringBuilder sb = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            sb.append(' ').append(t.getMessage());
-        }
-        return sb.toString();
-    }
-
-    private static String rootMessage(Throwable e) {
-        // The innermost message that says something; JGit's outer ones are often just "error".
-        String best = e.getMessage();
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                best = t.getMessage();
-            }
-        }
-        if (best == null || best.isBlank()) {
-            best = e.getClass().getSimpleName();
-        }
-        return Redaction.text(best.strip());
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -1085,30 +693,4 @@ public final class JGitSource implements GitSource {
         return String.join("/", parts);
     }
 
-    private static boolean isLocalPath(String url) {
-        return url.startsWith("/") || url.startsWith("./") || url.startsWith("../") || url.startsWith("~")
-                || url.matches("^[A-Za-z]:[\\\\/].*");
-    }
-
-    private static boolean isLoopback(String host) {
-        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("::1")
-                || host.equals("[::1]"));
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort: a leftover is removed by the next clean-up
-                }
-            });
-        } catch (IOException e) {
-            // best effort
-        }
-    }
 }

@@ -8,7 +8,7 @@ import java.util.Objects;
  * One checked-out revision of the source, read-only by convention.
  *
  * @param revision the full commit id (40 hex digits); for a plain directory, a content hash
- * @param shortRevision the first 7 characters of {@code revision}, for humans
+ * @param shortRevision {@code revision} as {@link #shorten} shows it, for humans
  * @param root the directory holding the files, with the configured subpath applied
  * @param ref the ref that was resolved: a branch name, a tag name, or the pinned commit as given
  * @param fetchedAt when this revision was fetched and checked out
@@ -34,8 +34,14 @@ public record Snapshot(
         commitMessage = commitMessage == null ? "" : commitMessage;
     }
 
-    /** The short form of a revision as shown to people: its first 7 characters. */
+    /** Characters of a revision shown to people: enough to stay unique in a large repository. */
+    public static final int SHORT_LENGTH = 12;
+
+    /**
+     * The short form of a revision as shown to people, everywhere (CLI, REST, events, logs): its first
+     * {@value #SHORT_LENGTH} characters. Callers word a missing revision themselves.
+     */
     public static String shorten(String revision) {
-        return revision.length() <= 7 ? revision : revision.substring(0, 7);
+        return revision.length() <= SHORT_LENGTH ? revision : revision.substring(0, SHORT_LENGTH);
     }
 }

@@ -42,7 +42,112 @@ public record Action(
     }
 
     public Action blocked(Reason why) {
-        return new Action(ActionType.BLOCKED, stack, target, path, why, diff, drift, problems, desiredHash, liveHash,
-                fingerprint, dependsOn, wantState, enforceState);
+        return toBuilder().type(ActionType.BLOCKED).reason(why).build();
+    }
+
+    /** An action of {@code type} on {@code stack} at {@code target}; the other components are empty or null. */
+    public static Builder builder(ActionType type, String stack, String target) {
+        return new Builder().type(type).stack(stack).target(target);
+    }
+
+    public Builder toBuilder() {
+        return new Builder().type(type).stack(stack).target(target).path(path).reason(reason).diff(diff).drift(drift)
+                .problems(problems).desiredHash(desiredHash).liveHash(liveHash).fingerprint(fingerprint)
+                .dependsOn(dependsOn).wantState(wantState).enforceState(enforceState);
+    }
+
+    /** Names each component, so an action is never built from a run of nulls. */
+    public static final class Builder {
+        private ActionType type;
+        private String stack;
+        private String target;
+        private String path;
+        private Reason reason;
+        private ComposeDiff diff;
+        private Set<DriftKind> drift;
+        private List<String> problems;
+        private String desiredHash;
+        private String liveHash;
+        private String fingerprint;
+        private List<String> dependsOn;
+        private DesiredState wantState;
+        private boolean enforceState;
+
+        private Builder() {}
+
+        public Builder type(ActionType v) {
+            type = v;
+            return this;
+        }
+
+        public Builder stack(String v) {
+            stack = v;
+            return this;
+        }
+
+        public Builder target(String v) {
+            target = v;
+            return this;
+        }
+
+        public Builder path(String v) {
+            path = v;
+            return this;
+        }
+
+        public Builder reason(Reason v) {
+            reason = v;
+            return this;
+        }
+
+        public Builder diff(ComposeDiff v) {
+            diff = v;
+            return this;
+        }
+
+        public Builder drift(Set<DriftKind> v) {
+            drift = v;
+            return this;
+        }
+
+        public Builder problems(List<String> v) {
+            problems = v;
+            return this;
+        }
+
+        public Builder desiredHash(String v) {
+            desiredHash = v;
+            return this;
+        }
+
+        public Builder liveHash(String v) {
+            liveHash = v;
+            return this;
+        }
+
+        public Builder fingerprint(String v) {
+            fingerprint = v;
+            return this;
+        }
+
+        public Builder dependsOn(List<String> v) {
+            dependsOn = v;
+            return this;
+        }
+
+        public Builder wantState(DesiredState v) {
+            wantState = v;
+            return this;
+        }
+
+        public Builder enforceState(boolean v) {
+            enforceState = v;
+            return this;
+        }
+
+        public Action build() {
+            return new Action(type, stack, target, path, reason, diff, drift, problems, desiredHash, liveHash,
+                    fingerprint, dependsOn, wantState, enforceState);
+        }
     }
 }

@@ -6,13 +6,13 @@ import io.truenasgitops.truenas.AppState;
 import io.truenasgitops.truenas.AppsServiceDownException;
 import io.truenasgitops.truenas.ConnectionLostException;
 import io.truenasgitops.truenas.FieldError;
+import io.truenasgitops.truenas.ImageRejectedException;
 import io.truenasgitops.truenas.JobOutcomeUnknownException;
 import io.truenasgitops.truenas.NotFoundException;
 import io.truenasgitops.truenas.TrueNasException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -42,8 +42,6 @@ public final class OutcomeMapper {
      * a job says (the NAS's usual "Failed 'up' action ... check /var/log/app_lifecycle.log") may be a registry that
      * was briefly down, and is retried slowly.
      */
-    private static final List<String> PERMANENT_JOB_ERRORS = List.of("invalid reference format", "manifest unknown",
-            "repository name must be lowercase", "invalid reference");
 
     /**
      * Classifies a failure of {@code action}. Retryable middleware errors (connection lost, timeouts, rate
@@ -85,18 +83,14 @@ public final class OutcomeMapper {
             if (e.jobId() != null) {
                 return new Outcome.Stalled(Reason.of(Reasons.JOB_FAILED, what + ": job " + e.jobId() + " failed: "
                         + e.getMessage() + " (details in /var/log/app_lifecycle.log on the NAS)"), health, state,
-                        fingerprint, isPermanent(e.getMessage()) ? Outcome.StallRetry.NEVER : Outcome.StallRetry.SLOWLY);
+                        fingerprint, e instanceof ImageRejectedException ? Outcome.StallRetry.NEVER
+                                : Outcome.StallRetry.SLOWLY);
             }
             return new Outcome.Stalled(Reason.of(Reasons.APPLY_FAILED, what + ": " + e.getMessage()), health, state,
                     fingerprint, Outcome.StallRetry.NEVER);
         }
         String msg = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         return new Outcome.Transient(Reason.of(Reasons.TRANSIENT_ERROR, what + ": " + msg), health, state);
-    }
-
-    private static boolean isPermanent(String jobError) {
-        String m = jobError == null ? "" : jobError.toLowerCase(java.util.Locale.ROOT);
-        return PERMANENT_JOB_ERRORS.stream().anyMatch(m::contains);
     }
 
     /** Decides the new status of the stack {@code action} is about, given the previous status (or null). */

@@ -17,4 +17,14 @@ public enum PassOutcome {
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /** The outcome a label names ({@code failure}), as a daemon's REST answer carries it; empty for another word. */
+    public static java.util.Optional<PassOutcome> fromLabel(String label) {
+        for (PassOutcome o : values()) {
+            if (o.label().equals(label)) {
+                return java.util.Optional.of(o);
+            }
+        }
+        return java.util.Optional.empty();
+    }
 }

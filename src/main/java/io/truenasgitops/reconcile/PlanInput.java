@@ -55,4 +55,109 @@ public record PlanInput(
         selfAppName = selfAppName == null ? Optional.empty() : selfAppName;
         forced = forced == null ? Set.of() : Set.copyOf(forced);
     }
+
+    /** A plan input named component by component; what is not set is empty (or false, or null). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Names each component, so a plan input is never built from a run of nulls. */
+    public static final class Builder {
+        private String sourceUrl;
+        private String revision;
+        private boolean sourceFresh;
+        private List<DesiredStack> stacks;
+        private Map<String, List<LiveApp>> live;
+        private Set<String> targets;
+        private Map<String, String> unreachable;
+        private Inventory inventory;
+        private Map<String, StackStatus> statuses;
+        private Set<String> suspended;
+        private boolean prune;
+        private Optional<String> selfAppName;
+        private Set<String> forced;
+        private Instant now;
+        private Map<String, DockerStatus> dockerDown;
+
+        private Builder() {}
+
+        public Builder sourceUrl(String v) {
+            sourceUrl = v;
+            return this;
+        }
+
+        public Builder revision(String v) {
+            revision = v;
+            return this;
+        }
+
+        public Builder sourceFresh(boolean v) {
+            sourceFresh = v;
+            return this;
+        }
+
+        public Builder stacks(List<DesiredStack> v) {
+            stacks = v;
+            return this;
+        }
+
+        public Builder live(Map<String, List<LiveApp>> v) {
+            live = v;
+            return this;
+        }
+
+        public Builder targets(Set<String> v) {
+            targets = v;
+            return this;
+        }
+
+        public Builder unreachable(Map<String, String> v) {
+            unreachable = v;
+            return this;
+        }
+
+        public Builder inventory(Inventory v) {
+            inventory = v;
+            return this;
+        }
+
+        public Builder statuses(Map<String, StackStatus> v) {
+            statuses = v;
+            return this;
+        }
+
+        public Builder suspended(Set<String> v) {
+            suspended = v;
+            return this;
+        }
+
+        public Builder prune(boolean v) {
+            prune = v;
+            return this;
+        }
+
+        public Builder selfAppName(Optional<String> v) {
+            selfAppName = v;
+            return this;
+        }
+
+        public Builder forced(Set<String> v) {
+            forced = v;
+            return this;
+        }
+
+        public Builder now(Instant v) {
+            now = v;
+            return this;
+        }
+
+        public Builder dockerDown(Map<String, DockerStatus> v) {
+            dockerDown = v;
+            return this;
+        }
+
+        public PlanInput build() {
+            return new PlanInput(sourceUrl, revision, sourceFresh, stacks, live, targets, unreachable, inventory, statuses, suspended, prune, selfAppName, forced, now, dockerDown);
+        }
+    }
 }

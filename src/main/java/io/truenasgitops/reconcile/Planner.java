@@ -414,8 +414,8 @@ public final class Planner {
         Set<DriftKind> orphan = EnumSet.of(DriftKind.ORPHAN);
         String fp = "orphan|" + app.hash();
         String name = app.name();
-        java.util.function.BiFunction<ActionType, Reason, Action> make = (t, r) -> new Action(t, name, target,
-                stamp.path(), r, null, orphan, List.of(), null, app.hash(), fp, List.of(), null, false);
+        java.util.function.BiFunction<ActionType, Reason, Action> make = (t, r) -> Action.builder(t, name, target)
+                .path(stamp.path()).reason(r).drift(orphan).liveHash(app.hash()).fingerprint(fp).build();
         String where = "app '" + name + "' on target '" + target + "' (from " + stamp.path() + ")";
         if (in.selfAppName().filter(name::equals).isPresent()) {
             return make.apply(ActionType.UNCHANGED, Reason.of(Reasons.SELF_APP, where
@@ -497,14 +497,16 @@ public final class Planner {
         if (rev == null) {
             return "(no revision)";
         }
-        return rev.length() > 12 ? rev.substring(0, 12) : rev;
+        return io.truenasgitops.git.Snapshot.shorten(rev);
     }
 
     private record ActionBuilder(DesiredStack d, LiveApp live, ComposeDiff diff, String fp, DesiredState want) {
         Action build(ActionType type, String code, String message, Set<DriftKind> drift, boolean enforce) {
             List<String> problems = d.problems().stream().map(Problem::format).toList();
-            return new Action(type, d.name(), d.target(), d.relativeDir(), Reason.of(code, message), diff, drift,
-                    problems, d.hash(), live == null ? null : live.hash(), fp, d.dependsOn(), want, enforce);
+            return Action.builder(type, d.name(), d.target()).path(d.relativeDir()).reason(Reason.of(code, message))
+                    .diff(diff).drift(drift).problems(problems).desiredHash(d.hash())
+                    .liveHash(live == null ? null : live.hash()).fingerprint(fp).dependsOn(d.dependsOn()).wantState(want)
+                    .enforceState(enforce).build();
         }
     }
 }

@@ -1,23 +1,13 @@
 package io.truenasgitops.reconcile;
 
-import io.truenasgitops.compose.Problem;
 import io.truenasgitops.git.GitSource;
-import io.truenasgitops.git.Snapshot;
-import io.truenasgitops.stacks.RepoScan;
-import io.truenasgitops.stacks.StackSettings.DesiredState;
-import io.truenasgitops.truenas.App;
-import io.truenasgitops.truenas.AppState;
 import io.truenasgitops.truenas.AppsApi;
 import io.truenasgitops.truenas.DockerStatus;
-import io.truenasgitops.truenas.NotAuthorizedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +54,7 @@ public final class Reconciler implements AutoCloseable {
     private final Deque<Event> events;
     private volatile SourceState sourceState = new SourceState(null, null, null, null, null);
     private final Map<String, TargetState> targetStates = new TreeMap<>();
-    private final Set<String> dockerStatusDenied = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Observer observer;
 
     private Reconciler(Builder b) {
         this.config = Objects.requireNonNull(b.config, "config");
@@ -89,6 +79,11 @@ public final class Reconciler implements AutoCloseable {
         this.suspended = new TreeSet<>(s.suspended());
         this.events = new ArrayDeque<>(s.events());
         targets.keySet().forEach(t -> targetStates.put(t, new TargetState(t, true, null, null, null)));
+        this.observer = new Observer(source, scanner, targets, metrics, (target, listed) -> {
+            synchronized (stateLock) {
+                return inventory.all().stream().anyMatch(e -> e.target().equals(target) && !listed.contains(e.app()));
+            }
+        });
     }
 
     public static Builder builder() {
@@ -239,7 +234,12 @@ public final class Reconciler implements AutoCloseable {
                 results.add(new PassResult.ActionResult(a, o.kind(), d.status().lastReason(), o.health()));
             }
             if (options.stacks().isEmpty()) {
-                forgetVanished(plan, obs);
+                // stacks gone from Git and from the NAS (never on a stale source)
+                for (String name : InventoryRules.vanishedStatuses(statuses, plan, obs)) {
+                    statuses.remove(name);
+                    metrics.stackRemoved(name);
+                }
+                inventory = InventoryRules.withoutVanished(inventory, obs);
             }
             persist();
         }
@@ -273,7 +273,9 @@ public final class Reconciler implements AutoCloseable {
         if (d.status().lastAppliedAt() != null) {
             metrics.stackLastApplied(a.stack(), d.status().lastAppliedAt());
         }
-        updateInventory(a, o, obs);
+        inventory = InventoryRules.afterAction(inventory, a, o, obs.desiredByName().get(a.stack()),
+                obs.liveByKey().get(InventoryEntry.key(a.target(), a.stack())), obs.revision(), obs.sourceUrl(),
+                clock.now());
         // Stack and revision as MDC fields too: JSON log lines (the container's format) carry them as fields.
         MDC.put("stack", a.stack());
         MDC.put("revision", Planner.shortRev(d.status().lastAttemptedRevision()));
@@ -289,245 +291,46 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
-    /** Keeps the inventory of what we applied: the prune decision for a folder that is gone depends on it. */
-    private void updateInventory(Action a, Outcome o, Observation obs) {
-        DesiredStack d = obs.desiredByName().get(a.stack());
-        if (d == null || !d.isValid() || !d.target().equals(a.target())) {
-            return;
-        }
-        Optional<InventoryEntry> prev = inventory.get(a.target(), a.stack());
-        DesiredState want = a.wantState();
-        if (o instanceof Outcome.Applied applied) {
-            String hash = a.type() == ActionType.START || a.type() == ActionType.STOP
-                    ? prev.map(InventoryEntry::hash).orElse(a.desiredHash()) : a.desiredHash();
-            String rev = a.type() == ActionType.START || a.type() == ActionType.STOP
-                    ? prev.map(InventoryEntry::revision).orElse(obs.revision()) : obs.revision();
-            DesiredState state = a.enforceState() || a.type() == ActionType.CREATE || prev.isEmpty()
-                    || applied.remainingDrift().isEmpty() ? want : prev.get().state();
-            boolean rewritten = a.type() != ActionType.START && a.type() != ActionType.STOP;
-            List<String> secretPaths = rewritten ? LiveMasking.secretPaths(d.rendered().compose(), d.rendered().masker())
-                    : prev.map(InventoryEntry::secretPaths).orElse(List.of());
-            inventory = inventory.with(new InventoryEntry(a.target(), a.stack(), d.relativeDir(), hash, rev,
-                    d.settings().prune(), state, clock.now(), secretPaths));
-            return;
-        }
-        LiveApp live = obs.liveByKey().get(InventoryEntry.key(a.target(), a.stack()));
-        if (live == null || !live.ownedBy(obs.sourceUrl())) {
-            return;
-        }
-        if (prev.isPresent()) {
-            InventoryEntry p = prev.get();
-            if (p.prune() != d.settings().prune() || !Objects.equals(p.path(), d.relativeDir())) {
-                inventory = inventory.with(p.withSettings(d.relativeDir(), d.settings().prune()));
-            }
-        } else {
-            // our stamp is on the NAS but the state was lost (new state dir): rebuild the entry from the stamp
-            var stamp = live.stamp().get();
-            inventory = inventory.with(new InventoryEntry(a.target(), a.stack(), d.relativeDir(), stamp.hash(),
-                    stamp.revision(), d.settings().prune(), want, clock.now()));
-        }
-    }
-
-    /** Drops statuses and inventory entries of stacks gone from Git and from the NAS (never on a stale source). */
-    private void forgetVanished(Plan plan, Observation obs) {
-        if (!obs.fresh()) {
-            return;
-        }
-        Set<String> planned = new HashSet<>();
-        plan.actions().forEach(a -> planned.add(a.stack()));
-        for (String name : new ArrayList<>(statuses.keySet())) {
-            StackStatus s = statuses.get(name);
-            if (!planned.contains(name) && !obs.unreachable().containsKey(s.target())
-                    && !obs.dockerDown().containsKey(s.target())) {
-                statuses.remove(name);
-                metrics.stackRemoved(name);
-            }
-        }
-        for (InventoryEntry e : new ArrayList<>(inventory.all())) {
-            boolean reachable = obs.live().containsKey(e.target());
-            boolean live = obs.liveByKey().containsKey(e.key());
-            boolean desired = obs.desiredByName().containsKey(e.app());
-            if (reachable && !live && !desired) {
-                inventory = inventory.without(e.target(), e.app());
-            }
-        }
-    }
-
     // ---- observation -----------------------------------------------------------------------------------------
 
-    /** The I/O half of planning: Git snapshot, stacks, and one {@code app.query} per target. */
-    private record Observation(String revision, String sourceUrl, boolean fresh, List<DesiredStack> stacks,
-            Map<String, DesiredStack> desiredByName, Map<String, List<LiveApp>> live, Map<String, LiveApp> liveByKey,
-            Map<String, String> unreachable, Map<String, DockerStatus> dockerDown, List<String> warnings) {}
-
+    /** Observes (I/O in the {@link Observer}); with {@code recordEvents}, the changes of targets and source. */
     private Observation observe(boolean recordEvents) {
-        List<String> warnings = new ArrayList<>();
-        Snapshot snap;
-        boolean fresh;
-        String fetchError = null;
-        try {
-            snap = source.fetch();
-            fresh = true;
-            metrics.sourceFetch("success");
-        } catch (RuntimeException e) {
-            metrics.sourceFetch("failure");
-            fresh = false;
-            // The Git source's own messages already say "failed to fetch <source>: ..."; others get that context.
-            String message = String.valueOf(e.getMessage());
-            fetchError = message.startsWith("failed to fetch ") ? message
-                    : "failed to fetch " + source.describe() + ": " + message;
-            snap = source.lastGood().orElse(null);
-        }
-        List<DesiredStack> stacks = List.of();
-        if (snap != null) {
-            try {
-                RepoScan scan = scanner.scan(snap.root());
-                stacks = scan.stacks().stream().map(DesiredStack::from).toList();
-                scan.problems().stream().map(Problem::format).forEach(warnings::add);
-            } catch (RuntimeException e) {
-                fresh = false;
-                fetchError = "failed to read the stacks of revision " + snap.shortRevision() + ": " + e.getMessage();
-                stacks = List.of();
-            }
-            metrics.sourceRevision(snap.revision());
-        }
-        String sourceUrl = snap != null ? snap.sourceUrl() : sourceState.sourceUrl();
-        Map<String, DesiredStack> desiredByName = new LinkedHashMap<>();
-        stacks.forEach(s -> desiredByName.put(s.name(), s));
-
-        Map<String, List<LiveApp>> live = new TreeMap<>();
-        Map<String, LiveApp> liveByKey = new HashMap<>();
-        Map<String, String> unreachable = new TreeMap<>();
-        Map<String, DockerStatus> dockerDown = new TreeMap<>();
-        for (var t : new TreeMap<>(targets).entrySet()) {
-            try {
-                List<App> apps = t.getValue().list(true);
-                DockerStatus down = appsServiceDown(t.getKey(), t.getValue(), apps);
-                if (down != null) {
-                    // reachable, but its (empty) app list means nothing: the target is held, see the planner
-                    dockerDown.put(t.getKey(), down);
-                    metrics.connectionUp(t.getKey(), true);
-                    metrics.appsServiceUp(t.getKey(), false);
-                    metrics.appsByState(t.getKey(), Map.of());
-                    if (recordEvents) {
-                        targetChanged(t.getKey(), true, null, down);
-                    }
-                    continue;
-                }
-                List<LiveApp> observed = apps.stream().map(a -> LiveApp.observe(t.getKey(), a)).toList();
-                live.put(t.getKey(), observed);
-                observed.forEach(a -> liveByKey.put(InventoryEntry.key(t.getKey(), a.name()), a));
-                metrics.connectionUp(t.getKey(), true);
-                metrics.appsServiceUp(t.getKey(), true);
-                Map<AppState, Integer> counts = new EnumMap<>(AppState.class);
-                apps.forEach(a -> counts.merge(a.state() == null ? AppState.UNKNOWN : a.state(), 1, Integer::sum));
-                metrics.appsByState(t.getKey(), counts);
-                if (recordEvents) {
-                    targetChanged(t.getKey(), true, null, null);
-                }
-            } catch (RuntimeException e) {
-                String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                unreachable.put(t.getKey(), msg);
-                metrics.connectionUp(t.getKey(), false);
-                if (recordEvents) {
-                    targetChanged(t.getKey(), false, msg, null);
-                }
-            }
-        }
+        Observation obs = observer.observe(sourceState.sourceUrl());
         if (recordEvents) {
-            sourceChanged(snap, fresh, fetchError);
+            synchronized (stateLock) {
+                for (Observation.TargetSeen t : obs.targetsSeen()) {
+                    var next = StateTransitions.target(targetStates.get(t.target()), t.target(), t.up(), t.error(),
+                            t.appsServiceDown(), sourceState.revision(), clock.now());
+                    notice(next.notices());
+                    targetStates.put(t.target(), next.state());
+                }
+                var next = StateTransitions.source(sourceState, obs.snapshot(), obs.fetched(), obs.fetchError(),
+                        source.describe(), clock.now());
+                notice(next.notices());
+                sourceState = next.state();
+            }
         }
-        return new Observation(snap == null ? null : snap.revision(), sourceUrl, fresh && snap != null, stacks,
-                desiredByName, live, liveByKey, unreachable, dockerDown, warnings);
+        return obs;
     }
 
-    /**
-     * The {@code docker.status} of a target whose apps service is not RUNNING, else null. {@code app.query}
-     * answers {@code []} (no error) while Docker is stopped, unconfigured or starting, so the status is read
-     * only when the list could be hiding that: when it is empty, or when an app we applied there is absent
-     * (the pass would otherwise report it missing or re-create it). A steady state costs no extra call.
-     */
-    private DockerStatus appsServiceDown(String target, AppsApi api, List<App> apps) {
-        Set<String> listed = new HashSet<>();
-        apps.forEach(a -> listed.add(a.name()));
-        boolean suspicious = apps.isEmpty();
-        if (!suspicious) {
-            synchronized (stateLock) {
-                suspicious = inventory.all().stream().anyMatch(e -> e.target().equals(target) && !listed.contains(e.app()));
+    private void notice(List<StateTransitions.Notice> notices) {
+        for (StateTransitions.Notice n : notices) {
+            addEvent(n.event(), SyncListener.NONE);
+            if (n.level() == Decision.LogLevel.WARN) {
+                LOG.warn(n.log());
+            } else if (n.level() == Decision.LogLevel.INFO) {
+                LOG.info(n.log());
             }
-        }
-        if (!suspicious) {
-            return null;
-        }
-        try {
-            DockerStatus ds = api.dockerStatus();
-            return ds.isRunning() ? null : ds;
-        } catch (NotAuthorizedException e) {
-            // a user without DOCKER_READ: plan as before; a create on a stopped Docker then fails transiently
-            if (dockerStatusDenied.add(target)) {
-                LOG.warnf("cannot read docker.status on target '%s' (%s): give the API key's user the DOCKER_READ"
-                        + " role, or an app list emptied by a stopped apps service looks like missing apps",
-                        target, e.getMessage());
-            }
-            return null;
         }
     }
 
     private PlanInput planInput(Observation obs, SyncOptions options) {
         synchronized (stateLock) {
-            return new PlanInput(obs.sourceUrl(), obs.revision(), obs.fresh(), obs.stacks(), obs.live(), targets.keySet(),
-                    obs.unreachable(), inventory, statuses, suspended, config.prune() || options.prune(),
-                    config.selfAppName(), options.force(), clock.now(), obs.dockerDown());
-        }
-    }
-
-    private void sourceChanged(Snapshot snap, boolean fresh, String error) {
-        synchronized (stateLock) {
-            SourceState prev = sourceState;
-            Instant now = clock.now();
-            if (error != null && !error.equals(prev.lastError())) {
-                addEvent(new Event(now, null, Event.Type.WARNING, Reasons.FETCH_FAILED, error
-                        + (snap != null ? "; keeping the last good revision " + snap.shortRevision() : "; nothing to apply"),
-                        snap == null ? null : snap.revision()), SyncListener.NONE);
-                LOG.warn(error);
-            } else if (error == null && prev.lastError() != null) {
-                addEvent(new Event(now, null, Event.Type.NORMAL, "FetchRecovered", "fetching " + source.describe()
-                        + " works again", snap == null ? null : snap.revision()), SyncListener.NONE);
-            }
-            sourceState = new SourceState(snap == null ? prev.revision() : snap.revision(),
-                    snap == null ? prev.sourceUrl() : snap.sourceUrl(), snap == null ? prev.fetchedAt() : snap.fetchedAt(),
-                    error, fresh ? now : prev.lastSuccessAt());
-        }
-    }
-
-    private void targetChanged(String target, boolean up, String error, DockerStatus appsServiceDown) {
-        synchronized (stateLock) {
-            TargetState prev = targetStates.get(target);
-            Instant now = clock.now();
-            DockerStatus wasDown = prev == null ? null : prev.appsServiceDown();
-            if (appsServiceDown != null && (wasDown == null || !wasDown.status().equals(appsServiceDown.status()))) {
-                String msg = Planner.dockerDownMessage(target, appsServiceDown);
-                addEvent(new Event(now, null, Event.Type.WARNING, Reasons.DOCKER_NOT_RUNNING, msg
-                        + "; nothing is applied to it or checked for drift until then", sourceState.revision()),
-                        SyncListener.NONE);
-                LOG.warn(msg);
-            } else if (up && appsServiceDown == null && wasDown != null) {
-                addEvent(new Event(now, null, Event.Type.NORMAL, "DockerRunning", "the apps service (Docker) on"
-                        + " target '" + target + "' is RUNNING again", sourceState.revision()), SyncListener.NONE);
-                LOG.infof("the apps service on target '%s' is RUNNING again", target);
-            }
-            // while unreachable, what was known about its apps service stays as it was
-            DockerStatus keep = up ? appsServiceDown : wasDown;
-            if (!up && (prev == null || prev.up() || !Objects.equals(prev.lastError(), error))) {
-                addEvent(new Event(now, null, Event.Type.WARNING, Reasons.TARGET_UNREACHABLE, "target '" + target
-                        + "' is unreachable, applies to it are paused: " + error, sourceState.revision()), SyncListener.NONE);
-                LOG.warnf("target '%s' is unreachable: %s", target, error);
-            } else if (up && prev != null && !prev.up()) {
-                addEvent(new Event(now, null, Event.Type.NORMAL, "TargetReachable", "target '" + target
-                        + "' is reachable again", sourceState.revision()), SyncListener.NONE);
-            }
-            targetStates.put(target, new TargetState(target, up, error, up ? now : prev == null ? null : prev.lastSeenAt(),
-                    keep));
+            return PlanInput.builder().sourceUrl(obs.sourceUrl()).revision(obs.revision()).sourceFresh(obs.fresh())
+                    .stacks(obs.stacks()).live(obs.live()).targets(targets.keySet()).unreachable(obs.unreachable())
+                    .inventory(inventory).statuses(statuses).suspended(suspended).prune(config.prune() || options.prune())
+                    .selfAppName(config.selfAppName()).forced(options.force()).now(clock.now())
+                    .dockerDown(obs.dockerDown()).build();
         }
     }
 

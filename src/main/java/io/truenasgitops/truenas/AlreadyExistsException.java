@@ -3,7 +3,7 @@ package io.truenasgitops.truenas;
 import java.util.List;
 
 /** The thing to create already exists (EEXIST, errno 17), e.g. {@code app.create} of an existing app name. */
-public class AlreadyExistsException extends TrueNasException {
+public final class AlreadyExistsException extends Rejected {
     public AlreadyExistsException(String message) {
         super(message, null, null, List.of(), null, null);
     }

@@ -7,7 +7,7 @@ import java.util.List;
  * {@code CallError(EFAULT)} "Docker service is not running" or "No pool configured for Docker" (from
  * {@code app.create} and the other app jobs). Not the request's fault: it passes once the service runs.
  */
-public class AppsServiceDownException extends TrueNasException {
+public final class AppsServiceDownException extends TransientFailure {
 
     /** What the middleware says, the only thing that tells this EFAULT from the others. */
     static final List<String> REASONS = List.of("Docker service is not running", "No pool configured for Docker");
@@ -20,10 +20,5 @@ public class AppsServiceDownException extends TrueNasException {
     /** Whether a middleware error text is this one. */
     public static boolean matches(String reason) {
         return reason != null && REASONS.stream().anyMatch(reason::contains);
-    }
-
-    @Override
-    public boolean isRetryable() {
-        return true;
     }
 }

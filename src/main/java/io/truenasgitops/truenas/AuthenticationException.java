@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Logging in failed; {@link #reason()} says how, the message says what to do about it.
  */
-public class AuthenticationException extends TrueNasException {
+public final class AuthenticationException extends CredentialsProblem {
 
     /** How a login failed. */
     public enum Reason {
@@ -37,10 +37,5 @@ public class AuthenticationException extends TrueNasException {
     /** How the login failed. */
     public Reason reason() {
         return reason;
-    }
-
-    @Override
-    public boolean isConnectionOrAuthProblem() {
-        return true;
     }
 }

@@ -3,7 +3,7 @@ package io.truenasgitops.truenas;
 import java.util.List;
 
 /** No answer to a call (or no end of a job) came within the configured timeout. The outcome is unknown: a job goes on running on the NAS. */
-public class CallTimeoutException extends TrueNasException {
+public final class CallTimeoutException extends TransientFailure {
     public CallTimeoutException(String message) {
         super(message, null, null, List.of(), null, null);
     }
@@ -14,10 +14,5 @@ public class CallTimeoutException extends TrueNasException {
 
     public CallTimeoutException(String message, Integer errno, String errname, List<FieldError> fieldErrors, Long jobId, Throwable cause) {
         super(message, errno, errname, fieldErrors, jobId, cause);
-    }
-
-    @Override
-    public boolean isRetryable() {
-        return true;
     }
 }

@@ -8,27 +8,17 @@ import java.util.List;
  * <p>For a call this means the outcome is unknown; a running job goes on on the NAS and is looked up
  * again after reconnecting.
  */
-public class ConnectionLostException extends TrueNasException {
+public final class ConnectionLostException extends Unreachable {
     public ConnectionLostException(String message, Throwable cause) {
-        super(message, cause);
+        super(message, null, null, List.of(), null, cause);
     }
 
     public ConnectionLostException(String message) {
-        super(message);
+        super(message, null, null, List.of(), null, null);
     }
 
     public ConnectionLostException(
             String message, Integer errno, String errname, List<FieldError> fieldErrors, Long jobId, Throwable cause) {
         super(message, errno, errname, fieldErrors, jobId, cause);
-    }
-
-    @Override
-    public boolean isRetryable() {
-        return true;
-    }
-
-    @Override
-    public boolean isConnectionOrAuthProblem() {
-        return true;
     }
 }

@@ -140,10 +140,12 @@ final class ErrorMapper {
                     ? new RateLimitedException(text + "; the NAS allows 20 such calls per minute from one address:"
                             + " wait a minute before trying again", errno, name(errname, "EBUSY"), fields, jobId, null)
                     : new TrueNasException(text, errno, name(errname, "EBUSY"), fields, jobId, null);
-            // The one EFAULT the engine must tell apart: it is told only by its text, so here, at the wire's edge.
+            // The EFAULTs the engine must tell apart are told only by their text, so here, at the wire's edge.
             case EFAULT -> AppsServiceDownException.matches(reason)
                     ? new AppsServiceDownException(text, errno, name(errname, "EFAULT"), fields, jobId, null)
-                    : new TrueNasException(text, errno, name(errname, "EFAULT"), fields, jobId, null);
+                    : ImageRejectedException.matches(reason)
+                            ? new ImageRejectedException(text, errno, name(errname, "EFAULT"), fields, jobId, null)
+                            : new TrueNasException(text, errno, name(errname, "EFAULT"), fields, jobId, null);
             default -> new TrueNasException(text, errno, errname, fields, jobId, null);
         };
     }

@@ -3,7 +3,7 @@ package io.truenasgitops.truenas;
 import java.util.List;
 
 /** Refused before sending: the request frame is larger than the 64 KiB the middleware accepts from an authenticated session (it would close the connection). */
-public class FrameTooLargeException extends TrueNasException {
+public final class FrameTooLargeException extends Rejected {
     public FrameTooLargeException(String message) {
         super(message, null, null, List.of(), null, null);
     }

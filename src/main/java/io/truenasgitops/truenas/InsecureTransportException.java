@@ -3,7 +3,7 @@ package io.truenasgitops.truenas;
 import java.util.List;
 
 /** Refused before connecting: an API key would travel in clear text ({@code ws://}) to a host that is not loopback. TrueNAS 25.04+ revokes a key used that way, so the client never sends it. */
-public class InsecureTransportException extends TrueNasException {
+public final class InsecureTransportException extends BadSettings {
     public InsecureTransportException(String message) {
         super(message, null, null, List.of(), null, null);
     }

@@ -3,7 +3,7 @@ package io.truenasgitops.truenas;
 import java.util.List;
 
 /** The connection settings cannot work (bad URL, a protocol that contradicts the URL, unreadable CA file, bad fingerprint); nothing was attempted. */
-public class InvalidSettingsException extends TrueNasException {
+public final class InvalidSettingsException extends BadSettings {
     public InvalidSettingsException(String message) {
         super(message, null, null, List.of(), null, null);
     }

@@ -3,7 +3,7 @@ package io.truenasgitops.truenas;
 import java.util.List;
 
 /** A middleware job ended ABORTED (someone aborted it, e.g. in the TrueNAS UI); {@link #jobId()} names the job. */
-public class JobAbortedException extends TrueNasException {
+public final class JobAbortedException extends JobEnded {
     public JobAbortedException(String message) {
         super(message, null, null, List.of(), null, null);
     }

@@ -3,7 +3,7 @@ package io.truenasgitops.truenas;
 import java.util.List;
 
 /** A middleware job ended FAILED with an error that has no more specific type; {@link #jobId()} names the job. */
-public class JobFailedException extends TrueNasException {
+public final class JobFailedException extends JobEnded {
     public JobFailedException(String message) {
         super(message, null, null, List.of(), null, null);
     }

@@ -3,7 +3,7 @@ package io.truenasgitops.truenas;
 import java.util.List;
 
 /** The middleware has no such method ({@code -32601} / legacy ENOMETHOD): a typo, or a method this TrueNAS release does not have. */
-public class MethodNotFoundException extends TrueNasException {
+public final class MethodNotFoundException extends Rejected {
     public MethodNotFoundException(String message) {
         super(message, null, null, List.of(), null, null);
     }

@@ -3,7 +3,7 @@ package io.truenasgitops.truenas;
 import java.util.List;
 
 /** The middleware rate-limited unauthenticated calls or logins from this address (EBUSY "Rate Limit Exceeded": 20 per method per 60 s): wait a minute before trying again. */
-public class RateLimitedException extends TrueNasException {
+public final class RateLimitedException extends Unreachable {
     public RateLimitedException(String message) {
         super(message, null, null, List.of(), null, null);
     }
@@ -14,15 +14,5 @@ public class RateLimitedException extends TrueNasException {
 
     public RateLimitedException(String message, Integer errno, String errname, List<FieldError> fieldErrors, Long jobId, Throwable cause) {
         super(message, errno, errname, fieldErrors, jobId, cause);
-    }
-
-    @Override
-    public boolean isRetryable() {
-        return true;
-    }
-
-    @Override
-    public boolean isConnectionOrAuthProblem() {
-        return true;
     }
 }

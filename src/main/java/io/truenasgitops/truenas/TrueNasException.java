@@ -6,11 +6,15 @@ import java.util.List;
  * Base of every error the TrueNAS client raises: a failed call, a failed job, or a transport problem.
  *
  * <p>Carries the middleware's {@code errno}/{@code errname} where there is one, the field errors of a
- * validation failure, and the job id when the error came out of a job. Subclasses name the decision a
- * caller has to make (retry, fix the input, fix the credentials), not the wire shape it came from.
- * Messages never contain credentials.
+ * validation failure, and the job id when the error came out of a job. Every subclass sits under one sealed
+ * category that names the decision a caller has to make, not the wire shape it came from:
+ * {@link TransientFailure} and {@link Unreachable} (retry later), {@link CredentialsProblem} (fix the
+ * credentials or trust), {@link Rejected} (fix the request), {@link BadSettings} (fix this side's settings),
+ * {@link JobEnded} (a job failed or was aborted). A plain {@code TrueNasException} is an error the client could
+ * not classify. Messages never contain credentials.
  */
-public class TrueNasException extends RuntimeException {
+public sealed class TrueNasException extends RuntimeException
+        permits TransientFailure, Unreachable, CredentialsProblem, Rejected, BadSettings, JobEnded {
 
     private final Integer errno;
     private final String errname;
@@ -56,14 +60,18 @@ public class TrueNasException extends RuntimeException {
 
     /**
      * Whether trying the same thing again later may succeed without anyone changing anything
-     * (connection lost, timeout, too many calls, rate limit). Overridden by the transient subclasses.
+     * (connection lost, timeout, too many calls, rate limit): the {@link TransientFailure} and
+     * {@link Unreachable} categories.
      */
-    public boolean isRetryable() {
-        return false;
+    public final boolean isRetryable() {
+        return this instanceof TransientFailure || this instanceof Unreachable;
     }
 
-    /** Whether the NAS could not be reached or refused the credentials (CLI exit code 3). */
-    public boolean isConnectionOrAuthProblem() {
-        return false;
+    /**
+     * Whether the NAS could not be reached or refused the credentials (CLI exit code 3): the {@link Unreachable}
+     * and {@link CredentialsProblem} categories.
+     */
+    public final boolean isConnectionOrAuthProblem() {
+        return this instanceof Unreachable || this instanceof CredentialsProblem;
     }
 }

@@ -25,18 +25,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The daemon's HTTP surfaces against the emulator and a real Git repository: REST API, auth, webhooks,
- * metrics and health. Ordered: the first sync creates the app, later tests build on it.
+ * metrics and health. Each test starts from the same place (see {@link #webIsAppliedAndInSync}): Git holds the web
+ * stack, the NAS runs it as Git says, its apps service is running; what a test changes, the next one undoes. What
+ * happens before the first pass is in {@link DaemonFirstPassIT}.
  */
 @QuarkusTest
 @QuarkusTestResource(value = DaemonTestResource.class, restrictToAnnotatedClass = true)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DaemonApiIT {
 
     static final String BEARER = "Bearer " + DaemonTestResource.TOKEN;
@@ -62,43 +61,38 @@ class DaemonApiIT {
         return Double.parseDouble(m.group(1));
     }
 
-    @Test
-    @Order(1)
-    void readinessIsDownBeforeTheFirstPass() {
-        given().get("/q/health/ready").then().statusCode(503)
-                .body("checks.find { it.name == 'truenas-gitops' }.data.git", equalTo("not fetched yet"));
+    /**
+     * The common starting point: the NAS reachable with its apps service running, Git back at the first commit,
+     * and a pass (then a forced sync of web, which reverts any drift) that leaves web applied and in sync.
+     */
+    @BeforeEach
+    void webIsAppliedAndInSync() throws Exception {
+        DaemonTestResource.emulator.faults().dockerState(io.truenasgitops.emulator.DockerState.RUNNING);
+        DaemonTestResource.emulator.faults().rejectUpgrades(0);
+        DaemonTestResource.commitIfChanged("stacks/web/compose.yaml", DaemonTestResource.WEB_COMPOSE, "back to web");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> syncNow().then().statusCode(200)
+                .body("status", equalTo("completed"))
+                .body("actions.find { it.stack == 'web' }.outcome", org.hamcrest.Matchers.oneOf("applied", "unchanged")));
+        given().header("Authorization", BEARER).post("/api/v1/stacks/web/sync?wait=true").then().statusCode(200);
+        assertThat(DaemonTestResource.emulator.apps().get("web").orElseThrow().compose().toString()).contains("nginx:1.27");
     }
 
     @Test
-    @Order(2)
-    void aSyncCreatesTheAppAndListsTheStackAsHealthy() {
-        long vertxBefore = vertxInstances();
-        assertThat(daemon.targets().get("default").isConnected()).isFalse();
-        // the first sync connects the target from a REST worker thread
+    void aSyncedStackIsListedAsHealthyAndItsAppRuns() {
         syncNow().then().statusCode(200)
                 .body("status", equalTo("completed"))
-                .body("result", equalTo("success"))
-                .body("actions.find { it.stack == 'web' }.action", equalTo("create"))
-                .body("actions.find { it.stack == 'web' }.outcome", equalTo("applied"));
+                .body("result", equalTo("no_change"))
+                .body("actions.find { it.stack == 'web' }.action", equalTo("unchanged"));
         assertThat(DaemonTestResource.emulator.apps().state("web")).isEqualTo("RUNNING");
 
         given().get("/api/v1/stacks").then().statusCode(200)
                 .body("name", hasItem("web"))
                 .body("find { it.name == 'web' }.status", equalTo("healthy"))
                 .body("find { it.name == 'web' }.ready", equalTo(true));
-        // on Quarkus' Vert.x: connecting started no Vert.x instance (event loops, checker thread) of its own
         assertThat(daemon.targets().get("default").isConnected()).isTrue();
-        assertThat(vertxInstances()).isLessThanOrEqualTo(vertxBefore);
-    }
-
-    /** Live Vert.x instances in this JVM: each runs exactly one blocked-thread checker thread. */
-    static long vertxInstances() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().equals("vertx-blocked-thread-checker")).count();
     }
 
     @Test
-    @Order(3)
     void oneStackShowsItsConditionsAndLastAppliedRevision() {
         given().get("/api/v1/stacks/web").then().statusCode(200)
                 .body("name", equalTo("web"))
@@ -110,7 +104,6 @@ class DaemonApiIT {
     }
 
     @Test
-    @Order(4)
     void anUnknownStackIsAProblemDocument() {
         given().get("/api/v1/stacks/nope").then().statusCode(404)
                 .contentType("application/problem+json")
@@ -124,7 +117,6 @@ class DaemonApiIT {
     }
 
     @Test
-    @Order(5)
     void readinessIsUpOnceGitWasFetchedAndTheNasIsConnected() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
@@ -133,7 +125,6 @@ class DaemonApiIT {
     }
 
     @Test
-    @Order(10)
     @SuppressWarnings("unchecked")
     void anEditInTheTrueNasUiShowsAsConfigDriftInMetricsDiffAndPlan() {
         Map<String, Object> live = deepCopy(DaemonTestResource.emulator.apps().get("web").orElseThrow().compose());
@@ -171,8 +162,14 @@ class DaemonApiIT {
     }
 
     @Test
-    @Order(11)
+    @SuppressWarnings("unchecked")
     void aStackSyncAskedByAHumanRevertsTheDriftAndTheGaugeReturnsToZero() {
+        Map<String, Object> live = deepCopy(DaemonTestResource.emulator.apps().get("web").orElseThrow().compose());
+        ((Map<String, Object>) ((Map<String, Object>) live.get("services")).get("web")).put("image", "nginx:1.25");
+        DaemonTestResource.emulator.apps().uiEdit("web", live);
+        syncNow().then().statusCode(200);
+        assertThat(metric("truenas_gitops_stack_drift", "kind=\"config\",stack=\"web\"")).isEqualTo(1.0);
+
         given().header("Authorization", BEARER).post("/api/v1/stacks/web/sync?wait=true").then().statusCode(200)
                 .body("actions.find { it.stack == 'web' }.action", equalTo("update"));
         assertThat(metric("truenas_gitops_stack_drift", "kind=\"config\",stack=\"web\"")).isEqualTo(0.0);
@@ -180,7 +177,6 @@ class DaemonApiIT {
     }
 
     @Test
-    @Order(12)
     void aSyncOfNamedStacksActsOnThoseOnlyAndAnUnknownNameIsABadRequest() {
         given().header("Authorization", BEARER).post("/api/v1/sync?wait=true&stack=web").then().statusCode(200)
                 .body("stacks", equalTo(List.of("web")))
@@ -192,21 +188,18 @@ class DaemonApiIT {
     }
 
     @Test
-    @Order(12)
     void anOutOfRangeEventLimitIsABadRequest() {
         given().get("/api/v1/events?limit=0").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", startsWith("limit must be between 1 and 1000"));
     }
 
     @Test
-    @Order(13)
     void anEventLimitThatIsNotANumberIsABadRequestNotANotFound() {
         given().get("/api/v1/events?limit=abc").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", startsWith("limit must be between 1 and 1000, not 'abc'"));
     }
 
     @Test
-    @Order(14)
     void unauthenticatedRequestsAreCountedUnderTheRouteTemplateNotTheirRawPath() {
         for (int i = 0; i < 5; i++) {
             given().post("/api/v1/stacks/probe-" + i + "-x/suspend").then().statusCode(401);
@@ -217,7 +210,6 @@ class DaemonApiIT {
     }
 
     @Test
-    @Order(20)
     void mutatingWithoutATokenIsUnauthorisedAndAsksForBearer() {
         given().post("/api/v1/sync").then().statusCode(401)
                 .header("WWW-Authenticate", startsWith("Bearer"))
@@ -226,7 +218,6 @@ class DaemonApiIT {
     }
 
     @Test
-    @Order(21)
     void mutatingWithAWrongTokenIsForbidden() {
         given().header("Authorization", "Bearer wrong").post("/api/v1/sync").then().statusCode(403)
                 .contentType("application/problem+json").body("title", equalTo("Wrong token"));
@@ -234,13 +225,11 @@ class DaemonApiIT {
     }
 
     @Test
-    @Order(22)
     void readsNeedNoTokenByDefault() {
         given().get("/api/v1/events").then().statusCode(200);
     }
 
     @Test
-    @Order(23)
     void suspendAndResumeAreKeptByTheEngine() {
         given().header("Authorization", BEARER).post("/api/v1/stacks/web/suspend").then().statusCode(200)
                 .body("suspended", equalTo(true));
@@ -254,7 +243,6 @@ class DaemonApiIT {
     }
 
     @Test
-    @Order(24)
     void theOpenApiDocumentDescribesTheApi() {
         given().accept(ContentType.JSON).get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.'/api/v1/stacks/{name}/diff'.get", notNullValue())
@@ -284,14 +272,12 @@ class DaemonApiIT {
     }
 
     @Test
-    @Order(30)
     void aSignedGitHubPushTriggersAPass() {
         byte[] body = push("refs/heads/main");
         triggersAfterAcceptedHook(Map.of("X-GitHub-Event", "push", "X-Hub-Signature-256", "sha256=" + SIGNER.sign(body)), body);
     }
 
     @Test
-    @Order(31)
     void giteaForgejoGitLabAndGenericPushesTriggerAPass() {
         byte[] body = push("refs/heads/main");
         triggersAfterAcceptedHook(Map.of("X-Gitea-Event", "push", "X-Gitea-Signature", SIGNER.sign(body)), body);
@@ -303,7 +289,6 @@ class DaemonApiIT {
     }
 
     @Test
-    @Order(32)
     void wrongSignaturesOfEveryFlavourAreForbiddenAndTriggerNothing() {
         daemon.start();
         long triggers = daemon.loop().triggers();
@@ -325,7 +310,6 @@ class DaemonApiIT {
     }
 
     @Test
-    @Order(33)
     void aPushToAnotherBranchIsIgnoredWithAReason() {
         long triggers = daemon.loop().triggers();
         byte[] body = push("refs/heads/feature");
@@ -337,7 +321,6 @@ class DaemonApiIT {
     }
 
     @Test
-    @Order(34)
     void aPingIsAnsweredOk() {
         byte[] body = "{\"zen\":\"Design for failure.\"}".getBytes(StandardCharsets.UTF_8);
         hook(Map.of("X-GitHub-Event", "ping", "X-Hub-Signature-256", "sha256=" + SIGNER.sign(body)), body).then()
@@ -345,7 +328,6 @@ class DaemonApiIT {
     }
 
     @Test
-    @Order(35)
     void anOversizedPayloadIsRefused() {
         byte[] body = new byte[65537];
         java.util.Arrays.fill(body, (byte) ' ');
@@ -355,7 +337,6 @@ class DaemonApiIT {
     }
 
     @Test
-    @Order(36)
     void aPushOfANewCommitIsAppliedByTheTriggeredPass() throws Exception {
         DaemonTestResource.commit("stacks/web/compose.yaml",
                 DaemonTestResource.WEB_COMPOSE.replace("nginx:1.27", "nginx:1.28"), "bump nginx");
@@ -367,7 +348,6 @@ class DaemonApiIT {
     }
 
     @Test
-    @Order(80)
     void aStoppedAppsServiceMakesTheTargetNotReadyAndIsShownUntilItRunsAgain() {
         DaemonTestResource.emulator.faults().dockerState(io.truenasgitops.emulator.DockerState.STOPPED);
         long writes = DaemonTestResource.emulator.calls().writes();
@@ -396,15 +376,22 @@ class DaemonApiIT {
         given().get("/api/v1/stacks/web").then().body("ready", equalTo(true));
     }
 
-    // ---- last: the NAS goes away ---------------------------------------------------------------------------
+    // ---- the NAS goes away ----------------------------------------------------------------------------------
 
     @Test
-    @Order(90)
-    void readinessGoesDownWhenTheNasIsUnreachable() {
-        DaemonTestResource.emulator.close();
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(503)
-                .body("checks.find { it.name == 'truenas-gitops' }.data.'target.default'", startsWith("DOWN")));
-        given().get("/q/health/live").then().statusCode(200);
+    void readinessGoesDownWhileTheNasIsUnreachableAndUpWhenItIsBack() {
+        // a middleware restart behind an nginx that answers 503: every reconnect attempt is refused
+        DaemonTestResource.emulator.faults().rejectUpgrades(503);
+        DaemonTestResource.emulator.restartMiddleware();
+        try {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready").then()
+                    .statusCode(503)
+                    .body("checks.find { it.name == 'truenas-gitops' }.data.'target.default'", startsWith("DOWN")));
+            given().get("/q/health/live").then().statusCode(200);
+        } finally {
+            DaemonTestResource.emulator.faults().rejectUpgrades(0);
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
     }
 
     @SuppressWarnings("unchecked")

@@ -98,6 +98,15 @@ public class DaemonTestResource implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /** Commits {@code content} at {@code path} unless the repository already holds exactly that. */
+    public static void commitIfChanged(String path, String content, String message) throws Exception {
+        Path file = repo.resolve(path);
+        if (Files.isRegularFile(file) && Files.readString(file).equals(content)) {
+            return;
+        }
+        commit(path, content, message);
+    }
+
     @Override
     public void stop() {
         if (emulator != null) {

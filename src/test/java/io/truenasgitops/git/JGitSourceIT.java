@@ -43,7 +43,7 @@ class JGitSourceIT {
             assertThat(source.lastGood()).isEmpty();
             Snapshot s = source.fetch();
             assertThat(s.revision()).isEqualTo(head);
-            assertThat(s.shortRevision()).isEqualTo(head.substring(0, 7));
+            assertThat(s.shortRevision()).isEqualTo(head.substring(0, 12));
             assertThat(s.ref()).isEqualTo("main");
             assertThat(s.commitMessage()).isEqualTo("first stack");
             assertThat(s.sourceUrl()).isEqualTo(SourceIdentity.canonical(origin.url()));
@@ -208,7 +208,7 @@ class JGitSourceIT {
         try (JGitSource source = source("main", "")) {
             Snapshot good = source.fetch();
             origin.close();
-            JGitSource.deleteTree(origin.dir);
+            CheckoutStore.deleteTree(origin.dir);
             assertThatThrownBy(source::fetch)
                     .isInstanceOfSatisfying(GitSourceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND))
                     .hasMessageContaining(origin.url());

@@ -28,7 +28,7 @@ class LocalDirectorySourceTest {
             Snapshot s = source.fetch();
             assertThat(s.root()).isEqualTo(dir.toAbsolutePath().normalize());
             assertThat(s.revision()).matches("[0-9a-f]{64}");
-            assertThat(s.shortRevision()).isEqualTo(s.revision().substring(0, 7));
+            assertThat(s.shortRevision()).isEqualTo(s.revision().substring(0, 12));
             assertThat(s.sourceUrl()).isEqualTo(SourceIdentity.canonical(dir.toString()));
             assertThat(source.lastGood()).contains(s);
             assertThat(source.describe()).contains(dir.toString());

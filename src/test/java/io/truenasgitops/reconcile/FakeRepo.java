@@ -28,7 +28,7 @@ final class FakeRepo implements GitSource, StackScanner {
         String rev = sha1("commit-" + counter + "-" + System.identityHashCode(this));
         Path root = Path.of("/fake-repo", rev);
         byRoot.put(root, new ArrayList<>(List.of(stacks)));
-        head = new Snapshot(rev, rev.substring(0, 7), root, "main", Instant.now(), URL, "commit " + counter);
+        head = new Snapshot(rev, Snapshot.shorten(rev), root, "main", Instant.now(), URL, "commit " + counter);
         return this;
     }
 

@@ -445,13 +445,13 @@ final class FakeTrueNas implements AppsApi {
         return new TrueNasException(message, 14, "EFAULT", List.of(), 98L, null);
     }
 
+    /** A job failed because Docker refused an image reference, as the client's ErrorMapper types it. */
+    static TrueNasException imageRejected(String message) {
+        return new io.truenasgitops.truenas.ImageRejectedException(message, 14, "EFAULT", List.of(), 98L, null);
+    }
+
     static TrueNasException transientError(String message) {
-        return new TrueNasException(message) {
-            @Override
-            public boolean isRetryable() {
-                return true;
-            }
-        };
+        return new io.truenasgitops.truenas.TooManyCallsException(message);
     }
 
     private void reachable() {

@@ -47,9 +47,13 @@ class OutcomeMapperTest {
                         new TrueNasException("[EFAULT] Failed 'up' action", 14, "EFAULT", List.of(), 5L, null),
                         Outcome.Stalled.class, Reasons.JOB_FAILED, Outcome.StallRetry.SLOWLY),
                 new Row("a job that names an invalid image reference stalls for good",
-                        new TrueNasException("[EFAULT] invalid reference format: repository name must be lowercase",
-                                14, "EFAULT", List.of(), 9L, null),
+                        new io.truenasgitops.truenas.ImageRejectedException(
+                                "[EFAULT] invalid reference format: repository name must be lowercase", 14, "EFAULT",
+                                List.of(), 9L, null),
                         Outcome.Stalled.class, Reasons.JOB_FAILED, Outcome.StallRetry.NEVER),
+                new Row("a failed job whose text names an image reference, not typed so, is tried again slowly",
+                        new TrueNasException("[EFAULT] invalid reference format", 14, "EFAULT", List.of(), 9L, null),
+                        Outcome.Stalled.class, Reasons.JOB_FAILED, Outcome.StallRetry.SLOWLY),
                 new Row("a refused call stalls", new TrueNasException("[EPERM] not allowed", 1, "EPERM", List.of(),
                         null, null), Outcome.Stalled.class, Reasons.APPLY_FAILED, Outcome.StallRetry.NEVER),
                 new Row("a failed health gate stalls and is tried again slowly",
@@ -70,8 +74,9 @@ class OutcomeMapperTest {
     }
 
     static Action update() {
-        return new Action(ActionType.UPDATE, "web", "default", "stacks/web", Reason.of(Reasons.CONFIG_CHANGED, "x"),
-                null, Set.of(), List.of(), "h2", "h1", "fp", List.of(), DesiredState.RUNNING, false);
+        return Action.builder(ActionType.UPDATE, "web", "default").path("stacks/web")
+                .reason(Reason.of(Reasons.CONFIG_CHANGED, "x")).desiredHash("h2").liveHash("h1").fingerprint("fp")
+                .wantState(DesiredState.RUNNING).build();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -150,9 +155,9 @@ class OutcomeMapperTest {
 
     @org.junit.jupiter.api.Test
     void noChangeIsQuiet() {
-        Action unchanged = new Action(ActionType.UNCHANGED, "web", "default", "stacks/web",
-                Reason.of(Reasons.UP_TO_DATE, "matches"), null, Set.of(), List.of(), "h", "h", "fp", List.of(),
-                DesiredState.RUNNING, false);
+        Action unchanged = Action.builder(ActionType.UNCHANGED, "web", "default").path("stacks/web")
+                .reason(Reason.of(Reasons.UP_TO_DATE, "matches")).desiredHash("h").liveHash("h").fingerprint("fp")
+                .wantState(DesiredState.RUNNING).build();
         StackStatus first = mapper.decide(null, unchanged, new Outcome.Unchanged(HealthStatus.HEALTHY, AppState.RUNNING),
                 "r1", NOW).status();
 

@@ -357,7 +357,8 @@ class PlannerTest {
 
     private static PlanInput input(List<DesiredStack> stacks, List<LiveApp> live, Inventory inv, boolean prune,
             Map<String, StackStatus> statuses, Set<String> forced) {
-        return new PlanInput(URL, REV, true, stacks, Map.of("default", live), Set.of("default"), Map.of(), inv,
-                statuses, Set.of(), prune, Optional.empty(), forced, NOW);
+        return PlanInput.builder().sourceUrl(URL).revision(REV).sourceFresh(true).stacks(stacks)
+                .live(Map.of("default", live)).targets(Set.of("default")).inventory(inv).statuses(statuses).prune(prune)
+                .forced(forced).now(NOW).build();
     }
 }

@@ -805,7 +805,7 @@ class ReconcilerTest {
     @Test
     void aJobThatNamesAnInvalidImageReferenceIsNeverTriedAgainByItself() {
         h.repo.commit(stack("web", compose("nginx:1.27")));
-        h.nas.failNext("app.create", "web", FakeTrueNas.jobFailed("[EFAULT] invalid reference format"));
+        h.nas.failNext("app.create", "web", FakeTrueNas.imageRejected("[EFAULT] invalid reference format"));
         h.sync();
         h.nas.resetCounts();
 

@@ -56,8 +56,8 @@ class ConnectionSettingsTest {
 
     @Test
     void theJobsAppNameIsItsFirstStringArgumentOrTheAppNameOfItsFirstObject() throws Exception {
-        assertThat(MiddlewareClient.firstArgOf(Json.MAPPER.readTree("[\"media\",{}]"))).isEqualTo("media");
-        assertThat(MiddlewareClient.firstArgOf(Json.MAPPER.readTree("[{\"app_name\":\"web\"}]"))).isEqualTo("web");
-        assertThat(MiddlewareClient.firstArgOf(Json.MAPPER.readTree("[]"))).isNull();
+        assertThat(JobWatcher.firstArgOf(Json.MAPPER.readTree("[\"media\",{}]"))).isEqualTo("media");
+        assertThat(JobWatcher.firstArgOf(Json.MAPPER.readTree("[{\"app_name\":\"web\"}]"))).isEqualTo("web");
+        assertThat(JobWatcher.firstArgOf(Json.MAPPER.readTree("[]"))).isNull();
     }
 }

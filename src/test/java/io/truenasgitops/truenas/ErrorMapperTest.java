@@ -65,6 +65,9 @@ class ErrorMapperTest {
                 .isInstanceOf(AppsServiceDownException.class);
         assertThat(callError(14, "EFAULT", "[EFAULT] Failed up action for web app").getClass())
                 .isEqualTo(TrueNasException.class);
+        assertThat(callError(14, "EFAULT", "[EFAULT] invalid reference format: repository name must be lowercase"))
+                .isInstanceOf(ImageRejectedException.class).matches(e -> !e.isRetryable());
+        assertThat(callError(14, "EFAULT", "[EFAULT] manifest unknown")).isInstanceOf(ImageRejectedException.class);
     }
 
     private static TrueNasException callError(int errno, String errname, String reason) {

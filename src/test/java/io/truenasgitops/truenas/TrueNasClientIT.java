@@ -209,17 +209,17 @@ class TrueNasClientIT {
                 .isInstanceOf(AlreadyExistsException.class)
                 .hasMessageContaining("failed to create app 'web' (job ")
                 .hasMessageContaining("already exists")
-                .satisfies(e -> assertThat(((TrueNasException) e).jobId()).isNotNull());
+                .satisfies(e -> assertThat(((TrueNasException) e).jobId()).isPositive());
         assertThatThrownBy(() -> client.apps().create("Bad_Name", WEB, JobListener.NONE))
                 .isInstanceOf(ValidationException.class)
                 .satisfies(e -> {
                     ValidationException v = (ValidationException) e;
-                    assertThat(v.jobId()).isNotNull();
+                    assertThat(v.jobId()).isPositive();
                     assertThat(v.fieldErrors()).extracting(FieldError::attribute).contains("app_create.app_name");
                 });
         assertThatThrownBy(() -> client.apps().update("ghost", WEB, JobListener.NONE))
                 .isInstanceOf(NotFoundException.class)
-                .satisfies(e -> assertThat(((TrueNasException) e).jobId()).isNotNull());
+                .satisfies(e -> assertThat(((TrueNasException) e).jobId()).isPositive());
 
         emulator.faults().failNextJobWithComposeError("app.update", "web");
         assertThatThrownBy(() -> client.apps().update("web", WEB, JobListener.NONE))
@@ -324,7 +324,9 @@ class TrueNasClientIT {
         App created = client.apps().create("web", WEB, JobListener.NONE);
 
         assertThat(created.name()).isEqualTo("web");
-        assertThat(emulator.apps().state("web")).isNotNull();
+        assertThat(emulator.apps().list()).as("one app, created once").extracting(a -> a.name())
+                .containsExactly("web");
+        await().untilAsserted(() -> assertThat(emulator.apps().state("web")).isEqualTo("RUNNING"));
         assertThat(emulator.calls().count("app.create")).isEqualTo(1);
         String login = protocol.equals("LEGACY") ? "auth.login_with_api_key" : "auth.login_ex";
         assertThat(emulator.calls().count(login)).isEqualTo(2);

@@ -1,0 +1,91 @@
+package io.truenasgitops.emulator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The default backend: containers are records in memory, states follow {@code deployDelay} and faults. */
+final class InMemoryContainers implements ContainerBackend {
+    private final NasState nas;
+    private final Events events;
+
+    InMemoryContainers(NasState nas, Events events) {
+        this.nas = nas;
+        this.events = events;
+    }
+
+    @Override
+    public void up(AppRecord app, Faults.JobFailure failure) {
+        upInMemory(app, failure);
+    }
+
+    @Override
+    public void down(AppRecord app, boolean removeVolumes, boolean removeImages) {
+        synchronized (nas.lock) {
+            events.endFollowersOf(app.removeContainers());
+        }
+    }
+
+    @Override
+    public void forget(AppRecord app) {
+        // Nothing on disk.
+    }
+
+    @Override
+    public void followLogs(LogFollower f) {
+        events.generateLogLines(f);
+    }
+
+    @Override
+    public void close() {
+        // Nothing to release.
+    }
+
+    /** The in-memory {@code compose up}: down, then new containers (DEPLOYING first for {@code deployDelay}). */
+    private void upInMemory(AppRecord app, Faults.JobFailure failure) {
+        synchronized (nas.lock) {
+            if (!app.containers.isEmpty()) {
+                events.endFollowersOf(app.removeContainers());
+                events.publishApp("CHANGED", app);
+            }
+            if (failure != null) {
+                throw new MiddlewareError.Call(failure.errno(), failure.message());
+            }
+            if (!app.deployable()) {
+                throw new MiddlewareError.Call(Errno.EFAULT, "Failed 'up' action for " + Py.repr(app.name)
+                        + " app. Please check /var/log/app_lifecycle.log for more details");
+            }
+            Duration delay = nas.options.deployDelay();
+            boolean deploying = delay != null && !delay.isZero();
+            String settled = nas.faults.crashLoops(app.name) ? "crashed" : "running";
+            app.createContainers(deploying ? "starting" : settled);
+            events.publishApp("CHANGED", app);
+            if (deploying) {
+                long gen = app.generation;
+                nas.timers.schedule(() -> settle(app, gen), delay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** The end of the DEPLOYING phase: healthy (RUNNING), or CRASHED for a crash-looping app. */
+    private void settle(AppRecord app, long gen) {
+        synchronized (nas.lock) {
+            if (nas.apps.get(app.name) != app || app.generation != gen) {
+                return;
+            }
+            boolean crash = nas.faults.crashLoops(app.name);
+            List<AppRecord.ContainerRecord> stopped = new ArrayList<>();
+            for (AppRecord.ContainerRecord c : app.containers) {
+                if (c.state.equals("starting") || c.state.equals("created")) {
+                    c.state = crash ? "crashed" : "running";
+                    if (crash) {
+                        stopped.add(c);
+                    }
+                }
+            }
+            events.endFollowersOf(stopped);
+            events.publishApp("CHANGED", app);
+        }
+    }
+}
