@@ -75,14 +75,15 @@ public final class SopsFile {
         String stripped = t.stripLeading();
         if (stripped.startsWith("{")) {
             Map<String, Object> json = parseJson(t);
-            if (json != null && json.get("sops") instanceof Map<?, ?> sops) {
+            if (json != null && json.get("sops") instanceof Map<?, ?> sops && isMetadata(sops)) {
                 return Optional.of(withMetadata(SopsFormat.JSON, display, without(json), sops));
             }
             return Optional.empty();
         }
         if (t.startsWith("sops:") || t.contains("\nsops:")) {
             YamlLoader.Result r = YamlLoader.load(t, display);
-            if (r.ok() && r.root() instanceof Map<?, ?> root && root.get("sops") instanceof Map<?, ?> sops) {
+            if (r.ok() && r.root() instanceof Map<?, ?> root && root.get("sops") instanceof Map<?, ?> sops
+                    && isMetadata(sops)) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> m = (Map<String, Object>) root;
                 return Optional.of(withMetadata(SopsFormat.YAML, display, without(m), sops));
@@ -108,6 +109,11 @@ public final class SopsFile {
             }
         }
         return false;
+    }
+
+    /** A {@code sops} mapping is SOPS's when it has one of the fields sops always writes. */
+    private static boolean isMetadata(Map<?, ?> sops) {
+        return sops.containsKey("mac") || sops.containsKey("lastmodified") || sops.containsKey("version");
     }
 
     private static SopsFile withMetadata(SopsFormat format, String display, Object tree, Map<?, ?> sops) {
