@@ -2,6 +2,7 @@ package io.truenasgitops.stacks;
 
 import io.truenasgitops.compose.ComposeRenderer;
 import io.truenasgitops.compose.DotEnv;
+import io.truenasgitops.compose.EnvFileReader;
 import io.truenasgitops.compose.ExpansionBudget;
 import io.truenasgitops.compose.RepoFiles;
 import io.truenasgitops.compose.Problem;
@@ -142,26 +143,43 @@ public final class StackRepository {
         Function<String, Optional<String>> fallback = v -> Optional.ofNullable(secretValues.get(v))
                 .or(() -> Optional.ofNullable(stackVars.get(v)));
         Map<String, String> dotEnv = Map.of();
+        boolean dotEnvEncrypted = false;
+        EncryptedFiles encrypted = new EncryptedFiles(options.decryption());
         Path envFile = dir.resolve(".env");
         if (Files.exists(envFile)) {
             Optional<String> text = read(envFile, repoRoot, RepoFiles.MAX_ENV_BYTES, rel + "/.env", problems);
             if (text.isPresent()) {
-                DotEnv.Result parsed = DotEnv.parse(text.get(), rel + "/.env", fallback, budget);
-                problems.addAll(parsed.problems());
-                dotEnv = parsed.values();
+                // A SOPS-encrypted .env is decrypted here, in memory; its values are secrets from now on.
+                EnvFileReader.Content content = encrypted.read(text.get(), rel + "/.env");
+                if (content instanceof EnvFileReader.Unreadable u) {
+                    problems.add(new Problem(Problem.Severity.ERROR, rel + "/.env", 0, 0, "", u.reason()));
+                } else if (content instanceof EnvFileReader.Values v) {
+                    dotEnv = v.values();
+                    dotEnvEncrypted = v.secret();
+                    v.notes().forEach(n -> problems.add(new Problem(Problem.Severity.WARNING, rel + "/.env", 0, 0,
+                            "", n)));
+                } else if (content instanceof EnvFileReader.DotEnvText t) {
+                    DotEnv.Result parsed = DotEnv.parse(t.text(), rel + "/.env", fallback, budget);
+                    problems.addAll(parsed.problems());
+                    dotEnv = parsed.values();
+                    dotEnvEncrypted = t.secret();
+                }
             }
         }
-        Variables variables = Variables.builder()
-                .secrets("secrets directory", secretValues)
-                .plain(rel + "/.env", dotEnv)
-                .plain(rel + "/stack.yaml variables", stackVars)
-                .build();
+        Variables.Builder layers = Variables.builder().secrets("secrets directory", secretValues);
+        if (dotEnvEncrypted) {
+            layers.secrets(rel + "/.env (SOPS-encrypted)", dotEnv);
+        } else {
+            layers.plain(rel + "/.env", dotEnv);
+        }
+        Variables variables = layers.plain(rel + "/stack.yaml variables", stackVars).build();
         Optional<String> text = read(composeFile, repoRoot, RepoFiles.MAX_COMPOSE_BYTES, composeRel, problems);
         if (text.isEmpty()) {
             return new LoadedStack(name, rel, composeFile, settings, null, problems);
         }
         ComposeRenderer.Result result = ComposeRenderer.render(new ComposeRenderer.Request(
-                name, text.get(), composeRel, dir, rel, variables, options.hostBasePath(), repoRoot, budget));
+                name, text.get(), composeRel, dir, rel, variables, options.hostBasePath(), repoRoot, budget,
+                encrypted));
         problems.addAll(result.problems());
         boolean hasErrors = problems.stream().anyMatch(Problem::isError);
         // Files in a fixed order, then document order: what people read top to bottom in their editor.
