@@ -125,6 +125,25 @@ class EncryptedStackFilesTest {
     }
 
     @Test
+    void stackYamlVariablesFromAnEncryptedYamlFileAreSecretVariables() throws Exception {
+        stack();
+        Path dir = repo.resolve("stacks/db");
+        Files.delete(dir.resolve(".env"));
+        Files.writeString(dir.resolve("vars.sops.yaml"), sops(SopsFormat.YAML, "DB_PASSWORD: " + PASSWORD + "\n"));
+        Files.writeString(dir.resolve("stack.yaml"), "variablesFrom: vars.sops.yaml\n");
+
+        LoadedStack s = load(new Decryption(keyFile, false), StacksOptions.MissingSecrets.ERROR);
+        assertThat(s.problems()).isEmpty();
+        assertThat(s.rendered().compose().toString()).contains(PASSWORD);
+        assertThat(s.rendered().masker().mask(s.rendered().compose().toString())).doesNotContain(PASSWORD);
+
+        LoadedStack ci = load(new Decryption(null, true), StacksOptions.MissingSecrets.PLACEHOLDER);
+        assertThat(ci.isValid()).as(ci.problems().toString()).isTrue();
+        assertThat(ci.problems()).extracting(Problem::format).anySatisfy(m -> assertThat(m)
+                .startsWith("stacks/db/vars.sops.yaml: warning: SOPS-encrypted for " + KEY.recipient()));
+    }
+
+    @Test
     void yamlEnvFileGivesItsTopLevelValues() throws Exception {
         stack();
         Files.writeString(repo.resolve("stacks/db/secrets.env"), sops(SopsFormat.YAML, "API_TOKEN: " + API_TOKEN
