@@ -2,6 +2,7 @@ package io.truenasgitops.app;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.truenasgitops.stacks.Decryption;
 import io.truenasgitops.stacks.StacksOptions;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -23,8 +24,19 @@ public interface StacksConfig {
     /** When set, relative bind mounts ({@code ./data}) become {@code <host-base-path>/<app>/data}. */
     Optional<Path> hostBasePath();
 
+    /**
+     * The age identity file (AGE-SECRET-KEY-1... lines) that opens SOPS-encrypted {@code .env} and
+     * {@code env_file} files of stacks; when unset, the {@code SOPS_AGE_KEY_FILE} environment variable.
+     */
+    Optional<Path> ageKeyFile();
+
     /** As the options the stack loader takes. */
     default StacksOptions toOptions() {
-        return new StacksOptions(dir(), secretsDir().orElse(null), hostBasePath().orElse(null));
+        Path keyFile = ageKeyFile().orElseGet(() -> {
+            String env = System.getenv("SOPS_AGE_KEY_FILE");
+            return env == null || env.isBlank() ? null : Path.of(env);
+        });
+        return new StacksOptions(dir(), secretsDir().orElse(null), hostBasePath().orElse(null),
+                StacksOptions.MissingSecrets.ERROR, new Decryption(keyFile, false));
     }
 }

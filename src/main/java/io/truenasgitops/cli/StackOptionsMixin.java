@@ -1,5 +1,6 @@
 package io.truenasgitops.cli;
 
+import io.truenasgitops.stacks.Decryption;
 import io.truenasgitops.stacks.StacksOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,32 @@ public class StackOptionsMixin {
             description = "Rewrite relative bind mounts (./data) to PATH/<app>/data instead of refusing them.")
     Path hostBasePath;
 
+    @Option(names = "--age-key-file", paramLabel = "FILE",
+            description = "age identities (AGE-SECRET-KEY-1... lines, as age-keygen writes them) that open"
+                    + " SOPS-encrypted .env and env_file files; default: $SOPS_AGE_KEY_FILE.")
+    Path ageKeyFile;
+
+    /** The environment variable sops reads its age key file from; used when --age-key-file is not given. */
+    public static final String SOPS_AGE_KEY_FILE = "SOPS_AGE_KEY_FILE";
+
+    /**
+     * How encrypted files are opened: with {@code --age-key-file}, else {@code $SOPS_AGE_KEY_FILE}.
+     *
+     * @param placeholdersWithoutKey without a key, check encrypted files with placeholders ({@code validate})
+     */
+    public Decryption decryption(boolean placeholdersWithoutKey) {
+        Path file = ageKeyFile;
+        String env = System.getenv(SOPS_AGE_KEY_FILE);
+        if (file == null && env != null && !env.isBlank()) {
+            file = Path.of(env);
+        }
+        if (file != null && !Files.isRegularFile(file)) {
+            throw new UsageException("age key file " + file + " does not exist or is not a file: create it with"
+                    + " age-keygen -o " + file + ", or give the right path (--age-key-file or SOPS_AGE_KEY_FILE)");
+        }
+        return new Decryption(file, placeholdersWithoutKey);
+    }
+
     /** The options as the stacks package takes them; refuses a secrets folder that does not exist. */
     public StacksOptions toOptions() {
         return toOptions(StacksOptions.MissingSecrets.ERROR);
@@ -36,6 +63,6 @@ public class StackOptionsMixin {
         if (hostBasePath != null && !hostBasePath.isAbsolute()) {
             throw new UsageException("--host-base-path must be an absolute path on the NAS, such as /mnt/tank/apps");
         }
-        return new StacksOptions(stacksDir, secretsDir, hostBasePath, missingSecrets);
+        return new StacksOptions(stacksDir, secretsDir, hostBasePath, missingSecrets, decryption(false));
     }
 }

@@ -30,7 +30,9 @@ import picocli.CommandLine.Parameters;
             "DIR is a repository root (with a stacks folder) or a single stack folder (default: the current folder).",
             "Every problem is listed with file:line; warnings do not fail the check.",
             "Without --secrets-dir, the secrets a stack.yaml declares (secrets: [NAME]) are checked as placeholders;"
-                + " with it, each must be there."},
+                + " with it, each must be there.",
+            "Without an age key (--age-key-file, SOPS_AGE_KEY_FILE), SOPS-encrypted files are listed with their"
+                + " recipients and checked with placeholders."},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  every stack is valid (warnings allowed)", "  1  problems found",
             "  2  usage error (DIR missing, no stacks folder, bad option)"})
@@ -59,8 +61,11 @@ public class ValidateCommand implements TopLevelCommand, Callable<Integer> {
             throw new UsageException("validate: " + dir + " is not a directory");
         }
         // CI has no secrets: without --secrets-dir, the secrets stack.yaml declares are checked as placeholders.
+        // Nor has it age keys: without one, SOPS-encrypted files are reported (with their recipients) and their
+        // names checked with placeholders.
         StacksOptions options = stackOptions.toOptions(stackOptions.secretsDir == null
-                ? StacksOptions.MissingSecrets.PLACEHOLDER : StacksOptions.MissingSecrets.ERROR);
+                ? StacksOptions.MissingSecrets.PLACEHOLDER : StacksOptions.MissingSecrets.ERROR)
+                .withDecryption(stackOptions.decryption(true));
         RepoScan scan = scan(dir.toAbsolutePath().normalize(), options);
         PrintWriter out = spec.commandLine().getOut();
         if ("json".equals(output)) {

@@ -36,7 +36,18 @@ public final class ComposeRenderer {
      * @param budget the stack's interpolation budget, shared with its {@code .env}
      */
     public record Request(String appName, String composeText, String composeFile, Path stackDir, String displayDir,
-            Variables variables, Path hostBasePath, Path repoRoot, ExpansionBudget budget) {
+            Variables variables, Path hostBasePath, Path repoRoot, ExpansionBudget budget, EnvFileReader envFiles) {
+
+        public Request {
+            envFiles = envFiles == null ? EnvFileReader.PLAIN : envFiles;
+        }
+
+        /** A request whose env files are all plain dotenv files. */
+        public Request(String appName, String composeText, String composeFile, Path stackDir, String displayDir,
+                Variables variables, Path hostBasePath, Path repoRoot, ExpansionBudget budget) {
+            this(appName, composeText, composeFile, stackDir, displayDir, variables, hostBasePath, repoRoot, budget,
+                    EnvFileReader.PLAIN);
+        }
 
         /** A request whose files must stay inside the stack folder, with a budget of its own. */
         public Request(String appName, String composeText, String composeFile, Path stackDir, String displayDir,
@@ -84,7 +95,10 @@ public final class ComposeRenderer {
             Function<String, Optional<String>> lookup = name -> request.variables().lookup(name).map(Variables.Value::value);
             EnvFileInliner.Result inlined = EnvFileInliner.inline(compose, request.stackDir(),
                     request.repoRoot() == null ? request.stackDir() : request.repoRoot(),
-                    request.displayDir() == null ? "" : request.displayDir(), sm, lookup, request.budget());
+                    request.displayDir() == null ? "" : request.displayDir(), sm, lookup, request.budget(),
+                    request.envFiles());
+            // Values from encrypted env files are secrets from here on: in problems, diffs and logs.
+            masker = masker.and(SecretMasker.of(inlined.secretValues()));
             problems.addAll(inlined.problems());
             compose = inlined.compose();
         }

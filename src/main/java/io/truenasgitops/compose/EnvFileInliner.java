@@ -24,8 +24,16 @@ public final class EnvFileInliner {
 
     private EnvFileInliner() {}
 
-    /** The tree with env files inlined, and the problems found. */
-    public record Result(Map<String, Object> compose, List<Problem> problems) {}
+    /**
+     * The tree with env files inlined, and the problems found.
+     *
+     * @param secretValues values that came from encrypted env files: secrets to mask
+     */
+    public record Result(Map<String, Object> compose, List<Problem> problems, List<String> secretValues) {
+        public Result(Map<String, Object> compose, List<Problem> problems) {
+            this(compose, problems, List.of());
+        }
+    }
 
     /**
      * Inlines env files.
@@ -49,7 +57,19 @@ public final class EnvFileInliner {
      */
     public static Result inline(Map<String, Object> compose, Path stackDir, Path root, String displayDir,
             SourceMap sourceMap, Function<String, Optional<String>> lookup, ExpansionBudget budget) {
+        return inline(compose, stackDir, root, displayDir, sourceMap, lookup, budget, EnvFileReader.PLAIN);
+    }
+
+    /**
+     * Inlines env files, each read through {@code reader} (which may decrypt it).
+     *
+     * @param reader turns an env file's text into its values
+     */
+    public static Result inline(Map<String, Object> compose, Path stackDir, Path root, String displayDir,
+            SourceMap sourceMap, Function<String, Optional<String>> lookup, ExpansionBudget budget,
+            EnvFileReader reader) {
         List<Problem> problems = new ArrayList<>();
+        List<String> secretValues = new ArrayList<>();
         Map<String, Object> out = new LinkedHashMap<>(compose);
         if (!(compose.get("services") instanceof Map<?, ?> services)) {
             return new Result(out, problems);
@@ -58,18 +78,18 @@ public final class EnvFileInliner {
         services.forEach((name, svc) -> {
             if (svc instanceof Map<?, ?> s && s.containsKey("env_file")) {
                 newServices.put(String.valueOf(name), inlineService(String.valueOf(name), s, stackDir, root,
-                        displayDir, sourceMap, lookup, budget, problems));
+                        displayDir, sourceMap, lookup, budget, problems, reader, secretValues));
             } else {
                 newServices.put(String.valueOf(name), svc);
             }
         });
         out.put("services", newServices);
-        return new Result(out, List.copyOf(problems));
+        return new Result(out, List.copyOf(problems), List.copyOf(secretValues));
     }
 
     private static Map<String, Object> inlineService(String name, Map<?, ?> svc, Path stackDir, Path root,
             String displayDir, SourceMap sourceMap, Function<String, Optional<String>> lookup, ExpansionBudget budget,
-            List<Problem> problems) {
+            List<Problem> problems, EnvFileReader reader, List<String> secretValues) {
         String base = "services." + name + ".env_file";
         Object spec = svc.get("env_file");
         List<Object> entries = spec instanceof List<?> l ? new ArrayList<>(l) : new ArrayList<>(List.of(spec));
@@ -116,9 +136,31 @@ public final class EnvFileInliner {
             }
             String text = ((RepoFiles.Text) read).text();
             String display = displayDir.isEmpty() ? file : displayDir + "/" + stackDir.relativize(resolved);
-            DotEnv.Result parsed = DotEnv.parse(text, display, lookup, budget);
-            problems.addAll(parsed.problems());
-            fromFiles.putAll(parsed.values());
+            EnvFileReader.Content content = reader.read(text, display);
+            if (content instanceof EnvFileReader.Unreadable u) {
+                problems.add(sourceMap.error(path, "env_file '" + file + "' cannot be used: " + u.reason()));
+                continue;
+            }
+            Map<String, String> values;
+            boolean secret;
+            List<String> notes;
+            if (content instanceof EnvFileReader.Values v) {
+                values = v.values();
+                secret = v.secret();
+                notes = v.notes();
+            } else {
+                EnvFileReader.DotEnvText t = (EnvFileReader.DotEnvText) content;
+                DotEnv.Result parsed = DotEnv.parse(t.text(), display, lookup, budget);
+                problems.addAll(parsed.problems());
+                values = parsed.values();
+                secret = t.secret();
+                notes = t.notes();
+            }
+            notes.forEach(n -> problems.add(sourceMap.warning(path, "env_file '" + file + "': " + n)));
+            if (secret) {
+                secretValues.addAll(values.values());
+            }
+            fromFiles.putAll(values);
         }
         Map<String, Object> env = new LinkedHashMap<>(fromFiles);
         Object explicit = svc.get("environment");

@@ -71,10 +71,11 @@ public final class StackCache {
     public synchronized RepoScan scan(Path repoRoot) {
         Set<String> seen = new HashSet<>();
         SecretsDigest secretsDigest = new SecretsDigest();
+        String ageKeys = ageKeysDigest(options.decryption().ageKeyFile());
         RepoScan scan = StackRepository.scan(repoRoot, options, (root, dir, opts, secrets) -> {
             String rel = relative(root, dir);
             seen.add(rel);
-            String digest = digest(root, dir, rel, secretsDigest.of(secrets));
+            String digest = digest(root, dir, rel, secretsDigest.of(secrets), ageKeys);
             Entry cached = entries.get(rel);
             if (digest != null && cached != null && cached.digest().equals(digest)) {
                 hits.incrementAndGet();
@@ -114,6 +115,23 @@ public final class StackCache {
         return new LoadedStack(s.name(), s.relativeDir(), compose, s.settings(), s.rendered(), s.problems());
     }
 
+    /**
+     * The digest of the age key file, read once per scan: a key added to it must open the stacks it could not
+     * open before, though none of their files changed.
+     */
+    private static String ageKeysDigest(Path keyFile) {
+        if (keyFile == null) {
+            return "no age key file";
+        }
+        MessageDigest md = sha256();
+        try (java.io.InputStream in = Files.newInputStream(keyFile)) {
+            md.update(in.readNBytes(1024 * 1024));
+        } catch (java.io.IOException e) {
+            return "age key file not readable";
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
     /** The digest of every secret value, computed once per scan (the scan reads the directory once). */
     private static final class SecretsDigest {
         private Map<String, String> last;
@@ -134,7 +152,7 @@ public final class StackCache {
     }
 
     /** The digest of everything the folder's load depends on, or null when it cannot be covered with certainty. */
-    private String digest(Path repoRoot, Path dir, String rel, String secrets) {
+    private String digest(Path repoRoot, Path dir, String rel, String secrets, String ageKeys) {
         MessageDigest md = sha256();
         field(md, "stack-cache-v1");
         field(md, options.stacksDir());
@@ -143,6 +161,7 @@ public final class StackCache {
         field(md, options.secretsDir() == null ? "no secrets directory" : "secrets directory");
         field(md, rel);
         field(md, secrets);
+        field(md, ageKeys);
         if (Files.isSymbolicLink(dir)) {
             return null;
         }

@@ -2,6 +2,7 @@ package io.truenasgitops.stacks;
 
 import io.truenasgitops.compose.ComposeRenderer;
 import io.truenasgitops.compose.DotEnv;
+import io.truenasgitops.compose.EnvFileReader;
 import io.truenasgitops.compose.ExpansionBudget;
 import io.truenasgitops.compose.RepoFiles;
 import io.truenasgitops.compose.Problem;
@@ -142,26 +143,47 @@ public final class StackRepository {
         Function<String, Optional<String>> fallback = v -> Optional.ofNullable(secretValues.get(v))
                 .or(() -> Optional.ofNullable(stackVars.get(v)));
         Map<String, String> dotEnv = Map.of();
+        boolean dotEnvEncrypted = false;
+        EncryptedFiles encrypted = new EncryptedFiles(options.decryption());
         Path envFile = dir.resolve(".env");
         if (Files.exists(envFile)) {
             Optional<String> text = read(envFile, repoRoot, RepoFiles.MAX_ENV_BYTES, rel + "/.env", problems);
             if (text.isPresent()) {
-                DotEnv.Result parsed = DotEnv.parse(text.get(), rel + "/.env", fallback, budget);
-                problems.addAll(parsed.problems());
-                dotEnv = parsed.values();
+                // A SOPS-encrypted .env is decrypted here, in memory; its values are secrets from now on.
+                EnvFileReader.Content content = encrypted.read(text.get(), rel + "/.env");
+                if (content instanceof EnvFileReader.Unreadable u) {
+                    problems.add(new Problem(Problem.Severity.ERROR, rel + "/.env", 0, 0, "", u.reason()));
+                } else if (content instanceof EnvFileReader.Values v) {
+                    dotEnv = v.values();
+                    dotEnvEncrypted = v.secret();
+                    v.notes().forEach(n -> problems.add(new Problem(Problem.Severity.WARNING, rel + "/.env", 0, 0,
+                            "", n)));
+                } else if (content instanceof EnvFileReader.DotEnvText t) {
+                    DotEnv.Result parsed = DotEnv.parse(t.text(), rel + "/.env", fallback, budget);
+                    problems.addAll(parsed.problems());
+                    dotEnv = parsed.values();
+                    dotEnvEncrypted = t.secret();
+                }
             }
         }
-        Variables variables = Variables.builder()
-                .secrets("secrets directory", secretValues)
-                .plain(rel + "/.env", dotEnv)
-                .plain(rel + "/stack.yaml variables", stackVars)
-                .build();
+        Variables.Builder layers = Variables.builder().secrets("secrets directory", secretValues);
+        if (dotEnvEncrypted) {
+            layers.secrets(rel + "/.env (SOPS-encrypted)", dotEnv);
+        } else {
+            layers.plain(rel + "/.env", dotEnv);
+        }
+        layers.plain(rel + "/stack.yaml variables", stackVars);
+        if (settings.variablesFrom() != null) {
+            variablesFrom(settings.variablesFrom(), dir, repoRoot, rel, encrypted, layers, problems);
+        }
+        Variables variables = layers.build();
         Optional<String> text = read(composeFile, repoRoot, RepoFiles.MAX_COMPOSE_BYTES, composeRel, problems);
         if (text.isEmpty()) {
             return new LoadedStack(name, rel, composeFile, settings, null, problems);
         }
         ComposeRenderer.Result result = ComposeRenderer.render(new ComposeRenderer.Request(
-                name, text.get(), composeRel, dir, rel, variables, options.hostBasePath(), repoRoot, budget));
+                name, text.get(), composeRel, dir, rel, variables, options.hostBasePath(), repoRoot, budget,
+                encrypted));
         problems.addAll(result.problems());
         boolean hasErrors = problems.stream().anyMatch(Problem::isError);
         // Files in a fixed order, then document order: what people read top to bottom in their editor.
@@ -170,6 +192,70 @@ public final class StackRepository {
                         .thenComparingInt(Problem::line).thenComparingInt(Problem::column))
                 .toList();
         return new LoadedStack(name, rel, composeFile, settings, hasErrors ? null : result.rendered(), masked);
+    }
+
+    /**
+     * Adds the values of {@code stack.yaml}'s {@code variablesFrom} file as the lowest layer: a SOPS-encrypted file
+     * is decrypted in memory and its values are secrets; a plain one is read as dotenv, YAML or JSON by content.
+     */
+    private static void variablesFrom(String name, Path dir, Path repoRoot, String rel, EncryptedFiles encrypted,
+            Variables.Builder layers, List<Problem> problems) {
+        String display = rel + "/" + name;
+        Path file = dir.resolve(name).normalize();
+        if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
+            problems.add(new Problem(Problem.Severity.ERROR, rel + "/stack.yaml", 0, 0, "variablesFrom",
+                    "variablesFrom names " + name + ", which is not a file in " + rel + ": add it or fix the name"));
+            return;
+        }
+        Optional<String> text = read(file, repoRoot, RepoFiles.MAX_ENV_BYTES, display, problems);
+        if (text.isEmpty()) {
+            return;
+        }
+        EnvFileReader.Content content = encrypted.read(text.get(), display);
+        if (content instanceof EnvFileReader.Unreadable u) {
+            problems.add(new Problem(Problem.Severity.ERROR, display, 0, 0, "", u.reason()));
+        } else if (content instanceof EnvFileReader.Values v) {
+            v.notes().forEach(n -> problems.add(new Problem(Problem.Severity.WARNING, display, 0, 0, "", n)));
+            if (v.secret()) {
+                layers.secrets(display + " (SOPS-encrypted)", v.values());
+            } else {
+                layers.plain(display, v.values());
+            }
+        } else if (content instanceof EnvFileReader.DotEnvText t) {
+            Map<String, String> values = plainValues(t.text(), name, display, problems);
+            if (t.secret()) {
+                layers.secrets(display + " (SOPS-encrypted)", values);
+            } else {
+                layers.plain(display, values);
+            }
+        }
+    }
+
+    /** A plain variables file: YAML/JSON by extension (top-level scalars), dotenv otherwise (literal values). */
+    private static Map<String, String> plainValues(String text, String name, String display, List<Problem> problems) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        if (lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json")) {
+            YamlLoader.Result r = YamlLoader.load(text, display);
+            problems.addAll(r.problems());
+            Map<String, String> out = new java.util.LinkedHashMap<>();
+            if (r.root() instanceof Map<?, ?> m) {
+                m.forEach((k, v) -> {
+                    if (v instanceof Map<?, ?> || v instanceof List<?>) {
+                        problems.add(new Problem(Problem.Severity.ERROR, display, 0, 0, String.valueOf(k),
+                                "variable " + k + " must be a plain value, not a list or mapping"));
+                    } else {
+                        out.put(String.valueOf(k), v == null ? "" : String.valueOf(v));
+                    }
+                });
+            } else if (r.ok()) {
+                problems.add(new Problem(Problem.Severity.ERROR, display, 0, 0, "",
+                        "a variables file is a mapping of NAME: value"));
+            }
+            return out;
+        }
+        DotEnv.Result parsed = DotEnv.parse(text, display, n -> Optional.empty());
+        problems.addAll(parsed.problems());
+        return parsed.values();
     }
 
     /**

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param variables values for {@code ${VAR}} interpolation, after the secrets directory and {@code .env}
  * @param secrets the variables that come from the secrets directory: without one ({@code validate} in CI) they
  *     are checked with placeholders, with one each must be there
+ * @param variablesFrom a file of the stack folder (dotenv, YAML or JSON, plain or SOPS-encrypted) whose values join
+ *     {@code variables} (which win); null for none
  */
 public record StackSettings(
         boolean suspend,
@@ -29,10 +31,18 @@ public record StackSettings(
         Duration healthTimeout,
         String target,
         Map<String, String> variables,
-        List<String> secrets) {
+        List<String> secrets,
+        String variablesFrom) {
 
     public StackSettings {
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
+    }
+
+    /** Settings without a variables file. */
+    public StackSettings(boolean suspend, DesiredState state, boolean prune, boolean selfHeal, boolean adopt,
+            List<String> dependsOn, Duration healthTimeout, String target, Map<String, String> variables,
+            List<String> secrets) {
+        this(suspend, state, prune, selfHeal, adopt, dependsOn, healthTimeout, target, variables, secrets, null);
     }
 
     /** Settings that declare no secrets. */

@@ -26,7 +26,7 @@ public final class StackSettingsReader {
 
     /** The keys a stack.yaml may have. */
     public static final List<String> KEYS = List.of("suspend", "state", "prune", "selfHeal", "adopt", "dependsOn",
-            "healthTimeout", "target", "variables", "secrets");
+            "healthTimeout", "target", "variables", "secrets", "variablesFrom");
 
     static final Pattern APP_NAME = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -120,6 +120,16 @@ public final class StackSettingsReader {
                 problems.add(sm.error("variables", "'variables' is a mapping of NAME: value"));
             }
         }
+        String variablesFrom = null;
+        if (root.containsKey("variablesFrom")) {
+            Object v = root.get("variablesFrom");
+            if (v instanceof String f && !f.isBlank() && !f.startsWith("/") && !f.contains("..")) {
+                variablesFrom = f;
+            } else {
+                problems.add(sm.error("variablesFrom", "'variablesFrom' is the name of a file in the stack folder"
+                        + " (dotenv, YAML or JSON, plain or SOPS-encrypted), such as vars.sops.yaml"));
+            }
+        }
         List<String> secrets = new ArrayList<>();
         if (root.containsKey("secrets")) {
             Object v = root.get("secrets");
@@ -142,7 +152,7 @@ public final class StackSettingsReader {
             }
         }
         return new Result(new StackSettings(suspend, state, prune, selfHeal, adopt, List.copyOf(dependsOn),
-                healthTimeout, target, Map.copyOf(variables), List.copyOf(secrets)), problems, sm);
+                healthTimeout, target, Map.copyOf(variables), List.copyOf(secrets), variablesFrom), problems, sm);
     }
 
     private static String scalar(Object v) {

@@ -10,8 +10,10 @@ import java.nio.file.Path;
  * @param hostBasePath when set, relative bind mounts ({@code ./data}) are rewritten to
  *     {@code <hostBasePath>/<app>/data} instead of being refused
  * @param missingSecrets what a secret declared in {@code stack.yaml} but absent from the secrets directory is
+ * @param decryption how SOPS-encrypted files of stacks are opened (the age key file)
  */
-public record StacksOptions(String stacksDir, Path secretsDir, Path hostBasePath, MissingSecrets missingSecrets) {
+public record StacksOptions(String stacksDir, Path secretsDir, Path hostBasePath, MissingSecrets missingSecrets,
+        Decryption decryption) {
 
     /** What a secret declared in {@code stack.yaml} ({@code secrets: [NAME]}) and absent from the secrets dir is. */
     public enum MissingSecrets {
@@ -22,6 +24,11 @@ public record StacksOptions(String stacksDir, Path secretsDir, Path hostBasePath
          * which has no secrets) checks everything else; an undeclared unset variable is still an error.
          */
         PLACEHOLDER
+    }
+
+    /** Options without an age key file. */
+    public StacksOptions(String stacksDir, Path secretsDir, Path hostBasePath, MissingSecrets missingSecrets) {
+        this(stacksDir, secretsDir, hostBasePath, missingSecrets, Decryption.none());
     }
 
     /** Options under which a missing declared secret is an error. */
@@ -39,6 +46,14 @@ public record StacksOptions(String stacksDir, Path secretsDir, Path hostBasePath
         if (missingSecrets == null) {
             missingSecrets = MissingSecrets.ERROR;
         }
+        if (decryption == null) {
+            decryption = Decryption.none();
+        }
+    }
+
+    /** These options with {@code decryption}. */
+    public StacksOptions withDecryption(Decryption decryption) {
+        return new StacksOptions(stacksDir, secretsDir, hostBasePath, missingSecrets, decryption);
     }
 
     /** {@code stacks/}, no secrets, no host base path. */

@@ -161,6 +161,20 @@ class TroubleshootingDocTest {
         assertThat(missing).isEmpty();
     }
 
+    @Test
+    void everySopsAndAgeKeyErrorMessageIsListed() throws IOException {
+        List<String> missing = new ArrayList<>();
+        for (Path p : sources(MAIN.resolve("sops"))) {
+            check(p, Files.readString(p), Pattern.compile("new SopsException\\("), 1, missing);
+            check(p, Files.readString(p), Pattern.compile("tampered\\("), 0, missing);
+        }
+        for (Path p : concat(sources(MAIN.resolve("stacks")), sources(MAIN.resolve("age")))) {
+            checkFirstMessage(p, Files.readString(p), Pattern.compile("new (?:Unreadable|Failed|Invalid)\\("),
+                    missing);
+        }
+        assertThat(missing).isEmpty();
+    }
+
     /** Calls matching {@code call}: the argument at {@code index} is the message. */
     private static void check(Path file, String src, Pattern call, int index, List<String> missing) {
         Matcher m = call.matcher(src);
