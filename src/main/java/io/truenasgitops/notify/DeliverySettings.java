@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param timeout the longest a connection or a request may take
  * @param initialBackoff the wait before the second attempt; doubled for each further one
  * @param maxBackoff the longest wait between attempts (a server's Retry-After is honoured up to one hour)
- * @param queueLimit notifications waiting per target; beyond it the oldest is dropped (and counted as failed)
+ * @param queueLimit notifications waiting per target; beyond it a new one is dropped (and counted as failed)
  */
 public record DeliverySettings(int maxAttempts, Duration timeout, Duration initialBackoff, Duration maxBackoff,
         int queueLimit) {
