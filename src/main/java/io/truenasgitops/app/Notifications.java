@@ -23,7 +23,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -84,7 +83,7 @@ public class Notifications {
             Mapped m = map(config);
             m.problems().forEach(p -> LOG.errorf("notifications: %s; that target is left out", p));
             if (!m.settings().targets().isEmpty()) {
-                notifier = Notifier.of(m.settings(), new MicrometerDeliveryMetrics(registry), Clock.systemUTC());
+                notifier = Notifier.of(m.settings(), new MicrometerDeliveryMetrics(registry));
                 LOG.infof("notifications go to %s", m.settings().targets().stream().map(TargetSettings::describe).toList());
             }
         }

@@ -3,6 +3,7 @@ package io.truenasgitops.notify;
 import io.truenasgitops.reconcile.PassResult;
 import io.truenasgitops.reconcile.Reconciler;
 import io.truenasgitops.reconcile.StackStatus;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -12,9 +13,10 @@ import java.util.List;
  * @param targets every NAS target's reachability
  * @param source the Git source's state
  * @param pass what the pass did (for one-off kinds: pruned, drift healed)
+ * @param at when the pass ended, by the engine's clock (the time of its state changes)
  */
 public record EngineSnapshot(List<StackStatus> stacks, List<Reconciler.TargetState> targets,
-        Reconciler.SourceState source, PassResult pass) {
+        Reconciler.SourceState source, PassResult pass, Instant at) {
 
     public EngineSnapshot {
         stacks = List.copyOf(stacks);
@@ -23,6 +25,7 @@ public record EngineSnapshot(List<StackStatus> stacks, List<Reconciler.TargetSta
 
     /** Copies the engine's state now, with the pass that just ended. */
     public static EngineSnapshot of(Reconciler engine, PassResult pass) {
-        return new EngineSnapshot(engine.statuses(), engine.targets(), engine.source(), pass);
+        return new EngineSnapshot(engine.statuses(), engine.targets(), engine.source(), pass,
+                pass.startedAt().plus(pass.duration()));
     }
 }

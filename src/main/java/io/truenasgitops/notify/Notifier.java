@@ -2,7 +2,6 @@ package io.truenasgitops.notify;
 
 import io.truenasgitops.reconcile.PassResult;
 import io.truenasgitops.reconcile.SyncListener;
-import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,13 +21,11 @@ public final class Notifier implements AutoCloseable {
 
     private final ProblemTracker tracker;
     private final Dispatcher dispatcher;
-    private final Clock clock;
     private final ExecutorService evaluator;
 
-    public Notifier(ProblemTracker tracker, Dispatcher dispatcher, Clock clock) {
+    public Notifier(ProblemTracker tracker, Dispatcher dispatcher) {
         this.tracker = tracker;
         this.dispatcher = dispatcher;
-        this.clock = clock;
         // a handful of passes may wait; beyond that the oldest snapshots are stale anyway
         this.evaluator = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(16), r -> {
             Thread t = new Thread(r, "notify-evaluate");
@@ -38,12 +35,12 @@ public final class Notifier implements AutoCloseable {
     }
 
     /** Builds the notifier of {@code settings}, with a channel per target. */
-    public static Notifier of(NotifySettings settings, DeliveryMetrics metrics, Clock clock) {
+    public static Notifier of(NotifySettings settings, DeliveryMetrics metrics) {
         ProblemTracker tracker = new ProblemTracker(settings.reminderInterval(),
                 new CommitLinks(settings.commitUrlTemplate()), settings.statusUrl());
         Dispatcher dispatcher = new Dispatcher(settings.targets(), settings.delivery(), metrics,
                 t -> Dispatcher.channelFor(t, settings.delivery()));
-        return new Notifier(tracker, dispatcher, clock);
+        return new Notifier(tracker, dispatcher);
     }
 
     /**
@@ -64,7 +61,7 @@ public final class Notifier implements AutoCloseable {
         try {
             evaluator.execute(() -> {
                 try {
-                    tracker.evaluate(s, clock.instant()).forEach(dispatcher::submit);
+                    tracker.evaluate(s).forEach(dispatcher::submit);
                 } catch (RuntimeException e) {
                     LOG.errorf(e, "failed to work out the notifications of a pass: %s", e.getMessage());
                 }

@@ -70,7 +70,8 @@ public final class ProblemTracker {
     }
 
     /** The notifications the state change from the previous snapshot to {@code s} calls for, in order. */
-    public List<Notification> evaluate(EngineSnapshot s, Instant now) {
+    public List<Notification> evaluate(EngineSnapshot s) {
+        Instant now = s.at();
         List<Notification> out = new ArrayList<>();
         String sourceUrl = s.source() == null ? null : s.source().sourceUrl();
         String sourceRevision = s.source() == null ? null : s.source().revision();
