@@ -143,12 +143,6 @@ public final class ProblemTracker {
         return out;
     }
 
-    /** Whether a problem of {@code kind} is open for the stack (or NAS) {@code name}. */
-    public boolean isActive(String name, NotificationKind kind) {
-        return active.entrySet().stream().anyMatch(e -> e.getKey().name().equals(name)
-                && e.getValue().what().kind() == kind);
-    }
-
     private static String recoveredMessage(Subject subject, Observed was, Instant since, Instant now) {
         String what = switch (subject.scope()) {
             case STACK -> "stack '" + subject.name() + "' is fine again";

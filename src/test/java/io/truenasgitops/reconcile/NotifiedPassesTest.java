@@ -241,6 +241,41 @@ class NotifiedPassesTest {
     }
 
     @Test
+    void anAppThatNeverBecomesHealthyIsToldAsAFailedHealthGate() {
+        start();
+        nas.crashLoop("web", true);
+        repo.commit(stack("web", compose("nginx:1.27")));
+
+        engine.syncOnce(SyncOptions.all());
+        engine.syncOnce(SyncOptions.all());
+        nas.crashLoop("web", false);
+        repo.commit(stack("web", compose("nginx:1.28")));
+        engine.syncOnce(SyncOptions.all());
+
+        await().until(() -> received.size() >= 2);
+        assertThat(kinds()).containsExactly(NotificationKind.HEALTH_GATE_FAILED, NotificationKind.RECOVERED);
+        assertThat(received.get(0).reason()).isEqualTo(Reasons.HEALTH_CHECK_FAILED);
+    }
+
+    @Test
+    void anObserverThatThrowsNeverFailsThePass() {
+        engine = Reconciler.builder().config(TestConfig.defaults(stateDir)).source(repo).scanner(repo)
+                .target("default", nas).store(new JsonFileStatusStore(stateDir)).clock(clock)
+                .observer(new SyncListener() {
+                    @Override
+                    public void onPassEnd(PassResult result) {
+                        throw new IllegalStateException("observer broke");
+                    }
+                }).build();
+        repo.commit(stack("web", compose("nginx:1.27")));
+
+        PassResult r = engine.syncOnce(SyncOptions.all());
+
+        assertThat(r.result()).isEqualTo(PassOutcome.SUCCESS);
+        assertThat(nas.appNames()).containsExactly("web");
+    }
+
+    @Test
     void aTargetThatHangsDoesNotDelayThePasses() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
