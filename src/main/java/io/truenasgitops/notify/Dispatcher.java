@@ -105,6 +105,9 @@ public final class Dispatcher implements AutoCloseable {
             } catch (RuntimeException e) {
                 r = new SendResult.RetryLater(null, Secret.mask(String.valueOf(e.getMessage()), target.secrets()));
             }
+            if (Thread.currentThread().isInterrupted()) {
+                return; // closing: neither a delivery nor a failure worth a line
+            }
             if (r instanceof SendResult.Delivered) {
                 queued.decrementAndGet();
                 metrics.sent(target.name());
