@@ -28,7 +28,8 @@ public enum NotificationKind {
     PRUNED("pruned", "app pruned", Severity.INFO, false);
     // Image updates (issue 14, "image updates in view") add their kind here, e.g.
     // IMAGE_UPDATE_AVAILABLE("image-update-available", "image update available", Severity.INFO, true),
-    // and its detection in ProblemTracker#observe.
+    // and its detection in ProblemTracker (see the comment in ProblemTracker#observe), its row in
+    // docs/operations.md#notifications and its word in docs/configuration.md (kinds).
 
     private final String label;
     private final String title;

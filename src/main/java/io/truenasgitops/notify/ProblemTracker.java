@@ -188,6 +188,8 @@ public final class ProblemTracker {
         if (last != null && KEEP.contains(last)) {
             return Observation.KEEP;
         }
+        // Image updates (NotificationKind's comment) are a second, independent state of a stack: track them as
+        // their own subject (a Scope of their own) so that an update becoming available never ends a failure.
         var drifted = st.condition(Condition.DRIFTED).filter(Condition::isTrue);
         if (drifted.isPresent() && !st.drift().isEmpty()) {
             return Observation.problem(new Observed(NotificationKind.DRIFT_DETECTED, drifted.get().reason(),
