@@ -140,6 +140,23 @@ class NotifiedPassesTest {
     }
 
     @Test
+    void suspendingABrokenStackNeitherRecoversNorRepeatsIt() {
+        start();
+        repo.commit(Fixtures.invalid("web", "image must be a string"));
+        engine.syncOnce(SyncOptions.all());
+
+        engine.suspend("web");
+        engine.syncOnce(SyncOptions.all());
+        engine.resume("web");
+        engine.syncOnce(SyncOptions.all());
+        repo.commit(stack("web", compose("nginx:1.27")));
+        engine.syncOnce(SyncOptions.all());
+
+        await().until(() -> received.size() >= 2);
+        assertThat(kinds()).containsExactly(NotificationKind.STALLED, NotificationKind.RECOVERED);
+    }
+
+    @Test
     void anUnreachableNasIsOneMessageAndItsStacksStayQuiet() {
         start();
         repo.commit(stack("web", compose("nginx:1.27")));
