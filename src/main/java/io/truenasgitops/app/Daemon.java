@@ -64,6 +64,10 @@ public class Daemon {
     @Inject
     ApiConfig apiConfig;
 
+    /** Notifications of state changes; observes every pass of the engine. */
+    @Inject
+    Notifications notifications;
+
     /**
      * Quarkus' managed Vert.x: every target's client runs on it instead of starting a Vert.x (event loops,
      * blocked-thread checker) of its own per NAS. Quarkus owns and closes it; the clients leave it open.
@@ -147,8 +151,10 @@ public class Daemon {
                     .scanner(new StackCache(stacks)::scan)
                     .targets(apis)
                     .metrics(port)
+                    .observer(notifications.observer())
                     .build();
             Reconciler built = reconciler;
+            notifications.bind(built);
             port.bindStatuses(built::statuses);
             port.refreshStacks();
         }
@@ -169,8 +175,10 @@ public class Daemon {
      * per problem; empty when all is well.
      */
     public List<String> configurationProblems() {
-        return StartupCheck.problems(webhookConfig, apiConfig, gitConfig, targetsConfig, overrides.git().isEmpty(),
-                overrides.targets().isEmpty());
+        List<String> problems = new java.util.ArrayList<>(StartupCheck.problems(webhookConfig, apiConfig, gitConfig,
+                targetsConfig, overrides.git().isEmpty(), overrides.targets().isEmpty()));
+        problems.addAll(notifications.problems());
+        return problems;
     }
 
     /** Starts the reconcile loop (its first pass runs right away). Idempotent. */

@@ -112,10 +112,17 @@ public final class MetricNames {
     public static final Metric APPS = new Metric(PREFIX + "apps", Type.GAUGE, List.of(TARGET, STATE),
             "Apps on the NAS by state, managed by truenas-gitops or not");
 
+    public static final Metric NOTIFICATIONS_SENT = new Metric(PREFIX + "notifications_sent_total", Type.COUNTER,
+            List.of(TARGET), "Notifications delivered, by notification target");
+    public static final Metric NOTIFICATION_FAILURES = new Metric(PREFIX + "notification_failures_total",
+            Type.COUNTER, List.of(TARGET), "Notifications given up (refused, out of attempts, or dropped), by"
+                    + " notification target");
+
     /** Every metric of ours, in documentation order. */
     public static final List<Metric> ALL = List.of(
             STACK_DRIFT, STACK_STATUS, STACK_LAST_APPLIED, RECONCILE_DURATION, RECONCILE_TOTAL, APPLY_TOTAL,
-            JOB_DURATION, API_CALLS, CONNECTION_UP, APPS_SERVICE_UP, SOURCE_REVISION_INFO, SOURCE_FETCH_TOTAL, APPS);
+            JOB_DURATION, API_CALLS, CONNECTION_UP, APPS_SERVICE_UP, SOURCE_REVISION_INFO, SOURCE_FETCH_TOTAL, APPS,
+            NOTIFICATIONS_SENT, NOTIFICATION_FAILURES);
 
     private MetricNames() {}
 

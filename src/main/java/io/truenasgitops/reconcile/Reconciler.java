@@ -42,6 +42,7 @@ public final class Reconciler implements AutoCloseable {
     private final StatusStore store;
     private final ReconcileMetrics metrics;
     private final EngineClock clock;
+    private final SyncListener observer;
     private final OutcomeMapper mapper;
     private final ApplyExecutor executor;
     private final ExecutorService pool;
@@ -64,6 +65,7 @@ public final class Reconciler implements AutoCloseable {
         this.store = b.store != null ? b.store : new JsonFileStatusStore(config.stateDir());
         this.metrics = b.metrics != null ? b.metrics : ReconcileMetrics.NOOP;
         this.clock = b.clock != null ? b.clock : EngineClock.SYSTEM;
+        this.observer = b.observer != null ? b.observer : SyncListener.NONE;
         this.mapper = new OutcomeMapper(new RetryPolicy(config.retryInitialBackoff(), config.retryMaxBackoff()),
                 new RetryPolicy(config.stalledRetryInitialBackoff(), config.stalledRetryMaxBackoff()));
         this.executor = new ApplyExecutor(config, clock, metrics, mapper);
@@ -252,6 +254,12 @@ public final class Reconciler implements AutoCloseable {
         metrics.passCompleted(took, result.label());
         PassResult pr = new PassResult(plan, results, false, start, took, result);
         logPass(pr);
+        try {
+            observer.onPassEnd(pr);
+        } catch (RuntimeException e) {
+            // an observer (notifications) never fails the pass it watches
+            LOG.warnf("a pass observer failed: %s", e.getMessage());
+        }
         return pr;
     }
 
@@ -413,6 +421,7 @@ public final class Reconciler implements AutoCloseable {
         private StatusStore store;
         private ReconcileMetrics metrics;
         private EngineClock clock;
+        private SyncListener observer;
 
         public Builder config(ReconcileConfig c) {
             this.config = c;
@@ -453,6 +462,12 @@ public final class Reconciler implements AutoCloseable {
 
         public Builder clock(EngineClock c) {
             this.clock = c;
+            return this;
+        }
+
+        /** Told about every pass of this engine ({@link SyncListener#onPassEnd}), whoever started it. */
+        public Builder observer(SyncListener o) {
+            this.observer = o;
             return this;
         }
 

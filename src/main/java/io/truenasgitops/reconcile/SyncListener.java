@@ -22,6 +22,12 @@ public interface SyncListener {
     /** An event was recorded. */
     default void onEvent(Event event) {}
 
+    /**
+     * A pass (not a dry run) ended and its statuses are recorded. Engine-wide observers (notifications) get it
+     * on the pass's thread: hand the work to another thread.
+     */
+    default void onPassEnd(PassResult result) {}
+
     /** Ignores everything. */
     SyncListener NONE = new SyncListener() {};
 }

@@ -42,6 +42,16 @@ class StartupCheckIT {
     public static class BrokenFiles implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = new java.util.HashMap<>(files());
+            // notification targets: a URL file that is missing, an ntfy target without its topic
+            config.put("truenas-gitops.notify.targets.chat.type", "discord");
+            config.put("truenas-gitops.notify.targets.chat.url-file", DIR.resolve("no-discord-url").toString());
+            config.put("truenas-gitops.notify.targets.phone.type", "ntfy");
+            config.put("truenas-gitops.notify.targets.phone.url", "https://ntfy.sh");
+            return config;
+        }
+
+        static Map<String, String> files() {
             return Map.of(
                     "truenas-gitops.webhook.secret-file", DIR.resolve("no-webhook-secret").toString(),
                     "truenas-gitops.api.token-file", DIR.resolve("a-directory").toString(),
@@ -62,7 +72,7 @@ class StartupCheckIT {
 
         List<String> errors = r.getErrorOutput().lines().filter(l -> l.startsWith("error: ")).toList();
         assertThat(r.exitCode()).as(r.getOutput() + r.getErrorOutput()).isEqualTo(ExitCodes.USAGE);
-        assertThat(errors).as(r.getErrorOutput()).hasSize(6);
+        assertThat(errors).as(r.getErrorOutput()).hasSize(8);
         assertThat(errors).anySatisfy(l -> assertThat(l).contains("webhook secret file", "no-webhook-secret",
                 "truenas-gitops.webhook.secret-file", "does not exist"));
         assertThat(errors).anySatisfy(l -> assertThat(l).contains("API token file", "a-directory", "is a directory"));
@@ -70,6 +80,9 @@ class StartupCheckIT {
         assertThat(errors).anySatisfy(l -> assertThat(l).contains("SSH key file", "not-a-key", "cannot be used"));
         assertThat(errors).anySatisfy(l -> assertThat(l).contains("known_hosts file", "no-known-hosts"));
         assertThat(errors).anySatisfy(l -> assertThat(l).contains("API key file of target 'default'", "is empty"));
+        assertThat(errors).anySatisfy(l -> assertThat(l).contains("no-discord-url",
+                "truenas-gitops.notify.targets.chat.url-file"));
+        assertThat(errors).anySatisfy(l -> assertThat(l).contains("notification target 'phone' (ntfy) has no topic"));
         assertThat(r.getErrorOutput()).doesNotContain("Exception").doesNotContain("\tat ");
     }
 }

@@ -66,7 +66,11 @@ class TroubleshootingDocTest {
                         "could not prepare the demo: ",
             "could not write the demo API token file ",
             "could not write the demo API key file ",
-            "cannot render the output");
+            "cannot render the output",
+            "email is not sent over HTTP", // a coding error: email targets get the SMTP channel
+            "the JVM cannot compute HMAC-SHA256", // every JVM has HmacSHA256
+            "cannot serialise a notification", // Jackson failing on our own JSON tree
+            "interrupted (shutdown)"); // a delivery thread stopped at shutdown
 
     static String doc;
 
@@ -171,6 +175,16 @@ class TroubleshootingDocTest {
         for (Path p : concat(sources(MAIN.resolve("stacks")), sources(MAIN.resolve("age")))) {
             checkFirstMessage(p, Files.readString(p), Pattern.compile("new (?:Unreadable|Failed|Invalid)\\("),
                     missing);
+        }
+        assertThat(missing).isEmpty();
+    }
+
+    @Test
+    void everyNotificationErrorMessageIsListed() throws IOException {
+        List<String> missing = new ArrayList<>();
+        Pattern call = Pattern.compile("new \\w*Exception\\(|out\\.add\\(|warn\\(|new SendResult\\.\\w+\\(");
+        for (Path p : concat(sources(MAIN.resolve("notify")), List.of(MAIN.resolve("app/Notifications.java")))) {
+            checkFirstMessage(p, Files.readString(p), call, missing);
         }
         assertThat(missing).isEmpty();
     }

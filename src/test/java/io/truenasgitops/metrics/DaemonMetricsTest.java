@@ -49,6 +49,8 @@ class DaemonMetricsTest {
         metrics.sourceRevision("abc123");
         metrics.sourceFetch(DaemonMetrics.SUCCESS);
         metrics.apps("default", Map.of("RUNNING", 2L), List.of("RUNNING", "STOPPED"));
+        new MicrometerDeliveryMetrics(registry).sent("phone");
+        new MicrometerDeliveryMetrics(registry).failed("phone");
 
         assertThat(seriesNames()).containsExactlyInAnyOrderElementsOf(MetricNames.exportedSeriesNames());
     }

@@ -46,7 +46,7 @@ class DeployArtifactsTest {
         assertThat(rules()).extracting(r -> r.get("alert")).containsExactlyInAnyOrder(
                 "TrueNasGitopsStackDrifted", "TrueNasGitopsStackDegraded", "TrueNasGitopsStackStalled",
                 "TrueNasGitopsApplyFailing", "TrueNasGitopsSourceFetchFailing", "TrueNasGitopsNasUnreachable",
-                "TrueNasGitopsAppsServiceDown",
+                "TrueNasGitopsAppsServiceDown", "TrueNasGitopsNotificationsFailing",
                 "TrueNasGitopsAuthFailing", "TrueNasGitopsNoSuccessfulReconcile");
     }
 

@@ -1,0 +1,31 @@
+package io.truenasgitops.notify;
+
+import io.truenasgitops.reconcile.PassResult;
+import io.truenasgitops.reconcile.Reconciler;
+import io.truenasgitops.reconcile.StackStatus;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the engine knew at the end of one pass: the copy the notifications work on, away from the pass's thread.
+ *
+ * @param stacks every stack's status
+ * @param targets every NAS target's reachability
+ * @param source the Git source's state
+ * @param pass what the pass did (for one-off kinds: pruned, drift healed)
+ * @param at when the pass ended, by the engine's clock (the time of its state changes)
+ */
+public record EngineSnapshot(List<StackStatus> stacks, List<Reconciler.TargetState> targets,
+        Reconciler.SourceState source, PassResult pass, Instant at) {
+
+    public EngineSnapshot {
+        stacks = List.copyOf(stacks);
+        targets = List.copyOf(targets);
+    }
+
+    /** Copies the engine's state now, with the pass that just ended. */
+    public static EngineSnapshot of(Reconciler engine, PassResult pass) {
+        return new EngineSnapshot(engine.statuses(), engine.targets(), engine.source(), pass,
+                pass.startedAt().plus(pass.duration()));
+    }
+}
