@@ -151,7 +151,7 @@ public class Daemon {
                     .scanner(new StackCache(stacks)::scan)
                     .targets(apis)
                     .metrics(port)
-                    .observer(notifications.observer())
+                    .passListener(notifications.observer())
                     .build();
             Reconciler built = reconciler;
             notifications.bind(built);

@@ -42,7 +42,7 @@ public final class Reconciler implements AutoCloseable {
     private final StatusStore store;
     private final ReconcileMetrics metrics;
     private final EngineClock clock;
-    private final SyncListener observer;
+    private final SyncListener passListener;
     private final OutcomeMapper mapper;
     private final ApplyExecutor executor;
     private final ExecutorService pool;
@@ -65,7 +65,7 @@ public final class Reconciler implements AutoCloseable {
         this.store = b.store != null ? b.store : new JsonFileStatusStore(config.stateDir());
         this.metrics = b.metrics != null ? b.metrics : ReconcileMetrics.NOOP;
         this.clock = b.clock != null ? b.clock : EngineClock.SYSTEM;
-        this.observer = b.observer != null ? b.observer : SyncListener.NONE;
+        this.passListener = b.passListener != null ? b.passListener : SyncListener.NONE;
         this.mapper = new OutcomeMapper(new RetryPolicy(config.retryInitialBackoff(), config.retryMaxBackoff()),
                 new RetryPolicy(config.stalledRetryInitialBackoff(), config.stalledRetryMaxBackoff()));
         this.executor = new ApplyExecutor(config, clock, metrics, mapper);
@@ -255,7 +255,7 @@ public final class Reconciler implements AutoCloseable {
         PassResult pr = new PassResult(plan, results, false, start, took, result);
         logPass(pr);
         try {
-            observer.onPassEnd(pr);
+            passListener.onPassEnd(pr);
         } catch (RuntimeException e) {
             // an observer (notifications) never fails the pass it watches
             LOG.warnf("a pass observer failed: %s", e.getMessage());
@@ -421,7 +421,7 @@ public final class Reconciler implements AutoCloseable {
         private StatusStore store;
         private ReconcileMetrics metrics;
         private EngineClock clock;
-        private SyncListener observer;
+        private SyncListener passListener;
 
         public Builder config(ReconcileConfig c) {
             this.config = c;
@@ -466,8 +466,8 @@ public final class Reconciler implements AutoCloseable {
         }
 
         /** Told about every pass of this engine ({@link SyncListener#onPassEnd}), whoever started it. */
-        public Builder observer(SyncListener o) {
-            this.observer = o;
+        public Builder passListener(SyncListener o) {
+            this.passListener = o;
             return this;
         }
 

@@ -53,7 +53,7 @@ class NotifiedPassesTest {
         notifier = new Notifier(tracker, dispatcher);
         engine = Reconciler.builder().config(config).source(repo).scanner(repo).target("default", nas)
                 .store(new JsonFileStatusStore(stateDir)).clock(clock)
-                .observer(notifier.listener(pass -> EngineSnapshot.of(engineRef.get(), pass))).build();
+                .passListener(notifier.listener(pass -> EngineSnapshot.of(engineRef.get(), pass))).build();
         engineRef.set(engine);
     }
 
@@ -278,7 +278,7 @@ class NotifiedPassesTest {
     void anObserverThatThrowsNeverFailsThePass() {
         engine = Reconciler.builder().config(TestConfig.defaults(stateDir)).source(repo).scanner(repo)
                 .target("default", nas).store(new JsonFileStatusStore(stateDir)).clock(clock)
-                .observer(new SyncListener() {
+                .passListener(new SyncListener() {
                     @Override
                     public void onPassEnd(PassResult result) {
                         throw new IllegalStateException("observer broke");
