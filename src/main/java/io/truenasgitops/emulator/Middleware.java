@@ -81,6 +81,7 @@ final class Middleware {
 
     private final EmulatorOptions options;
     private final Faults faults;
+    private final ImageUpdates imageUpdates = new ImageUpdates();
     private final CallLog callLog = new CallLog();
     private final Object lock = new Object();
     private final Map<String, AppRecord> apps = new TreeMap<>();
@@ -154,6 +155,10 @@ final class Middleware {
 
     Faults faults() {
         return faults;
+    }
+
+    ImageUpdates imageUpdates() {
+        return imageUpdates;
     }
 
     Release release() {
@@ -456,6 +461,8 @@ final class Middleware {
         def("app.stop", (s, p) -> submit(s, "app.stop", p, nameLock("app_stop_", p), ctx -> appStop(ctx, p)));
         def("app.redeploy", (s, p) -> submit(s, "app.redeploy", p, nameLock("app_redeploy_", p), ctx -> appRedeploy(ctx, p)));
         def("app.pull_images", (s, p) -> submit(s, "app.pull_images", p, nameLock("pull_images_", p), ctx -> appPullImages(ctx, p)));
+        imageUpdates.register(this::def, name -> registering.get(name).handler(), name -> withLock(() -> apps.get(name) == null
+                ? null : apps.get(name).containers.stream().map(c -> c.image).distinct().toList()));
     }
 
     private static JsonNode arg(ArrayNode params, int i) {
@@ -1751,12 +1758,14 @@ final class Middleware {
         problems.check();
         boolean redeploy = opts.path("redeploy").asBoolean(true);
         AppRecord app = jobInstance(name);
+        List<String> running = withLock(() -> app.containers.stream().map(c -> c.image).toList());
         ctx.progress(20, "Pulling app images");
         Faults.JobFailure failure = faults.takeJobFailure("app.pull_images", name);
         if (failure != null) {
             throw new MiddlewareError.Call(failure.errno(), failure.message());
         }
-        ctx.progress(50, "Images pulled");
+        ctx.progress(redeploy ? 80 : 100, "Images pulled successfully");
+        imageUpdates.pulled(running);
         if (redeploy) {
             // The real method starts app.redeploy as its own job and waits for it.
             ArrayNode args = Json.array().add(name);
@@ -1766,8 +1775,8 @@ final class Middleware {
             if (child != null && "FAILED".equals(child.state)) {
                 throw new MiddlewareError.Call(Errno.EFAULT, child.error == null ? "Redeploy failed" : child.error);
             }
+            ctx.progress(100, "App redeployed successfully");
         }
-        ctx.progress(100, "Pulled images for " + Py.repr(app.name) + " app");
         return NullNode.instance;
     }
 
