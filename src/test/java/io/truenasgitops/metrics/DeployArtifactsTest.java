@@ -45,7 +45,8 @@ class DeployArtifactsTest {
     void theRulesCoverTheSituationsUsersNeedToBeWokenFor() throws Exception {
         assertThat(rules()).extracting(r -> r.get("alert")).containsExactlyInAnyOrder(
                 "TrueNasGitopsStackDrifted", "TrueNasGitopsStackDegraded", "TrueNasGitopsStackStalled",
-                "TrueNasGitopsApplyFailing", "TrueNasGitopsSourceFetchFailing", "TrueNasGitopsNasUnreachable",
+                "TrueNasGitopsApplyFailing", "TrueNasGitopsImageUpdateAvailable", "TrueNasGitopsSourceFetchFailing",
+                "TrueNasGitopsNasUnreachable",
                 "TrueNasGitopsAppsServiceDown",
                 "TrueNasGitopsAuthFailing", "TrueNasGitopsNoSuccessfulReconcile");
     }
