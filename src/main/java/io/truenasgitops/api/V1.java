@@ -30,7 +30,7 @@ public final class V1 {
      * @param ready whether the Ready condition is true
      * @param appState the app state last seen on the NAS, or null when it has no app
      * @param drift how the app differs from Git: config, state, missing, orphan
-     * @param conditions Ready, Reconciling, Stalled, Drifted
+     * @param conditions Ready, Reconciling, Stalled, Drifted, and ImageUpdateAvailable once TrueNAS reported one
      * @param lastAppliedRevision the commit last applied successfully
      * @param lastAppliedAt when
      * @param lastAttemptedRevision the commit the last pass looked at
@@ -40,12 +40,14 @@ public final class V1 {
      * @param suspended whether the stack is suspended (stack.yaml or at runtime)
      * @param nextRetryAt when a failed apply is retried, or null
      * @param updatedAt when this status was written
+     * @param imageUpdateAvailable whether TrueNAS reports a newer image under a tag the app runs (the condition
+     *     ImageUpdateAvailable says which; shown only, nothing is pulled)
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Stack(String name, String target, String path, String status, boolean ready, String appState,
             List<String> drift, List<Condition> conditions, String lastAppliedRevision, Instant lastAppliedAt,
             String lastAttemptedRevision, String lastAction, Reason reason, String lastError, boolean suspended,
-            Instant nextRetryAt, Instant updatedAt) {
+            Instant nextRetryAt, Instant updatedAt, boolean imageUpdateAvailable) {
 
         static Stack of(StackStatus s, boolean suspendedAtRuntime) {
             return new Stack(s.name(), s.target(), s.path(), MicrometerReconcileMetrics.statusLabel(s), s.isReady(),
@@ -53,14 +55,14 @@ public final class V1 {
                     s.conditions().stream().map(Condition::of).toList(), s.lastAppliedRevision(), s.lastAppliedAt(),
                     s.lastAttemptedRevision(), s.lastAction() == null ? null : lower(s.lastAction().name()),
                     Reason.of(s.lastReason()), s.lastError(), s.suspended() || suspendedAtRuntime, s.nextRetryAt(),
-                    s.updatedAt());
+                    s.updatedAt(), s.is(io.truenasgitops.reconcile.Condition.IMAGE_UPDATE_AVAILABLE));
         }
     }
 
     /**
      * A status condition in the Kubernetes/Flux vocabulary.
      *
-     * @param type Ready, Reconciling, Stalled or Drifted
+     * @param type Ready, Reconciling, Stalled, Drifted or ImageUpdateAvailable
      * @param status True, False or Unknown
      * @param reason a PascalCase code
      * @param message what it means this time

@@ -163,6 +163,11 @@ public final class LazyTarget implements AppsApi, AutoCloseable {
     }
 
     @Override
+    public List<String> outdatedImages(String name) {
+        return apps().outdatedImages(name);
+    }
+
+    @Override
     public Map<String, App.Container> containerIds(String name, boolean aliveOnly) {
         return apps().containerIds(name, aliveOnly);
     }

@@ -50,6 +50,21 @@ public class AppsCommand implements TopLevelCommand, Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** Marks an image (in {@code apps list} and {@code apps get}) that has a newer image under its tag. */
+    static final String UPDATE_MARK = "*";
+
+    /** {@code app.outdated_docker_images}, or nothing when the NAS does not answer it (the flag alone still shows). */
+    static List<String> outdatedImages(TrueNasClient client, String app) {
+        try {
+            return client.apps().outdatedImages(app);
+        } catch (io.truenasgitops.truenas.TrueNasException e) {
+            if (e.isRetryable()) {
+                throw e;
+            }
+            return List.of();
+        }
+    }
+
     static App require(AppsApi apps, String name, boolean retrieveConfig) {
         return apps.get(name, retrieveConfig).orElseThrow(() -> new NotFoundException("app '" + name
                 + "' does not exist on the NAS ('apps list' shows the apps there)"));
@@ -77,13 +92,42 @@ public class AppsCommand implements TopLevelCommand, Runnable {
             }
             Style style = Style.current();
             List<List<String>> rows = new ArrayList<>();
+            int withUpdates = 0;
             for (App app : apps) {
+                if (app.imageUpdatesAvailable()) {
+                    withUpdates++;
+                }
                 rows.add(List.of(app.name(), style.status(app.state().name()), app.customApp() ? "custom" : "catalog",
                         String.valueOf(app.version()), String.valueOf(app.containers().size()),
-                        app.images().isEmpty() ? "-" : String.join(",", app.images())));
+                        imagesCell(client, app, style)));
             }
             OutputOptions.printTable(out(), List.of("NAME", "STATE", "TYPE", "VERSION", "CONTAINERS", "IMAGES"), rows);
+            if (withUpdates > 0) {
+                out().println(style.yellow(UPDATE_MARK) + " a newer image under the same tag is on the registry ("
+                        + withUpdates + (withUpdates == 1 ? " app" : " apps") + ", as the NAS's image check saw it);"
+                        + " Git decides what runs: change the tag or digest there, or 'apps pull NAME' pulls it again");
+                out().flush();
+            }
             return ExitCodes.OK;
+        }
+
+        /**
+         * The app's images, those with a newer image under their tag marked; when the NAS does not say which (no
+         * {@code app.outdated_docker_images} answer), the app as a whole is marked.
+         */
+        private static String imagesCell(TrueNasClient client, App app, Style style) {
+            if (app.images().isEmpty()) {
+                return app.imageUpdatesAvailable() ? style.yellow(UPDATE_MARK) : "-";
+            }
+            if (!app.imageUpdatesAvailable()) {
+                return String.join(",", app.images());
+            }
+            List<String> outdated = outdatedImages(client, app.name());
+            if (outdated.isEmpty()) {
+                return String.join(",", app.images()) + style.yellow(UPDATE_MARK);
+            }
+            return String.join(",", app.images().stream()
+                    .map(i -> outdated.contains(i) ? i + style.yellow(UPDATE_MARK) : i).toList());
         }
 
         /**
@@ -126,7 +170,8 @@ public class AppsCommand implements TopLevelCommand, Runnable {
             out.println("type:       " + (app.customApp() ? "custom" : "catalog"));
             out.println("version:    " + app.version());
             JsonNode raw = app.raw();
-            if (raw.path("upgrade_available").asBoolean(false)) {
+            // TrueNAS sets upgrade_available on a custom app that has image updates: shown as those below instead
+            if (raw.path("upgrade_available").asBoolean(false) && !(app.customApp() && app.imageUpdatesAvailable())) {
                 out.println("upgrade:    available");
             }
             if (raw.path("portals").isObject() && raw.path("portals").size() > 0) {
@@ -134,6 +179,12 @@ public class AppsCommand implements TopLevelCommand, Runnable {
                         + p.getValue().asText()));
             }
             out.println("images:     " + (app.images().isEmpty() ? "-" : String.join(", ", app.images())));
+            if (app.imageUpdatesAvailable()) {
+                List<String> outdated = outdatedImages(client, app.name());
+                out.println("updates:    " + style.yellow("newer image under the same tag"
+                        + (outdated.isEmpty() ? "" : ": " + String.join(", ", outdated)))
+                        + " (Git decides: change the tag or digest there, or 'apps pull " + app.name() + "')");
+            }
             List<String> ports = ports(raw.path("active_workloads").path("used_ports"));
             out.println("ports:      " + (ports.isEmpty() ? "none published" : String.join(", ", ports)));
             if (app.containers().isEmpty()) {
@@ -317,7 +368,9 @@ public class AppsCommand implements TopLevelCommand, Runnable {
         }
     }
 
-    @Command(name = "pull", description = "Pull the app's images again, then redeploy (unless --no-redeploy).")
+    @Command(name = "pull", aliases = "pull-images", description = {
+        "Pull the app's images again (app.pull_images: the same tags, newer images if the registry has them), then"
+                + " redeploy (unless --no-redeploy). Only when you run it: the daemon never pulls."})
     static class PullImages extends AppJobCommand {
 
         @Option(names = "--redeploy", negatable = true, defaultValue = "true", fallbackValue = "true",

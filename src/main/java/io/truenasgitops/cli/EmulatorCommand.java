@@ -98,6 +98,11 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
                 + " default: a temporary folder removed on exit."})
     Path ixAppsDir;
 
+    @Option(names = "--image-update", paramLabel = "IMAGE", description = {
+        "Report a newer image under this tag (nginx:1.25), as a NAS does once its daily image check saw the tag move:"
+                + " apps running it show image_updates_available until app.pull_images. Repeatable."})
+    java.util.List<String> imageUpdates = new java.util.ArrayList<>();
+
     @Option(names = "--ready-file", description = "Write url, legacyUrl, apiKey, tlsFingerprint (and more) as JSON to this file once listening.")
     Path readyFile;
 
@@ -121,12 +126,19 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
         } else if (ixAppsDir != null) {
             throw new UsageException("emulator: --ix-apps-dir needs --docker");
         }
+        for (String image : imageUpdates) {
+            if (image.contains("@")) {
+                throw new UsageException("emulator: --image-update '" + image + "' is a digest reference; a NAS never"
+                        + " reports those as outdated (its image check walks tags only): give a tag such as nginx:1.25");
+            }
+        }
         if (unixSocket != null) {
             options = options.withUnixSocket(unixSocket.toAbsolutePath(), unixPeerUid);
         } else if (unixPeerUid != null) {
             throw new UsageException("emulator: --unix-peer-uid needs --unix-socket");
         }
         try (TrueNasEmulator emulator = TrueNasEmulator.start(options)) {
+            imageUpdates.forEach(emulator.imageUpdates()::markUpdated);
             ObjectNode ready = new ObjectMapper().createObjectNode();
             ready.put("url", emulator.url());
             ready.put("legacyUrl", emulator.legacyUrl());

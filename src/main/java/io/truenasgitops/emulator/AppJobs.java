@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -247,12 +248,17 @@ final class AppJobs implements MethodArea {
         problems.check();
         boolean redeploy = opts.path("redeploy").asBoolean(true);
         AppRecord app = jobInstance(name);
+        List<String> running;
+        synchronized (nas.lock) {
+            running = app.containers.stream().map(c -> c.image).toList();
+        }
         ctx.progress(20, "Pulling app images");
         Faults.JobFailure failure = nas.faults.takeJobFailure("app.pull_images", name);
         if (failure != null) {
             throw new MiddlewareError.Call(failure.errno(), failure.message());
         }
-        ctx.progress(50, "Images pulled");
+        ctx.progress(redeploy ? 80 : 100, "Images pulled successfully");
+        nas.imageUpdates.pulled(running);
         if (redeploy) {
             // The real method starts app.redeploy as its own job and waits for it.
             ArrayNode args = Json.array().add(name);
@@ -262,8 +268,8 @@ final class AppJobs implements MethodArea {
             if (child != null && "FAILED".equals(child.state)) {
                 throw new MiddlewareError.Call(Errno.EFAULT, child.error == null ? "Redeploy failed" : child.error);
             }
+            ctx.progress(100, "App redeployed successfully");
         }
-        ctx.progress(100, "Pulled images for " + Py.repr(app.name) + " app");
         return NullNode.instance;
     }
 }

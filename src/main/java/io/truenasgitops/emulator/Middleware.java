@@ -35,7 +35,9 @@ final class Middleware {
         AppReads reads = new AppReads(nas);
         this.control = new ControlApi(nas, events);
         this.areas = List.of(logins, new SystemMethods(nas), events, jobQueue, reads,
-                new AppJobs(nas, events, jobQueue, reads));
+                new AppJobs(nas, events, jobQueue, reads),
+                // after AppReads: it wraps app.query and app.get_instance to add the image-update flags
+                methods -> nas.imageUpdates.register(methods::def, methods::handler, this::runningImages));
         try {
             nas.containers = options.docker() == null ? new InMemoryContainers(nas, events)
                     : new DockerContainers(this, options.docker());
@@ -59,6 +61,18 @@ final class Middleware {
 
     Faults faults() {
         return nas.faults;
+    }
+
+    ImageUpdates imageUpdates() {
+        return nas.imageUpdates;
+    }
+
+    /** The images of an app's containers now, or null when there is no such app. */
+    private List<String> runningImages(String name) {
+        synchronized (nas.lock) {
+            AppRecord app = nas.apps.get(name);
+            return app == null ? null : app.containers.stream().map(c -> c.image).distinct().toList();
+        }
     }
 
     Release release() {

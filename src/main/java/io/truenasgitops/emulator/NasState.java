@@ -30,6 +30,8 @@ final class NasState {
     final EmulatorOptions options;
     final Faults faults;
     final CallLog callLog = new CallLog();
+    /** Which images the registry has newer versions of (app.query's image_updates_available). */
+    final ImageUpdates imageUpdates = new ImageUpdates();
     final Object lock = new Object();
     final Map<String, AppRecord> apps = new TreeMap<>();
     final Map<Long, JobRecord> jobs = new LinkedHashMap<>();

@@ -326,6 +326,11 @@ public final class TrueNasEmulator implements AutoCloseable {
         return mw.faults();
     }
 
+    /** Which images have a newer version under their tag ({@code image_updates_available}, {@code app.pull_images}). */
+    public ImageUpdates imageUpdates() {
+        return mw.imageUpdates();
+    }
+
     /** Direct access to the apps. */
     public EmulatedApps apps() {
         return apps;
@@ -369,7 +374,7 @@ public final class TrueNasEmulator implements AutoCloseable {
 
     /**
      * Back to a fresh box for the next test: apps removed, middleware restarted (connections dropped, jobs
-     * forgotten, ids from 1), faults cleared, API key un-revoked, call counts reset.
+     * forgotten, ids from 1), faults cleared, image updates forgotten, API key un-revoked, call counts reset.
      */
     public void reset() {
         apps.list().forEach(a -> apps.remove(a.name()));
@@ -379,6 +384,7 @@ public final class TrueNasEmulator implements AutoCloseable {
         options.methodLatency().forEach(mw.faults()::latency);
         options.crashLoopApps().forEach(a -> mw.faults().crashAfterEveryStart(a, true));
         mw.revokeReset();
+        mw.imageUpdates().clear();
         mw.callLog().reset();
     }
 

@@ -34,6 +34,7 @@ public class DaemonMetrics {
     private final GaugeFamily drift;
     private final GaugeFamily status;
     private final GaugeFamily lastApplied;
+    private final GaugeFamily imageUpdate;
     private final GaugeFamily connectionUp;
     private final GaugeFamily appsServiceUp;
     private final GaugeFamily revision;
@@ -45,6 +46,7 @@ public class DaemonMetrics {
         this.drift = new GaugeFamily(registry, MetricNames.STACK_DRIFT);
         this.status = new GaugeFamily(registry, MetricNames.STACK_STATUS);
         this.lastApplied = new GaugeFamily(registry, MetricNames.STACK_LAST_APPLIED);
+        this.imageUpdate = new GaugeFamily(registry, MetricNames.IMAGE_UPDATE_AVAILABLE);
         this.connectionUp = new GaugeFamily(registry, MetricNames.CONNECTION_UP);
         this.appsServiceUp = new GaugeFamily(registry, MetricNames.APPS_SERVICE_UP);
         this.revision = new GaugeFamily(registry, MetricNames.SOURCE_REVISION_INFO);
@@ -87,11 +89,17 @@ public class DaemonMetrics {
         lastApplied.set(when.toEpochMilli() / 1000.0, stack);
     }
 
+    /** Sets whether TrueNAS reports a newer image under a tag the stack's app runs (1) or not (0). */
+    public void imageUpdateAvailable(String stack, boolean available) {
+        imageUpdate.set(available ? 1 : 0, stack);
+    }
+
     /** Drops every per-stack series of stacks not in {@code stacks} (they left the repository). */
     public void retainStacks(Set<String> stacks) {
         drift.retain(labels -> stacks.contains(labels.get(0)));
         status.retain(labels -> stacks.contains(labels.get(0)));
         lastApplied.retain(labels -> stacks.contains(labels.get(0)));
+        imageUpdate.retain(labels -> stacks.contains(labels.get(0)));
     }
 
     /** Counts a reconcile pass and records its duration. */

@@ -90,6 +90,11 @@ public final class MeteredAppsApi implements AppsApi {
     }
 
     @Override
+    public List<String> outdatedImages(String name) {
+        return call("app.outdated_docker_images", () -> delegate.outdatedImages(name));
+    }
+
+    @Override
     public Map<String, App.Container> containerIds(String name, boolean aliveOnly) {
         return call("app.container_ids", () -> delegate.containerIds(name, aliveOnly));
     }

@@ -91,6 +91,9 @@ public final class MetricNames {
             "1 for the stack's current status, 0 for every other status");
     public static final Metric STACK_LAST_APPLIED = new Metric(PREFIX + "stack_last_applied_timestamp_seconds",
             Type.GAUGE, List.of(STACK), "Unix time of the last successful apply to the stack's app");
+    public static final Metric IMAGE_UPDATE_AVAILABLE = new Metric(PREFIX + "image_update_available", Type.GAUGE,
+            List.of(STACK), "1 while TrueNAS reports a newer image under a tag the stack's app runs, else 0"
+                    + " (shown only: nothing is pulled)");
     public static final Metric RECONCILE_DURATION = new Metric(PREFIX + "reconcile_duration_seconds",
             Type.HISTOGRAM, List.of(RESULT), "Duration of a whole reconcile pass (fetch, plan, apply)");
     public static final Metric RECONCILE_TOTAL = new Metric(PREFIX + "reconcile_total", Type.COUNTER,
@@ -120,9 +123,9 @@ public final class MetricNames {
 
     /** Every metric of ours, in documentation order. */
     public static final List<Metric> ALL = List.of(
-            STACK_DRIFT, STACK_STATUS, STACK_LAST_APPLIED, RECONCILE_DURATION, RECONCILE_TOTAL, APPLY_TOTAL,
-            JOB_DURATION, API_CALLS, CONNECTION_UP, APPS_SERVICE_UP, SOURCE_REVISION_INFO, SOURCE_FETCH_TOTAL, APPS,
-            NOTIFICATIONS_SENT, NOTIFICATION_FAILURES);
+            STACK_DRIFT, STACK_STATUS, STACK_LAST_APPLIED, IMAGE_UPDATE_AVAILABLE, RECONCILE_DURATION, RECONCILE_TOTAL,
+            APPLY_TOTAL, JOB_DURATION, API_CALLS, CONNECTION_UP, APPS_SERVICE_UP, SOURCE_REVISION_INFO,
+            SOURCE_FETCH_TOTAL, APPS, NOTIFICATIONS_SENT, NOTIFICATION_FAILURES);
 
     private MetricNames() {}
 

@@ -1,6 +1,7 @@
 package io.truenasgitops.metrics;
 
 import io.truenasgitops.reconcile.ActionType;
+import io.truenasgitops.reconcile.Condition;
 import io.truenasgitops.reconcile.DriftKind;
 import io.truenasgitops.reconcile.HealthStatus;
 import io.truenasgitops.reconcile.ReconcileMetrics;
@@ -127,7 +128,10 @@ public final class MicrometerReconcileMetrics implements ReconcileMetrics {
         metrics.apps(target, byName, APP_STATES);
     }
 
-    /** Re-exports every stack's drift, status and last apply from the engine, dropping stacks it forgot. */
+    /**
+     * Re-exports every stack's drift, status, last apply and image-update flag from the engine, dropping stacks it
+     * forgot.
+     */
     public void refreshStacks() {
         List<StackStatus> all = statuses.get();
         Set<String> names = new HashSet<>();
@@ -138,6 +142,7 @@ public final class MicrometerReconcileMetrics implements ReconcileMetrics {
             if (s.lastAppliedAt() != null) {
                 metrics.stackLastApplied(s.name(), s.lastAppliedAt());
             }
+            metrics.imageUpdateAvailable(s.name(), s.is(Condition.IMAGE_UPDATE_AVAILABLE));
         }
         metrics.retainStacks(names);
     }

@@ -17,6 +17,8 @@ public record Condition(String type, Status status, String reason, String messag
     public static final String RECONCILING = "Reconciling";
     public static final String STALLED = "Stalled";
     public static final String DRIFTED = "Drifted";
+    /** TrueNAS reports newer images under the tags the stack's app runs; shown only, never acted on. */
+    public static final String IMAGE_UPDATE_AVAILABLE = "ImageUpdateAvailable";
 
     /** Tri-state condition status. */
     public enum Status {

@@ -21,10 +21,11 @@ import java.util.Optional;
  * @param config its normalised compose without our stamp (empty for apps without a stored compose)
  * @param hash the content hash of {@code config}
  * @param stamp our ownership stamp, when present
+ * @param imageUpdatesAvailable whether TrueNAS reports newer images under the tags it runs (shown, never acted on)
  */
 public record LiveApp(
         String target, String name, AppState state, boolean customApp, Map<String, Object> config, String hash,
-        Optional<Stamp> stamp) {
+        Optional<Stamp> stamp, boolean imageUpdatesAvailable) {
 
     /** Normalises an {@code app.query} entry (queried with {@code retrieve_config}). */
     public static LiveApp observe(String target, App app) {
@@ -37,7 +38,8 @@ public record LiveApp(
                 app.customApp(),
                 normalised,
                 ContentHash.of(normalised),
-                Stamps.read(raw));
+                Stamps.read(raw),
+                app.imageUpdatesAvailable());
     }
 
     /**

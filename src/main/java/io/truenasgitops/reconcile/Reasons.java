@@ -46,4 +46,10 @@ public final class Reasons {
     public static final String TRANSIENT_ERROR = "TransientError";
     public static final String CONNECTION_LOST = "ConnectionLost";
     public static final String FETCH_FAILED = "FetchFailed";
+
+    // image updates (shown, never acted on)
+    /** The NAS reports a newer image under a tag the stack's app runs. */
+    public static final String IMAGE_UPDATE_AVAILABLE = "ImageUpdateAvailable";
+    /** The flag cleared again: pulled on the NAS, or Git moved to another tag or digest. */
+    public static final String IMAGES_UP_TO_DATE = "ImagesUpToDate";
 }

@@ -45,6 +45,7 @@ public final class Reconciler implements AutoCloseable {
     private final SyncListener passListener;
     private final OutcomeMapper mapper;
     private final ApplyExecutor executor;
+    private final ImageUpdateWatch imageUpdates = new ImageUpdateWatch();
     private final ExecutorService pool;
     private final ReentrantLock passLock = new ReentrantLock();
     private final Object stateLock = new Object();
@@ -217,6 +218,8 @@ public final class Reconciler implements AutoCloseable {
                     PassOutcome.DRY_RUN);
         }
 
+        Map<String, ImageUpdateWatch.Seen> images = imageUpdates.observe(obs.desiredByName().values(), obs.liveByKey(),
+                obs.live().keySet(), targets, s -> status(s).orElse(null));
         Map<Action, Outcome> outcomes;
         try {
             outcomes = executor.execute(selected, new ApplyExecutor.Context(obs.desiredByName(), obs.liveByKey(),
@@ -243,6 +246,7 @@ public final class Reconciler implements AutoCloseable {
                 }
                 inventory = InventoryRules.withoutVanished(inventory, obs);
             }
+            imageUpdates.record(statuses, images, obs.desiredByName(), end, obs.revision(), e -> addEvent(e, listener));
             persist();
         }
         PassOutcome result = results.stream().anyMatch(r -> r.outcome().failed()) ? PassOutcome.FAILURE

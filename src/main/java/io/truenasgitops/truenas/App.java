@@ -38,6 +38,15 @@ public record App(
         }
     }
 
+    /**
+     * {@code image_updates_available}: TrueNAS's image check found a newer image under the tag of one of the images
+     * the app runs (never for digest references, always false for a STOPPED app). Which ones:
+     * {@link AppsApi#outdatedImages}. False when the entry does not say.
+     */
+    public boolean imageUpdatesAvailable() {
+        return raw != null && raw.path("image_updates_available").asBoolean(false);
+    }
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** Parses an {@code app.query} entry (also the result of {@code app.create/update/redeploy} jobs). */

@@ -46,6 +46,12 @@ public interface AppsApi {
     /** {@code app.pull_images}, then a redeploy when asked. */
     void pullImages(String name, boolean redeploy, JobListener listener);
 
+    /**
+     * {@code app.outdated_docker_images}: the images app {@code name} runs whose tag has a newer image upstream, as
+     * the NAS's image check last saw it (empty when none, or when the app is stopped).
+     */
+    List<String> outdatedImages(String name);
+
     /** {@code app.container_ids}: full container id to its description. */
     Map<String, App.Container> containerIds(String name, boolean aliveOnly);
 

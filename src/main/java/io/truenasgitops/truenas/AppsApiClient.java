@@ -105,6 +105,17 @@ final class AppsApiClient implements AppsApi {
     }
 
     @Override
+    public List<String> outdatedImages(String name) {
+        JsonNode result = client.invoke("failed to list the outdated images of app '" + name + "'",
+                "app.outdated_docker_images", List.of(name), timeout());
+        List<String> images = new ArrayList<>();
+        if (result != null) {
+            result.forEach(i -> images.add(i.asText()));
+        }
+        return List.copyOf(images);
+    }
+
+    @Override
     public Map<String, App.Container> containerIds(String name, boolean aliveOnly) {
         ObjectNode data = Json.MAPPER.createObjectNode();
         data.put("alive_only", aliveOnly);

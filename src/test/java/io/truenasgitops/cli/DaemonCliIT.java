@@ -91,7 +91,7 @@ class DaemonCliIT {
     static V1.Stack stack(String name, String status, boolean ready, List<String> drift, String error) {
         return new V1.Stack(name, "default", "stacks/" + name, status, ready, "RUNNING", drift, List.of(), REV,
                 Instant.parse("2026-12-01T10:00:00Z"), REV, "update", null, error, false, null,
-                Instant.parse("2026-12-01T10:00:00Z"));
+                Instant.parse("2026-12-01T10:00:00Z"), false);
     }
 
     static final List<V1.Stack> TWO = List.of(stack("traefik", "healthy", true, List.of(), null),

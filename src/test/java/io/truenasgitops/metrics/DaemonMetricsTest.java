@@ -40,6 +40,7 @@ class DaemonMetricsTest {
         metrics.stackDrift("web", Set.of("config"));
         metrics.stackStatus("web", "ready", STATUSES);
         metrics.stackLastApplied("web", Instant.ofEpochSecond(1_700_000_000));
+        metrics.imageUpdateAvailable("web", true);
         metrics.reconcilePass(Duration.ofMillis(300), DaemonMetrics.SUCCESS);
         metrics.apply("update", DaemonMetrics.SUCCESS);
         metrics.job("app.update", "SUCCESS", Duration.ofSeconds(3));
@@ -85,10 +86,22 @@ class DaemonMetricsTest {
         metrics.stackDrift("db", Set.of());
         metrics.stackStatus("web", "ready", STATUSES);
         metrics.stackLastApplied("web", Instant.now());
+        metrics.imageUpdateAvailable("web", true);
 
         metrics.retainStacks(Set.of("db"));
 
         assertThat(scrape()).doesNotContain("stack=\"web\"").contains("stack=\"db\"");
+    }
+
+    @Test
+    void anImageUpdateIsOneWhileReportedAndReturnsToZeroWhenPulled() {
+        metrics.imageUpdateAvailable("web", true);
+        metrics.imageUpdateAvailable("db", false);
+        assertThat(scrape()).contains("truenas_gitops_image_update_available{stack=\"web\",} 1.0")
+                .contains("truenas_gitops_image_update_available{stack=\"db\",} 0.0");
+
+        metrics.imageUpdateAvailable("web", false);
+        assertThat(scrape()).contains("truenas_gitops_image_update_available{stack=\"web\",} 0.0");
     }
 
     @Test

@@ -45,8 +45,8 @@ class DeployArtifactsTest {
     void theRulesCoverTheSituationsUsersNeedToBeWokenFor() throws Exception {
         assertThat(rules()).extracting(r -> r.get("alert")).containsExactlyInAnyOrder(
                 "TrueNasGitopsStackDrifted", "TrueNasGitopsStackDegraded", "TrueNasGitopsStackStalled",
-                "TrueNasGitopsApplyFailing", "TrueNasGitopsSourceFetchFailing", "TrueNasGitopsNasUnreachable",
-                "TrueNasGitopsAppsServiceDown", "TrueNasGitopsNotificationsFailing",
+                "TrueNasGitopsApplyFailing", "TrueNasGitopsImageUpdateAvailable", "TrueNasGitopsSourceFetchFailing",
+                "TrueNasGitopsNasUnreachable", "TrueNasGitopsAppsServiceDown", "TrueNasGitopsNotificationsFailing",
                 "TrueNasGitopsAuthFailing", "TrueNasGitopsNoSuccessfulReconcile");
     }
 

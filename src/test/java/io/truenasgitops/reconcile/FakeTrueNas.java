@@ -312,6 +312,12 @@ final class FakeTrueNas implements AppsApi {
     }
 
     @Override
+    public List<String> outdatedImages(String name) {
+        // The fake's apps never report image_updates_available, so the engine has no reason to ask.
+        throw new UnsupportedOperationException("the fake reports no image updates; test them against the emulator");
+    }
+
+    @Override
     public Map<String, App.Container> containerIds(String name, boolean aliveOnly) {
         throw new UnsupportedOperationException();
     }

@@ -23,8 +23,12 @@ final class StatusInvariants {
             assertThat(c.reason()).as(who).matches("[A-Z][A-Za-z0-9]*");
             assertThat(c.message()).as(who).isNotBlank();
             assertThat(c.lastTransitionTime()).as(who).isNotNull();
-            assertThat(Set.of(Condition.READY, Condition.RECONCILING, Condition.STALLED, Condition.DRIFTED))
-                    .as(who).contains(c.type());
+            assertThat(Set.of(Condition.READY, Condition.RECONCILING, Condition.STALLED, Condition.DRIFTED,
+                    Condition.IMAGE_UPDATE_AVAILABLE)).as(who).contains(c.type());
+            if (c.type().equals(Condition.IMAGE_UPDATE_AVAILABLE)) {
+                assertThat(c.reason()).as(who).isEqualTo(c.isTrue() ? Reasons.IMAGE_UPDATE_AVAILABLE
+                        : Reasons.IMAGES_UP_TO_DATE);
+            }
         }
         assertThat(s.conditions().stream().map(Condition::type).distinct().count()).as(who)
                 .isEqualTo(s.conditions().size());
