@@ -82,6 +82,8 @@ final class Middleware {
     private final EmulatorOptions options;
     private final Faults faults;
     private final CallLog callLog = new CallLog();
+    /** Pools, datasets and snapshots ({@link StorageMethods}); a dataset an alive container mounts is busy. */
+    private final EmulatedStorage storage = new EmulatedStorage(this::hostPathsInUse);
     private final Object lock = new Object();
     private final Map<String, AppRecord> apps = new TreeMap<>();
     private final Map<Long, JobRecord> jobs = new LinkedHashMap<>();
@@ -456,6 +458,22 @@ final class Middleware {
         def("app.stop", (s, p) -> submit(s, "app.stop", p, nameLock("app_stop_", p), ctx -> appStop(ctx, p)));
         def("app.redeploy", (s, p) -> submit(s, "app.redeploy", p, nameLock("app_redeploy_", p), ctx -> appRedeploy(ctx, p)));
         def("app.pull_images", (s, p) -> submit(s, "app.pull_images", p, nameLock("pull_images_", p), ctx -> appPullImages(ctx, p)));
+        StorageMethods.register(release(), storage, this::def);
+    }
+
+    EmulatedStorage storage() {
+        return storage;
+    }
+
+    /** The host paths that alive containers bind-mount. */
+    private Set<String> hostPathsInUse() {
+        return withLock(() -> {
+            Set<String> out = new HashSet<>();
+            apps.values().forEach(a -> a.containers.stream().filter(AppRecord.ContainerRecord::alive)
+                    .forEach(c -> c.mounts.stream().filter(m -> "bind".equals(m.path("type").asText()))
+                            .forEach(m -> out.add(m.path("source").asText()))));
+            return out;
+        });
     }
 
     private static JsonNode arg(ArrayNode params, int i) {

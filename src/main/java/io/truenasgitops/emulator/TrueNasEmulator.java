@@ -331,6 +331,11 @@ public final class TrueNasEmulator implements AutoCloseable {
         return apps;
     }
 
+    /** The emulated ZFS pools, datasets and snapshots: seed datasets, write data, inject snapshot faults. */
+    public EmulatedStorage storage() {
+        return mw.storage();
+    }
+
     /** Counts of calls received, by method. */
     public CallLog calls() {
         return mw.callLog();
@@ -380,6 +385,7 @@ public final class TrueNasEmulator implements AutoCloseable {
         options.crashLoopApps().forEach(a -> mw.faults().crashAfterEveryStart(a, true));
         mw.revokeReset();
         mw.callLog().reset();
+        mw.storage().reset();
     }
 
     @Override

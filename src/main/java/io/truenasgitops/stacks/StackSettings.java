@@ -18,6 +18,7 @@ import java.util.Map;
  * @param variables values for {@code ${VAR}} interpolation, after the secrets directory and {@code .env}
  * @param secrets the variables that come from the secrets directory: without one ({@code validate} in CI) they
  *     are checked with placeholders, with one each must be there
+ * @param snapshot ZFS snapshots of the stack's datasets before each change of its app (off by default)
  */
 public record StackSettings(
         boolean suspend,
@@ -29,10 +30,19 @@ public record StackSettings(
         Duration healthTimeout,
         String target,
         Map<String, String> variables,
-        List<String> secrets) {
+        List<String> secrets,
+        SnapshotPolicy snapshot) {
 
     public StackSettings {
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
+        snapshot = snapshot == null ? SnapshotPolicy.OFF : snapshot;
+    }
+
+    /** Settings without a snapshot policy. */
+    public StackSettings(boolean suspend, DesiredState state, boolean prune, boolean selfHeal, boolean adopt,
+            List<String> dependsOn, Duration healthTimeout, String target, Map<String, String> variables,
+            List<String> secrets) {
+        this(suspend, state, prune, selfHeal, adopt, dependsOn, healthTimeout, target, variables, secrets, null);
     }
 
     /** Settings that declare no secrets. */
