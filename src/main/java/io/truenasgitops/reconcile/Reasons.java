@@ -46,4 +46,15 @@ public final class Reasons {
     public static final String TRANSIENT_ERROR = "TransientError";
     public static final String CONNECTION_LOST = "ConnectionLost";
     public static final String FETCH_FAILED = "FetchFailed";
+
+    // snapshot policy and rollback
+    /** A snapshot before a change failed: the change was not made. */
+    public static final String SNAPSHOT_FAILED = "SnapshotFailed";
+    public static final String SNAPSHOT_TAKEN = "SnapshotTaken";
+    public static final String SNAPSHOT_PRUNED = "SnapshotPruned";
+    public static final String SNAPSHOT_PRUNE_FAILED = "SnapshotPruneFailed";
+    /** A host path of the stack is not snapshotted (outside /mnt, on no dataset of its own, shared). */
+    public static final String SNAPSHOT_SKIPPED = "SnapshotSkipped";
+    public static final String ROLLED_BACK = "RolledBack";
+    public static final String ROLLBACK_FAILED = "RollbackFailed";
 }

@@ -39,11 +39,12 @@ final class SnapshotPolicyReader {
         int keepLast = SnapshotPolicy.DEFAULT_KEEP_LAST;
         if (m.containsKey("keepLast")) {
             Object v = m.get("keepLast");
-            if (v instanceof Integer i && i >= 0) {
-                keepLast = i;
+            if ((v instanceof Integer || v instanceof Long) && ((Number) v).longValue() >= 0
+                    && ((Number) v).longValue() <= 10_000) {
+                keepLast = ((Number) v).intValue();
             } else {
                 problems.add(sm.error(SourceMap.child("snapshot", "keepLast"), "'snapshot.keepLast' is how many"
-                        + " snapshots to keep, a whole number of 0 or more (0 keeps any number), not '" + v + "'"));
+                        + " snapshots to keep, a whole number from 0 to 10000 (0 keeps any number), not '" + v + "'"));
             }
         }
         Duration maxAge = null;
