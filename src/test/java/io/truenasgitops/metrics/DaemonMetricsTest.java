@@ -49,6 +49,8 @@ class DaemonMetricsTest {
         metrics.sourceRevision("abc123");
         metrics.sourceFetch(DaemonMetrics.SUCCESS);
         metrics.apps("default", Map.of("RUNNING", 2L), List.of("RUNNING", "STOPPED"));
+        metrics.snapshot("create", DaemonMetrics.SUCCESS);
+        metrics.rollback(DaemonMetrics.SUCCESS);
 
         assertThat(seriesNames()).containsExactlyInAnyOrderElementsOf(MetricNames.exportedSeriesNames());
     }

@@ -47,7 +47,8 @@ class DeployArtifactsTest {
                 "TrueNasGitopsStackDrifted", "TrueNasGitopsStackDegraded", "TrueNasGitopsStackStalled",
                 "TrueNasGitopsApplyFailing", "TrueNasGitopsSourceFetchFailing", "TrueNasGitopsNasUnreachable",
                 "TrueNasGitopsAppsServiceDown",
-                "TrueNasGitopsAuthFailing", "TrueNasGitopsNoSuccessfulReconcile");
+                "TrueNasGitopsAuthFailing", "TrueNasGitopsNoSuccessfulReconcile", "TrueNasGitopsSnapshotFailing",
+                "TrueNasGitopsRollbackFailed");
     }
 
     @Test
