@@ -53,11 +53,9 @@ final class SnapshotGuard implements ApplyExecutor.BeforeChange {
 
     @Override
     public Optional<Outcome> beforeChange(Action a, DesiredStack d, LiveApp live, ApplyExecutor.Context ctx) {
+        ctx.desired().forEach((name, stack) -> seen.put(name, stack.settings().snapshot()));
         if (a.type() != ActionType.UPDATE && a.type() != ActionType.DELETE || live == null) {
             return Optional.empty();
-        }
-        if (d != null) {
-            seen.put(a.stack(), d.settings().snapshot());
         }
         TargetStorage st = storage.get(a.target());
         SnapshotPolicy policy = d != null ? d.settings().snapshot() : seen.getOrDefault(a.stack(), SnapshotPolicy.OFF);
@@ -65,7 +63,7 @@ final class SnapshotGuard implements ApplyExecutor.BeforeChange {
         String liveRevision = live.stamp().map(s -> s.revision()).orElse(null);
         try {
             if (!policy.enabled() && (d != null || st == null || !hasOurSnapshots(a, live, ctx, st))) {
-                return Optional.empty();
+                return Optional.empty(); // a stack without the policy is never held back by the storage API
             }
             if (!policy.enabled()) {
                 // its folder is gone, but its datasets carry our snapshots: it had the policy on
@@ -128,15 +126,21 @@ final class SnapshotGuard implements ApplyExecutor.BeforeChange {
         return StackDatasets.map(a.stack(), paths, others, st.pools().datasets());
     }
 
+    /** Whether the datasets of a stack whose folder is gone carry our snapshots; false when that cannot be told. */
     private boolean hasOurSnapshots(Action a, LiveApp live, ApplyExecutor.Context ctx, TargetStorage st) {
         if (a.type() != ActionType.DELETE) {
             return false;
         }
-        for (String dataset : datasets(a, null, live, ctx, st).datasets().keySet()) {
-            if (st.snapshots().list(dataset).stream()
-                    .anyMatch(s -> SnapshotNames.parse(a.stack(), s.name()).isPresent())) {
-                return true;
+        try {
+            for (String dataset : datasets(a, null, live, ctx, st).datasets().keySet()) {
+                if (st.snapshots().list(dataset).stream()
+                        .anyMatch(s -> SnapshotNames.parse(a.stack(), s.name()).isPresent())) {
+                    return true;
+                }
             }
+        } catch (TrueNasException e) {
+            // no snapshot roles, or datasets unreadable: this tool cannot have snapshotted the stack either
+            return false;
         }
         return false;
     }

@@ -224,6 +224,24 @@ class SnapshotPolicyIT {
     }
 
     @Test
+    void aPruneOfAStackWithThePolicyIsSnapshottedBeforeTheDelete() throws Exception {
+        git.write("stacks/web/compose.yaml", web("1.26")).write("stacks/web/stack.yaml", POLICY + "prune: true\n")
+                .write("stacks/other/compose.yaml", "services:\n  other:\n    image: busybox:1.36\n");
+        String rev1 = git.commit("web 1.26");
+        sync();
+        git.deleteDir("stacks/web");
+        git.commit("web is gone");
+
+        sync();
+
+        assertThat(emulator.apps().get("web")).isEmpty();
+        assertThat(ours("tank/apps/web")).singleElement().asString().startsWith("truenas-gitops-web-"
+                + rev1.substring(0, 7));
+        assertThat(engine.events(Optional.of("web"), 50)).extracting(Event::message)
+                .anyMatch(m -> m.contains("before deleting app 'web'"));
+    }
+
+    @Test
     void aDatasetAnotherStackMountsIsReportedAndNotSnapshotted() throws Exception {
         git.write("stacks/web/compose.yaml", web("1.26")).write("stacks/web/stack.yaml", POLICY)
                 .write("stacks/backup/compose.yaml", """
