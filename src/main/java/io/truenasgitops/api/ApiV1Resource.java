@@ -176,6 +176,61 @@ public class ApiV1Resource {
                 : "stack '" + name + "' resumed: the next pass reconciles it");
     }
 
+    @GET
+    @Path("stacks/{name}/rollback")
+    @Operation(summary = "Plan a rollback of a stack to a revision", description = "What POST would do: the compose"
+            + " diff to that revision, the datasets and the snapshot each returns to, the newer snapshots it would"
+            + " destroy, the host paths it leaves alone, and why it would refuse. Changes nothing.")
+    @APIResponse(responseCode = "409", description = "No such stack at that revision, or its app is not on the NAS")
+    public V1.RollbackPlan planRollback(@PathParam("name") String name, @QueryParam("to") String to) {
+        return V1.RollbackPlan.of(rollbacks(() -> daemon.reconciler().planRollback(name, revision(to))));
+    }
+
+    @POST
+    @Path("stacks/{name}/rollback")
+    @Operation(summary = "Roll a stack back to a revision", description = "Suspends the stack, stops its app, rolls"
+            + " its datasets back to their snapshots of that revision, applies that revision's compose. The stack"
+            + " stays suspended until resumed. Refuses (nothing changed) when newer snapshots would be destroyed"
+            + " unless destroyNewer=true.")
+    @SecurityRequirement(name = "token")
+    @APIResponse(responseCode = "409", description = "Refused: nothing was changed; the detail says why")
+    public V1.Rollback rollback(@PathParam("name") String name, @QueryParam("to") String to,
+            @QueryParam("destroyNewer") @DefaultValue("false") boolean destroyNewer) {
+        String rev = revision(to);
+        io.truenasgitops.reconcile.RollbackResult result = rollbacks(() -> {
+            try {
+                return daemon.reconciler().rollback(name, rev, destroyNewer, io.truenasgitops.reconcile.SyncListener.NONE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiProblem(503, "shutting-down", "Shutting down", "the daemon is shutting down: stack '"
+                        + name + "' may be half rolled back and is suspended; look at it before resuming");
+            }
+        });
+        LOG.infof("stack '%s' rolled back to %s through the API", name, shortRev(result.plan().revision()));
+        return new V1.Rollback(name, result.plan().revision(), true, result.message(), V1.RollbackPlan.of(result.plan()));
+    }
+
+    private static String revision(String to) {
+        if (to == null || !to.strip().matches("[0-9a-fA-F]{4,40}")) {
+            throw ApiProblem.badRequest("rollback needs ?to=REVISION, a commit id of 4 to 40 hex digits, not '" + to
+                    + "'");
+        }
+        return to.strip().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static <T> T rollbacks(java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (io.truenasgitops.reconcile.RollbackRefusedException e) {
+            throw ApiProblem.conflict("rollback-refused", "Rollback refused", e.getMessage());
+        } catch (io.truenasgitops.git.GitSourceException e) {
+            if (e.kind() == io.truenasgitops.git.GitSourceException.Kind.BAD_REF) {
+                throw ApiProblem.conflict("rollback-refused", "Rollback refused", e.getMessage());
+            }
+            throw e;
+        }
+    }
+
     private Response runOrQueue(List<String> stacks, boolean wait) {
         if (!wait && daemon.startedAt().isPresent()) {
             if (stacks.isEmpty()) {

@@ -198,6 +198,32 @@ public final class V1 {
     /** The answer to suspend/resume: whether the stack is now suspended at runtime. */
     public record Suspension(String stack, boolean suspended, String message) {}
 
+    /**
+     * What a rollback does (GET) or did (POST).
+     *
+     * @param stack the stack
+     * @param target the NAS
+     * @param revision the full commit id rolled back to
+     * @param liveRevision the revision the app runs now, or null
+     * @param diff the unified compose diff from what runs to that revision, secrets masked
+     * @param datasets each dataset rolled back, its snapshot, when that was taken, the newer snapshots destroyed
+     * @param notes host paths left alone and other remarks
+     * @param problems why it would refuse; empty when it can go ahead
+     * @param destroysNewer whether it destroys newer snapshots (then POST needs destroyNewer=true)
+     */
+    public record RollbackPlan(String stack, String target, String revision, String liveRevision, String diff,
+            List<io.truenasgitops.reconcile.RollbackPlan.DatasetRollback> datasets, List<String> notes,
+            List<String> problems, boolean destroysNewer) {
+        static RollbackPlan of(io.truenasgitops.reconcile.RollbackPlan p) {
+            return new RollbackPlan(p.stack(), p.target(), p.revision(), p.liveRevision(),
+                    p.diff() == null ? "" : p.diff().unified(), p.datasets(), p.notes(), p.problems(),
+                    p.destroysNewer());
+        }
+    }
+
+    /** The answer to a rollback: done, and the stack is suspended until resumed. */
+    public record Rollback(String stack, String revision, boolean suspended, String message, RollbackPlan plan) {}
+
     static List<String> driftLabels(java.util.Set<DriftKind> kinds) {
         return kinds.stream().map(DriftKind::label).sorted().toList();
     }

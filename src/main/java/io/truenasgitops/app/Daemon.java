@@ -144,7 +144,9 @@ public class Daemon {
             MicrometerReconcileMetrics port = new MicrometerReconcileMetrics(metrics());
             Map<String, io.truenasgitops.truenas.AppsApi> apis = new LinkedHashMap<>();
             targets().forEach((name, target) -> apis.put(name, new MeteredAppsApi(target, metrics())));
-            reconciler = Reconciler.builder()
+            Reconciler.Builder builder = Reconciler.builder();
+            targets().forEach((name, target) -> builder.storage(name, target.storage()));
+            reconciler = builder
                     .config(reconcileConfig)
                     .source(source())
                     // a pass re-renders only the stacks whose files, secrets or options changed

@@ -112,6 +112,12 @@ public final class LazyTarget implements AppsApi, AutoCloseable {
         return client().apps();
     }
 
+    /** The datasets and snapshots of this target, over the same lazily made connection. */
+    public io.truenasgitops.reconcile.TargetStorage storage() {
+        io.truenasgitops.truenas.StorageApiClient api = new io.truenasgitops.truenas.StorageApiClient(this::client);
+        return new io.truenasgitops.reconcile.TargetStorage(api, api);
+    }
+
     @Override
     public List<App> list(boolean retrieveConfig) {
         return apps().list(retrieveConfig);

@@ -65,6 +65,21 @@ final class DaemonClient {
                 + "/sync?wait=" + wait, wait ? SYNC_TIMEOUT : READ_TIMEOUT);
     }
 
+    /** {@code GET /api/v1/stacks/NAME/rollback?to=REV}: what a rollback would do. */
+    JsonNode rollbackPlan(String name, String revision) {
+        return send("GET", "/api/v1/stacks/" + encode(name) + "/rollback?to=" + encode(revision), READ_TIMEOUT);
+    }
+
+    /** {@code POST /api/v1/stacks/NAME/rollback?to=REV&destroyNewer=B}: the rollback, to its end. */
+    JsonNode rollback(String name, String revision, boolean destroyNewer) {
+        return send("POST", "/api/v1/stacks/" + encode(name) + "/rollback?to=" + encode(revision) + "&destroyNewer="
+                + destroyNewer, SYNC_TIMEOUT);
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     /** Where the daemon is, for messages. */
     String describe() {
         return server.toString();

@@ -88,7 +88,7 @@ abstract class ReconcileCommand extends NasCommand {
             try (WatchedSource source = new WatchedSource(openSource(dir.resolve("git")));
                     Reconciler engine = Reconciler.builder().config(config).source(source)
                             .scanner(root -> StackRepository.scan(root, options)).target(target, client.apps())
-                            .store(store).build()) {
+                            .storage(target, storage(client)).store(store).build()) {
                 watched = source;
                 return work.run(engine, source.describe(), client.endpoint());
             }
@@ -97,6 +97,11 @@ abstract class ReconcileCommand extends NasCommand {
                 deleteTree(dir);
             }
         }
+    }
+
+    private static io.truenasgitops.reconcile.TargetStorage storage(TrueNasClient client) {
+        io.truenasgitops.truenas.StorageApiClient api = new io.truenasgitops.truenas.StorageApiClient(() -> client);
+        return new io.truenasgitops.reconcile.TargetStorage(api, api);
     }
 
     /**
@@ -146,6 +151,11 @@ abstract class ReconcileCommand extends NasCommand {
                 lastFailure = e;
                 throw e;
             }
+        }
+
+        @Override
+        public Snapshot checkout(String revision) {
+            return delegate.checkout(revision);
         }
 
         @Override

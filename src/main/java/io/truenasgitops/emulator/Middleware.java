@@ -3,9 +3,11 @@ package io.truenasgitops.emulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +30,7 @@ final class Middleware {
 
     Middleware(EmulatorOptions options) {
         this.nas = new NasState(options);
+        nas.storage = new EmulatedStorage(this::hostPathsInUse);
         this.registry = new MethodRegistry(nas);
         this.logins = new Logins(nas);
         this.events = new Events(nas);
@@ -37,7 +40,8 @@ final class Middleware {
         this.areas = List.of(logins, new SystemMethods(nas), events, jobQueue, reads,
                 new AppJobs(nas, events, jobQueue, reads),
                 // after AppReads: it wraps app.query and app.get_instance to add the image-update flags
-                methods -> nas.imageUpdates.register(methods::def, methods::handler, this::runningImages));
+                methods -> nas.imageUpdates.register(methods::def, methods::handler, this::runningImages),
+                methods -> StorageMethods.register(methods.release(), nas.storage, methods::def));
         try {
             nas.containers = options.docker() == null ? new InMemoryContainers(nas, events)
                     : new DockerContainers(this, options.docker());
@@ -61,6 +65,21 @@ final class Middleware {
 
     Faults faults() {
         return nas.faults;
+    }
+
+    EmulatedStorage storage() {
+        return nas.storage;
+    }
+
+    /** The host paths that alive containers bind-mount. */
+    private Set<String> hostPathsInUse() {
+        synchronized (nas.lock) {
+            Set<String> out = new HashSet<>();
+            nas.apps.values().forEach(a -> a.containers.stream().filter(AppRecord.ContainerRecord::alive)
+                    .forEach(c -> c.mounts.stream().filter(m -> "bind".equals(m.path("type").asText()))
+                            .forEach(m -> out.add(m.path("source").asText()))));
+            return out;
+        }
     }
 
     ImageUpdates imageUpdates() {

@@ -32,6 +32,8 @@ final class NasState {
     final CallLog callLog = new CallLog();
     /** Which images the registry has newer versions of (app.query's image_updates_available). */
     final ImageUpdates imageUpdates = new ImageUpdates();
+    /** Pools, datasets and snapshots ({@link StorageMethods}); set once by the middleware. */
+    EmulatedStorage storage;
     final Object lock = new Object();
     final Map<String, AppRecord> apps = new TreeMap<>();
     final Map<Long, JobRecord> jobs = new LinkedHashMap<>();

@@ -336,6 +336,11 @@ public final class TrueNasEmulator implements AutoCloseable {
         return apps;
     }
 
+    /** The emulated ZFS pools, datasets and snapshots: seed datasets, write data, inject snapshot faults. */
+    public EmulatedStorage storage() {
+        return mw.storage();
+    }
+
     /** Counts of calls received, by method. */
     public CallLog calls() {
         return mw.callLog();
@@ -386,6 +391,7 @@ public final class TrueNasEmulator implements AutoCloseable {
         mw.revokeReset();
         mw.imageUpdates().clear();
         mw.callLog().reset();
+        mw.storage().reset();
     }
 
     @Override

@@ -31,6 +31,17 @@ public interface GitSource extends AutoCloseable {
      */
     Optional<Snapshot> lastGood();
 
+    /**
+     * The files of an older revision (a full or abbreviated commit id) that the local copy holds, for a rollback;
+     * what {@link #fetch()} follows does not change. Sources without history refuse.
+     *
+     * @throws GitSourceException (BAD_REF) when the revision is not there
+     */
+    default Snapshot checkout(String revision) {
+        throw new GitSourceException(GitSourceException.Kind.BAD_REF, "failed to check out revision '" + revision
+                + "' of " + describe() + ": this source keeps no history; roll back with a Git source");
+    }
+
     /** The source for logs and status: URL without credentials, the ref, and the subpath. */
     String describe();
 

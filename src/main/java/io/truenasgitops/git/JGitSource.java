@@ -156,6 +156,35 @@ public final class JGitSource implements GitSource {
         }
     }
 
+    /**
+     * Checks out an older revision the local copy holds (full or abbreviated commit id), for a rollback; the
+     * followed ref and {@link #lastGood()} stay as they are.
+     */
+    @Override
+    public Snapshot checkout(String revision) {
+        try (StateDirLock.Held held = lock.acquire(); Repository repo = openRepository()) {
+            ObjectId id = revision == null ? null : localCommit(repo, revision.strip());
+            if (id == null) {
+                throw new GitSourceException(Kind.BAD_REF, "failed to check out revision '" + revision + "' of "
+                        + describe() + ": no such commit in the local copy" + (isShallow(repo)
+                                ? " (it is a shallow clone, which keeps only the commits it fetched)" : "")
+                        + "; give a commit id the daemon has fetched (see status or the events)");
+            }
+            RevCommit commit = parseCommit(repo, id, revision);
+            checkSubpath(repo, commit, revision);
+            Path checkout = checkouts.materialise(repo, commit);
+            Path root = subpath.isEmpty() ? checkout : checkout.resolve(subpath);
+            return new Snapshot(commit.name(), Snapshot.shorten(commit.name()), root, revision, Instant.now(),
+                    SourceIdentity.canonical(shownUrl), commit.getShortMessage());
+        } catch (CorruptState e) {
+            throw new GitSourceException(Kind.CORRUPT, "failed to check out revision '" + revision + "' of "
+                    + describe() + ": the local clone in " + repoDir + " is corrupt (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new GitSourceException(Kind.IO, "failed to check out revision '" + revision + "' of " + describe()
+                    + ": cannot use state directory " + stateDir + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (sshSupport != null) {

@@ -119,6 +119,19 @@ public class DaemonMetrics {
                 .register(registry).increment();
     }
 
+    /** Counts one ZFS snapshot operation (create, prune, rollback) by result. */
+    public void snapshot(String operation, String result) {
+        Counter.builder(MetricNames.SNAPSHOT_TOTAL.meterName()).description(MetricNames.SNAPSHOT_TOTAL.help())
+                .tag(MetricNames.OPERATION, operation).tag(MetricNames.RESULT, result)
+                .register(registry).increment();
+    }
+
+    /** Counts one rollback by result (success, refused, failure). */
+    public void rollback(String result) {
+        Counter.builder(MetricNames.ROLLBACK_TOTAL.meterName()).description(MetricNames.ROLLBACK_TOTAL.help())
+                .tag(MetricNames.RESULT, result).register(registry).increment();
+    }
+
     /** Records a middleware job's duration by method ({@code app.update}) and final state ({@code SUCCESS}). */
     public void job(String method, String state, Duration duration) {
         Timer.builder(MetricNames.JOB_DURATION.meterName()).description(MetricNames.JOB_DURATION.help())

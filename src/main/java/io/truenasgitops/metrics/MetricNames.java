@@ -25,6 +25,8 @@ public final class MetricNames {
     /** Label: stack status (see the reconcile engine's status enum). */
     public static final String STATUS = "status";
     /** Label: outcome of a pass, fetch or apply. */
+    /** Label: what a snapshot metric counts (create, prune, rollback). */
+    public static final String OPERATION = "operation";
     public static final String RESULT = "result";
     /** Label: apply action (create, update, delete, start, stop). */
     public static final String ACTION = "action";
@@ -120,12 +122,16 @@ public final class MetricNames {
     public static final Metric NOTIFICATION_FAILURES = new Metric(PREFIX + "notification_failures_total",
             Type.COUNTER, List.of(TARGET), "Notifications given up (refused, out of attempts, or dropped), by"
                     + " notification target");
+    public static final Metric SNAPSHOT_TOTAL = new Metric(PREFIX + "snapshot_total", Type.COUNTER,
+            List.of(OPERATION, RESULT), "ZFS snapshot operations of the snapshot policy and rollbacks, one per dataset");
+    public static final Metric ROLLBACK_TOTAL = new Metric(PREFIX + "rollback_total", Type.COUNTER,
+            List.of(RESULT), "Rollbacks of a stack to an older revision, by result");
 
     /** Every metric of ours, in documentation order. */
     public static final List<Metric> ALL = List.of(
             STACK_DRIFT, STACK_STATUS, STACK_LAST_APPLIED, IMAGE_UPDATE_AVAILABLE, RECONCILE_DURATION, RECONCILE_TOTAL,
             APPLY_TOTAL, JOB_DURATION, API_CALLS, CONNECTION_UP, APPS_SERVICE_UP, SOURCE_REVISION_INFO,
-            SOURCE_FETCH_TOTAL, APPS, NOTIFICATIONS_SENT, NOTIFICATION_FAILURES);
+            SOURCE_FETCH_TOTAL, APPS, NOTIFICATIONS_SENT, NOTIFICATION_FAILURES, SNAPSHOT_TOTAL, ROLLBACK_TOTAL);
 
     private MetricNames() {}
 

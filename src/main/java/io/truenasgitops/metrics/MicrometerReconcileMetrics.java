@@ -97,6 +97,16 @@ public final class MicrometerReconcileMetrics implements ReconcileMetrics {
     }
 
     @Override
+    public void snapshotCompleted(String operation, String result) {
+        metrics.snapshot(operation, result);
+    }
+
+    @Override
+    public void rollbackCompleted(String result) {
+        metrics.rollback(result);
+    }
+
+    @Override
     public void jobCompleted(String method, String state, Duration duration) {
         metrics.job(method, state, duration);
     }

@@ -45,8 +45,25 @@ final class ApplyExecutor {
     private final HealthGate gate;
     private final Duration pollInterval;
     private final Map<String, ReentrantLock> appLocks = new ConcurrentHashMap<>();
+    private final BeforeChange beforeChange;
+
+    /**
+     * Runs before a writing action that changes an app's data or definition (update, delete); an outcome holds the
+     * action back (nothing is sent for it). The {@code snapshot:} policy ({@link SnapshotGuard}) is one.
+     */
+    interface BeforeChange {
+        Optional<Outcome> beforeChange(Action a, DesiredStack d, LiveApp live, Context ctx) throws InterruptedException;
+
+        BeforeChange NONE = (a, d, live, ctx) -> Optional.empty();
+    }
 
     ApplyExecutor(ReconcileConfig config, EngineClock clock, ReconcileMetrics metrics, OutcomeMapper mapper) {
+        this(config, clock, metrics, mapper, BeforeChange.NONE);
+    }
+
+    ApplyExecutor(ReconcileConfig config, EngineClock clock, ReconcileMetrics metrics, OutcomeMapper mapper,
+            BeforeChange beforeChange) {
+        this.beforeChange = beforeChange;
         this.clock = clock;
         this.metrics = metrics;
         this.mapper = mapper;
@@ -142,6 +159,10 @@ final class ApplyExecutor {
                     + "' at revision " + Planner.shortRev(ctx.revision())
                     + (a.type() == ActionType.DELETE || a.type() == ActionType.STOP ? ""
                             : " with a health timeout of " + Durations.human(timeout)));
+            Optional<Outcome> held = beforeChange.beforeChange(a, d, live, ctx);
+            if (held.isPresent()) {
+                return held.get();
+            }
             return switch (a.type()) {
                 case CREATE -> create(a, d, api, ctx, timeout);
                 case UPDATE -> update(a, d, live, api, ctx, timeout);

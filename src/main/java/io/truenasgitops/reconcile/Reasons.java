@@ -52,4 +52,14 @@ public final class Reasons {
     public static final String IMAGE_UPDATE_AVAILABLE = "ImageUpdateAvailable";
     /** The flag cleared again: pulled on the NAS, or Git moved to another tag or digest. */
     public static final String IMAGES_UP_TO_DATE = "ImagesUpToDate";
+    // snapshot policy and rollback
+    /** A snapshot before a change failed: the change was not made. */
+    public static final String SNAPSHOT_FAILED = "SnapshotFailed";
+    public static final String SNAPSHOT_TAKEN = "SnapshotTaken";
+    public static final String SNAPSHOT_PRUNED = "SnapshotPruned";
+    public static final String SNAPSHOT_PRUNE_FAILED = "SnapshotPruneFailed";
+    /** A host path of the stack is not snapshotted (outside /mnt, on no dataset of its own, shared). */
+    public static final String SNAPSHOT_SKIPPED = "SnapshotSkipped";
+    public static final String ROLLED_BACK = "RolledBack";
+    public static final String ROLLBACK_FAILED = "RollbackFailed";
 }

@@ -48,6 +48,15 @@ public interface ReconcileMetrics {
     /** {@code apps{state}}: all apps on a target (managed or not) by state; summed over targets by the adapter. */
     default void appsByState(String target, Map<AppState, Integer> counts) {}
 
+    /**
+     * {@code snapshot_total{operation,result}}: operation = create|prune|rollback (one per dataset), result =
+     * success|failure.
+     */
+    default void snapshotCompleted(String operation, String result) {}
+
+    /** {@code rollback_total{result}}: result = success|refused|failure. */
+    default void rollbackCompleted(String result) {}
+
     /** Does nothing. */
     ReconcileMetrics NOOP = new ReconcileMetrics() {};
 }

@@ -46,6 +46,8 @@ public final class Reconciler implements AutoCloseable {
     private final OutcomeMapper mapper;
     private final ApplyExecutor executor;
     private final ImageUpdateWatch imageUpdates = new ImageUpdateWatch();
+    private final SnapshotGuard snapshots;
+    private final Rollbacks rollbacks;
     private final ExecutorService pool;
     private final ReentrantLock passLock = new ReentrantLock();
     private final Object stateLock = new Object();
@@ -69,7 +71,10 @@ public final class Reconciler implements AutoCloseable {
         this.passListener = b.passListener != null ? b.passListener : SyncListener.NONE;
         this.mapper = new OutcomeMapper(new RetryPolicy(config.retryInitialBackoff(), config.retryMaxBackoff()),
                 new RetryPolicy(config.stalledRetryInitialBackoff(), config.stalledRetryMaxBackoff()));
-        this.executor = new ApplyExecutor(config, clock, metrics, mapper);
+        this.snapshots = new SnapshotGuard(b.storage, clock, metrics);
+        this.executor = new ApplyExecutor(config, clock, metrics, mapper, snapshots);
+        this.rollbacks = new Rollbacks(source, scanner, targets, Map.copyOf(b.storage), clock, metrics,
+                config.healthPollInterval());
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(Math.max(1, config.parallelism()), r -> {
             Thread t = new Thread(r, "reconcile-apply-" + n.incrementAndGet());
@@ -189,6 +194,49 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
+    // ---- rollback ---------------------------------------------------------------------------------------------
+
+    /**
+     * What {@code rollback STACK --to REVISION} would do; changes nothing.
+     *
+     * @throws RollbackRefusedException when the stack or its app does not exist there
+     * @throws io.truenasgitops.git.GitSourceException when the revision is not in the local copy
+     */
+    public RollbackPlan planRollback(String stack, String revision) {
+        return rollbacks.plan(stack, revision);
+    }
+
+    /**
+     * Rolls a stack back to a revision: suspends it, stops its app, rolls its datasets back to their snapshots of
+     * that revision ({@code destroyNewer}: also when newer snapshots exist, which are destroyed), applies the compose
+     * of that revision. Never runs during a pass. The stack stays suspended until {@link #resume}.
+     *
+     * @throws RollbackRefusedException when it cannot be done as asked (nothing changed)
+     */
+    public RollbackResult rollback(String stack, String revision, boolean destroyNewer, SyncListener listener)
+            throws InterruptedException {
+        passLock.lockInterruptibly();
+        try {
+            RollbackResult r = rollbacks.execute(stack, revision, destroyNewer, io.truenasgitops.stacks.StackSettings.DEFAULT_HEALTH_TIMEOUT,
+                    this::suspend, e -> {
+                        synchronized (stateLock) {
+                            addEvent(e, listener);
+                            persist();
+                        }
+                    }, job -> {});
+            metrics.rollbackCompleted("success");
+            return r;
+        } catch (RollbackRefusedException e) {
+            metrics.rollbackCompleted("refused");
+            throw e;
+        } catch (RuntimeException e) {
+            metrics.rollbackCompleted("failure");
+            throw e;
+        } finally {
+            passLock.unlock();
+        }
+    }
+
     // ---- the pass --------------------------------------------------------------------------------------------
 
     /** One full pass: plan, then (unless dry run) apply, assess health and record. Never overlaps itself. */
@@ -232,6 +280,7 @@ public final class Reconciler implements AutoCloseable {
         List<PassResult.ActionResult> results = new ArrayList<>();
         Instant end = clock.now();
         synchronized (stateLock) {
+            snapshots.drainEvents().forEach(e -> addEvent(e, listener));
             for (Action a : selected) {
                 Outcome o = outcomes.get(a);
                 Decision d = mapper.decide(statuses.get(a.stack()), a, o, obs.revision(), end);
@@ -422,6 +471,7 @@ public final class Reconciler implements AutoCloseable {
         private GitSource source;
         private StackScanner scanner;
         private final Map<String, AppsApi> targets = new LinkedHashMap<>();
+        private final Map<String, TargetStorage> storage = new LinkedHashMap<>();
         private StatusStore store;
         private ReconcileMetrics metrics;
         private EngineClock clock;
@@ -450,6 +500,12 @@ public final class Reconciler implements AutoCloseable {
 
         public Builder targets(Map<String, AppsApi> t) {
             this.targets.putAll(t);
+            return this;
+        }
+
+        /** The datasets and snapshots of a target: the {@code snapshot:} policy and rollbacks need them. */
+        public Builder storage(String target, TargetStorage s) {
+            this.storage.put(target, s);
             return this;
         }
 

@@ -20,6 +20,7 @@ import java.util.Map;
  *     are checked with placeholders, with one each must be there
  * @param variablesFrom a file of the stack folder (dotenv, YAML or JSON, plain or SOPS-encrypted) whose values join
  *     {@code variables} (which win); null for none
+ * @param snapshot ZFS snapshots of the stack's datasets before each change of its app (off by default)
  */
 public record StackSettings(
         boolean suspend,
@@ -32,17 +33,19 @@ public record StackSettings(
         String target,
         Map<String, String> variables,
         List<String> secrets,
-        String variablesFrom) {
+        String variablesFrom,
+        SnapshotPolicy snapshot) {
 
     public StackSettings {
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
+        snapshot = snapshot == null ? SnapshotPolicy.OFF : snapshot;
     }
 
-    /** Settings without a variables file. */
+    /** Settings without a variables file or a snapshot policy. */
     public StackSettings(boolean suspend, DesiredState state, boolean prune, boolean selfHeal, boolean adopt,
             List<String> dependsOn, Duration healthTimeout, String target, Map<String, String> variables,
             List<String> secrets) {
-        this(suspend, state, prune, selfHeal, adopt, dependsOn, healthTimeout, target, variables, secrets, null);
+        this(suspend, state, prune, selfHeal, adopt, dependsOn, healthTimeout, target, variables, secrets, null, null);
     }
 
     /** Settings that declare no secrets. */

@@ -26,7 +26,7 @@ public final class StackSettingsReader {
 
     /** The keys a stack.yaml may have. */
     public static final List<String> KEYS = List.of("suspend", "state", "prune", "selfHeal", "adopt", "dependsOn",
-            "healthTimeout", "target", "variables", "secrets", "variablesFrom");
+            "healthTimeout", "target", "variables", "secrets", "variablesFrom", "snapshot");
 
     static final Pattern APP_NAME = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -151,8 +151,10 @@ public final class StackSettingsReader {
                 }
             }
         }
+        SnapshotPolicy snapshot = SnapshotPolicyReader.read(root.get("snapshot"), sm, problems);
         return new Result(new StackSettings(suspend, state, prune, selfHeal, adopt, List.copyOf(dependsOn),
-                healthTimeout, target, Map.copyOf(variables), List.copyOf(secrets), variablesFrom), problems, sm);
+                healthTimeout, target, Map.copyOf(variables), List.copyOf(secrets), variablesFrom, snapshot), problems,
+                sm);
     }
 
     private static String scalar(Object v) {

@@ -52,6 +52,8 @@ class DaemonMetricsTest {
         metrics.apps("default", Map.of("RUNNING", 2L), List.of("RUNNING", "STOPPED"));
         new MicrometerDeliveryMetrics(registry).sent("phone");
         new MicrometerDeliveryMetrics(registry).failed("phone");
+        metrics.snapshot("create", DaemonMetrics.SUCCESS);
+        metrics.rollback(DaemonMetrics.SUCCESS);
 
         assertThat(seriesNames()).containsExactlyInAnyOrderElementsOf(MetricNames.exportedSeriesNames());
     }

@@ -47,7 +47,8 @@ class DeployArtifactsTest {
                 "TrueNasGitopsStackDrifted", "TrueNasGitopsStackDegraded", "TrueNasGitopsStackStalled",
                 "TrueNasGitopsApplyFailing", "TrueNasGitopsImageUpdateAvailable", "TrueNasGitopsSourceFetchFailing",
                 "TrueNasGitopsNasUnreachable", "TrueNasGitopsAppsServiceDown", "TrueNasGitopsNotificationsFailing",
-                "TrueNasGitopsAuthFailing", "TrueNasGitopsNoSuccessfulReconcile");
+                "TrueNasGitopsAuthFailing", "TrueNasGitopsNoSuccessfulReconcile", "TrueNasGitopsSnapshotFailing",
+                "TrueNasGitopsRollbackFailed");
     }
 
     @Test

@@ -178,7 +178,31 @@ class StackRepositoryTest {
                 Arguments.of("target: ''\n", "target", 1, "configured NAS"),
                 Arguments.of("secrets: [OK, not-a-name]\n", "secrets[1]", 1, "variable names"),
                 Arguments.of("secrets:\n  - PW\n  - PW\n", "secrets[1]", 3, "listed twice"),
-                Arguments.of("variables:\n  PW: x\nsecrets: [PW]\n", "secrets[0]", 3, "secrets directory only"));
+                Arguments.of("variables:\n  PW: x\nsecrets: [PW]\n", "secrets[0]", 3, "secrets directory only"),
+                Arguments.of("snapshot: often\n", "snapshot", 1, "true, false or a mapping"),
+                Arguments.of("snapshot:\n  keeplast: 3\n", "snapshot.keeplast", 2, "snapshot knows enabled"),
+                Arguments.of("snapshot:\n  keepLast: -1\n", "snapshot.keepLast", 2, "a whole number from 0"),
+                Arguments.of("snapshot:\n  keepLast: 2.5\n", "snapshot.keepLast", 2, "a whole number from 0"),
+                Arguments.of("snapshot:\n  maxAge: forever\n", "snapshot.maxAge", 2, "positive duration"),
+                Arguments.of("snapshot:\n  recursive: yes\n", "snapshot.recursive", 2, "true or false"));
+    }
+
+    @Test
+    void theSnapshotPolicyIsOffByDefaultAndReadWithItsRetention() {
+        assertThat(StackSettings.defaults().snapshot()).isEqualTo(SnapshotPolicy.OFF);
+        assertThat(SnapshotPolicy.OFF.enabled()).isFalse();
+        StackSettingsReader.Result r = StackSettingsReader.read("""
+                snapshot:
+                  recursive: true
+                  keepLast: 5
+                  maxAge: 30d
+                """, "stack.yaml");
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.settings().snapshot()).isEqualTo(new SnapshotPolicy(true, true, 5, Duration.ofDays(30)));
+        assertThat(StackSettingsReader.read("snapshot: true\n", "stack.yaml").settings().snapshot())
+                .isEqualTo(new SnapshotPolicy(true, false, SnapshotPolicy.DEFAULT_KEEP_LAST, null));
+        assertThat(StackSettingsReader.read("snapshot:\n  enabled: false\n  maxAge: 12h\n", "stack.yaml")
+                .settings().snapshot()).isEqualTo(new SnapshotPolicy(false, false, 10, Duration.ofHours(12)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,0 +1,117 @@
+package io.truenasgitops.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * The storage methods of the emulated middleware, per release: {@code pool.dataset.query} on all; snapshots as
+ * {@code zfs.snapshot.*} on 24.10 and 25.04, as {@code pool.snapshot.*} from 25.10 (where {@code zfs.snapshot} went
+ * private). None of them is a job. Roles are not enforced (the emulator's key is a full admin).
+ */
+final class StorageMethods {
+
+    private StorageMethods() {}
+
+    static void register(Release release, EmulatedStorage storage, BiConsumer<String, MethodRegistry.Handler> def) {
+        def.accept("pool.dataset.query", (s, p) -> query(storage.datasetRows(), p));
+        String ns = release == Release.V25_10 ? "pool.snapshot" : "zfs.snapshot";
+        def.accept(ns + ".query", (s, p) -> query(storage.snapshotRows(), p));
+        def.accept(ns + ".create", (s, p) -> create(storage, p));
+        def.accept(ns + ".delete", (s, p) -> {
+            ObjectNode o = options(p, 1);
+            storage.delete(id(p), o.path("recursive").asBoolean(false));
+            return BooleanNode.TRUE;
+        });
+        def.accept(ns + ".rollback", (s, p) -> {
+            ObjectNode o = options(p, 1);
+            storage.rollback(id(p), o.path("recursive").asBoolean(false) || o.path("recursive_clones").asBoolean(false),
+                    o.path("recursive_rollback").asBoolean(false));
+            return NullNode.instance;
+        });
+    }
+
+    private static JsonNode query(List<Map<String, Object>> rows, ArrayNode p) {
+        JsonNode filters = p.size() > 0 ? p.get(0) : null;
+        JsonNode options = p.size() > 1 ? p.get(1) : null;
+        if (filters != null && !filters.isNull() && !filters.isArray()) {
+            throw MiddlewareError.Validation.of("filters", "Input should be a valid list");
+        }
+        List<ObjectNode> nodes = new ArrayList<>();
+        rows.forEach(r -> nodes.add((ObjectNode) Json.valueToTree(r)));
+        return Query.apply(nodes, filters, options);
+    }
+
+    private static String id(ArrayNode p) {
+        JsonNode v = p.size() > 0 ? p.get(0) : null;
+        if (v == null || !v.isTextual()) {
+            throw MiddlewareError.Validation.of("id", v == null ? "Field required" : "Input should be a valid string");
+        }
+        return v.asText();
+    }
+
+    private static ObjectNode options(ArrayNode p, int i) {
+        JsonNode v = p.size() > i ? p.get(i) : null;
+        if (v == null || v.isNull()) {
+            return Json.object();
+        }
+        if (!v.isObject()) {
+            throw MiddlewareError.Validation.of("options", "Input should be a valid dictionary");
+        }
+        return (ObjectNode) v;
+    }
+
+    private static JsonNode create(EmulatedStorage storage, ArrayNode p) {
+        JsonNode data = p.size() > 0 ? p.get(0) : null;
+        if (data == null || !data.isObject()) {
+            throw MiddlewareError.Validation.of("snapshot_create", "Input should be a valid dictionary");
+        }
+        String dataset = data.path("dataset").asText("");
+        List<MiddlewareError.Validation.Problem> problems = new ArrayList<>();
+        if (dataset.isEmpty()) {
+            problems.add(new MiddlewareError.Validation.Problem("snapshot_create.dataset", "Field required",
+                    Errno.EINVAL));
+        }
+        boolean hasName = data.hasNonNull("name");
+        boolean hasSchema = data.hasNonNull("naming_schema");
+        String name = null;
+        if (hasName && hasSchema) {
+            problems.add(new MiddlewareError.Validation.Problem("snapshot_create.naming_schema",
+                    "You can't specify name and naming schema at the same time", Errno.EINVAL));
+        } else if (hasName) {
+            name = data.get("name").asText();
+        } else if (hasSchema) {
+            // replication.new_snapshot_name: strftime of the schema in the NAS's time zone (UTC here)
+            name = strftime(data.get("naming_schema").asText(), ZonedDateTime.now(ZoneOffset.UTC));
+        } else {
+            problems.add(new MiddlewareError.Validation.Problem("snapshot_create.naming_schema",
+                    "You must specify either name or naming schema", Errno.EINVAL));
+        }
+        if (name != null && !EmulatedStorage.SNAPSHOT_NAME.matcher(name).matches()) {
+            problems.add(new MiddlewareError.Validation.Problem("snapshot_create.name", "Invalid snapshot name",
+                    Errno.EINVAL));
+        }
+        if (!problems.isEmpty()) {
+            throw MiddlewareError.Validation.of(problems);
+        }
+        return Json.valueToTree(storage.create(dataset, name, data.path("recursive").asBoolean(false)));
+    }
+
+    private static String strftime(String schema, ZonedDateTime t) {
+        return schema.replace("%Y", DateTimeFormatter.ofPattern("yyyy").format(t))
+                .replace("%m", DateTimeFormatter.ofPattern("MM").format(t))
+                .replace("%d", DateTimeFormatter.ofPattern("dd").format(t))
+                .replace("%H", DateTimeFormatter.ofPattern("HH").format(t))
+                .replace("%M", DateTimeFormatter.ofPattern("mm").format(t))
+                .replace("%S", DateTimeFormatter.ofPattern("ss").format(t));
+    }
+}
