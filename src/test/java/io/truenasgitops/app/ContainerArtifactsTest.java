@@ -3,7 +3,6 @@ package io.truenasgitops.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.smallrye.config.WithDefault;
 import io.truenasgitops.bench.DaemonMemoryBenchmark;
 import io.truenasgitops.compose.ComposeRenderer;
 import io.truenasgitops.compose.Variables;
@@ -321,8 +320,7 @@ class ContainerArtifactsTest {
 
     @Test
     void stopGracePeriodOutlastsTheDaemonsShutdownTimeout() throws Exception {
-        Duration shutdown = Duration.parse("PT" + ReconcileConfig.class.getMethod("shutdownTimeout")
-                .getAnnotation(WithDefault.class).value().toUpperCase());
+        Duration shutdown = ReconcileConfig.defaults(Path.of("state")).shutdownTimeout();
         for (Path file : List.of(COMPOSE, COMPOSE.resolveSibling("compose-unix-socket.yaml"))) {
             Duration grace = composeDuration(String.valueOf(composeService(file).get("stop_grace_period")));
             assertThat(grace).as("stop_grace_period of %s vs the shutdown timeout", file).isGreaterThan(shutdown);
