@@ -179,7 +179,20 @@ class ContainerArtifactsTest {
                 "--chown=root:root target/quarkus-app/lib/ ./lib/",
                 "--chown=root:root target/quarkus-app/*.jar ./",
                 "--chown=root:root target/quarkus-app/app/ ./app/",
-                "--chown=root:root target/quarkus-app/quarkus/ ./quarkus/");
+                "--chown=root:root target/quarkus-app/quarkus/ ./quarkus/",
+                "--chown=root:root target/quarkus-app/truenas-gitops ./");
+    }
+
+    @Test
+    void theLauncherIsOnThePathWithAClassArchiveTrainedAtBuild() throws IOException {
+        List<Instruction> stage = finalStage(parse(DOCKERFILE));
+        String setup = stage.stream().filter(i -> i.keyword().equals("RUN")).map(Instruction::args)
+                .filter(a -> a.contains("ln -s")).findFirst().orElseThrow();
+        assertThat(setup).contains("ln -s /opt/truenas-gitops/truenas-gitops /usr/local/bin/truenas-gitops")
+                .contains("truenas-gitops apps list").contains("ls /opt/truenas-gitops/truenas-gitops.jdk*");
+        // maven package puts the launcher where the build context (target/quarkus-app) has it
+        assertThat(Files.readString(Path.of("pom.xml")))
+                .contains("<copy file=\"bin/truenas-gitops\" todir=\"${project.build.directory}/quarkus-app\"/>");
     }
 
     @Test
