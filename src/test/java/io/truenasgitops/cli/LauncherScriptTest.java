@@ -131,6 +131,28 @@ class LauncherScriptTest {
     }
 
     @Test
+    void aRebuiltJarGetsANewArchive() throws Exception {
+        run(script(), Map.of(), "validate");
+        Path archive = Files.list(app).filter(p -> p.getFileName().toString().startsWith("truenas-gitops.jdk"))
+                .findFirst().orElseThrow();
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(0));
+
+        Result rebuilt = run(script(), Map.of(), "validate");
+
+        assertThat(rebuilt.flags()).anyMatch(f -> f.startsWith("-XX:ArchiveClassesAtExit=") || f.startsWith("-XX:AOTCacheOutput="));
+        assertThat(Files.getLastModifiedTime(archive).toMillis()).isPositive();
+    }
+
+    @Test
+    void theScriptIsPortableShellThatShellCheckAccepts() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/shellcheck")), "needs shellcheck");
+        Process p = new ProcessBuilder("shellcheck", "-s", "sh", SCRIPT.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(p.waitFor()).as(out).isZero();
+    }
+
+    @Test
     void aSymlinkedLauncherFindsTheJarNextToTheRealScript() throws Exception {
         Path link = Files.createSymbolicLink(tmp.resolve("truenas-gitops"), script());
 
