@@ -25,15 +25,31 @@ final class CliLogging {
 
     private CliLogging() {}
 
-    static void configure() {
+    /**
+     * Sets the command's logging up; closing puts back what was there (a test JVM runs many commands and other
+     * tests after them).
+     */
+    static AutoCloseable configure() {
         Logger root = LogManager.getLogManager().getLogger("");
-        for (Handler h : root.getHandlers()) {
+        Handler[] handlers = root.getHandlers();
+        Level level = root.getLevel();
+        engine = Logger.getLogger(ENGINE);
+        Level engineLevel = engine.getLevel();
+        for (Handler h : handlers) {
             root.removeHandler(h);
         }
+        StderrHandler stderr = new StderrHandler(System.err);
         root.setLevel(Level.WARNING);
-        root.addHandler(new StderrHandler(System.err));
-        engine = Logger.getLogger(ENGINE);
+        root.addHandler(stderr);
         engine.setLevel(Level.SEVERE);
+        return () -> {
+            root.removeHandler(stderr);
+            for (Handler h : handlers) {
+                root.addHandler(h);
+            }
+            root.setLevel(level);
+            engine.setLevel(engineLevel);
+        };
     }
 
     /** One line per record: level, message, and the exception's message (its stack only at FINE and below). */

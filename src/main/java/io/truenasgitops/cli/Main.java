@@ -197,8 +197,16 @@ public class Main implements QuarkusApplication {
 
     /** A command that is not the daemon: plain picocli, no Quarkus runtime. */
     static int runShortCommand(String... args) {
-        CliLogging.configure();
-        return RootCommand.commandLineFor(CommandLine.defaultFactory(), Commands.TOP_LEVEL, args).execute(args);
+        AutoCloseable logging = CliLogging.configure();
+        try {
+            return RootCommand.commandLineFor(CommandLine.defaultFactory(), Commands.TOP_LEVEL, args).execute(args);
+        } finally {
+            try {
+                logging.close();
+            } catch (Exception e) {
+                // restoring the log set-up cannot fail
+            }
+        }
     }
 
     /** The daemon's command line, inside Quarkus: {@code serve} and {@code demo} get their beans injected. */
