@@ -1,6 +1,5 @@
 package io.truenasgitops.api;
 
-import io.truenasgitops.app.Daemon;
 import io.truenasgitops.reconcile.Action;
 import io.truenasgitops.reconcile.PassResult;
 import io.truenasgitops.reconcile.Plan;
@@ -46,7 +45,7 @@ public class ApiV1Resource {
     static final int MAX_EVENTS = 1000;
 
     @Inject
-    Daemon daemon;
+    RunningEngine daemon;
 
     @GET
     @Path("stacks")

@@ -1,6 +1,6 @@
 package io.truenasgitops.api;
 
-import io.truenasgitops.app.ApiConfig;
+import io.truenasgitops.secretfiles.Secrets;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;

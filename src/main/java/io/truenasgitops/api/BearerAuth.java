@@ -1,5 +1,6 @@
 package io.truenasgitops.api;
 
+import io.truenasgitops.secretfiles.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 

@@ -1,7 +1,6 @@
 package io.truenasgitops.api;
 
-import io.truenasgitops.app.Daemon;
-import io.truenasgitops.app.WebhookConfig;
+import io.truenasgitops.secretfiles.Secrets;
 import io.truenasgitops.git.Snapshot;
 import io.truenasgitops.reconcile.TriggerReason;
 import jakarta.inject.Inject;
@@ -33,7 +32,7 @@ public class WebhookResource {
     private static final Logger LOG = Logger.getLogger(WebhookResource.class);
 
     @Inject
-    Daemon daemon;
+    RunningEngine daemon;
 
     @Inject
     WebhookConfig config;

@@ -1,5 +1,6 @@
 package io.truenasgitops.api;
 
+import io.truenasgitops.secretfiles.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;

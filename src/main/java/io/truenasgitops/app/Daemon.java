@@ -1,7 +1,10 @@
 package io.truenasgitops.app;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.truenasgitops.api.Secrets;
+import io.truenasgitops.api.ApiConfig;
+import io.truenasgitops.api.RunningEngine;
+import io.truenasgitops.api.WebhookConfig;
+import io.truenasgitops.secretfiles.Secrets;
 import io.truenasgitops.git.GitConfig;
 import io.truenasgitops.git.GitSettings;
 import io.truenasgitops.git.GitSource;
@@ -39,7 +42,7 @@ import org.jboss.logging.Logger;
  * the health checks use the same instance.
  */
 @ApplicationScoped
-public class Daemon {
+public class Daemon implements RunningEngine {
 
     private static final Logger LOG = Logger.getLogger(Daemon.class);
 
@@ -53,7 +56,7 @@ public class Daemon {
     StacksConfig stacksConfig;
 
     @Inject
-    ReconcileConfig reconcileConfig;
+    ReconcileConfigMapping reconcileMapping;
 
     @Inject
     MeterRegistry registry;
@@ -137,6 +140,11 @@ public class Daemon {
         return source;
     }
 
+    /** The engine's settings, mapped from {@code truenas-gitops.reconcile.*}. */
+    private ReconcileConfig reconcileConfig() {
+        return ReconcileConfigMapping.toConfig(reconcileMapping);
+    }
+
     /** The reconcile engine. */
     public synchronized Reconciler reconciler() {
         if (reconciler == null) {
@@ -147,7 +155,7 @@ public class Daemon {
             Reconciler.Builder builder = Reconciler.builder();
             targets().forEach((name, target) -> builder.storage(name, target.storage()));
             reconciler = builder
-                    .config(reconcileConfig)
+                    .config(reconcileConfig())
                     .source(source())
                     // a pass re-renders only the stacks whose files, secrets or options changed
                     .scanner(new StackCache(stacks)::scan)
@@ -166,7 +174,7 @@ public class Daemon {
     /** The loop that runs passes (not started until {@link #start()}). */
     public synchronized ReconcileLoop loop() {
         if (loop == null) {
-            loop = new ReconcileLoop(reconciler(), reconcileConfig);
+            loop = new ReconcileLoop(reconciler(), reconcileConfig());
         }
         return loop;
     }
@@ -190,7 +198,7 @@ public class Daemon {
         }
         ReconcileLoop l = loop();
         LOG.infof("starting the reconcile loop: source %s, targets %s, every %s", source().describe(),
-                targets().keySet(), io.truenasgitops.reconcile.Durations.human(reconcileConfig.interval()));
+                targets().keySet(), io.truenasgitops.reconcile.Durations.human(reconcileConfig().interval()));
         startedAt = Instant.now();
         l.start();
     }
@@ -200,9 +208,16 @@ public class Daemon {
         return Optional.ofNullable(startedAt);
     }
 
+    @Override
+    public Map<String, String> targetUrls() {
+        Map<String, String> urls = new java.util.LinkedHashMap<>();
+        targets().forEach((name, target) -> urls.put(name, target.url()));
+        return urls;
+    }
+
     /** The loop's reconcile interval. */
     public java.time.Duration interval() {
-        return reconcileConfig.interval();
+        return reconcileConfig().interval();
     }
 
     /** Stops the loop (waiting for the pass in flight), then closes the connections and the Git source. */

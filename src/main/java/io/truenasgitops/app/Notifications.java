@@ -1,7 +1,7 @@
 package io.truenasgitops.app;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.truenasgitops.api.Secrets;
+import io.truenasgitops.secretfiles.Secrets;
 import io.truenasgitops.metrics.MicrometerDeliveryMetrics;
 import io.truenasgitops.notify.ChannelType;
 import io.truenasgitops.notify.DeliverySettings;

@@ -1,5 +1,7 @@
 package io.truenasgitops.app;
 
+import io.truenasgitops.api.ApiConfig;
+import io.truenasgitops.api.WebhookConfig;
 import io.truenasgitops.git.GitConfig;
 import io.truenasgitops.git.JGitSource;
 import java.io.IOException;

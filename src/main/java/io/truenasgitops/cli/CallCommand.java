@@ -65,7 +65,7 @@ public class CallCommand extends NasCommand implements TopLevelCommand {
 
     static JsonNode parse(String arg) {
         try {
-            JsonNode node = OutputOptions.JSON.readTree(arg);
+            JsonNode node = OutputOptions.Mappers.JSON.readTree(arg);
             return node == null || node.isMissingNode() ? TextNode.valueOf(arg) : node;
         } catch (Exception e) {
             return TextNode.valueOf(arg);

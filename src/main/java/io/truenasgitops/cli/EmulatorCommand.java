@@ -2,7 +2,6 @@ package io.truenasgitops.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.quarkus.runtime.Quarkus;
 import io.truenasgitops.emulator.DockerOptions;
 import io.truenasgitops.emulator.DockerState;
 import io.truenasgitops.emulator.EmulatorOptions;
@@ -22,7 +21,6 @@ import picocli.CommandLine.Option;
  * {@code truenas-gitops emulator}: runs the TrueNAS middleware emulator until SIGTERM/SIGINT, printing how to
  * connect (URLs, API key, certificate fingerprint) and writing the same as JSON to {@code --ready-file}.
  */
-@jakarta.enterprise.context.Dependent
 @Command(
         name = "emulator",
         mixinStandardHelpOptions = true,
@@ -137,7 +135,7 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
         } else if (unixPeerUid != null) {
             throw new UsageException("emulator: --unix-peer-uid needs --unix-socket");
         }
-        try (TrueNasEmulator emulator = TrueNasEmulator.start(options)) {
+        try (ShutdownSignal signal = new ShutdownSignal(); TrueNasEmulator emulator = TrueNasEmulator.start(options)) {
             imageUpdates.forEach(emulator.imageUpdates()::markUpdated);
             ObjectNode ready = new ObjectMapper().createObjectNode();
             ready.put("url", emulator.url());
@@ -179,7 +177,7 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
                 Files.writeString(tmp, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(ready));
                 Files.move(tmp, readyFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
-            Quarkus.waitForExit();
+            signal.await();
         }
         return ExitCodes.OK;
     }

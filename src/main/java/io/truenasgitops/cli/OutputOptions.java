@@ -20,11 +20,19 @@ public class OutputOptions {
         yaml
     }
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
+    /**
+     * The mappers, created at first use: every command carries these options, and Jackson's start-up (hundreds of
+     * classes) would otherwise be paid by {@code --version} and {@code --help} too.
+     */
+    static final class Mappers {
+        static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
+
+        private Mappers() {}
+    }
 
     @Option(names = {"-o", "--output"}, paramLabel = "table|json|yaml",
             description = "Output format (default: ${DEFAULT-VALUE}).", defaultValue = "table")
@@ -34,9 +42,9 @@ public class OutputOptions {
     void printDocument(PrintWriter out, Object value) {
         try {
             if (format == Format.yaml) {
-                out.print(YAML.writeValueAsString(value));
+                out.print(Mappers.YAML.writeValueAsString(value));
             } else {
-                out.println(JSON.writeValueAsString(value));
+                out.println(Mappers.JSON.writeValueAsString(value));
             }
             out.flush();
         } catch (Exception e) {

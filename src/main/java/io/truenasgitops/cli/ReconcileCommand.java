@@ -83,7 +83,9 @@ abstract class ReconcileCommand extends NasCommand {
         StacksOptions options = stackOptions.toOptions();
         Path dir = stateDir != null ? stateDir : Files.createTempDirectory("truenas-gitops-");
         try {
-            CliConfig config = new CliConfig(dir.resolve("reconcile"), prune, Duration.ofSeconds(Math.max(0, settleSeconds)));
+            // a one-shot run: the engine's defaults, with what the command line says
+            ReconcileConfig config = ReconcileConfig.defaults(dir.resolve("reconcile")).withJitter(0).withPrune(prune)
+                    .withSettleTime(Duration.ofSeconds(Math.max(0, settleSeconds)));
             StatusStore store = stateDir != null ? new JsonFileStatusStore(config.stateDir()) : StatusStore.inMemory();
             try (WatchedSource source = new WatchedSource(openSource(dir.resolve("git")));
                     Reconciler engine = Reconciler.builder().config(config).source(source)
@@ -311,52 +313,4 @@ abstract class ReconcileCommand extends NasCommand {
         m.put("dependsOn", a.dependsOn());
         return m;
     }
-
-    /** Engine settings for a one-shot run from the CLI. */
-    record CliConfig(Path stateDir, boolean prune, Duration settleTime) implements ReconcileConfig {
-        public Duration interval() {
-            return Duration.ofMinutes(1);
-        }
-
-        public double jitter() {
-            return 0;
-        }
-
-        public Duration healthPollInterval() {
-            return Duration.ofSeconds(2);
-        }
-
-        public Duration retryInitialBackoff() {
-            return Duration.ofSeconds(10);
-        }
-
-        public Duration retryMaxBackoff() {
-            return Duration.ofMinutes(5);
-        }
-
-        public Duration stalledRetryInitialBackoff() {
-            return Duration.ofMinutes(10);
-        }
-
-        public Duration stalledRetryMaxBackoff() {
-            return Duration.ofHours(6);
-        }
-
-        public int parallelism() {
-            return 4;
-        }
-
-        public Optional<String> selfAppName() {
-            return Optional.empty();
-        }
-
-        public Duration shutdownTimeout() {
-            return Duration.ofMinutes(2);
-        }
-
-        public int eventHistory() {
-            return 500;
-        }
-    }
-
 }

@@ -3,7 +3,7 @@ package io.truenasgitops.cli;
 /**
  * Marker for a picocli command that hangs directly under the root command ({@code truenas-gitops NAME}).
  *
- * <p>Every implementation is a {@code @picocli.CommandLine.Command} class; the root finds them through CDI,
- * so adding a command means adding a class, not editing a list.
+ * <p>Every implementation is a {@code @picocli.CommandLine.Command} class listed in {@link Commands#TOP_LEVEL}
+ * (the plain entry point creates commands without CDI; {@code CommandsTest} fails for a class not listed).
  */
 public interface TopLevelCommand {}

@@ -3,8 +3,7 @@ package io.truenasgitops.web;
 import io.truenasgitops.api.ApiProblem;
 import io.truenasgitops.api.ApiV1Resource;
 import io.truenasgitops.api.V1;
-import io.truenasgitops.app.Daemon;
-import io.truenasgitops.app.LazyTarget;
+import io.truenasgitops.api.RunningEngine;
 import io.truenasgitops.git.GitSourceException;
 import io.truenasgitops.git.Snapshot;
 import io.truenasgitops.reconcile.Reconciler;
@@ -40,7 +39,7 @@ public class StatusData {
     ApiV1Resource api;
 
     @Inject
-    Daemon daemon;
+    RunningEngine daemon;
 
     /** The overview. */
     public Views.Overview overview(boolean signedIn) {
@@ -111,11 +110,11 @@ public class StatusData {
     }
 
     private List<Views.Target> targets() {
-        Map<String, LazyTarget> configured = daemon.targets();
+        Map<String, String> configured = daemon.targetUrls();
         Map<String, Reconciler.TargetState> seen = daemon.reconciler().targets().stream()
                 .collect(Collectors.toMap(Reconciler.TargetState::name, Function.identity()));
-        return configured.values().stream().map(t -> {
-            Reconciler.TargetState s = seen.get(t.name());
+        return configured.entrySet().stream().map(t -> {
+            Reconciler.TargetState s = seen.get(t.getKey());
             String state;
             String detail = null;
             if (s == null) {
@@ -130,7 +129,7 @@ public class StatusData {
             } else {
                 state = "up";
             }
-            return new Views.Target(t.name(), withoutUserInfo(t.url()), state, detail, s == null ? null : s.lastSeenAt());
+            return new Views.Target(t.getKey(), withoutUserInfo(t.getValue()), state, detail, s == null ? null : s.lastSeenAt());
         }).toList();
     }
 

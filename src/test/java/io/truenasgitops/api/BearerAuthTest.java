@@ -1,5 +1,6 @@
 package io.truenasgitops.api;
 
+import io.truenasgitops.secretfiles.Secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

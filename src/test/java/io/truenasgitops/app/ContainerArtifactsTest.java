@@ -3,7 +3,6 @@ package io.truenasgitops.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.smallrye.config.WithDefault;
 import io.truenasgitops.bench.DaemonMemoryBenchmark;
 import io.truenasgitops.compose.ComposeRenderer;
 import io.truenasgitops.compose.Variables;
@@ -180,7 +179,20 @@ class ContainerArtifactsTest {
                 "--chown=root:root target/quarkus-app/lib/ ./lib/",
                 "--chown=root:root target/quarkus-app/*.jar ./",
                 "--chown=root:root target/quarkus-app/app/ ./app/",
-                "--chown=root:root target/quarkus-app/quarkus/ ./quarkus/");
+                "--chown=root:root target/quarkus-app/quarkus/ ./quarkus/",
+                "--chown=root:root target/quarkus-app/truenas-gitops ./");
+    }
+
+    @Test
+    void theLauncherIsOnThePathWithAClassArchiveTrainedAtBuild() throws IOException {
+        List<Instruction> stage = finalStage(parse(DOCKERFILE));
+        String setup = stage.stream().filter(i -> i.keyword().equals("RUN")).map(Instruction::args)
+                .filter(a -> a.contains("ln -s")).findFirst().orElseThrow();
+        assertThat(setup).contains("ln -s /opt/truenas-gitops/truenas-gitops /usr/local/bin/truenas-gitops")
+                .contains("truenas-gitops apps list").contains("ls /opt/truenas-gitops/truenas-gitops.jdk*");
+        // maven package puts the launcher where the build context (target/quarkus-app) has it
+        assertThat(Files.readString(Path.of("pom.xml")))
+                .contains("<copy file=\"bin/truenas-gitops\" todir=\"${project.build.directory}/quarkus-app\"/>");
     }
 
     @Test
@@ -321,8 +333,7 @@ class ContainerArtifactsTest {
 
     @Test
     void stopGracePeriodOutlastsTheDaemonsShutdownTimeout() throws Exception {
-        Duration shutdown = Duration.parse("PT" + ReconcileConfig.class.getMethod("shutdownTimeout")
-                .getAnnotation(WithDefault.class).value().toUpperCase());
+        Duration shutdown = ReconcileConfig.defaults(Path.of("state")).shutdownTimeout();
         for (Path file : List.of(COMPOSE, COMPOSE.resolveSibling("compose-unix-socket.yaml"))) {
             Duration grace = composeDuration(String.valueOf(composeService(file).get("stop_grace_period")));
             assertThat(grace).as("stop_grace_period of %s vs the shutdown timeout", file).isGreaterThan(shutdown);

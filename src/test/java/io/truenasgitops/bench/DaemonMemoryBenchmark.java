@@ -54,7 +54,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * </pre>
  *
  * {@code -Dbench.configs='name=flags;name=flags'} replaces the default sets of flags, {@code -Dbench.passes=N}
- * changes the number of steady passes. It rewrites its section of {@code docs/performance.md}.
+ * changes the number of steady passes, {@code -Dbench.java.home=DIR} runs the daemon and the emulator on another
+ * Java, {@code -Dbench.label=NAME} writes a section of its own. It rewrites its section of {@code docs/performance.md}.
  */
 public class DaemonMemoryBenchmark {
 
@@ -63,7 +64,8 @@ public class DaemonMemoryBenchmark {
     static final int PASSES = Integer.getInteger("bench.passes", 20);
     static final Path REPORT = Path.of("docs/performance.md");
     /** Each stack count has its own section of the report (the 50-stack one keeps its historic markers). */
-    static final String SECTION = "bench:daemon-memory" + (STACKS == 50 ? "" : "-" + STACKS);
+    static final String SECTION = "bench:daemon-memory" + (STACKS == 50 ? "" : "-" + STACKS)
+            + (System.getProperty("bench.label") == null ? "" : "-" + System.getProperty("bench.label"));
     static final String START = "<!-- " + SECTION + ":start -->";
     static final String END = "<!-- " + SECTION + ":end -->";
     /** The flags the image ships (Dockerfile JAVA_OPTS); the first row compares against the JVM's own defaults. */
@@ -516,14 +518,19 @@ public class DaemonMemoryBenchmark {
     }
 
     static void runJcmd(long pid, String command) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        Process p = new ProcessBuilder(Path.of(javaHome(), "bin", "jcmd").toString(),
                 Long.toString(pid), command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("jcmd %s", command).isTrue();
         Thread.sleep(500);
     }
 
     static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return Path.of(javaHome(), "bin", "java").toString();
+    }
+
+    /** The Java that runs the daemon and the emulator: {@code -Dbench.java.home=DIR}, else this JVM's. */
+    static String javaHome() {
+        return System.getProperty("bench.java.home", System.getProperty("java.home"));
     }
 
     static int freePort() throws IOException {
@@ -577,7 +584,7 @@ public class DaemonMemoryBenchmark {
     static void write(List<Row> rows, CliRun validate) throws IOException {
         List<String> lines = new ArrayList<>(List.of(
                 START,
-                "## Daemon memory with " + STACKS + " stacks",
+                "## Daemon memory with " + STACKS + " stacks" + (System.getProperty("bench.label") == null ? "" : " (" + System.getProperty("bench.label") + ")"),
                 "",
                 "Measured by `src/test/java/io/truenasgitops/bench/DaemonMemoryBenchmark.java`: the daemon as the image runs it",
                 "(`java <flags> -jar quarkus-run.jar serve`, its own process) reconciles a generated repository of " + STACKS
@@ -603,13 +610,16 @@ public class DaemonMemoryBenchmark {
                         validate.exit(), validate.seconds(), kbToMb(validate.hwmKb())),
                 "",
                 "Measured " + Instant.now().toString().substring(0, 16) + "Z on " + Runtime.getRuntime().availableProcessors()
-                        + " CPUs shared with other builds, Java " + System.getProperty("java.version") + ", commit "
+                        + " CPUs shared with other builds, Java " + javaVersionOf(javaBin()) + ", commit "
                         + gitHead() + ". Run it with:",
                 "",
                 "```",
                 "./mvnw -B -ntp -o package -DskipTests",
                 "./mvnw -B -ntp -o surefire:test -Dtest=DaemonMemoryBenchmark -Dsurefire.failIfNoSpecifiedTests=false"
                         + (STACKS == 50 ? "" : " -Dbench.stacks=" + STACKS)
+                        + (System.getProperty("bench.java.home") == null ? "" : " -Dbench.java.home="
+                                + System.getProperty("bench.java.home"))
+                        + (System.getProperty("bench.label") == null ? "" : " -Dbench.label=" + System.getProperty("bench.label"))
                         + (System.getProperty("bench.configs") == null ? "" : " -Dbench.configs='"
                                 + System.getProperty("bench.configs") + "'"),
                 "```",
@@ -626,6 +636,19 @@ public class DaemonMemoryBenchmark {
             doc = doc.stripTrailing() + "\n\n" + section + "\n";
         }
         Files.writeString(REPORT, doc);
+    }
+
+    /** The java.version of a java command, without starting the application. */
+    static String javaVersionOf(String java) {
+        try {
+            Process p = new ProcessBuilder(java, "-XshowSettings:properties", "-version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            return out.lines().map(String::strip).filter(l -> l.startsWith("java.version = ")).findFirst()
+                    .map(l -> l.substring("java.version = ".length())).orElse("?");
+        } catch (IOException | InterruptedException e) {
+            return "?";
+        }
     }
 
     static String gitHead() {

@@ -74,58 +74,11 @@ public class NoOpPassBenchmark {
     @TempDir
     Path tmp;
 
-    record Config(Path stateDir) implements ReconcileConfig {
-        public Duration interval() {
-            return Duration.ofHours(1);
-        }
-
-        public double jitter() {
-            return 0;
-        }
-
-        public Duration settleTime() {
-            return Duration.ofMillis(200);
-        }
-
-        public Duration healthPollInterval() {
-            return Duration.ofMillis(50);
-        }
-
-        public Duration retryInitialBackoff() {
-            return Duration.ofSeconds(10);
-        }
-
-        public Duration retryMaxBackoff() {
-            return Duration.ofMinutes(5);
-        }
-
-        public Duration stalledRetryInitialBackoff() {
-            return Duration.ofMinutes(10);
-        }
-
-        public Duration stalledRetryMaxBackoff() {
-            return Duration.ofHours(6);
-        }
-
-        public int parallelism() {
-            return 4;
-        }
-
-        public boolean prune() {
-            return false;
-        }
-
-        public Optional<String> selfAppName() {
-            return Optional.empty();
-        }
-
-        public Duration shutdownTimeout() {
-            return Duration.ofSeconds(30);
-        }
-
-        public int eventHistory() {
-            return 500;
-        }
+    /** The engine's defaults with a short health gate and no periodic pass (the benchmark runs the passes). */
+    static ReconcileConfig config(Path stateDir) {
+        return new ReconcileConfig(Duration.ofHours(1), 0, Duration.ofMillis(200), Duration.ofMillis(50),
+                Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofHours(6), 4, false,
+                stateDir, Optional.empty(), Duration.ofSeconds(30), 500);
     }
 
     @Test
@@ -144,9 +97,9 @@ public class NoOpPassBenchmark {
                         tmp.resolve("git-state")));
                 PlainClient plain = PlainClient.connect(emulator.url(), emulator.apiKey())) {
             StackCache cache = new StackCache(options);
-            try (Reconciler cached = Reconciler.builder().config(new Config(tmp.resolve("state-cached"))).source(source)
+            try (Reconciler cached = Reconciler.builder().config(config(tmp.resolve("state-cached"))).source(source)
                     .scanner(cache::scan).target("default", client.apps()).build();
-                    Reconciler uncached = Reconciler.builder().config(new Config(tmp.resolve("state-uncached")))
+                    Reconciler uncached = Reconciler.builder().config(config(tmp.resolve("state-uncached")))
                             .source(source).scanner(root -> StackRepository.scan(root, options))
                             .target("default", client.apps()).build()) {
                 settle(cached, "cached");

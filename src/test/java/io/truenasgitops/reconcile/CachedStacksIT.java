@@ -58,7 +58,7 @@ class CachedStacksIT {
         source = new JGitSource(GitSettings.of(git.url(), "main", "", tmp.resolve("git-state")));
         secrets = Files.createDirectories(tmp.resolve("secrets"));
         Files.writeString(secrets.resolve("DB_PASSWORD"), "first-password\n");
-        TestConfig config = new TestConfig(Duration.ofMinutes(1), 0.1, Duration.ofMillis(300), Duration.ofMillis(50),
+        ReconcileConfig config = TestConfig.of(Duration.ofMinutes(1), 0.1, Duration.ofMillis(300), Duration.ofMillis(50),
                 Duration.ofSeconds(10), Duration.ofMinutes(5), 4, false, tmp.resolve("state"), Optional.empty(),
                 Duration.ofSeconds(30), 500);
         StacksOptions options = new StacksOptions(StacksOptions.DEFAULT_STACKS_DIR, secrets, null);

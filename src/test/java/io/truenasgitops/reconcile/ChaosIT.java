@@ -72,21 +72,10 @@ class ChaosIT {
     };
 
     /** The test config, with retries fast enough to converge within the test (the daemon's are minutes). */
-    record ChaosConfig(TestConfig base) implements ReconcileConfig {
-        public Duration interval() { return base.interval(); }
-        public double jitter() { return 0; }
-        public Duration settleTime() { return Duration.ofMillis(100); }
-        public Duration healthPollInterval() { return Duration.ofMillis(25); }
-        public Duration retryInitialBackoff() { return Duration.ofMillis(20); }
-        public Duration retryMaxBackoff() { return Duration.ofMillis(100); }
-        public Duration stalledRetryInitialBackoff() { return Duration.ofMillis(50); }
-        public Duration stalledRetryMaxBackoff() { return Duration.ofMillis(200); }
-        public int parallelism() { return 4; }
-        public boolean prune() { return false; }
-        public Path stateDir() { return base.stateDir(); }
-        public Optional<String> selfAppName() { return Optional.empty(); }
-        public Duration shutdownTimeout() { return Duration.ofSeconds(30); }
-        public int eventHistory() { return 5000; }
+    static ReconcileConfig chaos(ReconcileConfig base) {
+        return new ReconcileConfig(base.interval(), 0, Duration.ofMillis(100), Duration.ofMillis(25),
+                Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofMillis(200), 4, false,
+                base.stateDir(), Optional.empty(), Duration.ofSeconds(30), 5000);
     }
 
     @BeforeEach
@@ -99,7 +88,7 @@ class ChaosIT {
         source = new JGitSource(GitSettings.of(git.url(), "main", "", tmp.resolve("git-state")));
         secrets = Files.createDirectories(tmp.resolve("secrets"));
         Files.writeString(secrets.resolve("DB_PASSWORD"), SECRET + "\n");
-        config = new ChaosConfig(TestConfig.defaults(tmp.resolve("state")));
+        config = chaos(TestConfig.defaults(tmp.resolve("state")));
         engine = newEngine();
     }
 

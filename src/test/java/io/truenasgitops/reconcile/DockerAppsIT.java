@@ -94,7 +94,7 @@ class DockerAppsIT {
         git = new GitFixture(tmp.resolve("origin"));
         source = new JGitSource(GitSettings.of(git.url(), "main", "", tmp.resolve("git-state")));
         // Real containers: the gate must see an app RUNNING for 3 s (six polls of the emulator's engine mirror).
-        TestConfig config = new TestConfig(Duration.ofMinutes(1), 0.1, Duration.ofSeconds(3), Duration.ofMillis(200),
+        ReconcileConfig config = TestConfig.of(Duration.ofMinutes(1), 0.1, Duration.ofSeconds(3), Duration.ofMillis(200),
                 Duration.ofSeconds(10), Duration.ofMinutes(5), 4, false, tmp.resolve("state"), Optional.empty(),
                 Duration.ofSeconds(30), 500);
         engine = Reconciler.builder().config(config).source(source)

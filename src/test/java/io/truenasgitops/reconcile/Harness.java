@@ -10,14 +10,14 @@ final class Harness implements AutoCloseable {
     final FakeClock clock = new FakeClock();
     final Path stateDir;
     final RecordingMetrics metrics = new RecordingMetrics();
-    TestConfig config;
+    ReconcileConfig config;
     Reconciler engine;
 
     Harness(Path stateDir) {
         this(stateDir, c -> c);
     }
 
-    Harness(Path stateDir, UnaryOperator<TestConfig> tweak) {
+    Harness(Path stateDir, UnaryOperator<ReconcileConfig> tweak) {
         this.stateDir = stateDir;
         this.config = tweak.apply(TestConfig.defaults(stateDir));
         this.engine = newEngine();

@@ -61,7 +61,7 @@ class ImageUpdateWatchIT {
                 .username(emulator.username()).tlsFingerprint(emulator.tlsFingerprint()).build());
         git = new GitFixture(tmp.resolve("origin"));
         source = new JGitSource(GitSettings.of(git.url(), "main", "", tmp.resolve("git-state")));
-        TestConfig config = new TestConfig(Duration.ofMinutes(1), 0.1, Duration.ofMillis(300), Duration.ofMillis(50),
+        ReconcileConfig config = TestConfig.of(Duration.ofMinutes(1), 0.1, Duration.ofMillis(300), Duration.ofMillis(50),
                 Duration.ofSeconds(10), Duration.ofMinutes(5), 4, false, tmp.resolve("state"), Optional.empty(),
                 Duration.ofSeconds(30), 500);
         MicrometerReconcileMetrics metrics = new MicrometerReconcileMetrics(new DaemonMetrics(registry));
@@ -186,7 +186,7 @@ class ImageUpdateWatchIT {
         emulator.imageUpdates().markAppUpdated("web");
         sync();
         engine.close();
-        TestConfig config = new TestConfig(Duration.ofMinutes(1), 0.1, Duration.ofMillis(300), Duration.ofMillis(50),
+        ReconcileConfig config = TestConfig.of(Duration.ofMinutes(1), 0.1, Duration.ofMillis(300), Duration.ofMillis(50),
                 Duration.ofSeconds(10), Duration.ofMinutes(5), 4, false, tmp.resolve("state"), Optional.empty(),
                 Duration.ofSeconds(30), 500);
         engine = Reconciler.builder().config(config).source(source)

@@ -47,7 +47,7 @@ class NotifiedPassesTest {
     Notifier notifier;
     Reconciler engine;
 
-    void start(TestConfig config, Dispatcher dispatcher) {
+    void start(ReconcileConfig config, Dispatcher dispatcher) {
         ProblemTracker tracker = new ProblemTracker(REMINDER,
                 new CommitLinks("https://{host}/{repo}/commit/{revision}"), "https://gitops.home.test/");
         notifier = new Notifier(tracker, dispatcher);

@@ -45,7 +45,7 @@ class PoisonedCommitIT {
                 .username(emulator.username()).tlsFingerprint(emulator.tlsFingerprint()).build());
         git = new GitFixture(tmp.resolve("origin"));
         source = new JGitSource(GitSettings.of(git.url(), "main", "", tmp.resolve("git-state")));
-        TestConfig config = new TestConfig(Duration.ofHours(1), 0, Duration.ofMillis(300), Duration.ofMillis(50),
+        ReconcileConfig config = TestConfig.of(Duration.ofHours(1), 0, Duration.ofMillis(300), Duration.ofMillis(50),
                 Duration.ofSeconds(10), Duration.ofMinutes(5), 4, false, tmp.resolve("state"), Optional.empty(),
                 Duration.ofSeconds(30), 500);
         engine = Reconciler.builder().config(config).source(source)

@@ -32,7 +32,7 @@ class ReconcileLoopTest {
     }
 
     void start() {
-        h = new Harness(stateDir, c -> c.withInterval(Duration.ofHours(1)));
+        h = new Harness(stateDir, c -> c.withInterval(Duration.ofHours(1)).withJitter(0));
         h.repo.commit(stack("web", compose("nginx:1.27")));
         loop = new ReconcileLoop(h.engine, h.config, h.clock);
     }
@@ -147,7 +147,7 @@ class ReconcileLoopTest {
 
     @Test
     void aSuspendedStackIsSkippedByTheLoop() {
-        h = new Harness(stateDir, c -> c.withInterval(Duration.ofHours(1)));
+        h = new Harness(stateDir, c -> c.withInterval(Duration.ofHours(1)).withJitter(0));
         h.repo.commit(stack("web", compose("nginx:1.27"), Fixtures.with().suspend().build()),
                 stack("db", compose("postgres:17"), StackSettings.defaults()));
         loop = new ReconcileLoop(h.engine, h.config, h.clock);

@@ -65,7 +65,7 @@ class ReconcilerIT {
     GitFixture git;
     JGitSource source;
     Reconciler engine;
-    TestConfig config;
+    ReconcileConfig config;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -74,7 +74,7 @@ class ReconcilerIT {
                 .username(emulator.username()).tlsFingerprint(emulator.tlsFingerprint()).build());
         git = new GitFixture(tmp.resolve("origin"));
         source = new JGitSource(GitSettings.of(git.url(), "main", "", tmp.resolve("git-state")));
-        config = new TestConfig(Duration.ofMinutes(1), 0.1, Duration.ofMillis(300), Duration.ofMillis(50),
+        config = TestConfig.of(Duration.ofMinutes(1), 0.1, Duration.ofMillis(300), Duration.ofMillis(50),
                 Duration.ofSeconds(10), Duration.ofMinutes(5), 4, false, tmp.resolve("state"), Optional.empty(),
                 Duration.ofSeconds(30), 500);
         engine = newEngine();
@@ -283,7 +283,7 @@ class ReconcilerIT {
     @Test
     void aStoppedAppsServiceHoldsTheNasWithoutWritesAndThePassConvergesOnceItRuns() throws Exception {
         // a backoff this short never holds the pass after Docker is back
-        config = new TestConfig(Duration.ofMinutes(1), 0.1, Duration.ofMillis(300), Duration.ofMillis(50),
+        config = TestConfig.of(Duration.ofMinutes(1), 0.1, Duration.ofMillis(300), Duration.ofMillis(50),
                 Duration.ofMillis(1), Duration.ofMillis(1), 4, false, tmp.resolve("state"), Optional.empty(),
                 Duration.ofSeconds(30), 500);
         engine.close();

@@ -86,7 +86,7 @@ class ReleaseUpgradeIT {
     GitFixture git;
     JGitSource source;
     Reconciler engine;
-    TestConfig config;
+    ReconcileConfig config;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -101,7 +101,7 @@ class ReleaseUpgradeIT {
         source = new JGitSource(GitSettings.of(git.url(), "main", "", tmp.resolve("git-state")));
         // No path in the URL: the protocol is probed, as the documented TRUENAS_URL=wss://nas.local does.
         client = TrueNasClient.connect(connection(nas));
-        config = new TestConfig(Duration.ofMinutes(1), 0.1, Duration.ofMillis(300), Duration.ofMillis(50),
+        config = TestConfig.of(Duration.ofMinutes(1), 0.1, Duration.ofMillis(300), Duration.ofMillis(50),
                 Duration.ofSeconds(10), Duration.ofMinutes(5), 4, false, tmp.resolve("state"), Optional.empty(),
                 Duration.ofSeconds(30), 500);
         StacksOptions stacks = new StacksOptions(StacksOptions.DEFAULT_STACKS_DIR, secrets, null);

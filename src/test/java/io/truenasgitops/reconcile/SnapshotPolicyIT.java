@@ -63,7 +63,7 @@ class SnapshotPolicyIT {
                 .username(emulator.username()).tlsFingerprint(emulator.tlsFingerprint()).build());
         git = new GitFixture(tmp.resolve("origin"));
         source = new JGitSource(GitSettings.of(git.url(), "main", "", tmp.resolve("git-state")));
-        TestConfig config = new TestConfig(Duration.ofMinutes(1), 0.1, Duration.ofMillis(200), Duration.ofMillis(50),
+        ReconcileConfig config = TestConfig.of(Duration.ofMinutes(1), 0.1, Duration.ofMillis(200), Duration.ofMillis(50),
                 Duration.ofSeconds(10), Duration.ofMinutes(5), 2, false, tmp.resolve("state"), Optional.empty(),
                 Duration.ofSeconds(30), 500);
         StorageApiClient storage = new StorageApiClient(() -> client);
@@ -282,7 +282,7 @@ class SnapshotPolicyIT {
                 .contains(Map.entry("tank/apps/web", "/mnt/tank/apps/web"));
         git = new GitFixture(tmp.resolve("origin2"));
         source = new JGitSource(GitSettings.of(git.url(), "main", "", tmp.resolve("git-state2")));
-        engine = Reconciler.builder().config(new TestConfig(Duration.ofMinutes(1), 0.1, Duration.ofMillis(200),
+        engine = Reconciler.builder().config(TestConfig.of(Duration.ofMinutes(1), 0.1, Duration.ofMillis(200),
                         Duration.ofMillis(50), Duration.ofSeconds(10), Duration.ofMinutes(5), 2, false,
                         tmp.resolve("state2"), Optional.empty(), Duration.ofSeconds(30), 500))
                 .source(source).scanner(root -> StackRepository.scan(root, StacksOptions.defaults()))

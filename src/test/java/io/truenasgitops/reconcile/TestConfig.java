@@ -4,40 +4,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** {@link ReconcileConfig} for tests: a record, as the config convention asks. */
-record TestConfig(Duration interval, double jitter, Duration settleTime, Duration healthPollInterval,
-        Duration retryInitialBackoff, Duration retryMaxBackoff, int parallelism, boolean prune, Path stateDir,
-        Optional<String> selfAppName, Duration shutdownTimeout, int eventHistory) implements ReconcileConfig {
+/** {@link ReconcileConfig}s for tests: the engine's defaults, or explicit timings for tests that wait on them. */
+final class TestConfig {
 
-    /** As the daemon's default: a stalled stack is tried again after 10 minutes, doubling up to 6 hours. */
-    @Override
-    public Duration stalledRetryInitialBackoff() {
-        return Duration.ofMinutes(10);
+    private TestConfig() {}
+
+    /** The engine's defaults (a stalled stack is tried again after 10 minutes, doubling up to 6 hours). */
+    static ReconcileConfig defaults(Path stateDir) {
+        return ReconcileConfig.defaults(stateDir);
     }
 
-    @Override
-    public Duration stalledRetryMaxBackoff() {
-        return Duration.ofHours(6);
-    }
-
-    static TestConfig defaults(Path stateDir) {
-        return new TestConfig(Duration.ofMinutes(1), 0.1, Duration.ofSeconds(10), Duration.ofSeconds(2),
-                Duration.ofSeconds(10), Duration.ofMinutes(5), 4, false, stateDir, Optional.empty(),
-                Duration.ofSeconds(30), 500);
-    }
-
-    TestConfig withPrune(boolean p) {
-        return new TestConfig(interval, jitter, settleTime, healthPollInterval, retryInitialBackoff, retryMaxBackoff,
-                parallelism, p, stateDir, selfAppName, shutdownTimeout, eventHistory);
-    }
-
-    TestConfig withSelfApp(String name) {
-        return new TestConfig(interval, jitter, settleTime, healthPollInterval, retryInitialBackoff, retryMaxBackoff,
-                parallelism, prune, stateDir, Optional.of(name), shutdownTimeout, eventHistory);
-    }
-
-    TestConfig withInterval(Duration i) {
-        return new TestConfig(i, 0, settleTime, healthPollInterval, retryInitialBackoff, retryMaxBackoff,
-                parallelism, prune, stateDir, selfAppName, shutdownTimeout, eventHistory);
+    /** Explicit timings; the stalled-retry delays are the engine's defaults. */
+    static ReconcileConfig of(Duration interval, double jitter, Duration settleTime, Duration healthPollInterval,
+            Duration retryInitialBackoff, Duration retryMaxBackoff, int parallelism, boolean prune, Path stateDir,
+            Optional<String> selfAppName, Duration shutdownTimeout, int eventHistory) {
+        ReconcileConfig d = ReconcileConfig.defaults(stateDir);
+        return new ReconcileConfig(interval, jitter, settleTime, healthPollInterval, retryInitialBackoff,
+                retryMaxBackoff, d.stalledRetryInitialBackoff(), d.stalledRetryMaxBackoff(), parallelism, prune,
+                stateDir, selfAppName, shutdownTimeout, eventHistory);
     }
 }

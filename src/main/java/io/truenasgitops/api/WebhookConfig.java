@@ -1,4 +1,4 @@
-package io.truenasgitops.app;
+package io.truenasgitops.api;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

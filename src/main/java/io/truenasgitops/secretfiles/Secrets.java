@@ -1,4 +1,4 @@
-package io.truenasgitops.api;
+package io.truenasgitops.secretfiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.truenasgitops.app;
+package io.truenasgitops.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

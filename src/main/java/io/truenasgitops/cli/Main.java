@@ -1,14 +1,11 @@
-package io.truenasgitops.app;
+package io.truenasgitops.cli;
 
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusBindException;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
-import io.truenasgitops.cli.RootCommand;
-import io.truenasgitops.cli.TopLevelCommand;
-import jakarta.enterprise.inject.Any;
-import jakarta.enterprise.inject.Instance;
+import io.truenasgitops.app.DemoEnvironment;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,9 +18,10 @@ import picocli.CommandLine;
 /**
  * The one entry point of the jar: the daemon ({@code serve}, {@code demo}) and every short CLI command.
  *
- * <p>Quarkus starts its HTTP listener and scheduler in any mode, so whether this run is a daemon must be
- * decided before Quarkus boots: short commands get no listener (no clash with a daemon already on the
- * port), no scheduler, and logs on stderr so that stdout carries only the command's output.
+ * <p>Only the daemon boots Quarkus (CDI, HTTP, scheduler, config mappings). Every other command line, including
+ * {@code serve --help}, runs picocli on plain objects ({@link Commands}) and never starts the Quarkus runtime:
+ * booting it cost seconds of CPU for commands that need none of it. Logs of a short command go to stderr
+ * ({@link CliLogging}), so that stdout carries only the command's output.
  */
 @QuarkusMain
 public class Main implements QuarkusApplication {
@@ -31,44 +29,24 @@ public class Main implements QuarkusApplication {
     /** Commands that run the HTTP surfaces and the reconcile loop. */
     static final Set<String> DAEMON_COMMANDS = Set.of("serve", "demo");
 
-    /** Runtime config forced for short commands; a -D on the command line still wins. */
-    private static final Map<String, String> CLI_ONLY = Map.of(
-            "quarkus.http.host-enabled", "false",
-            "quarkus.scheduler.enabled", "false",
-            "quarkus.log.console.stderr", "true",
-            "quarkus.log.console.json.enabled", "false",
-            "quarkus.log.level", "WARN",
-            // A person reads these between the command's own lines: no timestamps, thread or logger names.
-            "quarkus.log.console.format", "%p %s%e%n",
-            // The command reports the pass itself (progress, results, "error: ..."): the loop's log lines would
-            // say the same things twice.
-            "quarkus.log.category.\"io.truenasgitops.reconcile\".level", "ERROR");
-
     private static final String JSON_LOGS = "quarkus.log.console.json.enabled";
 
     @Inject
     CommandLine.IFactory factory;
 
-    @Inject
-    @Any
-    Instance<TopLevelCommand> commands;
-
     public static void main(String... args) {
+        if (!isDaemonRun(args)) {
+            int code = runShortCommand(args);
+            exitHandler().accept(code, null);
+            return;
+        }
         // Quarkus sets vertx.disableWebsockets=true JVM-wide at boot unless it is already set, and Vert.x reads
         // it once: the TrueNAS client (a WebSocket client) would then never complete an upgrade.
         if (System.getProperty("vertx.disableWebsockets") == null) {
             System.setProperty("vertx.disableWebsockets", "false");
         }
-        boolean daemon = isDaemonRun(args);
         List<String> set = new ArrayList<>();
-        if (!daemon) {
-            CLI_ONLY.forEach((key, value) -> {
-                if (System.getProperty(key) == null) {
-                    System.setProperty(key, value);
-                    set.add(key);
-                }
-            });
-        } else if (System.console() != null && System.getProperty(JSON_LOGS) == null
+        if (System.console() != null && System.getProperty(JSON_LOGS) == null
                 && System.getenv("QUARKUS_LOG_CONSOLE_JSON_ENABLED") == null) {
             // A daemon started from a terminal logs readable lines; in a container (no TTY) JSON lines.
             System.setProperty(JSON_LOGS, "false");
@@ -76,7 +54,7 @@ public class Main implements QuarkusApplication {
         }
         DemoEnvironment demo = null;
         try {
-            if (daemon && "demo".equals(args[0])) {
+            if ("demo".equals(args[0])) {
                 // The demo's NAS and repository must exist before Quarkus reads the configuration.
                 demo = DemoEnvironment.prepare(demoExample(args), Arrays.asList(args).contains("--keep"),
                         demoDockerAppPort(args));
@@ -138,8 +116,8 @@ public class Main implements QuarkusApplication {
         return true;
     }
 
-    /** The CLI's exit code for a configuration that cannot work (io.truenasgitops.cli.ExitCodes.USAGE). */
-    static final int USAGE_EXIT_CODE = 2;
+    /** The CLI's exit code for a configuration that cannot work. */
+    static final int USAGE_EXIT_CODE = ExitCodes.USAGE;
 
     /** What Quarkus would do on exit (System.exit, or the test launcher's capture). */
     private static java.util.function.BiConsumer<Integer, Throwable> exitHandler() {
@@ -217,8 +195,23 @@ public class Main implements QuarkusApplication {
         return null;
     }
 
+    /** A command that is not the daemon: plain picocli, no Quarkus runtime. */
+    static int runShortCommand(String... args) {
+        AutoCloseable logging = CliLogging.configure();
+        try {
+            return RootCommand.commandLineFor(CommandLine.defaultFactory(), Commands.TOP_LEVEL, args).execute(args);
+        } finally {
+            try {
+                logging.close();
+            } catch (Exception e) {
+                // restoring the log set-up cannot fail
+            }
+        }
+    }
+
+    /** The daemon's command line, inside Quarkus: {@code serve} and {@code demo} get their beans injected. */
     @Override
     public int run(String... args) {
-        return RootCommand.commandLine(factory, commands.stream().toList()).execute(args);
+        return RootCommand.commandLineFor(factory, Commands.TOP_LEVEL, args).execute(args);
     }
 }

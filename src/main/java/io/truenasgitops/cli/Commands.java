@@ -1,0 +1,31 @@
+package io.truenasgitops.cli;
+
+import java.util.List;
+
+/**
+ * Every command directly under the root ({@code truenas-gitops NAME}), in one list: the plain entry point
+ * creates them without CDI, so a new {@link TopLevelCommand} is added here ({@code CommandsTest} fails for one
+ * that is not).
+ */
+final class Commands {
+
+    static final List<Class<?>> TOP_LEVEL = List.of(
+            AppsCommand.class,
+            CallCommand.class,
+            CompletionCommand.class,
+            DemoCommand.class,
+            DeployCommand.class,
+            EmulatorCommand.class,
+            EncryptCommand.class,
+            GetCommand.class,
+            JobsCommand.class,
+            PlanCommand.class,
+            RenderCommand.class,
+            RollbackCommand.class,
+            ServeCommand.class,
+            StatusCommand.class,
+            SyncCommand.class,
+            ValidateCommand.class);
+
+    private Commands() {}
+}
