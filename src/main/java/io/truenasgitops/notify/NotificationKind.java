@@ -25,11 +25,16 @@ public enum NotificationKind {
     /** The Git source cannot be fetched (the last good revision stays in use). */
     SOURCE_FAILING("source-failing", "Git source failing", Severity.WARNING, true),
     /** An orphaned app was deleted (prune). */
-    PRUNED("pruned", "app pruned", Severity.INFO, false);
-    // Image updates (issue 14, "image updates in view") add their kind here, e.g.
-    // IMAGE_UPDATE_AVAILABLE("image-update-available", "image update available", Severity.INFO, true),
-    // and its detection in ProblemTracker (see the comment in ProblemTracker#observe), its row in
-    // docs/operations.md#notifications and its word in docs/configuration.md (kinds).
+    PRUNED("pruned", "app pruned", Severity.INFO, false),
+    /**
+     * The NAS reports a newer image under a tag the stack's app runs: told once when it starts (never reminded:
+     * nothing is wrong), "recovered" when the flag clears. Nothing is pulled or changed.
+     */
+    IMAGE_UPDATE_AVAILABLE("image-update-available", "image update available", Severity.INFO, true),
+    /** A person rolled a stack back to an older revision (data and compose); the stack stays suspended. */
+    ROLLED_BACK("rolled-back", "rolled back", Severity.WARNING, false),
+    /** A rollback failed after it began; the stack stays suspended. */
+    ROLLBACK_FAILED("rollback-failed", "rollback failed", Severity.ERROR, false);
 
     private final String label;
     private final String title;

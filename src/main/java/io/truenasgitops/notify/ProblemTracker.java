@@ -2,6 +2,7 @@ package io.truenasgitops.notify;
 
 import io.truenasgitops.reconcile.ActionOutcome;
 import io.truenasgitops.reconcile.Condition;
+import io.truenasgitops.reconcile.Event;
 import io.truenasgitops.reconcile.PassResult;
 import io.truenasgitops.reconcile.Reasons;
 import io.truenasgitops.reconcile.Reconciler;
@@ -29,6 +30,8 @@ public final class ProblemTracker {
     /** What a problem is about. */
     enum Scope {
         STACK,
+        /** A stack's images: a second state of a stack, so that an update becoming available never ends a failure. */
+        IMAGES,
         TARGET,
         SOURCE
     }
@@ -52,6 +55,8 @@ public final class ProblemTracker {
     private final String statusUrl;
     private final Supplier<String> ids;
     private final Map<Subject, Active> active = new LinkedHashMap<>();
+    /** The time of the newest event already looked at; null before the first snapshot (older events are history). */
+    private Instant eventsSeenUntil;
 
     /**
      * @param reminderInterval how often a lasting problem is repeated; zero: never
@@ -93,11 +98,14 @@ public final class ProblemTracker {
             }
         }
 
+        oneOffs.addAll(rollbacks(s, sourceUrl));
+
         Map<Subject, Observation> seen = new LinkedHashMap<>();
         Set<String> present = new HashSet<>();
         for (StackStatus st : s.stacks()) {
             present.add(st.name());
             seen.put(new Subject(Scope.STACK, st.name()), observe(st, sourceRevision));
+            seen.put(new Subject(Scope.IMAGES, st.name()), observeImages(st, sourceRevision));
         }
         for (Reconciler.TargetState t : s.targets()) {
             seen.put(new Subject(Scope.TARGET, t.name()), observe(t, sourceRevision));
@@ -108,20 +116,23 @@ public final class ProblemTracker {
                             s.source().lastError(), null, sourceRevision)));
         }
         // a stack gone from the engine (pruned, folder deleted) leaves without a recovery message
-        active.keySet().removeIf(k -> k.scope() == Scope.STACK && !present.contains(k.name()));
+        active.keySet().removeIf(k -> (k.scope() == Scope.STACK || k.scope() == Scope.IMAGES)
+                && !present.contains(k.name()));
 
         for (var e : seen.entrySet()) {
             Subject subject = e.getKey();
             Observation o = e.getValue();
             Active prev = active.get(subject);
-            String stack = subject.scope() == Scope.STACK ? subject.name() : null;
+            boolean ofStack = subject.scope() == Scope.STACK || subject.scope() == Scope.IMAGES;
+            String stack = ofStack ? subject.name() : null;
             if (o.problem() != null) {
                 Observed p = o.problem();
                 if (prev == null || prev.what().kind() != p.kind()) {
                     active.put(subject, new Active(p, now, now));
                     out.add(notification(now, p.kind(), stack, p.target(), p.revision(), sourceUrl, p.reason(),
                             p.message(), false, null));
-                } else if (!reminderInterval.isZero() && !now.isBefore(prev.lastSent().plus(reminderInterval))) {
+                } else if (!reminderInterval.isZero() && p.kind().severity() != Severity.INFO
+                        && !now.isBefore(prev.lastSent().plus(reminderInterval))) {
                     active.put(subject, new Active(p, prev.since(), now));
                     out.add(notification(now, p.kind(), stack, p.target(), p.revision(), sourceUrl, p.reason(),
                             p.message(), true, null));
@@ -135,7 +146,7 @@ public final class ProblemTracker {
                 }
                 Observed was = prev.what();
                 out.add(notification(now, NotificationKind.RECOVERED, stack, was.target(),
-                        subject.scope() == Scope.STACK ? o.revision() : sourceRevision, sourceUrl, "Recovered",
+                        ofStack ? o.revision() : sourceRevision, sourceUrl, "Recovered",
                         recoveredMessage(subject, was, prev.since(), now), false, was.kind()));
             }
         }
@@ -146,6 +157,7 @@ public final class ProblemTracker {
     private static String recoveredMessage(Subject subject, Observed was, Instant since, Instant now) {
         String what = switch (subject.scope()) {
             case STACK -> "stack '" + subject.name() + "' is fine again";
+            case IMAGES -> "the images of stack '" + subject.name() + "' are up to date again";
             case TARGET -> "NAS '" + subject.name() + "' is available again";
             case SOURCE -> "the Git source can be fetched again";
         };
@@ -188,8 +200,6 @@ public final class ProblemTracker {
         if (last != null && KEEP.contains(last)) {
             return Observation.KEEP;
         }
-        // Image updates (NotificationKind's comment) are a second, independent state of a stack: track them as
-        // their own subject (a Scope of their own) so that an update becoming available never ends a failure.
         var drifted = st.condition(Condition.DRIFTED).filter(Condition::isTrue);
         if (drifted.isPresent() && !st.drift().isEmpty()) {
             return Observation.problem(new Observed(NotificationKind.DRIFT_DETECTED, drifted.get().reason(),
@@ -197,6 +207,46 @@ public final class ProblemTracker {
                             + " the NAS)", st.target(), revision));
         }
         return Observation.clear(revision);
+    }
+
+    /** A stack's images: whether the NAS reports a newer image under a tag its app runs. */
+    static Observation observeImages(StackStatus st, String sourceRevision) {
+        String revision = st.lastAttemptedRevision() != null ? st.lastAttemptedRevision() : sourceRevision;
+        if (st.suspended()) {
+            return Observation.KEEP;
+        }
+        var c = st.condition(Condition.IMAGE_UPDATE_AVAILABLE);
+        if (c.isPresent() && c.get().isTrue()) {
+            return Observation.problem(new Observed(NotificationKind.IMAGE_UPDATE_AVAILABLE, c.get().reason(),
+                    c.get().message(), st.target(), revision));
+        }
+        return Observation.clear(revision);
+    }
+
+    /** One notification per rollback (done or failed) recorded since the previous snapshot. */
+    private List<Notification> rollbacks(EngineSnapshot s, String sourceUrl) {
+        List<Notification> out = new ArrayList<>();
+        Instant until = eventsSeenUntil;
+        for (Event e : s.events()) { // newest first
+            if (until != null && !e.time().isAfter(until)) {
+                break;
+            }
+            if (until != null && e.stack() != null) {
+                NotificationKind kind = Reasons.ROLLED_BACK.equals(e.reason()) ? NotificationKind.ROLLED_BACK
+                        : Reasons.ROLLBACK_FAILED.equals(e.reason()) ? NotificationKind.ROLLBACK_FAILED : null;
+                if (kind != null) {
+                    out.add(0, notification(e.time(), kind, e.stack(), null, e.revision(), sourceUrl, e.reason(),
+                            e.message(), false, null));
+                }
+            }
+        }
+        Instant newest = s.events().isEmpty() ? null : s.events().get(0).time();
+        if (newest != null && (eventsSeenUntil == null || newest.isAfter(eventsSeenUntil))) {
+            eventsSeenUntil = newest;
+        } else if (eventsSeenUntil == null) {
+            eventsSeenUntil = Instant.MIN;
+        }
+        return out;
     }
 
     /** The NAS's problem: unreachable, or reachable with its apps service down. */

@@ -49,7 +49,7 @@ class NotificationFilterTest {
         assertThatThrownBy(() -> NotificationKind.parse("apply-fail", "truenas-gitops.notify.targets.x.kinds"))
                 .hasMessage("truenas-gitops.notify.targets.x.kinds: unknown notification kind 'apply-fail'; use one of"
                         + " apply-failed, stalled, health-gate-failed, drift-detected, drift-healed, recovered,"
-                        + " target-down, source-failing, pruned");
+                        + " target-down, source-failing, pruned, image-update-available, rolled-back, rollback-failed");
         assertThatThrownBy(() -> Severity.parse("critical", "k"))
                 .hasMessage("k: unknown notification severity 'critical'; use one of info, warning, error");
     }
