@@ -1,5 +1,6 @@
 package io.truenasgitops.cli;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.truenasgitops.sops.SopsConfig;
 import io.truenasgitops.sops.SopsEncryptor;
 import io.truenasgitops.sops.SopsException;
@@ -166,25 +167,9 @@ public class EncryptCommand implements TopLevelCommand, Callable<Integer> {
         return v;
     }
 
+    /** A JSON string literal (also a YAML double-quoted scalar): quotes, backslashes and control characters escaped. */
     private static String jsonString(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
     }
 
     /** Writes through a temporary file in the same folder, so FILE is either the old or the new content. */
