@@ -24,8 +24,11 @@ public final class Secrets {
         try {
             value = Files.readString(file, StandardCharsets.UTF_8).stripTrailing();
         } catch (IOException e) {
+            // the JDK's message of a missing file is the path alone: say what it means instead
+            String cause = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
             throw new IllegalStateException("cannot read the secret file " + file + " named by " + key
-                    + ": " + e.getMessage() + "; create it or fix the path", e);
+                    + ": " + cause + "; create it or fix the path", e);
         }
         if (value.isEmpty()) {
             throw new IllegalStateException(

@@ -145,15 +145,14 @@ class NotifyConfigTest {
                 "truenas-gitops.notify.targets.a.type: unknown notification target type 'pager'; use one of ntfy,"
                         + " gotify, discord, slack, matrix, email, webhook",
                 "cannot read the secret file " + dir.resolve("missing") + " named by"
-                        + " truenas-gitops.notify.targets.b.token-file: " + dir.resolve("missing")
-                        + "; create it or fix the path",
+                        + " truenas-gitops.notify.targets.b.token-file: no such file; create it or fix the path",
                 "notification target 'c' (ntfy) has no topic: set truenas-gitops.notify.targets.c.topic",
                 "notification target 'd' (matrix) has no access token: set truenas-gitops.notify.targets.d.token-file",
                 "notification target 'd' (matrix) has no room: set truenas-gitops.notify.targets.d.room (a room id such"
                         + " as !abc:example.org)",
                 "truenas-gitops.notify.targets.e.kinds: unknown notification kind 'exploded'; use one of apply-failed,"
                         + " stalled, health-gate-failed, drift-detected, drift-healed, recovered, target-down,"
-                        + " source-failing, pruned");
+                        + " source-failing, pruned, image-update-available, rolled-back, rollback-failed");
         assertThat(m.settings().targets()).extracting(TargetSettings::name).containsExactly("f");
     }
 }
