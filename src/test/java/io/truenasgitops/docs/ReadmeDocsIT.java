@@ -192,6 +192,9 @@ class ReadmeDocsIT {
                     }
                     return false;
                 });
+        // The welcome suggests the README's launcher, by the path that works from the project folder.
+        assertThat(demo.stdout()).as("the demo's welcome").contains(DocWalk.LAUNCHER + " apps list")
+                .doesNotContain("java -jar");
         // What a person does next: paste the export lines the demo printed into the other terminal.
         List<String> exports = demo.stdout().lines().map(String::strip).filter(l -> l.startsWith("export ")).toList();
         assertThat(exports).as("the demo prints export lines").isNotEmpty();
