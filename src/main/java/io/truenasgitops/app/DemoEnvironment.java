@@ -179,7 +179,8 @@ public final class DemoEnvironment implements AutoCloseable {
     /** Tells the person running the demo what runs where and what to try. */
     public void printWelcome(PrintStream out, int httpPort) {
         String http = "http://localhost:" + httpPort;
-        String jar = "java -jar target/quarkus-app/quarkus-run.jar";
+        // the launcher the build puts next to the jar (README: "Two commands"), from the project folder
+        String jar = "target/quarkus-app/truenas-gitops";
         out.printf("""
 
                 truenas-gitops demo is running (Ctrl-C to stop).

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the README promises about the demo's life, with the real jar as a person starts it: it listens on
- * loopback only, Ctrl-C (SIGINT) and SIGTERM delete its temporary folder, and a port already taken is named
- * with the way to choose another.
+ * What the README promises about the demo's life, with the real jar started as a person starts it (through the
+ * launcher): it listens on loopback only, Ctrl-C (SIGINT) and SIGTERM delete its temporary folder, and a port
+ * already taken is named with the way to choose another.
  */
 class DemoLifecycleDocsIT {
 
@@ -27,12 +27,13 @@ class DemoLifecycleDocsIT {
     Process startDemo(int port, Path out, Path err) throws IOException {
         Path project = DocWalk.projectDir();
         DocWalk.assertJarBuilt(project);
-        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", DocWalk.JAR, "demo"))
+        // The README's command: the packaged launcher, which execs the JVM (so the signals below reach it).
+        ProcessBuilder pb = new ProcessBuilder(List.of(project.resolve(DocWalk.LAUNCHER).toString(), "demo"))
                 .directory(project.toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("QUARKUS_") || k.startsWith("TRUENAS"));
+        pb.environment().keySet().removeIf(k -> k.startsWith("QUARKUS_") || k.startsWith("TRUENAS") || k.equals("JAVA_OPTS"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         pb.environment().put("TRUENAS_GITOPS_RECONCILE_INTERVAL", "1h");
         return pb.start();

@@ -23,7 +23,13 @@ final class DocWalk {
 
     /** The jar every documented command runs, relative to the project folder. */
     static final String JAR = "target/quarkus-app/quarkus-run.jar";
-    static final String CLI = "java -jar " + JAR;
+    /** The launcher {@code package} puts next to the jar: the docs run the jar through it. */
+    static final String LAUNCHER = "target/quarkus-app/truenas-gitops";
+    /**
+     * The name the docs give the launcher after the build. A walk's shell has it on its PATH as a symlink to
+     * {@link #LAUNCHER}, as the docs suggest, so that {@code truenas-gitops ...} runs the packaged script itself.
+     */
+    static final String CLI = "truenas-gitops";
 
     /**
      * Text that marks a placeholder a person must replace. After substitution none may be left: a placeholder
@@ -144,26 +150,36 @@ final class DocWalk {
         return dir;
     }
 
-    /** The packaged jar must be there: the docs walks run in failsafe, after {@code package}. */
+    /** The packaged jar and its launcher must be there: the docs walks run in failsafe, after {@code package}. */
     static void assertJarBuilt(Path project) {
         assertThat(Files.isRegularFile(project.resolve(JAR)))
                 .as(project.resolve(JAR) + " is missing: the docs walks run after `package` (./mvnw -B -ntp verify)")
                 .isTrue();
+        assertThat(Files.isExecutable(project.resolve(LAUNCHER)))
+                .as(project.resolve(LAUNCHER) + " is missing or not executable: `package` copies bin/truenas-gitops there")
+                .isTrue();
     }
 
-    /** An environment like a person's login shell, with a fresh HOME: nothing from the developer's. */
-    static Map<String, String> cleanEnvironment(Path home) {
+    /**
+     * An environment like a person's login shell, with a fresh HOME: nothing from the developer's, except that
+     * {@code ~/.local/bin} is first on the PATH and holds {@code truenas-gitops}, a symlink to the packaged
+     * launcher, as the docs tell a person to make it.
+     */
+    static Map<String, String> cleanEnvironment(Path home) throws IOException {
+        Path bin = Files.createDirectories(home.resolve(".local/bin"));
+        Files.createSymbolicLink(bin.resolve(CLI), projectDir().resolve(LAUNCHER));
+        String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HOME", home.toString());
-        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
         env.put("LANG", "C.UTF-8");
         env.put("TERM", "dumb");
         String javaHome = System.getProperty("java.home");
         if (javaHome != null) {
-            // The same JVM as the build, first on PATH, as `java -jar` in the docs expects Java 17+.
-            env.put("PATH", Path.of(javaHome, "bin") + ":" + env.get("PATH"));
+            // The same JVM as the build, on PATH and as JAVA_HOME (the launcher's Java): the docs expect Java 17+.
+            path = Path.of(javaHome, "bin") + ":" + path;
             env.put("JAVA_HOME", javaHome);
         }
+        env.put("PATH", bin + ":" + path);
         return env;
     }
 

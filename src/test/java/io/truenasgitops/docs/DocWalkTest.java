@@ -3,10 +3,12 @@ package io.truenasgitops.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The walk refuses what it cannot honestly run: unknown commands, unmapped placeholders, inline commands. */
 class DocWalkTest {
@@ -47,5 +49,15 @@ class DocWalkTest {
         DocWalk walk = new DocWalk().step("list", "tool list", (d, c, m) -> { });
         assertThatThrownBy(() -> walk.walk(doc("Run `curl -s http://localhost:8080/q/metrics` to see.\n")))
                 .hasMessageContaining("doc.md:1: `curl -s http://localhost:8080/q/metrics`");
+    }
+
+    @Test
+    void theWalksShellRunsTruenasGitopsAsThePackagedLauncherFirstOnItsPath(@TempDir Path home) throws Exception {
+        java.util.Map<String, String> env = DocWalk.cleanEnvironment(home);
+        Path link = home.resolve(".local/bin/truenas-gitops");
+        assertThat(Files.isSymbolicLink(link)).as(link + " is a symlink").isTrue();
+        assertThat(Files.readSymbolicLink(link)).isEqualTo(DocWalk.projectDir().resolve("target/quarkus-app/truenas-gitops"));
+        assertThat(env.get("PATH")).startsWith(home.resolve(".local/bin") + ":");
+        assertThat(env).containsEntry("HOME", home.toString()).containsEntry("JAVA_HOME", System.getProperty("java.home"));
     }
 }

@@ -53,7 +53,8 @@ class ReadmeDocsIT {
         DocWalk walk = new DocWalk()
                 // The demo's REST API listens on a free port here, not on 8080 (other things may run on it).
                 .substitute("localhost:8080", "localhost:" + httpPort)
-                .step("build and demo", "\\./mvnw -B -ntp package -DskipTests && (java -jar \\S+ demo)",
+                .step("build and demo", "\\./mvnw -B -ntp package -DskipTests && (" + Pattern.quote(DocWalk.LAUNCHER)
+                        + " demo)",
                         (doc, command, m) -> startDemo(m.group(1)))
                 .step("test command", "\\./mvnw -B -ntp verify", (doc, command, m) ->
                         // This very build is that command: check it is the one CI runs.
@@ -68,7 +69,7 @@ class ReadmeDocsIT {
                 .step("metrics", "curl -s http://localhost:" + httpPort + "/q/metrics \\| grep .*", this::metrics)
                 // demo --docker publishes its app on a free port here, not on 18080.
                 .substitute("127.0.0.1:18080", "127.0.0.1:" + appPort)
-                .step("docker demo", "java -jar \\S+ demo --docker", (doc, command, m) -> startDockerDemo(command))
+                .step("docker demo", Pattern.quote(DocWalk.CLI + " demo --docker"), (doc, command, m) -> startDockerDemo(command))
                 .step("curl a container", Pattern.quote("curl -s http://127.0.0.1:" + appPort + "/"), this::curlContainer);
 
         shell = new ShellSession(project, DocWalk.cleanEnvironment(home), scratch);
@@ -191,6 +192,9 @@ class ReadmeDocsIT {
                     }
                     return false;
                 });
+        // The welcome suggests the README's launcher, by the path that works from the project folder.
+        assertThat(demo.stdout()).as("the demo's welcome").contains(DocWalk.LAUNCHER + " apps list")
+                .doesNotContain("java -jar");
         // What a person does next: paste the export lines the demo printed into the other terminal.
         List<String> exports = demo.stdout().lines().map(String::strip).filter(l -> l.startsWith("export ")).toList();
         assertThat(exports).as("the demo prints export lines").isNotEmpty();
