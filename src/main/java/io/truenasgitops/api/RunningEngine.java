@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the REST surface needs of the running daemon: its engine, loop and source. The daemon's wiring
- * ({@code io.truenasgitops.app.Daemon}) provides it as a CDI bean, so this package does not depend on the wiring.
+ * What the REST surface needs of the running daemon: its engine, loop, source and targets. The daemon's Quarkus
+ * wiring provides it as a CDI bean, so this package does not depend on the wiring.
  */
 public interface RunningEngine {
 
