@@ -2,19 +2,13 @@ package io.truenasgitops.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.truenasgitops.emulator.EmulatorOptions;
 import io.truenasgitops.emulator.TrueNasEmulator;
-import io.truenasgitops.git.GitSettings;
-import io.truenasgitops.git.JGitSource;
 import io.truenasgitops.stackcache.StackCache;
 import io.truenasgitops.stacks.StackRepository;
 import io.truenasgitops.stacks.StacksOptions;
-import io.truenasgitops.truenas.ConnectionSettings;
 import io.truenasgitops.truenas.TrueNasClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,33 +35,28 @@ class CachedStacksIT {
     @TempDir
     Path tmp;
 
+    EmulatedSetup setup;
     TrueNasEmulator emulator;
     TrueNasClient client;
     GitFixture git;
-    JGitSource source;
     Reconciler engine;
     Path secrets;
     final AtomicInteger renders = new AtomicInteger();
 
     @BeforeEach
     void setUp() throws Exception {
-        emulator = TrueNasEmulator.start(EmulatorOptions.defaults());
-        client = TrueNasClient.connect(ConnectionSettings.builder(emulator.url()).apiKey(emulator.apiKey())
-                .username(emulator.username()).tlsFingerprint(emulator.tlsFingerprint()).build());
-        git = new GitFixture(tmp.resolve("origin"));
-        source = new JGitSource(GitSettings.of(git.url(), "main", "", tmp.resolve("git-state")));
+        setup = EmulatedSetup.start(tmp);
+        emulator = setup.emulator;
+        client = setup.client;
+        git = setup.git;
         secrets = Files.createDirectories(tmp.resolve("secrets"));
         Files.writeString(secrets.resolve("DB_PASSWORD"), "first-password\n");
-        ReconcileConfig config = TestConfig.of(Duration.ofMinutes(1), 0.1, Duration.ofMillis(300), Duration.ofMillis(50),
-                Duration.ofSeconds(10), Duration.ofMinutes(5), 4, false, tmp.resolve("state"), Optional.empty(),
-                Duration.ofSeconds(30), 500);
         StacksOptions options = new StacksOptions(StacksOptions.DEFAULT_STACKS_DIR, secrets, null);
         StackCache cache = new StackCache(options, (root, dir, opts, values) -> {
             renders.incrementAndGet();
             return StackRepository.load(root, dir, opts, values);
         });
-        engine = Reconciler.builder().config(config).source(source).scanner(cache::scan)
-                .target("default", client.apps()).store(new JsonFileStatusStore(config.stateDir())).build();
+        engine = setup.engine(setup.config()).scanner(cache::scan).build();
         git.write("stacks/web/compose.yaml", WEB).write("stacks/web/.env", "TAG=1.27\n")
                 .write("stacks/web/app.env", "MODE=one\n").write("stacks/web/stack.yaml", "variables:\n  GREETING: hello\n")
                 .write("stacks/db/compose.yaml", "services:\n  db:\n    image: postgres:17\n").commit("two stacks");
@@ -81,10 +70,7 @@ class CachedStacksIT {
     void tearDown() {
         StatusInvariants.assertValid(engine);
         engine.close();
-        source.close();
-        client.close();
-        emulator.close();
-        git.close();
+        setup.close();
     }
 
     String liveWeb() {

@@ -4,20 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.truenasgitops.emulator.EmulatorOptions;
 import io.truenasgitops.emulator.TrueNasEmulator;
-import io.truenasgitops.git.GitSettings;
-import io.truenasgitops.git.JGitSource;
 import io.truenasgitops.metrics.DaemonMetrics;
 import io.truenasgitops.metrics.MetricNames;
 import io.truenasgitops.metrics.MicrometerReconcileMetrics;
-import io.truenasgitops.stacks.StackRepository;
-import io.truenasgitops.stacks.StacksOptions;
-import io.truenasgitops.truenas.ConnectionSettings;
 import io.truenasgitops.truenas.JobListener;
 import io.truenasgitops.truenas.TrueNasClient;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,28 +40,21 @@ class ImageUpdateWatchIT {
     @TempDir
     Path tmp;
 
+    EmulatedSetup setup;
     TrueNasEmulator emulator;
     TrueNasClient client;
     GitFixture git;
-    JGitSource source;
     Reconciler engine;
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @BeforeEach
     void setUp() throws Exception {
-        emulator = TrueNasEmulator.start(EmulatorOptions.defaults());
-        client = TrueNasClient.connect(ConnectionSettings.builder(emulator.url()).apiKey(emulator.apiKey())
-                .username(emulator.username()).tlsFingerprint(emulator.tlsFingerprint()).build());
-        git = new GitFixture(tmp.resolve("origin"));
-        source = new JGitSource(GitSettings.of(git.url(), "main", "", tmp.resolve("git-state")));
-        ReconcileConfig config = TestConfig.of(Duration.ofMinutes(1), 0.1, Duration.ofMillis(300), Duration.ofMillis(50),
-                Duration.ofSeconds(10), Duration.ofMinutes(5), 4, false, tmp.resolve("state"), Optional.empty(),
-                Duration.ofSeconds(30), 500);
+        setup = EmulatedSetup.start(tmp);
+        emulator = setup.emulator;
+        client = setup.client;
+        git = setup.git;
         MicrometerReconcileMetrics metrics = new MicrometerReconcileMetrics(new DaemonMetrics(registry));
-        engine = Reconciler.builder().config(config).source(source)
-                .scanner(root -> StackRepository.scan(root, StacksOptions.defaults()))
-                .target("default", client.apps()).store(new JsonFileStatusStore(config.stateDir()))
-                .metrics(metrics).build();
+        engine = setup.engine(setup.config()).metrics(metrics).build();
         metrics.bindStatuses(engine::statuses);
         git.write("stacks/web/compose.yaml", WEB).write("stacks/db/compose.yaml", DB).commit("two stacks");
         sync();
@@ -80,10 +66,7 @@ class ImageUpdateWatchIT {
     void tearDown() {
         StatusInvariants.assertValid(engine);
         engine.close();
-        source.close();
-        client.close();
-        emulator.close();
-        git.close();
+        setup.close();
     }
 
     PassResult sync() {
@@ -186,12 +169,7 @@ class ImageUpdateWatchIT {
         emulator.imageUpdates().markAppUpdated("web");
         sync();
         engine.close();
-        ReconcileConfig config = TestConfig.of(Duration.ofMinutes(1), 0.1, Duration.ofMillis(300), Duration.ofMillis(50),
-                Duration.ofSeconds(10), Duration.ofMinutes(5), 4, false, tmp.resolve("state"), Optional.empty(),
-                Duration.ofSeconds(30), 500);
-        engine = Reconciler.builder().config(config).source(source)
-                .scanner(root -> StackRepository.scan(root, StacksOptions.defaults()))
-                .target("default", client.apps()).store(new JsonFileStatusStore(config.stateDir())).build();
+        engine = setup.engine(setup.config()).build();
         emulator.calls().reset();
 
         sync();

@@ -3,13 +3,7 @@ package io.truenasgitops.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.truenasgitops.emulator.EmulatorOptions;
 import io.truenasgitops.emulator.TrueNasEmulator;
-import io.truenasgitops.git.GitSettings;
-import io.truenasgitops.git.JGitSource;
-import io.truenasgitops.stacks.StackRepository;
-import io.truenasgitops.stacks.StacksOptions;
-import io.truenasgitops.truenas.ConnectionSettings;
 import io.truenasgitops.truenas.TrueNasClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,26 +25,21 @@ class PoisonedCommitIT {
     @TempDir
     Path tmp;
 
+    EmulatedSetup setup;
     TrueNasEmulator emulator;
     TrueNasClient client;
     GitFixture git;
-    JGitSource source;
     Reconciler engine;
     ReconcileLoop loop;
 
     @BeforeEach
     void setUp() throws Exception {
-        emulator = TrueNasEmulator.start(EmulatorOptions.defaults());
-        client = TrueNasClient.connect(ConnectionSettings.builder(emulator.url()).apiKey(emulator.apiKey())
-                .username(emulator.username()).tlsFingerprint(emulator.tlsFingerprint()).build());
-        git = new GitFixture(tmp.resolve("origin"));
-        source = new JGitSource(GitSettings.of(git.url(), "main", "", tmp.resolve("git-state")));
-        ReconcileConfig config = TestConfig.of(Duration.ofHours(1), 0, Duration.ofMillis(300), Duration.ofMillis(50),
-                Duration.ofSeconds(10), Duration.ofMinutes(5), 4, false, tmp.resolve("state"), Optional.empty(),
-                Duration.ofSeconds(30), 500);
-        engine = Reconciler.builder().config(config).source(source)
-                .scanner(root -> StackRepository.scan(root, StacksOptions.defaults()))
-                .target("default", client.apps()).store(new JsonFileStatusStore(config.stateDir())).build();
+        setup = EmulatedSetup.start(tmp);
+        emulator = setup.emulator;
+        client = setup.client;
+        git = setup.git;
+        ReconcileConfig config = setup.config(Duration.ofHours(1), 0);
+        engine = setup.engine(config).build();
         loop = new ReconcileLoop(engine, config);
     }
 
@@ -59,10 +48,7 @@ class PoisonedCommitIT {
         loop.stop();
         StatusInvariants.assertValid(engine);
         engine.close();
-        source.close();
-        client.close();
-        emulator.close();
-        git.close();
+        setup.close();
     }
 
     void writePoison() throws Exception {
@@ -108,7 +94,7 @@ class PoisonedCommitIT {
         assertThat(loop.isWorkerAlive()).isTrue();
         assertThat(emulator.calls().count("app.update")).isEqualTo(1);
         assertThat(emulator.calls().count("app.create")).isZero();
-        assertThat(engine.status("web").orElseThrow().lastAppliedRevision()).isEqualTo(source.lastGood()
+        assertThat(engine.status("web").orElseThrow().lastAppliedRevision()).isEqualTo(setup.source.lastGood()
                 .orElseThrow().revision());
     }
 }

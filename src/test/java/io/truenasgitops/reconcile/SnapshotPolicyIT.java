@@ -6,15 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.truenasgitops.emulator.EmulatedStorage;
 import io.truenasgitops.emulator.EmulatorOptions;
 import io.truenasgitops.emulator.TrueNasEmulator;
-import io.truenasgitops.git.GitSettings;
-import io.truenasgitops.git.JGitSource;
-import io.truenasgitops.stacks.StackRepository;
-import io.truenasgitops.stacks.StacksOptions;
-import io.truenasgitops.truenas.ConnectionSettings;
 import io.truenasgitops.truenas.StorageApiClient;
 import io.truenasgitops.truenas.TrueNasClient;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,37 +43,27 @@ class SnapshotPolicyIT {
     @TempDir
     Path tmp;
 
+    EmulatedSetup setup;
     TrueNasEmulator emulator;
     TrueNasClient client;
     GitFixture git;
-    JGitSource source;
     Reconciler engine;
 
     @BeforeEach
     void setUp() throws Exception {
-        emulator = TrueNasEmulator.start(EmulatorOptions.defaults());
+        setup = EmulatedSetup.start(tmp);
+        emulator = setup.emulator;
+        client = setup.client;
+        git = setup.git;
         emulator.storage().seedDataset("tank/apps/web").seedDataset("tank/ix-apps/app_mounts/web");
-        client = TrueNasClient.connect(ConnectionSettings.builder(emulator.url()).apiKey(emulator.apiKey())
-                .username(emulator.username()).tlsFingerprint(emulator.tlsFingerprint()).build());
-        git = new GitFixture(tmp.resolve("origin"));
-        source = new JGitSource(GitSettings.of(git.url(), "main", "", tmp.resolve("git-state")));
-        ReconcileConfig config = TestConfig.of(Duration.ofMinutes(1), 0.1, Duration.ofMillis(200), Duration.ofMillis(50),
-                Duration.ofSeconds(10), Duration.ofMinutes(5), 2, false, tmp.resolve("state"), Optional.empty(),
-                Duration.ofSeconds(30), 500);
         StorageApiClient storage = new StorageApiClient(() -> client);
-        engine = Reconciler.builder().config(config).source(source)
-                .scanner(root -> StackRepository.scan(root, StacksOptions.defaults()))
-                .target("default", client.apps()).storage("default", new TargetStorage(storage, storage))
-                .store(new JsonFileStatusStore(config.stateDir())).build();
+        engine = setup.engine(setup.config()).storage("default", new TargetStorage(storage, storage)).build();
     }
 
     @AfterEach
     void tearDown() {
         engine.close();
-        source.close();
-        client.close();
-        emulator.close();
-        git.close();
+        setup.close();
     }
 
     PassResult sync() {
@@ -266,10 +250,11 @@ class SnapshotPolicyIT {
     @Test
     void release2510UsesThePoolSnapshotNamespace() throws Exception {
         tearDown();
-        emulator = TrueNasEmulator.start(EmulatorOptions.defaults().withRelease(io.truenasgitops.emulator.Release.V25_10));
+        setup = EmulatedSetup.start(tmp.resolve("v2510"),
+                EmulatorOptions.defaults().withRelease(io.truenasgitops.emulator.Release.V25_10));
+        emulator = setup.emulator;
+        client = setup.client;
         emulator.storage().seedDataset("tank/apps/web");
-        client = TrueNasClient.connect(ConnectionSettings.builder(emulator.url()).apiKey(emulator.apiKey())
-                .username(emulator.username()).tlsFingerprint(emulator.tlsFingerprint()).build());
         StorageApiClient storage = new StorageApiClient(() -> client);
 
         storage.create("tank/apps/web", "first", false);
@@ -280,12 +265,6 @@ class SnapshotPolicyIT {
         assertThat(emulator.calls().count("zfs.snapshot.create")).isZero();
         assertThat(storage.datasets()).extracting(d -> Map.entry(d.name(), String.valueOf(d.mountpoint())))
                 .contains(Map.entry("tank/apps/web", "/mnt/tank/apps/web"));
-        git = new GitFixture(tmp.resolve("origin2"));
-        source = new JGitSource(GitSettings.of(git.url(), "main", "", tmp.resolve("git-state2")));
-        engine = Reconciler.builder().config(TestConfig.of(Duration.ofMinutes(1), 0.1, Duration.ofMillis(200),
-                        Duration.ofMillis(50), Duration.ofSeconds(10), Duration.ofMinutes(5), 2, false,
-                        tmp.resolve("state2"), Optional.empty(), Duration.ofSeconds(30), 500))
-                .source(source).scanner(root -> StackRepository.scan(root, StacksOptions.defaults()))
-                .target("default", client.apps()).store(StatusStore.inMemory()).build();
+        engine = setup.engine(setup.config()).store(StatusStore.inMemory()).build();
     }
 }
