@@ -228,15 +228,6 @@ public class CliProcessBenchmark {
                 "(`-Dbench.runs=N` changes the number of runs; without `-Dbench.java25` the Java 25 rows are left out.)",
                 END));
         String section = String.join("\n", lines);
-        Path report = DaemonMemoryBenchmark.REPORT;
-        String doc = Files.exists(report) ? Files.readString(report) : "# Performance\n";
-        int s = doc.indexOf(START);
-        int e = doc.indexOf(END);
-        if (s >= 0 && e > s) {
-            doc = doc.substring(0, s) + section + doc.substring(e + END.length());
-        } else {
-            doc = doc.stripTrailing() + "\n\n" + section + "\n";
-        }
-        Files.writeString(report, doc);
+        PerformanceReport.writeSection(section, START, END);
     }
 }

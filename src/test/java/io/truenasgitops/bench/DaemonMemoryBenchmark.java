@@ -62,7 +62,6 @@ public class DaemonMemoryBenchmark {
     static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
     static final int STACKS = Integer.getInteger("bench.stacks", 50);
     static final int PASSES = Integer.getInteger("bench.passes", 20);
-    static final Path REPORT = Path.of("docs/performance.md");
     /** Each stack count has its own section of the report (the 50-stack one keeps its historic markers). */
     static final String SECTION = "bench:daemon-memory" + (STACKS == 50 ? "" : "-" + STACKS)
             + (System.getProperty("bench.label") == null ? "" : "-" + System.getProperty("bench.label"));
@@ -627,15 +626,7 @@ public class DaemonMemoryBenchmark {
                 "measures other JVM flags.)",
                 END));
         String section = String.join("\n", lines);
-        String doc = Files.exists(REPORT) ? Files.readString(REPORT) : "# Performance\n";
-        int s = doc.indexOf(START);
-        int e = doc.indexOf(END);
-        if (s >= 0 && e > s) {
-            doc = doc.substring(0, s) + section + doc.substring(e + END.length());
-        } else {
-            doc = doc.stripTrailing() + "\n\n" + section + "\n";
-        }
-        Files.writeString(REPORT, doc);
+        PerformanceReport.writeSection(section, START, END);
     }
 
     /** The java.version of a java command, without starting the application. */

@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -283,15 +282,6 @@ public class NoOpPassBenchmark {
                 "(`-Dbench.rounds=N` changes the number of rounds, `-Dbench.stacks=N` the number of stacks.)",
                 END));
         String section = String.join("\n", lines);
-        Path report = DaemonMemoryBenchmark.REPORT;
-        String doc = Files.exists(report) ? Files.readString(report) : "# Performance\n";
-        int s = doc.indexOf(START);
-        int e = doc.indexOf(END);
-        if (s >= 0 && e > s) {
-            doc = doc.substring(0, s) + section + doc.substring(e + END.length());
-        } else {
-            doc = doc.stripTrailing() + "\n\n" + section + "\n";
-        }
-        Files.writeString(report, doc);
+        PerformanceReport.writeSection(section, START, END);
     }
 }

@@ -11,8 +11,6 @@ import io.truenasgitops.app.Daemon;
 import io.truenasgitops.app.DaemonTestResource;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,7 +35,6 @@ class WebhookLatencyBenchmark {
 
     static final int WARMUP = 5;
     static final int PUSHES = Integer.getInteger("bench.pushes", 40);
-    static final Path REPORT = Path.of("docs/performance.md");
     static final String START = "<!-- bench:webhook-latency:start -->";
     static final String END = "<!-- bench:webhook-latency:end -->";
 
@@ -131,15 +128,6 @@ class WebhookLatencyBenchmark {
                 "```",
                 "(`-Dbench.pushes=N` changes the number of pushes.)",
                 END);
-        String doc = Files.exists(REPORT) ? Files.readString(REPORT) : "# Performance\n\nNumbers measured by the benchmarks under `src/test/java/**/bench/`.\n";
-        int s = doc.indexOf(START);
-        int e = doc.indexOf(END);
-        if (s >= 0 && e > s) {
-            doc = doc.substring(0, s) + section + doc.substring(e + END.length());
-        } else {
-            doc = doc.stripTrailing() + "\n\n" + section + "\n";
-        }
-        Files.createDirectories(REPORT.getParent());
-        Files.writeString(REPORT, doc);
+        PerformanceReport.writeSection(section, START, END);
     }
 }
