@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the daemon against an emulated TrueNAS and a Git repository of the example stacks"
                 + " (stacks-example/): no NAS needed. Runs until Ctrl-C.",
-                "The REST API, metrics and health are served on 127.0.0.1:8080 (QUARKUS_HTTP_PORT=N for another"
+                "The status page, REST API, metrics and health are served on 127.0.0.1:8080 (QUARKUS_HTTP_PORT=N for another"
                 + " port, QUARKUS_HTTP_HOST=0.0.0.0 to open it to the network). Ctrl-C deletes its temporary folder."})
 public class DemoCommand implements Callable<Integer>, TopLevelCommand {
 

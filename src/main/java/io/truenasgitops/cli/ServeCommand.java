@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
  * then stops after the pass in flight.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run the daemon: reconcile Git into the NAS every interval and on webhooks; serve the REST API"
-                + " (/api/v1), webhooks (/hooks/git), health (/q/health) and metrics (/q/metrics).",
+        description = {"Run the daemon: reconcile Git into the NAS every interval and on webhooks; serve the status page (/),"
+                + " the REST API (/api/v1), webhooks (/hooks/git), health (/q/health) and metrics (/q/metrics).",
                 "Configured by environment variables and application.yaml: see docs/configuration.md."})
 public class ServeCommand implements Callable<Integer>, TopLevelCommand {
 
