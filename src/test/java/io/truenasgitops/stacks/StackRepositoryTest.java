@@ -184,6 +184,9 @@ class StackRepositoryTest {
                 Arguments.of("snapshot:\n  keepLast: -1\n", "snapshot.keepLast", 2, "a whole number from 0"),
                 Arguments.of("snapshot:\n  keepLast: 2.5\n", "snapshot.keepLast", 2, "a whole number from 0"),
                 Arguments.of("snapshot:\n  maxAge: forever\n", "snapshot.maxAge", 2, "positive duration"),
+                Arguments.of("snapshot:\n  maxAge: 99999999999999999999d\n", "snapshot.maxAge", 2, "positive duration"),
+                Arguments.of("snapshot:\n  maxAge: 999999999999999999w\n", "snapshot.maxAge", 2, "positive duration"),
+                Arguments.of("healthTimeout: 99999999999999999999h\n", "healthTimeout", 1, "positive duration"),
                 Arguments.of("snapshot:\n  recursive: yes\n", "snapshot.recursive", 2, "true or false"));
     }
 
