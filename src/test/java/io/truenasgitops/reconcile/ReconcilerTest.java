@@ -1033,7 +1033,7 @@ class ReconcilerTest {
         h.sync();
         h.sync();
 
-        assertThat(h.metrics.jobs).containsExactly("app.create:SUCCESS");
+        assertThat(h.metrics.jobs).containsExactly("app.image.pull:SUCCESS", "app.create:SUCCESS");
         assertThat(h.metrics.applies).containsExactly("create:applied");
         assertThat(h.metrics.passes).containsExactly("success", "no_change");
         assertThat(h.metrics.health.get("web")).isEqualTo(HealthStatus.HEALTHY);
