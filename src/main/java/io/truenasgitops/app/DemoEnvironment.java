@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.StoredConfig;
 
 /**
  * Everything {@code demo} needs besides the daemon itself: an emulated TrueNAS on loopback and a local Git
@@ -361,9 +362,19 @@ public final class DemoEnvironment implements AutoCloseable {
         return value.toString();
     }
 
-    private static void commitAll(Path repo, String message) throws GitAPIException {
-        PersonIdent demo = new PersonIdent("truenas-gitops demo", "demo@localhost");
+    /** The author of the demo's commits, also the repository's own {@code user.name}/{@code user.email}. */
+    static final String DEMO_NAME = "truenas-gitops demo";
+    static final String DEMO_EMAIL = "demo@localhost";
+
+    private static void commitAll(Path repo, String message) throws GitAPIException, IOException {
+        PersonIdent demo = new PersonIdent(DEMO_NAME, DEMO_EMAIL);
         try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+            // The README's `git -C $DEMO/repo commit` must work on a box with no Git identity of its own:
+            // the demo's repository carries one in its local config.
+            StoredConfig config = git.getRepository().getConfig();
+            config.setString("user", null, "name", DEMO_NAME);
+            config.setString("user", null, "email", DEMO_EMAIL);
+            config.save();
             git.add().addFilepattern(".").call();
             git.commit().setMessage(message).setAuthor(demo).setCommitter(demo).setSign(false).call();
         }
