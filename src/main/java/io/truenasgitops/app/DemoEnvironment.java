@@ -192,6 +192,7 @@ public final class DemoEnvironment implements AutoCloseable {
                   State directory    %s
                 %s
                 Look:
+                  %s/                     status page (every stack, its drift and diff, Sync now)
                   %s/api/v1/stacks        status of every stack
                   %s/api/v1/plan          what the next pass would do
                   %s/q/metrics            Prometheus metrics (truenas_gitops_*)
@@ -201,19 +202,22 @@ public final class DemoEnvironment implements AutoCloseable {
                   export DEMO=%s
                   export TRUENAS_URL=%s TRUENAS_TLS_FINGERPRINT=%s
                   export TRUENAS_USERNAME=%s TRUENAS_API_KEY_FILE=$DEMO/api-key
+                  export TRUENAS_GITOPS_API_TOKEN_FILE=$DEMO/api-token
                   %s apps list
                   # change a stack and commit it, see the plan, then apply it now (or wait for the next poll):
                   $EDITOR $DEMO/repo/stacks/%s/compose.yaml && git -C $DEMO/repo commit -qam "change %s"
                   %s plan --repo $DEMO/repo --secrets-dir $DEMO/secrets
                   curl -X POST -H "Authorization: Bearer $(cat $DEMO/api-token)" %s/api/v1/sync
+                  # or through the CLI, which reads the token from $TRUENAS_GITOPS_API_TOKEN_FILE:
+                  %s sync --server %s --wait
                 %s
                 """,
                 emulator.url(), emulator.tlsFingerprint(), repoDir, stateDir,
                 appPort == null ? "" : "  Real containers    on the Docker Engine (" + emulator.docker().get("compose")
                         + "), the app on http://127.0.0.1:" + appPort + "/\n",
-                http, http, http, http,
+                http, http, http, http, http,
                 workDir, emulator.url(), emulator.tlsFingerprint(), emulator.username(), jar,
-                appPort == null ? "traefik" : "hello", appPort == null ? "traefik" : "hello", jar, http,
+                appPort == null ? "traefik" : "hello", appPort == null ? "traefik" : "hello", jar, http, jar, http,
                 appPort == null ? "" : "  curl http://127.0.0.1:" + appPort + "/\n");
         out.flush();
     }

@@ -37,4 +37,26 @@ class DemoEnvironmentIT {
         assertThat(local.getString("user", null, "name")).as("user.name in $DEMO/repo/.git/config").isNotBlank();
         assertThat(local.getString("user", null, "email")).as("user.email in $DEMO/repo/.git/config").isNotBlank();
     }
+
+    @Test
+    void theBannerExportsTheDaemonTokenFileTheCliReadsAndNamesTheStatusPage() {
+        env.daemonProperties(); // as cli.Main does before Quarkus boots: writes the token file
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        env.printWelcome(new PrintStream(bytes, true, StandardCharsets.UTF_8), 8123);
+        String banner = bytes.toString(StandardCharsets.UTF_8);
+        // The variable cli.DaemonOptions reads, pointing at the file (the token itself is never printed).
+        assertThat(banner).containsPattern("(?m)^\\s*export .*\\bTRUENAS_GITOPS_API_TOKEN_FILE=\\$DEMO/api-token\\b");
+        assertThat(env.workDir().resolve("api-token")).as("the file the export points at").exists();
+        assertThat(banner).doesNotContain(readToken());
+        assertThat(banner).containsPattern("(?m)^\\s*http://localhost:8123/\\s+status page");
+        assertThat(banner).contains("sync --server http://localhost:8123 --wait");
+    }
+
+    private String readToken() {
+        try {
+            return java.nio.file.Files.readString(env.workDir().resolve("api-token")).strip();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
