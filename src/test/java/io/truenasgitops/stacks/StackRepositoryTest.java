@@ -109,6 +109,18 @@ class StackRepositoryTest {
     }
 
     @Test
+    void composeProjectNameInDotEnvIsIgnoredWithAWarning() throws IOException {
+        Path dir = stack("app", "services:\n  web:\n    image: nginx\n");
+        Files.writeString(dir.resolve(".env"), "COMPOSE_PROJECT_NAME=mine\n");
+        LoadedStack s = StackRepository.scan(repo, new StacksOptions("stacks", null, null)).stacks().get(0);
+        assertThat(s.problems()).singleElement().satisfies(p -> {
+            assertThat(p.severity()).isEqualTo(Problem.Severity.WARNING);
+            assertThat(p.message()).contains("COMPOSE_PROJECT_NAME is ignored");
+        });
+        assertThat(s.rendered()).isNotNull();
+    }
+
+    @Test
     void aSecretNeverAppearsInAnyProblem() throws IOException {
         Path dir = stack("app", "services:\n  web:\n    image: nginx\n    volumes: ['./${PW}:/x']\n");
         Files.writeString(dir.resolve("stack.yaml"), "dependsOn: [other]\n");
