@@ -22,6 +22,7 @@ public final class CallLog {
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> byProtocol = new ConcurrentHashMap<>();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final List<String> scramLogins = new CopyOnWriteArrayList<>();
 
     void record(String method, String protocol) {
         counts.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
@@ -31,6 +32,18 @@ public final class CallLog {
     /** A line the middleware would log as a warning (e.g. a private method called on a public connection). */
     void warn(String line) {
         warnings.add(line);
+    }
+
+    void scramLogin(String gs2Header) {
+        scramLogins.add(gs2Header);
+    }
+
+    /**
+     * The gs2 header of every SCRAM login that succeeded, in order: {@code p=tls-server-end-point,,} for one bound
+     * to the TLS certificate, {@code n,,} for an unbound one.
+     */
+    public List<String> scramLogins() {
+        return List.copyOf(scramLogins);
     }
 
     /** How many times {@code method} was called since start or the last {@link #reset()}. */
@@ -74,5 +87,6 @@ public final class CallLog {
         counts.clear();
         byProtocol.clear();
         warnings.clear();
+        scramLogins.clear();
     }
 }

@@ -487,6 +487,7 @@ final class Logins implements MethodArea {
                 }
                 s.credentials = new Session.Credentials(nas.options.username(), "API_KEY", nas.apiKeyId,
                         "truenas-gitops");
+                nas.callLog.scramLogin(exchange.gs2Header());
                 ObjectNode r = response("SCRAM_RESPONSE");
                 r.put("scram_type", "SERVER_FINAL_RESPONSE");
                 r.put("rfc_str", serverFinal);
