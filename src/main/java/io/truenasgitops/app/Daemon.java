@@ -242,6 +242,14 @@ public class Daemon implements RunningEngine {
         startedAt = null;
     }
 
+    private static io.truenasgitops.truenas.ApiKeyMechanism mechanism(String value, String key) {
+        try {
+            return io.truenasgitops.truenas.ApiKeyMechanism.parse(value);
+        } catch (io.truenasgitops.truenas.InvalidSettingsException e) {
+            throw new io.truenasgitops.truenas.InvalidSettingsException(key + ": " + e.getMessage());
+        }
+    }
+
     /** Turns the configured targets into connection settings, reading key and password files. */
     static Map<String, ConnectionSettings> settingsFromConfig(TargetsConfig config) {
         Map<String, ConnectionSettings> out = new TreeMap<>();
@@ -267,6 +275,7 @@ public class Daemon implements RunningEngine {
                     .tlsFingerprint(t.tlsFingerprint().orElse(null))
                     .caFile(t.caFile().orElse(null))
                     .insecure(t.insecure())
+                    .apiKeyMechanism(mechanism(t.apiKeyMechanism(), prefix + "api-key-mechanism"))
                     .build());
         });
         return out;

@@ -31,8 +31,18 @@ public interface TargetsConfig {
         /** The API key itself, when a file is not possible; env {@code TRUENAS_API_KEY}. Never logged. */
         Optional<String> apiKey();
 
-        /** The key's owner (25.04+) or the user of a password login; env {@code TRUENAS_USERNAME}. */
+        /**
+         * The key's owner (25.04+; needed for SCRAM on 26.0+) or the user of a password login; env
+         * {@code TRUENAS_USERNAME}.
+         */
         Optional<String> username();
+
+        /**
+         * How the API key logs in on 25.04+: {@code auto} (SCRAM-SHA-512 where the NAS offers it, else
+         * API_KEY_PLAIN), {@code scram} or {@code plain}; env {@code TRUENAS_API_KEY_MECHANISM}.
+         */
+        @WithDefault("auto")
+        String apiKeyMechanism();
 
         /** A file holding the password, for a password login without an API key. */
         Optional<Path> passwordFile();

@@ -60,6 +60,12 @@ public class ConnectionOptions {
             description = "Force the wire protocol instead of probing (default: AUTO). Env: TRUENAS_PROTOCOL.")
     Protocol protocol;
 
+    @Option(names = "--api-key-mechanism", paramLabel = "auto|scram|plain", description = {
+        "How the API key logs in on 25.04+: auto (SCRAM-SHA-512 where the NAS offers it, TrueNAS 26.0+; else"
+                + " API_KEY_PLAIN), scram (only SCRAM) or plain (only API_KEY_PLAIN). Default auto."
+                + " Env: TRUENAS_API_KEY_MECHANISM."})
+    String apiKeyMechanism;
+
     @Option(names = "--call-timeout", paramLabel = "SECONDS", description = "How long one call may wait for its answer (default: 60).")
     Integer callTimeoutSeconds;
 
@@ -110,8 +116,19 @@ public class ConnectionOptions {
                 .caFile(caFile != null ? caFile : pathEnv("TRUENAS_CA_FILE"))
                 .insecure(insecure || "true".equalsIgnoreCase(env("TRUENAS_INSECURE")))
                 .protocol(p)
+                .apiKeyMechanism(mechanism())
                 .callTimeout(callTimeoutSeconds == null ? null : Duration.ofSeconds(callTimeoutSeconds))
                 .build();
+    }
+
+    private io.truenasgitops.truenas.ApiKeyMechanism mechanism() {
+        String value = first(apiKeyMechanism, env("TRUENAS_API_KEY_MECHANISM"));
+        try {
+            return io.truenasgitops.truenas.ApiKeyMechanism.parse(value);
+        } catch (io.truenasgitops.truenas.InvalidSettingsException e) {
+            throw new UsageException((apiKeyMechanism != null ? "--api-key-mechanism" : "TRUENAS_API_KEY_MECHANISM")
+                    + ": " + e.getMessage());
+        }
     }
 
     /** Connects with these settings (the caller closes the client). */

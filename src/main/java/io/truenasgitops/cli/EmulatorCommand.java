@@ -46,7 +46,7 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
     @Option(names = "--username", defaultValue = "truenas_admin", description = "Owner of the API key (default: ${DEFAULT-VALUE}).")
     String username;
 
-    @Option(names = "--release", defaultValue = "V25_04", description = "Release to emulate: V25_04, V25_10 or V24_10 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--release", defaultValue = "V25_04", description = "Release to emulate: V24_10, V25_04, V25_10, V26_0 or V27_0 (default: ${DEFAULT-VALUE}).")
     Release release;
 
     @Option(names = "--deploy-delay", defaultValue = "2s", paramLabel = "DURATION",

@@ -76,9 +76,16 @@ final class AppJobs implements MethodArea {
             events.publishApp("ADDED", app);
         }
         ctx.progress(60, "App installation in progress, pulling images");
+        Faults.JobFailure failure = nas.faults.takeJobFailure(ctx.job.method, app.name);
         try {
-            composeUp(ctx, app);
+            nas.containers.up(app, failure);
         } catch (MiddlewareError e) {
+            if (nas.release().atLeast(Release.V26_0)) {
+                // 26.0 custom_app.py create: the containers' logs go into the job's log (logs_excerpt)
+                String logs = nas.containers.collectLogs(app, failure);
+                ctx.writeLogs(logs.isEmpty() ? "No logs could be retrieved for " + Py.repr(name)
+                        + " installation failure\n" : "App installation logs for " + name + ":\n" + logs);
+            }
             ctx.progress(80, "Failure occurred while installing " + Py.repr(name) + ", cleaning up");
             // remove_failed_resources: a compose down whose failure is ignored, then the app's folder goes.
             try {
@@ -113,8 +120,18 @@ final class AppJobs implements MethodArea {
         return jobInstance(name);
     }
 
-    /** {@code get_instance} inside a job: with Docker down the app is not found, as {@code app.query} is []. */
+    /**
+     * {@code get_usable_instance} inside a job: with Docker down the app is not found, as {@code app.query} is [];
+     * on 27.0 an app in ERROR is refused (only {@link #deletableInstance} takes it).
+     */
     private AppRecord jobInstance(String name) {
+        synchronized (nas.lock) {
+            return reads.usableInstance(name);
+        }
+    }
+
+    /** {@code get_instance}, as {@code app.delete} takes the app: an app in ERROR too. */
+    private AppRecord deletableInstance(String name) {
         synchronized (nas.lock) {
             return reads.instance(name);
         }
@@ -130,7 +147,7 @@ final class AppJobs implements MethodArea {
         AppRecord app = jobInstance(name);
         boolean wasStopped;
         synchronized (nas.lock) {
-            wasStopped = app.state().equals("STOPPED");
+            wasStopped = app.state(nas.release()).equals("STOPPED");
         }
         Map<String, Object> compose = AppArguments.validatePayload(update, "app_update");
         return updateInternal(ctx, app, compose, "Update", !wasStopped);
@@ -173,7 +190,7 @@ final class AppJobs implements MethodArea {
         JsonNode opts = AppArguments.optionalObject(arg(p, 1), "options", "AppDelete", schema, problems);
         problems.check();
         boolean force = opts.path("force_remove_custom_app").asBoolean(false);
-        AppRecord app = jobInstance(name);
+        AppRecord app = deletableInstance(name);
         if (force && !app.custom) {
             throw new MiddlewareError.Call(Errno.EINVAL, "`force_remove_custom_app` flag is only valid for a custom app");
         }
@@ -181,7 +198,7 @@ final class AppJobs implements MethodArea {
         Faults.JobFailure failure = nas.faults.takeJobFailure("app.delete", name);
         boolean skipDown = false;
         synchronized (nas.lock) {
-            if (failure != null || !app.deployable()) {
+            if (failure != null || (!app.deployable() && app.errorReason == null)) {
                 boolean noResources = app.containers.isEmpty();
                 if (!(app.custom && force && noResources)) {
                     throw failure != null ? new MiddlewareError.Call(failure.errno(), failure.message())

@@ -73,6 +73,19 @@ final class AppReads implements MethodArea {
         return app;
     }
 
+    /**
+     * {@code crud.py get_usable_instance} (27.0): the app, refused when its metadata is unusable
+     * ({@code utils.py assert_app_usable}); every app method but {@code app.delete} takes the app this way.
+     */
+    AppRecord usableInstance(String name) {
+        AppRecord app = instance(name);
+        if (app.errorReason != null && nas.release().atLeast(Release.V27_0)) {
+            throw new MiddlewareError.Call(Errno.EFAULT, Py.repr(name) + " app cannot be managed because its metadata"
+                    + " is unusable (" + app.errorReason + "). The app can only be deleted.");
+        }
+        return app;
+    }
+
     private JsonNode appGetInstance(ArrayNode p) {
         String name = textArg(p, 0, "id");
         JsonNode opts = arg(p, 1);
@@ -85,7 +98,7 @@ final class AppReads implements MethodArea {
     private JsonNode appConfig(ArrayNode p) {
         String name = textArg(p, 0, "app_name");
         synchronized (nas.lock) {
-            return Json.valueToTree(AppRecord.jsonSafe(instance(name).compose));
+            return Json.valueToTree(AppRecord.jsonSafe(usableInstance(name).compose));
         }
     }
 
@@ -103,7 +116,7 @@ final class AppReads implements MethodArea {
                 d.put("id", c.id);
                 d.put("service_name", c.service);
                 d.put("image", c.image);
-                d.put("state", c.state);
+                d.put("state", c.reported(nas.release()));
             }
         }
         return out;

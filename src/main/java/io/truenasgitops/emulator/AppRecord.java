@@ -27,6 +27,12 @@ final class AppRecord {
     final List<ContainerRecord> containers = new ArrayList<>();
     /** Bumped whenever the containers are replaced, so that stale deploy timers do nothing. */
     long generation;
+    /**
+     * Why the app's metadata is unusable ({@code METADATA_MISSING}, {@code METADATA_UNREADABLE},
+     * {@code METADATA_INCOMPLETE}; {@code ix_apps/utils.py AppErrorReason}), or null for a sound app. 27.0 reports
+     * such an app as {@code ERROR}, which can only be deleted; older releases as {@code CRASHED}.
+     */
+    String errorReason;
     String networkId = hex(32);
 
     AppRecord(String name, Map<String, Object> compose, boolean custom) {
@@ -45,6 +51,8 @@ final class AppRecord {
         final long startedAt = System.currentTimeMillis();
         /** running, starting, created, crashed or exited; "removed" once compose down removed it. */
         volatile String state;
+        /** The exit code of an exited or crashed container (docker's {@code State.ExitCode}). */
+        volatile int exitCode;
 
         ContainerRecord(String service, String image, List<ObjectNode> ports, List<ObjectNode> mounts, String state) {
             this(hex(32), service, image, ports, mounts, state);
@@ -59,6 +67,20 @@ final class AppRecord {
             this.ports = ports;
             this.mounts = mounts;
             this.state = state;
+            this.exitCode = state.equals("crashed") ? 1 : 0;
+        }
+
+        /**
+         * The state {@code ix_apps/query.py translate_resources_to_desired_workflow} reports: before 27.0 an exited
+         * container with any non-zero exit code is {@code crashed}; 27.0 counts the codes of
+         * {@link #KNOWN_NORMAL_EXIT_CODES} (a stop signal, or 137 for SIGKILL, which is also what the OOM killer
+         * sends) as {@code exited}.
+         */
+        String reported(Release release) {
+            if (state.equals("crashed") && release.atLeast(Release.V27_0) && KNOWN_NORMAL_EXIT_CODES.contains(exitCode)) {
+                return "exited";
+            }
+            return state;
         }
 
         boolean alive() {
@@ -66,18 +88,28 @@ final class AppRecord {
         }
     }
 
+    /** {@code ix_apps/query.py KNOWN_NORMAL_EXIT_CODES} (27.0): 0, SIGHUP, SIGINT, SIGKILL, SIGTERM. */
+    static final Set<Integer> KNOWN_NORMAL_EXIT_CODES = Set.of(0, 129, 130, 137, 143);
+
     static String hex(int bytes) {
         byte[] b = new byte[bytes];
         RANDOM.nextBytes(b);
         return HexFormat.of().formatHex(b);
     }
 
-    /** CRASHED if any crashed; DEPLOYING if any created/starting; RUNNING if any running; else STOPPED. */
-    String state() {
+    /**
+     * {@code ix_apps/query.py list_apps}: ERROR (27.0; CRASHED before) for unusable metadata; CRASHED if any
+     * container crashed; DEPLOYING if any is created/starting; RUNNING if any runs (the others exited); else
+     * STOPPED. Which containers count as crashed depends on the release ({@link ContainerRecord#reported}).
+     */
+    String state(Release release) {
+        if (errorReason != null) {
+            return release.atLeast(Release.V27_0) ? "ERROR" : "CRASHED";
+        }
         if (containers.isEmpty()) {
             return "STOPPED";
         }
-        if (containers.stream().anyMatch(c -> c.state.equals("crashed"))) {
+        if (containers.stream().anyMatch(c -> c.reported(release).equals("crashed"))) {
             return "CRASHED";
         }
         if (containers.stream().anyMatch(c -> c.state.equals("created") || c.state.equals("starting"))) {
@@ -131,11 +163,14 @@ final class AppRecord {
      * {@code used_host_ips} from 25.10). A STOPPED app has empty workloads, as {@code ix_apps/query.py} gives it.
      */
     ObjectNode entry(boolean retrieveConfig, Release release) {
-        String state = state();
+        String state = state(release);
         return entry(state, retrieveConfig, release, state.equals("STOPPED"));
     }
 
     ObjectNode entry(String state, boolean retrieveConfig, Release release, boolean emptyWorkloads) {
+        if (state.equals("ERROR")) {
+            return errorEntry(retrieveConfig, release);
+        }
         ObjectNode e = Json.object();
         e.put("name", name);
         e.put("id", name);
@@ -151,8 +186,43 @@ final class AppRecord {
         e.set("active_workloads", emptyWorkloads ? emptyWorkloads(release) : workloads(release));
         e.putNull("notes");
         e.putObject("portals");
+        if (release.atLeast(Release.V27_0)) {
+            e.putNull("error_reason");
+        }
         if (retrieveConfig) {
             e.set("config", Json.valueToTree(jsonSafe(compose)));
+        }
+        return e;
+    }
+
+    /**
+     * {@code ix_apps/query.py error_app_data} (27.0): what is known of an app whose metadata cannot be read, the
+     * rest unknown: no version, no metadata, not a custom app; its real workloads stay visible.
+     */
+    private ObjectNode errorEntry(boolean retrieveConfig, Release release) {
+        ObjectNode e = Json.object();
+        e.put("name", name);
+        e.put("id", name);
+        e.set("active_workloads", containers.isEmpty() ? emptyWorkloads(release) : workloads(release));
+        e.put("state", "ERROR");
+        e.put("error_reason", errorReason);
+        e.put("upgrade_available", false);
+        e.putNull("latest_version");
+        e.putNull("latest_app_version");
+        e.put("image_updates_available", false);
+        e.put("action_required", false);
+        e.put("custom_app", false);
+        e.put("migrated", false);
+        e.putNull("human_version");
+        e.putNull("version");
+        e.putObject("metadata");
+        e.putObject("portals");
+        e.putNull("notes");
+        e.putNull("version_details");
+        if (retrieveConfig) {
+            e.putObject("config");
+        } else {
+            e.putNull("config");
         }
         return e;
     }
@@ -162,7 +232,7 @@ final class AppRecord {
         ObjectNode w = Json.object();
         w.put("containers", 0);
         w.putArray("used_ports");
-        if (release == Release.V25_10) {
+        if (release.atLeast(Release.V25_10)) {
             w.putArray("used_host_ips");
         }
         w.putArray("container_details");
@@ -196,7 +266,7 @@ final class AppRecord {
         ObjectNode w = Json.object();
         w.put("containers", containers.size());
         ArrayNode usedPorts = w.putArray("used_ports");
-        ArrayNode usedHostIps = release == Release.V25_10 ? w.putArray("used_host_ips") : null;
+        ArrayNode usedHostIps = release.atLeast(Release.V25_10) ? w.putArray("used_host_ips") : null;
         Set<String> hostIps = new LinkedHashSet<>();
         Set<JsonNode> seenPorts = new LinkedHashSet<>();
         ArrayNode details = w.putArray("container_details");
@@ -219,7 +289,7 @@ final class AppRecord {
                     }
                 });
             });
-            d.put("state", c.state);
+            d.put("state", c.reported(release));
             ArrayNode vm = d.putArray("volume_mounts");
             c.mounts.forEach(vm::add);
             volumes.addAll(c.mounts);

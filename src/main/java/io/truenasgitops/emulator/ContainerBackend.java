@@ -17,6 +17,13 @@ interface ContainerBackend extends AutoCloseable {
     /** {@code compose_action('down', remove_orphans=True, ...)}: containers gone, volumes and images when asked. */
     void down(AppRecord app, boolean removeVolumes, boolean removeImages);
 
+    /**
+     * {@code compose_utils.py collect_logs}: the app's containers' logs after a failed {@code up}
+     * ({@code docker compose logs --no-color --timestamps}), empty when there are none; {@code failure} is the
+     * injected failure of that {@code up}, or null.
+     */
+    String collectLogs(AppRecord app, Faults.JobFailure failure);
+
     /** The app's folder is removed (after {@code app.delete}, or a failed {@code app.create}). */
     void forget(AppRecord app);
 

@@ -134,6 +134,47 @@ final class ControlApi {
         }
     }
 
+    /**
+     * Makes an app's metadata unusable ({@code reason}: METADATA_MISSING, METADATA_UNREADABLE or
+     * METADATA_INCOMPLETE), as a damaged {@code /mnt/.ix-apps/metadata.yaml} would; null repairs it.
+     */
+    void breakMetadata(String name, String reason) {
+        if (reason != null && !java.util.Set.of("METADATA_MISSING", "METADATA_UNREADABLE", "METADATA_INCOMPLETE")
+                .contains(reason)) {
+            throw new IllegalArgumentException("emulator: the reason must be METADATA_MISSING, METADATA_UNREADABLE or"
+                    + " METADATA_INCOMPLETE, not '" + reason + "'");
+        }
+        synchronized (nas.lock) {
+            AppRecord app = nas.apps.get(name);
+            if (app == null) {
+                throw new IllegalArgumentException("emulator: no app named '" + name + "'");
+            }
+            app.errorReason = reason;
+            events.publishApp("CHANGED", app);
+        }
+    }
+
+    /**
+     * One container of a running app exits with {@code exitCode} (its log stream ends); the others go on. Whether
+     * the app is then CRASHED or still RUNNING depends on the release ({@code ix_apps/query.py}).
+     */
+    void exitContainer(String name, String service, int exitCode) {
+        requireInMemory("make a container exit");
+        synchronized (nas.lock) {
+            AppRecord app = nas.apps.get(name);
+            AppRecord.ContainerRecord c = app == null ? null
+                    : app.containers.stream().filter(x -> x.service.equals(service)).findFirst().orElse(null);
+            if (c == null) {
+                throw new IllegalArgumentException("emulator: no container of service '" + service + "' in app '"
+                        + name + "'");
+            }
+            c.state = exitCode == 0 ? "exited" : "crashed";
+            c.exitCode = exitCode;
+            events.endFollowersOf(List.of(c));
+            events.publishApp("CHANGED", app);
+        }
+    }
+
     /** Which engine, compose and folder the Docker backend uses; null for in-memory apps. */
     Map<String, String> dockerDescription() {
         return nas.containers instanceof DockerContainers d ? d.describe() : null;
@@ -158,8 +199,9 @@ final class ControlApi {
                     next.add(o);
                     changed = true;
                 } else {
-                    if (!k.state.equals(o.state)) {
+                    if (!k.state.equals(o.state) || k.exitCode != o.exitCode) {
                         k.state = o.state;
+                        k.exitCode = o.exitCode;
                         changed = true;
                     }
                     next.add(k);

@@ -235,6 +235,18 @@ final class DockerContainers implements ContainerBackend {
         return hostIp + ":" + published + ":" + m.get("target") + protocol;
     }
 
+    @Override
+    public String collectLogs(AppRecord app, Faults.JobFailure failure) {
+        Path file = writeCompose(app);
+        List<String> command = new ArrayList<>(compose);
+        command.addAll(List.of("-f", file.toString(), "-p", PROJECT_PREFIX + app.name, "logs", "--no-color",
+                "--timestamps"));
+        Result r = run(command, file.getParent(), COMMAND_TIMEOUT);
+        String injected = failure == null || failure.containerLogs() == null ? "" : failure.containerLogs();
+        // compose_utils.py: a failing "compose logs" counts as no logs
+        return r.exit != 0 ? injected : r.out + injected;
+    }
+
     private void composeAction(AppRecord app, Path file, String action, List<String> args) {
         List<String> command = new ArrayList<>(compose);
         command.addAll(List.of("-f", file.toString(), "-p", PROJECT_PREFIX + app.name, action));
@@ -361,7 +373,10 @@ final class DockerContainers implements ContainerBackend {
             v.put("type", "bind".equals(m.path("Type").asText()) ? "bind" : "volume");
             mounts.add(v);
         }
-        return new AppRecord.ContainerRecord(c.path("Id").asText(), service, image, ports, mounts, state(c.path("State")));
+        AppRecord.ContainerRecord record = new AppRecord.ContainerRecord(c.path("Id").asText(), service, image, ports,
+                mounts, state(c.path("State")));
+        record.exitCode = c.path("State").path("ExitCode").asInt(0);
+        return record;
     }
 
     /**

@@ -22,7 +22,7 @@ public final class EmulatedApps {
             List<String> services) {}
 
     private AppView view(AppRecord app) {
-        return mw.withLock(() -> new AppView(app.name, app.state(),
+        return mw.withLock(() -> new AppView(app.name, app.state(mw.release()),
                 app.compose == null ? null : deepCopy(app.compose),
                 app.containers.stream().map(c -> c.id).toList(),
                 app.containers.stream().map(c -> c.service).toList()));
@@ -73,6 +73,24 @@ public final class EmulatedApps {
      */
     public void put(String name, Map<String, Object> compose, String state) {
         mw.putApp(name, compose, state);
+    }
+
+    /**
+     * Damages the app's metadata ({@code METADATA_MISSING}, {@code METADATA_UNREADABLE} or
+     * {@code METADATA_INCOMPLETE}): 27.0 reports it as {@code ERROR} with that {@code error_reason} and refuses
+     * everything but {@code app.delete}; older releases report it as CRASHED. {@code null} repairs it.
+     */
+    public void breakMetadata(String name, String reason) {
+        mw.breakMetadata(name, reason);
+    }
+
+    /**
+     * One container (by compose service) of an app exits with {@code exitCode}, the others keep running: before
+     * 27.0 any non-zero code makes the app CRASHED; 27.0 reports 0, 129, 130, 137 (SIGKILL, also an OOM kill) and
+     * 143 as "exited", so the app stays RUNNING. In-memory apps only.
+     */
+    public void exitContainer(String name, String service, int exitCode) {
+        mw.exitContainer(name, service, exitCode);
     }
 
     /** Removes an app without a job (as if its directory vanished). */

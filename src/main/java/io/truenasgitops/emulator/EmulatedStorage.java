@@ -54,6 +54,33 @@ public final class EmulatedStorage {
     private final Set<String> busy = new java.util.HashSet<>();
     private final Supplier<Set<String>> hostPathsInUse;
     private long txg = 1000;
+    /** The release whose messages and rules apply (set by {@link StorageMethods} when the release is installed). */
+    private volatile Release release = Release.V25_04;
+
+    void release(Release value) {
+        release = value;
+    }
+
+    /**
+     * 26.0 {@code plugins/zfs/utils.py has_internal_path}: a boot pool, or a system dataset directly under a data
+     * pool ({@code <pool>/ix-apps}, {@code ix-applications}, {@code .system}, {@code .truenas_containers}) and
+     * anything under it; snapshots of such paths are refused ("is a protected path", EACCES).
+     */
+    static boolean internalPath(String dataset) {
+        String[] parts = dataset.split("/");
+        if (parts[0].equals("boot-pool") || parts[0].equals("freenas-boot")) {
+            return true;
+        }
+        return parts.length > 1 && Set.of("ix-apps", "ix-applications", ".system", ".truenas_containers")
+                .contains(parts[1]);
+    }
+
+    private void refuseInternal(String path, String schema) {
+        int at = path.indexOf('@');
+        if (release.atLeast(Release.V26_0) && internalPath(at < 0 ? path : path.substring(0, at))) {
+            throw MiddlewareError.Validation.single(schema, Py.repr(path) + " is a protected path.", Errno.EACCES);
+        }
+    }
 
     EmulatedStorage(Supplier<Set<String>> hostPathsInUse) {
         this.hostPathsInUse = hostPathsInUse;
@@ -265,6 +292,7 @@ public final class EmulatedStorage {
     Map<String, Object> create(String dataset, String name, boolean recursive) {
         synchronized (lock) {
             String full = dataset + "@" + name;
+            refuseInternal(full, "zfs.resource.snapshot.create");
             Dataset d = datasets.get(dataset);
             if (d == null) {
                 throw new MiddlewareError.Call(Errno.EFAULT, "Failed to snapshot " + full + ": cannot open '" + dataset
@@ -316,8 +344,14 @@ public final class EmulatedStorage {
      */
     void rollback(String id, boolean destroyNewer, boolean children) {
         synchronized (lock) {
-            Snap s = find(id).orElseThrow(() -> new MiddlewareError.Call(Errno.EFAULT,
-                    "Failed to rollback snapshot: cannot open '" + id + "': dataset does not exist"));
+            boolean lzc = release.atLeast(Release.V26_0);
+            refuseInternal(id, "zfs.resource.snapshot.rollback");
+            Snap s = find(id).orElseThrow(() -> lzc
+                    // 26.0 snapshot_crud.py rollback: ZFSPathNotFoundException -> ValidationError(ENOENT)
+                    ? MiddlewareError.Validation.single("zfs.resource.snapshot.rollback", Py.repr(id) + " not found",
+                            Errno.ENOENT)
+                    : new MiddlewareError.Call(Errno.EFAULT,
+                            "Failed to rollback snapshot: cannot open '" + id + "': dataset does not exist"));
             List<Dataset> targets = new ArrayList<>();
             targets.add(datasets.get(s.dataset()));
             if (children) {
@@ -328,6 +362,15 @@ public final class EmulatedStorage {
             for (Dataset d : targets) {
                 Snap target = d.snapshots.stream().filter(x -> x.name().equals(s.name())).findFirst().orElseThrow();
                 List<Snap> newer = d.snapshots.stream().filter(x -> x.txg() > target.txg()).toList();
+                if (!newer.isEmpty() && !destroyNewer && lzc) {
+                    // 26.0 snapshot_rollback_impl.py: FileExistsError from lzc.rollback, listed newest last
+                    StringBuilder msg = new StringBuilder("Cannot rollback: more recent snapshots or bookmarks exist."
+                            + " Please pass `recursive: true` to delete the following snapshots and bookmarks"
+                            + " recursively:");
+                    newer.forEach(n -> msg.append("\n  ").append(n.id()));
+                    throw MiddlewareError.Validation.single("zfs.resource.snapshot.rollback", msg.toString(),
+                            Errno.EINVAL);
+                }
                 if (!newer.isEmpty() && !destroyNewer) {
                     StringBuilder msg = new StringBuilder("Failed to rollback snapshot: cannot rollback to '"
                             + target.id() + "': more recent snapshots or bookmarks exist\nuse '-r' to force deletion"
@@ -337,6 +380,11 @@ public final class EmulatedStorage {
                 }
                 boolean held = busy.contains(d.name) || inUse.stream().anyMatch(p -> p.equals(d.mountpoint)
                         || p.startsWith(d.mountpoint + "/"));
+                if (held && lzc) {
+                    // 26.0: lzc.rollback raises OSError(EBUSY), rewrapped as "Failed to rollback snapshot: {e}"
+                    throw MiddlewareError.Validation.single("zfs.resource.snapshot.rollback",
+                            "Failed to rollback snapshot: [Errno 16] Device or resource busy", Errno.EINVAL);
+                }
                 if (held) {
                     throw new MiddlewareError.Call(Errno.EFAULT, "Failed to rollback snapshot: cannot unmount '"
                             + d.mountpoint + "': pool or dataset is busy");

@@ -164,7 +164,7 @@ final class Events implements MethodArea {
             container = null;
             if (app == null || !nas.faults.dockerRunning()) {
                 error = MiddlewareError.Validation.instanceNotFound("App " + f.appName + " does not exist");
-            } else if (!Set.of("CRASHED", "RUNNING", "DEPLOYING").contains(app.state())) {
+            } else if (!Set.of("CRASHED", "RUNNING", "DEPLOYING").contains(app.state(nas.release()))) {
                 error = new MiddlewareError.Call(Errno.EFAULT, "Unable to retrieve logs of stopped " + Py.repr(f.appName) + " app");
             } else {
                 container = app.containers.stream().filter(c -> c.id.equals(f.containerId)).findFirst().orElse(null);

@@ -22,7 +22,12 @@ public final class Faults {
     private volatile Duration idleTimeout;
     private volatile Duration jobStepDelay;
 
-    record JobFailure(String method, String app, int errno, String message) {}
+    /** {@code containerLogs}: what {@code compose logs} prints after the failure (26.0's job logs), or null. */
+    record JobFailure(String method, String app, int errno, String message, String containerLogs) {
+        JobFailure(String method, String app, int errno, String message) {
+            this(method, app, errno, message, null);
+        }
+    }
 
     Faults(EmulatorOptions options) {
         latency.putAll(options.methodLatency());
@@ -49,6 +54,21 @@ public final class Faults {
     public Faults failNextJob(String method, String app, String errname, String message) {
         synchronized (jobFailures) {
             jobFailures.add(new JobFailure(method, app, Errno.byName(errname), message));
+        }
+        return this;
+    }
+
+    /**
+     * As {@link #failNextJobWithComposeError}, and the app's containers leave {@code containerLogs} (what
+     * {@code docker compose logs --no-color --timestamps} prints): a failed {@code app.create} on 26.0 puts them
+     * into the job's log ({@code logs_excerpt}).
+     */
+    public Faults failNextJobWithLogs(String method, String app, String containerLogs) {
+        String action = method.equals("app.delete") || method.equals("app.stop") ? "down" : "up";
+        synchronized (jobFailures) {
+            jobFailures.add(new JobFailure(method, app, Errno.EFAULT, "Failed '" + action + "' action for '"
+                    + (app == null ? "%s" : app) + "' app. Please check /var/log/app_lifecycle.log for more details",
+                    containerLogs));
         }
         return this;
     }
@@ -167,7 +187,8 @@ public final class Faults {
                 JobFailure f = jobFailures.get(i);
                 if (f.method().equals(method) && (f.app() == null || f.app().equals(app))) {
                     jobFailures.remove(i);
-                    return new JobFailure(f.method(), f.app(), f.errno(), f.message().replace("%s", app));
+                    return new JobFailure(f.method(), f.app(), f.errno(), f.message().replace("%s", app),
+                            f.containerLogs());
                 }
             }
         }

@@ -28,6 +28,11 @@ final class InMemoryContainers implements ContainerBackend {
     }
 
     @Override
+    public String collectLogs(AppRecord app, Faults.JobFailure failure) {
+        return failure == null || failure.containerLogs() == null ? "" : failure.containerLogs();
+    }
+
+    @Override
     public void forget(AppRecord app) {
         // Nothing on disk.
     }

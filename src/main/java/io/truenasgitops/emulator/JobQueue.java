@@ -49,6 +49,15 @@ final class JobQueue implements MethodArea {
             this.job = job;
         }
 
+        /** {@code job.logs_fd.write}: for a job with logs (else ignored). */
+        void writeLogs(String text) {
+            synchronized (nas.lock) {
+                if (job.logs != null) {
+                    job.logs.append(text);
+                }
+            }
+        }
+
         /** {@code job.set_progress}: a CHANGED event, then a short pause (the work of the step). */
         void progress(int percent, String description) {
             alive();
@@ -123,7 +132,11 @@ final class JobQueue implements MethodArea {
             }
             JobRecord job = new JobRecord(nas.nextJobId++, method, redactedArguments(params), lockName, body, s,
                     s == null || s.credentials == null ? null : Logins.credentialsDump(s.credentials), nas.generation,
-                    nas.release() == Release.V25_10);
+                    nas.release().atLeast(Release.V25_10));
+            if (method.equals("app.create") && nas.release().atLeast(Release.V26_0)) {
+                // 26.0: plugins/apps/crud.py @job(..., logs=True) on app.create
+                job.logs = new StringBuilder();
+            }
             nas.jobs.put(job.id, job);
             while (nas.jobs.size() > 1000) {
                 Long oldest = nas.jobs.values().stream().filter(JobRecord::finished).map(j -> j.id).findFirst().orElse(null);
@@ -181,6 +194,9 @@ final class JobQueue implements MethodArea {
                 return;
             }
             job.timeFinished = System.currentTimeMillis();
+            if (job.logs != null) {
+                job.logsExcerpt = JobRecord.excerpt(job.logs.toString());
+            }
             if (error == null) {
                 job.state = "SUCCESS";
                 job.percent = 100;

@@ -3,6 +3,8 @@ package io.truenasgitops.emulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 
 /** One middleware job ({@code job.py Job}); guarded by the middleware lock. */
 final class JobRecord {
@@ -30,6 +32,10 @@ final class JobRecord {
     ObjectNode excInfo;
     Long timeFinished;
     boolean aborted;
+    /** The job's log ({@code @job(logs=True)}, 26.0's app.create), or null for a job without one. */
+    StringBuilder logs;
+    /** {@code Job.__close_logs}: the log's first and last 10 lines, set when the job ends. */
+    String logsExcerpt;
     /** 25.10 adds {@code message_ids} (the JSON-RPC ids of the calls that started or joined the job). */
     final boolean withMessageIds;
 
@@ -59,8 +65,12 @@ final class JobRecord {
         j.put("transient", false);
         j.putNull("description");
         j.put("abortable", false);
-        j.putNull("logs_path");
-        j.putNull("logs_excerpt");
+        if (logs == null) {
+            j.putNull("logs_path");
+        } else {
+            j.put("logs_path", "/var/log/jobs/" + id + ".log");
+        }
+        putNullable(j, "logs_excerpt", logsExcerpt);
         ObjectNode progress = j.putObject("progress");
         progress.put("percent", percent);
         progress.put("description", description);
@@ -93,6 +103,26 @@ final class JobRecord {
             j.putArray("message_ids");
         }
         return j;
+    }
+
+    /**
+     * {@code job.py __close_logs}: up to 20 lines whole, else the first 10, {@code "... N more lines ...\n"} and
+     * the last 10.
+     */
+    static String excerpt(String log) {
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        while (start < log.length()) {
+            int nl = log.indexOf('\n', start);
+            int end = nl < 0 ? log.length() : nl + 1;
+            lines.add(log.substring(start, end));
+            start = end;
+        }
+        if (lines.size() <= 20) {
+            return String.join("", lines);
+        }
+        return String.join("", lines.subList(0, 10)) + "... " + (lines.size() - 20) + " more lines ...\n"
+                + String.join("", lines.subList(lines.size() - 10, lines.size()));
     }
 
     private static void putNullable(ObjectNode j, String key, String value) {

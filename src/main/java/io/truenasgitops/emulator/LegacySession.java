@@ -15,8 +15,9 @@ import io.vertx.core.http.ServerWebSocket;
 final class LegacySession extends Session {
     private volatile boolean handshake;
 
-    LegacySession(Middleware mw, ServerWebSocket ws, HttpConnection connection, String remoteAddress, boolean secure) {
-        super(mw, ws, connection, remoteAddress, secure);
+    LegacySession(Middleware mw, ServerWebSocket ws, HttpConnection connection, String remoteAddress, boolean secure,
+            boolean tls) {
+        super(mw, ws, connection, remoteAddress, secure, tls, null);
     }
 
     @Override

@@ -35,10 +35,21 @@ final class Logins implements MethodArea {
             return BooleanNode.TRUE;
         });
         methods.def("auth.generate_token", this::generateToken);
+        if (methods.release().atLeast(Release.V27_0)) {
+            // plugins/auth.py: removed_in='v27', so private on /api/v27.0.0 (and /api/current), public before.
+            methods.removedIn("auth.login_with_api_key", "v27.0.0");
+            methods.removedIn("auth.login", "v27.0.0");
+        }
         if (methods.release().jsonRpc()) {
             methods.noAuth("auth.login_ex", true, (s, p) -> loginEx(s, arg(p, 0), false));
             methods.noAuth("auth.login_ex_continue", true, (s, p) -> loginEx(s, arg(p, 0), true));
             methods.noAuth("auth.mechanism_choices", true, (s, p) -> {
+                if (methods.release().scram()) {
+                    // 26.0: utils/auth.py AA_LEVEL1 mechanisms, in their order; anonymous sessions may ask.
+                    ArrayNode out = Json.array();
+                    List.of("API_KEY_PLAIN", "TOKEN_PLAIN", "PASSWORD_PLAIN", "SCRAM").forEach(out::add);
+                    return out;
+                }
                 if (!s.authenticated()) {
                     // 25.04.2+ bug: the check dereferences the missing credentials of an anonymous session.
                     throw new MiddlewareError.Other("AttributeError",
@@ -210,6 +221,7 @@ final class Logins implements MethodArea {
             failedLoginDelay();
             return BooleanNode.FALSE;
         }
+        refuseUnixSocket(s, "ApiKeyPamAuthenticator");
         return BooleanNode.valueOf(apiKeyPlain(s, nas.options.username(), key).equals("SUCCESS"));
     }
 
@@ -297,6 +309,10 @@ final class Logins implements MethodArea {
             throw MiddlewareError.Validation.of(attr, "Input should be a valid dictionary or instance of AuthLoginExArgs");
         }
         String mechanism = data.path("mechanism").asText("");
+        if (!mechanism.equals("SCRAM")) {
+            // check_auth_mechanism: another mechanism discards an exchange in progress
+            s.pendingScram = null;
+        }
         boolean userInfo = data.path("login_options").path("user_info").asBoolean(true);
         List<MiddlewareError.Validation.Problem> problems = new ArrayList<>();
         java.util.function.Function<String, String> required = field -> {
@@ -323,6 +339,8 @@ final class Logins implements MethodArea {
                     throw MiddlewareError.Validation.of(problems);
                 }
                 s.pendingOtpUser = null;
+                s.pendingScram = null;
+                refuseUnixSocket(s, "ApiKeyPamAuthenticator");
                 String result = apiKeyPlain(s, username, key);
                 return result.equals("SUCCESS") ? success(s, userInfo) : response(result);
             }
@@ -360,6 +378,18 @@ final class Logins implements MethodArea {
                 s.pendingOtpUser = null;
                 return tokenLogin(s, token) ? success(s, userInfo) : response("AUTH_ERR");
             }
+            case "SCRAM" -> {
+                if (continuation || !nas.release().scram()) {
+                    break;
+                }
+                String type = required.apply("scram_type");
+                String rfc = required.apply("rfc_str");
+                if (!problems.isEmpty()) {
+                    throw MiddlewareError.Validation.of(problems);
+                }
+                s.pendingOtpUser = null;
+                return scram(s, type, rfc, attr);
+            }
             case "OTP_TOKEN" -> {
                 String otp = required.apply("otp_token");
                 if (!problems.isEmpty()) {
@@ -384,6 +414,88 @@ final class Logins implements MethodArea {
         throw MiddlewareError.Validation.of(attr + ".mechanism",
                 "Input tag '" + mechanism + "' found using 'mechanism' does not match any of the expected tags: "
                         + (continuation ? "'OTP_TOKEN'"
-                                : "'API_KEY_PLAIN', 'PASSWORD_PLAIN', 'TOKEN_PLAIN', 'OTP_TOKEN'"));
+                                : nas.release().scram()
+                                        ? "'API_KEY_PLAIN', 'PASSWORD_PLAIN', 'TOKEN_PLAIN', 'OTP_TOKEN', 'SCRAM'"
+                                        : "'API_KEY_PLAIN', 'PASSWORD_PLAIN', 'TOKEN_PLAIN', 'OTP_TOKEN'"));
+    }
+
+    /**
+     * 26.0: the API-key authenticators take TCP connections only ({@code utils/account/authenticator.py}
+     * {@code ApiKeyPamAuthenticator} and {@code ScramPamAuthenticator} raise TypeError for any other origin), so an
+     * API key cannot log in over the unix socket, where the peer credentials do.
+     */
+    private void refuseUnixSocket(Session s, String authenticator) {
+        if (nas.release().scram() && s.peerUid != null) {
+            throw new MiddlewareError.Other("TypeError", "ConnectionOrigin(family=<AddressFamily.AF_UNIX: 1>, uid="
+                    + s.peerUid + "): unexpected origin for " + authenticator);
+        }
+    }
+
+    /**
+     * {@code auth.login_ex} SCRAM ({@code plugins/auth.py} and {@code plugins/auth_/login_ex_impl.py
+     * login_ex_scram}): CLIENT_FIRST_MESSAGE answers SERVER_FIRST_RESPONSE (or AUTH_ERR for an unknown user or
+     * key, or channel binding asked for without TLS); CLIENT_FINAL_MESSAGE checks the proof (and the binding)
+     * and logs the session in as the key's owner with API_KEY credentials, answering SERVER_FINAL_RESPONSE with
+     * the server's signature and {@code auth.me}. A SCRAM login never revokes a key: the key is not sent.
+     */
+    private JsonNode scram(Session s, String type, String rfc, String attr) {
+        switch (type) {
+            case "CLIENT_FIRST_MESSAGE" -> {
+                s.pendingScram = null;
+                refuseUnixSocket(s, "ScramPamAuthenticator");
+                ScramServer.Exchange exchange;
+                try {
+                    ScramServer.ClientFirst first = ScramServer.parseClientFirst(rfc);
+                    if (first.flag() == 'p' && !s.tls) {
+                        // authenticator.py: "channel binding is not permitted over a non-TLS transport"
+                        return response("AUTH_ERR");
+                    }
+                    if (first.flag() == 'y' && s.tls) {
+                        // RFC 5802 6: the client thinks the server cannot bind, but this one can
+                        return response("AUTH_ERR");
+                    }
+                    if (!nas.options.username().equals(first.username()) || first.keyId() != nas.apiKeyId
+                            || nas.apiKeyRevoked) {
+                        failedLoginDelay();
+                        return response("AUTH_ERR");
+                    }
+                    exchange = ScramServer.serverFirst(first, nas.scramCredentials());
+                } catch (ScramServer.Refused e) {
+                    failedLoginDelay();
+                    return response("AUTH_ERR");
+                }
+                s.pendingScram = exchange;
+                ObjectNode r = response("SCRAM_RESPONSE");
+                r.put("scram_type", "SERVER_FIRST_RESPONSE");
+                r.put("rfc_str", exchange.serverFirst());
+                r.putNull("user_info");
+                return r;
+            }
+            case "CLIENT_FINAL_MESSAGE" -> {
+                ScramServer.Exchange exchange = s.pendingScram;
+                if (exchange == null) {
+                    throw new MiddlewareError.Call(Errno.EFAULT, "SCRAM authentication is not in progress");
+                }
+                s.pendingScram = null;
+                String serverFinal;
+                try {
+                    serverFinal = ScramServer.clientFinal(exchange, rfc, nas.scramCredentials(),
+                            SelfSignedCertificate.forThisJvm().certificateDer());
+                } catch (ScramServer.Refused e) {
+                    failedLoginDelay();
+                    return response("AUTH_ERR");
+                }
+                s.credentials = new Session.Credentials(nas.options.username(), "API_KEY", nas.apiKeyId,
+                        "truenas-gitops");
+                nas.callLog.scramLogin(exchange.gs2Header());
+                ObjectNode r = response("SCRAM_RESPONSE");
+                r.put("scram_type", "SERVER_FINAL_RESPONSE");
+                r.put("rfc_str", serverFinal);
+                r.set("user_info", me(s, false));
+                return r;
+            }
+            default -> throw MiddlewareError.Validation.of(attr + ".SCRAM.scram_type",
+                    "Input should be 'CLIENT_FIRST_MESSAGE' or 'CLIENT_FINAL_MESSAGE'");
+        }
     }
 }

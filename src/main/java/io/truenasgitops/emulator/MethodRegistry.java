@@ -21,7 +21,15 @@ final class MethodRegistry {
         JsonNode call(Session session, ArrayNode params);
     }
 
-    record MethodDef(String name, boolean noAuth, boolean rateLimited, Handler handler) {}
+    /**
+     * One method. {@code privateFrom}: the API version from which it is private ({@code removed_in}, e.g.
+     * {@code v27.0.0}), or null.
+     */
+    record MethodDef(String name, boolean noAuth, boolean rateLimited, Handler handler, String privateFrom) {
+        MethodDef(String name, boolean noAuth, boolean rateLimited, Handler handler) {
+            this(name, noAuth, rateLimited, handler, null);
+        }
+    }
 
     /** What a {@link MethodArea} registers its methods with, for one release. */
     static final class Registration {
@@ -44,6 +52,18 @@ final class MethodRegistry {
         /** A method an anonymous session may call ({@code no_auth_required}), rate limited before login or not. */
         void noAuth(String name, boolean rateLimited, Handler handler) {
             methods.put(name, new MethodDef(name, true, rateLimited, handler));
+        }
+
+        /**
+         * Marks a method registered earlier as removed from the API at {@code apiVersion} ({@code removed_in}):
+         * {@code main.py _create_api} makes it private in that API version and later ones; older API versions keep
+         * it public.
+         */
+        void removedIn(String name, String apiVersion) {
+            MethodDef def = methods.get(name);
+            if (def != null) {
+                methods.put(name, new MethodDef(def.name(), def.noAuth(), def.rateLimited(), def.handler(), apiVersion));
+            }
         }
 
         /**
@@ -77,8 +97,15 @@ final class MethodRegistry {
 
     /** get_method + authorize_method_call + latency + the call itself (on a worker thread). */
     JsonNode invoke(Session session, String method, ArrayNode params) {
-        nas.callLog.record(method);
+        nas.callLog.record(method, session.protocol());
         MethodDef def = authorizeOnly(session, method);
+        if (def.privateFrom() != null && session instanceof RpcSession && session.apiAtLeast(def.privateFrom())
+                && !session.privateMethods()) {
+            // api/base/server/ws_handler/rpc.py: a private method still runs ("FIXME: Eventually, prohibit this"),
+            // with a warning in middlewared.log.
+            nas.callLog.warn("Private method " + Py.repr(method) + " called on a connection without private_methods"
+                    + " enabled");
+        }
         Duration latency = nas.faults.latencyOf(method);
         if (!latency.isZero()) {
             NasState.sleep(latency);

@@ -275,6 +275,14 @@ final class Middleware {
         control.setState(name, state);
     }
 
+    void breakMetadata(String name, String reason) {
+        control.breakMetadata(name, reason);
+    }
+
+    void exitContainer(String name, String service, int exitCode) {
+        control.exitContainer(name, service, exitCode);
+    }
+
     Map<String, String> dockerDescription() {
         return control.dockerDescription();
     }

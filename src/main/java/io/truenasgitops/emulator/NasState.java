@@ -53,6 +53,9 @@ final class NasState {
     volatile int generation = 1;
     /** Guarded by {@link #lock}. */
     long nextJobId = 1;
+    /** The SCRAM credentials of the API key (26.0+), derived on first use: PBKDF2 with 500000 rounds is slow. */
+    private ScramServer.StoredCredentials scram;
+    private final byte[] scramSalt = ScramServer.newSalt();
     /** In memory, or real containers on a Docker Engine ({@code options.docker()}); set once by the middleware. */
     ContainerBackend containers;
 
@@ -81,6 +84,19 @@ final class NasState {
 
     Release release() {
         return release;
+    }
+
+    /** The key material after {@code <id>-}, the part SCRAM derives its keys from. */
+    String apiKeyMaterial() {
+        return apiKey.substring(apiKey.indexOf('-') + 1);
+    }
+
+    /** What {@code api_key.create} stored for the key on 26.0 (the salt stays for the key's life). */
+    synchronized ScramServer.StoredCredentials scramCredentials() {
+        if (scram == null) {
+            scram = ScramServer.derive(apiKeyMaterial(), scramSalt, ScramServer.ITERATIONS);
+        }
+        return scram;
     }
 
     /** A session goes: its token is destroyed, its subscriptions and log streams end. */

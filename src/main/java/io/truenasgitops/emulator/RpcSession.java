@@ -20,8 +20,9 @@ final class RpcSession extends Session {
     static final int CALL_ERROR = -32001;
     private static final Set<String> REQUEST_KEYS = Set.of("jsonrpc", "method", "params", "id");
 
-    RpcSession(Middleware mw, ServerWebSocket ws, HttpConnection connection, String remoteAddress, boolean secure) {
-        super(mw, ws, connection, remoteAddress, secure);
+    RpcSession(Middleware mw, ServerWebSocket ws, HttpConnection connection, String remoteAddress, boolean secure,
+            boolean tls, String apiVersion) {
+        super(mw, ws, connection, remoteAddress, secure, tls, apiVersion);
     }
 
     @Override
@@ -71,7 +72,7 @@ final class RpcSession extends Session {
         String method = message.get("method").asText();
         ArrayNode params = message.has("params") ? (ArrayNode) message.get("params") : Json.array();
         if (!mw.hasMethod(method)) {
-            mw.callLog().record(method);
+            mw.callLog().record(method, protocol());
             if (hasId) {
                 sendError(id, METHOD_NOT_FOUND, "Method does not exist", null);
             }

@@ -81,6 +81,13 @@ record SelfSignedCertificate(String certificatePem, String privateKeyPem, String
         }
     }
 
+    /** The certificate's DER bytes (what a TLS peer sees; channel binding hashes them). */
+    byte[] certificateDer() {
+        String body = certificatePem.replace("-----BEGIN CERTIFICATE-----", "").replace("-----END CERTIFICATE-----", "")
+                .replaceAll("\\s", "");
+        return Base64.getDecoder().decode(body);
+    }
+
     private static String pem(String type, byte[] der) {
         String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
         return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";

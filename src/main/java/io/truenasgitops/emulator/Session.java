@@ -32,6 +32,13 @@ abstract class Session {
     final HttpConnection connection;
     final String remoteAddress;
     final boolean secureTransport;
+    /** Whether the connection came over TLS (nginx's {@code origin.ssl}): channel binding needs it. */
+    final boolean tls;
+    /**
+     * The API version a JSON-RPC session speaks ({@code /api/current} is the release's newest, e.g.
+     * {@code v27.0.0}; {@code /api/v25.10.0} that one); null on the legacy {@code /websocket}.
+     */
+    final String apiVersion;
     final int generation;
     final Map<String, String> subscriptions = new ConcurrentHashMap<>();
     final Map<String, LogFollower> logFollowers = new ConcurrentHashMap<>();
@@ -41,6 +48,8 @@ abstract class Session {
     /** The peer's uid on the unix socket; null on TCP. */
     volatile Integer peerUid;
     volatile String pendingOtpUser;
+    /** A SCRAM exchange between its first and final message ({@code auth_ctx.next_mech == SCRAM}), or null. */
+    volatile ScramServer.Exchange pendingScram;
     volatile long lastServerSendNanos = System.nanoTime();
     volatile boolean closed;
     /** {@code core.set_options} of 25.10 ({@code api/base/server/app.py} defaults). */
@@ -48,17 +57,41 @@ abstract class Session {
     private boolean privateMethods;
     private boolean pyExceptions;
 
-    Session(Middleware mw, ServerWebSocket ws, HttpConnection connection, String remoteAddress, boolean secureTransport) {
+    Session(Middleware mw, ServerWebSocket ws, HttpConnection connection, String remoteAddress, boolean secureTransport,
+            boolean tls, String apiVersion) {
         this.mw = mw;
         this.ws = ws;
         this.connection = connection;
         this.remoteAddress = remoteAddress;
         this.secureTransport = secureTransport;
+        this.tls = tls;
+        this.apiVersion = apiVersion;
         this.generation = mw.generation();
     }
 
     boolean authenticated() {
         return credentials != null;
+    }
+
+    /**
+     * Whether this session speaks {@code version} or a later API ({@code vXX.YY.Z} compared numerically); the
+     * legacy {@code /websocket} counts as the release's current API.
+     */
+    boolean apiAtLeast(String version) {
+        String mine = apiVersion != null ? apiVersion : mw.release().currentApiVersion();
+        return mine != null && compareApiVersions(mine, version) >= 0;
+    }
+
+    static int compareApiVersions(String a, String b) {
+        String[] x = a.substring(1).split("\\.");
+        String[] y = b.substring(1).split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            int d = Integer.compare(i < x.length ? Integer.parseInt(x[i]) : 0, i < y.length ? Integer.parseInt(y[i]) : 0);
+            if (d != 0) {
+                return d;
+            }
+        }
+        return 0;
     }
 
     /** Handles one text frame from the client (on the event loop). */
@@ -180,6 +213,11 @@ abstract class Session {
             error.set("extra", extra);
         }
         return error;
+    }
+
+    /** Whether {@code core.set_options} enabled private methods on this connection. */
+    synchronized boolean privateMethods() {
+        return privateMethods;
     }
 
     /** 25.10's {@code core.set_options}: takes the known keys it is given, answers all three. */

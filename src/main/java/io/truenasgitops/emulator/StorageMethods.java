@@ -23,9 +23,11 @@ final class StorageMethods {
     private StorageMethods() {}
 
     static void register(Release release, EmulatedStorage storage, BiConsumer<String, MethodRegistry.Handler> def) {
+        storage.release(release);
         def.accept("pool.dataset.query", (s, p) -> query(visible(storage.datasetRows(), p), p));
-        String ns = release == Release.V25_10 ? "pool.snapshot" : "zfs.snapshot";
-        def.accept(ns + ".query", (s, p) -> query(storage.snapshotRows(), p));
+        String ns = release.atLeast(Release.V25_10) ? "pool.snapshot" : "zfs.snapshot";
+        def.accept(ns + ".query", (s, p) -> query(release.atLeast(Release.V26_0)
+                ? onlyAskedProperties(storage.snapshotRows(), p) : storage.snapshotRows(), p));
         def.accept(ns + ".create", (s, p) -> create(storage, p));
         def.accept(ns + ".delete", (s, p) -> {
             ObjectNode o = options(p, 1);
@@ -69,6 +71,34 @@ final class StorageMethods {
                 }
                 copy.put("children", visible(kept, p));
             }
+            out.add(copy);
+        }
+        return out;
+    }
+
+    /**
+     * 26.0 {@code plugins/pool_/snapshot.py query}: {@code properties} holds only what
+     * {@code options.extra.properties} lists (the top-level {@code createtxg} is always there); none asked, none
+     * given.
+     */
+    private static List<Map<String, Object>> onlyAskedProperties(List<Map<String, Object>> rows, ArrayNode p) {
+        JsonNode asked = p.size() > 1 ? p.get(1).path("extra").path("properties") : null;
+        java.util.Set<String> names = new java.util.HashSet<>();
+        if (asked != null && asked.isArray()) {
+            asked.forEach(n -> names.add(n.asText()));
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> row : rows) {
+            Map<String, Object> copy = new java.util.LinkedHashMap<>(row);
+            Map<String, Object> props = new java.util.LinkedHashMap<>();
+            if (row.get("properties") instanceof Map<?, ?> all) {
+                all.forEach((k, v) -> {
+                    if (names.contains(String.valueOf(k))) {
+                        props.put(String.valueOf(k), v);
+                    }
+                });
+            }
+            copy.put("properties", props);
             out.add(copy);
         }
         return out;

@@ -20,7 +20,7 @@ final class SystemMethods implements MethodArea {
 
     @Override
     public void register(MethodRegistry.Registration methods) {
-        boolean v2510 = methods.release() == Release.V25_10;
+        boolean v2510 = methods.release().atLeast(Release.V25_10);
         if (v2510) {
             // 25.10: authentication_required=False (and rate limited before login, like the logins).
             methods.noAuth("core.ping", true, (s, p) -> TextNode.valueOf("pong"));

@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,12 +28,6 @@ import java.util.concurrent.TimeUnit;
  * <p>Start with {@link #start(EmulatorOptions)}, close when done. All methods are thread-safe.
  */
 public final class TrueNasEmulator implements AutoCloseable {
-    private static final List<String> API_VERSIONS = List.of("v25.04.0", "v25.04.1", "v25.04.2");
-    private static final List<String> API_VERSIONS_2510 = List.of("v25.04.0", "v25.04.1", "v25.04.2", "v25.10.0");
-    private static final Set<String> RPC_PATHS = Set.of(
-            "/api/current", "/api/v25.04.0", "/api/v25.04.1", "/api/v25.04.2", "/api/v24.10");
-    private static final Set<String> RPC_PATHS_2510 = Set.of(
-            "/api/current", "/api/v25.04.0", "/api/v25.04.1", "/api/v25.04.2", "/api/v25.10.0", "/api/v24.10");
 
     private final EmulatorOptions options;
     private final Vertx vertx;
@@ -158,12 +151,12 @@ public final class TrueNasEmulator implements AutoCloseable {
                 redirectToUi(request);
             } else {
                 request.response().putHeader("Content-Type", "application/json")
-                        .end(Json.write(Json.valueToTree(
-                                mw.release() == Release.V25_10 ? API_VERSIONS_2510 : API_VERSIONS)));
+                        .end(Json.write(Json.valueToTree(mw.release().apiVersions())));
             }
             return;
         }
-        boolean rpc = (mw.release() == Release.V25_10 ? RPC_PATHS_2510 : RPC_PATHS).contains(path);
+        String apiVersion = apiVersionOf(path);
+        boolean rpc = apiVersion != null;
         boolean legacy = path.equals("/websocket");
         if (rpc && v2410 || path.equals("/") || (path.startsWith("/api") && !rpc && v2410)) {
             redirectToUi(request);
@@ -179,11 +172,30 @@ public final class TrueNasEmulator implements AutoCloseable {
             String remote = peerUid != null ? "unix:uid=" + peerUid : remoteAddress(request, tls);
             boolean secure = tls || peerUid != null || isLoopback(remote);
             HttpConnection connection = request.connection();
-            request.toWebSocket().onSuccess(ws -> accept(ws, connection, remote, secure, rpc, peerUid))
+            request.toWebSocket().onSuccess(ws -> accept(ws, connection, remote, secure, tls, apiVersion, peerUid))
                     .onFailure(e -> { /* the client went away during the upgrade */ });
             return;
         }
         request.response().setStatusCode(404).putHeader("Content-Type", "text/plain").end("404: Not Found");
+    }
+
+    /**
+     * The API version a JSON-RPC path serves: {@code /api/current} the newest, {@code /api/vXX.YY.Z} that one
+     * (and {@code /api/v24.10}, which 25.04+ serve but do not list), null for any other path or on 24.10.
+     */
+    private String apiVersionOf(String path) {
+        Release release = mw.release();
+        if (!release.jsonRpc()) {
+            return null;
+        }
+        if (path.equals("/api/current")) {
+            return release.currentApiVersion();
+        }
+        if (!path.startsWith("/api/")) {
+            return null;
+        }
+        String version = path.substring("/api/".length());
+        return version.equals("v24.10") || release.apiVersions().contains(version) ? version : null;
     }
 
     private static void redirectToUi(HttpServerRequest request) {
@@ -205,11 +217,11 @@ public final class TrueNasEmulator implements AutoCloseable {
         }
     }
 
-    private void accept(ServerWebSocket ws, HttpConnection connection, String remote, boolean secure, boolean rpc,
-            Integer peerUid) {
-        Session session = rpc
-                ? new RpcSession(mw, ws, connection, remote, secure)
-                : new LegacySession(mw, ws, connection, remote, secure);
+    private void accept(ServerWebSocket ws, HttpConnection connection, String remote, boolean secure, boolean tls,
+            String apiVersion, Integer peerUid) {
+        Session session = apiVersion != null
+                ? new RpcSession(mw, ws, connection, remote, secure, tls, apiVersion)
+                : new LegacySession(mw, ws, connection, remote, secure, tls);
         mw.register(session);
         if (peerUid != null) {
             mw.onUnixConnect(session, peerUid);

@@ -19,6 +19,15 @@ public final class AuthenticationException extends CredentialsProblem {
         REDIRECT,
         /** The user may not use the API ({@code DENIED}, 26.0+). */
         DENIED,
+        /**
+         * The API key mechanism is not possible: the NAS does not offer the one configured, or AUTO will not fall
+         * back to API_KEY_PLAIN on a NAS that offered SCRAM before.
+         */
+        MECHANISM,
+        /** The API key's owner is needed ({@code login_ex}, SCRAM) and was neither configured nor found. */
+        USERNAME_NEEDED,
+        /** SCRAM's mutual authentication failed: the server's signature does not prove it holds the key. */
+        SERVER_NOT_AUTHENTIC,
         /** The server answered with something this client does not understand. */
         OTHER
     }

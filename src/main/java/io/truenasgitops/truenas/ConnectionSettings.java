@@ -10,8 +10,9 @@ import java.time.Duration;
  *     {@code /api/vXX.YY.Z} (JSON-RPC) or {@code /websocket} (legacy); {@code ws://} only for loopback when an API
  *     key is used; {@code ws+unix:///var/run/middleware/middlewared.sock} for the local unix socket
  * @param apiKey the API key ({@code <id>-<64 chars>}), or null
- * @param username the key's owner (25.04+ {@code auth.login_ex}) or the user to log in with a password; null to
- *     log in with the key alone ({@code auth.login_with_api_key})
+ * @param username the key's owner (25.04+ {@code auth.login_ex}, SCRAM) or the user to log in with a password;
+ *     null: on 24.10 the key logs in alone; on a NAS without SCRAM the owner is looked up with a legacy login over
+ *     verified TLS or the unix socket; with SCRAM it must be given
  * @param password the password, or null (used only when there is no API key)
  * @param otp a one-time password, sent only when the server asks for one ({@code OTP_REQUIRED})
  * @param sessionToken a session token made by {@code auth.generate_token} on a logged-in session, used instead of
@@ -30,6 +31,8 @@ import java.time.Duration;
  * @param reconnectInitialDelay the first reconnect delay; doubled on every failed attempt
  * @param reconnectMaxDelay the cap of the reconnect delay (a random jitter takes up to half of it off)
  * @param maxInFlight how many calls may await an answer at once on the connection (the rest wait client-side)
+ * @param apiKeyMechanism how the API key logs in on JSON-RPC: AUTO (SCRAM-SHA-512 where the NAS offers it, else
+ *     API_KEY_PLAIN), SCRAM or PLAIN; null is AUTO
  */
 public record ConnectionSettings(
         String url,
@@ -49,7 +52,8 @@ public record ConnectionSettings(
         Duration jobPollInterval,
         Duration reconnectInitialDelay,
         Duration reconnectMaxDelay,
-        int maxInFlight) {
+        int maxInFlight,
+        ApiKeyMechanism apiKeyMechanism) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
@@ -76,6 +80,7 @@ public record ConnectionSettings(
         reconnectInitialDelay = orDefault(reconnectInitialDelay, DEFAULT_RECONNECT_INITIAL_DELAY);
         reconnectMaxDelay = orDefault(reconnectMaxDelay, DEFAULT_RECONNECT_MAX_DELAY);
         maxInFlight = maxInFlight <= 0 ? DEFAULT_MAX_IN_FLIGHT : maxInFlight;
+        apiKeyMechanism = apiKeyMechanism == null ? ApiKeyMechanism.AUTO : apiKeyMechanism;
         apiKey = blankToNull(apiKey);
         username = blankToNull(username);
         password = blankToNull(password);
@@ -109,6 +114,7 @@ public record ConnectionSettings(
         b.reconnectInitialDelay = reconnectInitialDelay;
         b.reconnectMaxDelay = reconnectMaxDelay;
         b.maxInFlight = maxInFlight;
+        b.apiKeyMechanism = apiKeyMechanism;
         return b;
     }
 
@@ -118,7 +124,8 @@ public record ConnectionSettings(
         return "ConnectionSettings[url=" + url + ", apiKey=" + (apiKey == null ? "none" : "***") + ", username="
                 + username + ", password=" + (password == null ? "none" : "***") + ", sessionToken="
                 + (sessionToken == null ? "none" : "***") + ", tlsFingerprint="
-                + tlsFingerprint + ", caFile=" + caFile + ", insecure=" + insecure + ", protocol=" + protocol + "]";
+                + tlsFingerprint + ", caFile=" + caFile + ", insecure=" + insecure + ", protocol=" + protocol
+                + ", apiKeyMechanism=" + apiKeyMechanism + "]";
     }
 
     private static Duration orDefault(Duration value, Duration fallback) {
@@ -149,6 +156,7 @@ public record ConnectionSettings(
         private Duration reconnectInitialDelay;
         private Duration reconnectMaxDelay;
         private int maxInFlight;
+        private ApiKeyMechanism apiKeyMechanism;
 
         private Builder(String url) {
             this.url = url;
@@ -171,11 +179,12 @@ public record ConnectionSettings(
         public Builder reconnectInitialDelay(Duration value) { this.reconnectInitialDelay = value; return this; }
         public Builder reconnectMaxDelay(Duration value) { this.reconnectMaxDelay = value; return this; }
         public Builder maxInFlight(int value) { this.maxInFlight = value; return this; }
+        public Builder apiKeyMechanism(ApiKeyMechanism value) { this.apiKeyMechanism = value; return this; }
 
         public ConnectionSettings build() {
             return new ConnectionSettings(url, apiKey, username, password, otp, sessionToken, tlsFingerprint, caFile, insecure,
                     protocol, connectTimeout, callTimeout, jobTimeout, pingInterval, jobPollInterval,
-                    reconnectInitialDelay, reconnectMaxDelay, maxInFlight);
+                    reconnectInitialDelay, reconnectMaxDelay, maxInFlight, apiKeyMechanism);
         }
     }
 }

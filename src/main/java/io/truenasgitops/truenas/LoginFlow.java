@@ -28,6 +28,17 @@ final class LoginFlow {
     /** With a session token: the single-use token for the next login, asked for while logged in; never logged. */
     private String reconnectToken;
     private long reconnectTokenAt;
+    /** TrueNAS accepts 50000–5000000 iterations (truenas_scram SCRAM_MIN_ITERS/SCRAM_MAX_ITERS). */
+    static final int MIN_SCRAM_ITERATIONS = 50_000;
+    static final int MAX_SCRAM_ITERATIONS = 5_000_000;
+    /** The keys SCRAM derived from the API key and the NAS's salt, reused on reconnects; never logged. */
+    private volatile ScramClient.DerivedKeys scramKeys;
+    /** Whether this NAS logged this client in with SCRAM: from then on AUTO never falls back to PLAIN. */
+    private volatile boolean scramSeen;
+    private boolean scramAnnounced;
+    private boolean plainAnnounced;
+    /** The key's owner as a legacy login found it (no username configured, NAS without SCRAM). */
+    private volatile String discoveredUsername;
 
     LoginFlow(MiddlewareClient client, ConnectionSettings settings) {
         this.client = client;
@@ -41,22 +52,7 @@ final class LoginFlow {
             return sessionTokenLogin(where);
         }
         if (settings.apiKey() != null) {
-            if (client.wireProtocol() == Protocol.JSONRPC && settings.username() != null) {
-                ObjectNode data = Json.MAPPER.createObjectNode();
-                data.put("mechanism", "API_KEY_PLAIN");
-                data.put("username", settings.username());
-                data.put("api_key", settings.apiKey());
-                data.putObject("login_options").put("user_info", false);
-                return client.direct(where, "auth.login_ex", List.of(data)).compose(r -> loginExOutcome(where, r, true));
-            }
-            return client.direct(where, "auth.login_with_api_key", List.of(settings.apiKey()))
-                    .compose(r -> r != null && r.asBoolean(false)
-                            ? Future.succeededFuture()
-                            : Future.failedFuture(new AuthenticationException(AuthenticationException.Reason.AUTH_ERR,
-                                    where + " failed: the NAS refused the API key (wrong, expired or revoked; TrueNAS"
-                                            + " 25.04+ revokes a key once used over an unencrypted connection): check"
-                                            + " the key, or reset it in the TrueNAS UI (Credentials > Users > API"
-                                            + " Keys) and update TRUENAS_API_KEY_FILE")));
+            return client.wireProtocol() == Protocol.JSONRPC ? apiKeyLogin(where) : legacyApiKeyLogin(where);
         }
         if (settings.password() != null) {
             if (client.wireProtocol() == Protocol.JSONRPC) {
@@ -66,7 +62,7 @@ final class LoginFlow {
                 data.put("password", settings.password());
                 data.putObject("login_options").put("user_info", false);
                 return client.direct(where, "auth.login_ex", List.of(data))
-                        .compose(r -> loginExOutcome(where, r, false))
+                        .compose(r -> loginExOutcome(where, r, false, settings.username()))
                         .recover(e -> e instanceof MethodNotFoundException ? legacyPasswordLogin(where)
                                 : Future.failedFuture(e));
             }
@@ -158,6 +154,289 @@ final class LoginFlow {
     }
 
     /**
+     * The legacy {@code /websocket} (24.10, or a URL that names it): {@code auth.login_with_api_key}, the one way a
+     * key logs in there. Never used on JSON-RPC, where the v27 API made it private.
+     */
+    private Future<Void> legacyApiKeyLogin(String where) {
+        return client.direct(where, "auth.login_with_api_key", List.of(settings.apiKey()))
+                .compose(r -> r != null && r.asBoolean(false)
+                        ? Future.succeededFuture()
+                        : Future.failedFuture(new AuthenticationException(AuthenticationException.Reason.AUTH_ERR,
+                                where + " failed: the NAS refused the API key (wrong, expired or revoked; TrueNAS"
+                                        + " 25.04+ revokes a key once used over an unencrypted connection): check"
+                                        + " the key, or reset it in the TrueNAS UI (Credentials > Users > API"
+                                        + " Keys) and update TRUENAS_API_KEY_FILE")));
+    }
+
+    /**
+     * An API key on JSON-RPC: asks which mechanisms the NAS offers, picks SCRAM-SHA-512 where it is offered (or
+     * what the settings force), finds the key's owner, and logs in with {@code auth.login_ex}.
+     */
+    private Future<Void> apiKeyLogin(String where) {
+        return client.direct(where + " (asking which login mechanisms the NAS offers)", "auth.mechanism_choices",
+                        List.of())
+                .<List<String>>map(LoginFlow::mechanisms)
+                .recover(e -> {
+                    // 25.04.2–25.10.2 fail this for an anonymous session (an AttributeError), older ones may lack it:
+                    // either way a NAS without SCRAM. A lost connection is not an answer.
+                    if (e instanceof TrueNasException t && !t.isRetryable() && !t.isConnectionOrAuthProblem()) {
+                        return Future.succeededFuture(null);
+                    }
+                    return Future.failedFuture(e);
+                })
+                .compose(offered -> {
+                    ApiKeyMechanism mechanism;
+                    try {
+                        mechanism = chooseMechanism(where, offered);
+                    } catch (AuthenticationException e) {
+                        return Future.failedFuture(e);
+                    }
+                    return keyOwner(where, mechanism).compose(user -> mechanism == ApiKeyMechanism.SCRAM
+                            ? scramLogin(where, user) : apiKeyPlainLogin(where, user));
+                });
+    }
+
+    private static List<String> mechanisms(JsonNode answer) {
+        List<String> out = new ArrayList<>();
+        if (answer != null && answer.isArray()) {
+            answer.forEach(m -> out.add(m.asText()));
+        }
+        return out;
+    }
+
+    /**
+     * SCRAM where offered, PLAIN on a NAS without SCRAM (unless the settings forbid it, or this client logged in
+     * with SCRAM to this NAS before: a NAS does not lose SCRAM by itself, a proxy that strips it from the
+     * unauthenticated list of mechanisms might). {@code offered} is null when the NAS could not say.
+     */
+    ApiKeyMechanism chooseMechanism(String where, List<String> offered) throws AuthenticationException {
+        boolean scramOffered = offered != null && offered.contains("SCRAM");
+        String what = offered == null ? "it cannot say which (TrueNAS before 26.0)" : "it offers " + offered;
+        switch (settings.apiKeyMechanism()) {
+            case SCRAM -> {
+                if (!scramOffered) {
+                    throw new AuthenticationException(AuthenticationException.Reason.MECHANISM, where + " failed: the"
+                            + " API key mechanism is set to SCRAM but the NAS does not offer SCRAM (" + what + ";"
+                            + " TrueNAS has SCRAM from 26.0): upgrade the NAS, or set the mechanism to plain"
+                            + " (TRUENAS_API_KEY_MECHANISM=plain) to send the key over TLS with API_KEY_PLAIN");
+                }
+                return ApiKeyMechanism.SCRAM;
+            }
+            case PLAIN -> {
+                if (offered != null && !offered.isEmpty() && !offered.contains("API_KEY_PLAIN")) {
+                    throw new AuthenticationException(AuthenticationException.Reason.MECHANISM, where + " failed: the"
+                            + " API key mechanism is set to plain but the NAS does not allow API_KEY_PLAIN (" + what
+                            + ", its authenticator assurance level forbids it): set the mechanism to auto or scram");
+                }
+                return ApiKeyMechanism.PLAIN;
+            }
+            default -> {
+                if (scramOffered) {
+                    return ApiKeyMechanism.SCRAM;
+                }
+                if (scramSeen) {
+                    throw new AuthenticationException(AuthenticationException.Reason.MECHANISM, where + " failed: this"
+                            + " NAS logged this client in with SCRAM before and now does not offer it (" + what
+                            + "); not falling back to sending the key (API_KEY_PLAIN): something between may be"
+                            + " stripping SCRAM. If the NAS really was downgraded below 26.0, set"
+                            + " TRUENAS_API_KEY_MECHANISM=plain and restart");
+                }
+                if (!plainAnnounced) {
+                    plainAnnounced = true;
+                    LOG.infof("%s offers no SCRAM (TrueNAS before 26.0): the API key logs in with API_KEY_PLAIN,"
+                            + " protected by %s", client.endpoint(), client.resolvedEndpoint().tls() ? "TLS"
+                            : client.resolvedEndpoint().isUnixSocket() ? "the unix socket" : "loopback only");
+                }
+                return ApiKeyMechanism.PLAIN;
+            }
+        }
+    }
+
+    /**
+     * The key's owner: configured, found before, or (for API_KEY_PLAIN only, when the connection's certificate is
+     * verified or it is the unix socket) looked up by a legacy login on {@code /websocket} and {@code auth.me}. SCRAM
+     * never looks it up: that would send the key SCRAM keeps off the wire.
+     */
+    private Future<String> keyOwner(String where, ApiKeyMechanism mechanism) {
+        if (settings.username() != null) {
+            return Future.succeededFuture(settings.username());
+        }
+        if (discoveredUsername != null) {
+            return Future.succeededFuture(discoveredUsername);
+        }
+        Endpoint endpoint = client.resolvedEndpoint();
+        boolean safe = endpoint.isUnixSocket() || (endpoint.tls() && !settings.insecure());
+        if (mechanism == ApiKeyMechanism.PLAIN && safe) {
+            return lookUpOwner(where, endpoint);
+        }
+        String why = mechanism == ApiKeyMechanism.SCRAM
+                ? "SCRAM names the key by its owner and id, and the owner cannot be asked for without sending the key"
+                : "it is not looked up over " + endpoint.describe() + " because that sends the key over a connection"
+                        + " whose certificate is not verified (--insecure)";
+        return Future.failedFuture(new AuthenticationException(AuthenticationException.Reason.USERNAME_NEEDED, where
+                + " failed: the API key's owner is needed (" + why + "): set TRUENAS_USERNAME (--username, or"
+                + " truenas-gitops.targets.<name>.username) to the user the key belongs to, as the TrueNAS UI shows it"
+                + " under Credentials > Users > API Keys"));
+    }
+
+    /** Logs in once on the legacy endpoint with the key alone and asks {@code auth.me} who that is. */
+    private Future<String> lookUpOwner(String where, Endpoint endpoint) {
+        String url = endpoint.isUnixSocket() ? "ws+unix://" + endpoint.socketPath()
+                : "wss://" + endpoint.hostForUri() + ":" + endpoint.port() + Endpoint.LEGACY_PATH;
+        ConnectionSettings legacy = ConnectionSettings.builder(url)
+                .apiKey(settings.apiKey())
+                .tlsFingerprint(settings.tlsFingerprint())
+                .caFile(settings.caFile())
+                .protocol(Protocol.LEGACY)
+                .connectTimeout(settings.connectTimeout())
+                .callTimeout(settings.callTimeout())
+                .build();
+        return client.vertx().<String>executeBlocking(() -> {
+            try (TrueNasClient c = TrueNasClient.connect(legacy, client.vertx())) {
+                return Json.text(c.call("auth.me"), "pw_name");
+            }
+        }, false).compose(user -> {
+            if (user == null || user.isBlank()) {
+                return Future.failedFuture(new AuthenticationException(AuthenticationException.Reason.USERNAME_NEEDED,
+                        where + " failed: the NAS did not say who owns the API key: set TRUENAS_USERNAME to that user"));
+            }
+            discoveredUsername = user;
+            LOG.warnf("found the API key's owner '%s' with a legacy login on %s; set TRUENAS_USERNAME=%s (or"
+                    + " truenas-gitops.targets.<name>.username): TrueNAS 26.0 logs keys in with SCRAM, which needs it"
+                    + " and never looks it up", user, url, user);
+            return Future.succeededFuture(user);
+        }, e -> Future.failedFuture(e instanceof AuthenticationException ? e
+                : new AuthenticationException(AuthenticationException.Reason.USERNAME_NEEDED, where + " failed: the"
+                        + " API key's owner is needed and looking it up on " + url + " failed (" + e.getMessage()
+                        + "): set TRUENAS_USERNAME to the user the key belongs to")));
+    }
+
+    private Future<Void> apiKeyPlainLogin(String where, String user) {
+        ObjectNode data = Json.MAPPER.createObjectNode();
+        data.put("mechanism", "API_KEY_PLAIN");
+        data.put("username", user);
+        data.put("api_key", settings.apiKey());
+        data.putObject("login_options").put("user_info", false);
+        return client.direct(where, "auth.login_ex", List.of(data))
+                .compose(r -> loginExOutcome(where, r, true, user))
+                .recover(e -> Future.failedFuture(onUnixSocket(where, e)));
+    }
+
+    /**
+     * SCRAM-SHA-512 ({@code auth.login_ex} mechanism SCRAM, TrueNAS 26.0+): channel-bound to the TLS certificate
+     * the connection got (RFC 5929 {@code tls-server-end-point}) over {@code wss://}, unbound on the unix socket
+     * and loopback {@code ws://}; the server's signature is checked, so a server without the key's credentials is
+     * found out. The key's derivation (PBKDF2, 500000 rounds) runs off the event loop and is kept for reconnects.
+     */
+    private Future<Void> scramLogin(String where, String user) {
+        String key = settings.apiKey();
+        int dash = key.indexOf('-');
+        if (dash <= 0 || !key.substring(0, dash).chars().allMatch(Character::isDigit)) {
+            return Future.failedFuture(new AuthenticationException(AuthenticationException.Reason.AUTH_ERR, where
+                    + " failed: the API key does not look like <id>-<key> (the id is the number before the dash):"
+                    + " copy the whole key as TrueNAS showed it when it was made"));
+        }
+        String keyId = key.substring(0, dash);
+        String material = key.substring(dash + 1);
+        ScramClient scram;
+        boolean bound;
+        try {
+            byte[] binding = null;
+            if (client.resolvedEndpoint().tls()) {
+                java.security.cert.X509Certificate certificate = client.peerCertificate();
+                if (certificate == null) {
+                    throw new ScramClient.ScramException("the TLS connection shows no server certificate to bind to");
+                }
+                binding = ChannelBinding.tlsServerEndPoint(certificate);
+            }
+            bound = binding != null;
+            scram = new ScramClient(ScramClient.Hash.SHA512, user + ":" + keyId, ScramClient.newNonce(),
+                    bound ? ChannelBinding.TLS_SERVER_END_POINT : null, binding);
+        } catch (ScramClient.ScramException e) {
+            return Future.failedFuture(new AuthenticationException(AuthenticationException.Reason.OTHER, where
+                    + " failed (SCRAM): " + e.getMessage()));
+        }
+        String how = bound ? "SCRAM-SHA-512, channel-bound to the NAS's TLS certificate" : "SCRAM-SHA-512";
+        ObjectNode first = Json.MAPPER.createObjectNode();
+        first.put("mechanism", "SCRAM");
+        first.put("scram_type", "CLIENT_FIRST_MESSAGE");
+        first.put("rfc_str", scram.clientFirst());
+        return client.direct(where, "auth.login_ex", List.of(first))
+                .recover(e -> Future.failedFuture(onUnixSocket(where, e)))
+                .compose(r -> {
+                    if (!"SCRAM_RESPONSE".equals(Json.text(r, "response_type"))) {
+                        return scramRefused(where, r, user, bound).mapEmpty();
+                    }
+                    String serverFirst = Json.text(r, "rfc_str");
+                    ScramClient.DerivedKeys cached = scramKeys;
+                    return client.vertx().<String>executeBlocking(() -> scram.clientFinal(serverFirst, material,
+                                    cached, MIN_SCRAM_ITERATIONS, MAX_SCRAM_ITERATIONS), false)
+                            .recover(e -> Future.failedFuture(e instanceof ScramClient.ScramException
+                                    ? new AuthenticationException(AuthenticationException.Reason.OTHER, where
+                                            + " failed (SCRAM): " + e.getMessage()) : e))
+                            .compose(finalMessage -> {
+                                ObjectNode last = Json.MAPPER.createObjectNode();
+                                last.put("mechanism", "SCRAM");
+                                last.put("scram_type", "CLIENT_FINAL_MESSAGE");
+                                last.put("rfc_str", finalMessage);
+                                return client.direct(where, "auth.login_ex", List.of(last));
+                            })
+                            .compose(answer -> {
+                                if (!"SCRAM_RESPONSE".equals(Json.text(answer, "response_type"))) {
+                                    return scramRefused(where, answer, user, bound);
+                                }
+                                try {
+                                    scram.verifyServerFinal(Json.text(answer, "rfc_str"));
+                                } catch (ScramClient.ScramException e) {
+                                    AuthenticationException failure = new AuthenticationException(
+                                            AuthenticationException.Reason.SERVER_NOT_AUTHENTIC, where + " failed"
+                                                    + " (SCRAM): " + e.getMessage() + "; logged out again. Check that"
+                                                    + " the URL is the NAS the key was made on");
+                                    return client.direct(where, "auth.logout", List.of())
+                                            .<Void>transform(x -> Future.failedFuture(failure));
+                                }
+                                scramKeys = scram.derivedKeys();
+                                scramSeen = true;
+                                if (!scramAnnounced) {
+                                    scramAnnounced = true;
+                                    LOG.infof("logged in to %s as '%s' with %s (the key was not sent)",
+                                            client.endpoint(), user, how);
+                                }
+                                return Future.<Void>succeededFuture();
+                            });
+                });
+    }
+
+    /** A SCRAM message answered with something else than SCRAM_RESPONSE: AUTH_ERR, or another login_ex answer. */
+    private Future<Void> scramRefused(String where, JsonNode answer, String user, boolean bound) {
+        if ("AUTH_ERR".equals(Json.text(answer, "response_type"))) {
+            return Future.failedFuture(new AuthenticationException(AuthenticationException.Reason.AUTH_ERR, where
+                    + " failed (SCRAM, AUTH_ERR): the NAS refused the API key for user '" + user + "': check the key,"
+                    + " that it belongs to that user (TRUENAS_USERNAME) and that it is neither revoked nor expired"
+                    + (bound ? "; the login was bound to the TLS certificate this client saw, so a proxy that ends"
+                            + " TLS between here and the NAS makes it fail too" : "")));
+        }
+        return loginExOutcome(where, answer, true, user).compose(v -> Future.failedFuture(new AuthenticationException(
+                AuthenticationException.Reason.OTHER, where + " failed (SCRAM): unexpected answer '"
+                        + Json.text(answer, "response_type") + "'")));
+    }
+
+    /**
+     * 26.0 takes API keys over TCP only: on the unix socket {@code auth.login_ex} fails with a TypeError, which says
+     * nothing useful; the socket's peer credentials are the way in there.
+     */
+    private Throwable onUnixSocket(String where, Throwable e) {
+        if (!client.resolvedEndpoint().isUnixSocket() || !(e instanceof TrueNasException t) || t.isRetryable()
+                || e instanceof AuthenticationException) {
+            return e;
+        }
+        return new AuthenticationException(AuthenticationException.Reason.OTHER, where + " failed: the NAS refused an"
+                + " API key on its unix socket (" + e.getMessage() + "); TrueNAS 26.0 takes API keys over TCP only:"
+                + " drop the API key and let the socket's peer credentials log in (run as root, or as the uid of a"
+                + " NAS user with a privilege; docs/security.md), or connect with wss://");
+    }
+
+    /**
      * No credentials: only allowed on a unix socket, where the middleware logs a connection in by the peer's uid
      * when it opens (plugins/auth.py {@code check_permission}): uid 0 as root with full admin rights, the uid of a
      * NAS user with a privilege as that user; any other uid stays anonymous. {@code auth.me} tells which.
@@ -194,9 +473,9 @@ final class LoginFlow {
                                 + "' (or a one-time password is needed: --otp)")));
     }
 
-    private Future<Void> loginExOutcome(String where, JsonNode response, boolean apiKey) {
+    private Future<Void> loginExOutcome(String where, JsonNode response, boolean apiKey, String username) {
         String type = Json.text(response, "response_type");
-        String who = "user '" + settings.username() + "'";
+        String who = "user '" + username + "'";
         AuthenticationException failure = switch (type == null ? "" : type) {
             case "SUCCESS" -> null;
             case "AUTH_ERR" -> new AuthenticationException(AuthenticationException.Reason.AUTH_ERR, apiKey

@@ -625,6 +625,21 @@ final class MiddlewareClient implements TrueNasClient {
         return codec.protocol();
     }
 
+    /** The endpoint of the connection being logged in (its protocol decided). */
+    Endpoint resolvedEndpoint() {
+        return endpoint;
+    }
+
+    /** The server's leaf certificate on this TLS connection, or null (plain, unix socket, not connected). */
+    java.security.cert.X509Certificate peerCertificate() {
+        WireSocket socket = ws;
+        return socket == null ? null : socket.peerCertificate();
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+
     /** A call sent now, ahead of the queue (login, handshake). */
     Future<JsonNode> direct(String context, String method, List<?> params) {
         return submitDirect(newCall(context, method, params));

@@ -132,7 +132,9 @@ public final class StorageApiClient implements PoolsApi, SnapshotsApi {
                 throw new NewerSnapshotsExistException(what + ": newer snapshots exist (" + String.join(", ", newer)
                         + "); a rollback destroys them only when told to", newer, e);
             }
-            if (m.contains("dataset is busy")) {
+            // 25.x: "cannot unmount '...': pool or dataset is busy"; 26.0 (libzfs_core): "[Errno 16] Device or
+            // resource busy"
+            if (m.contains("dataset is busy") || m.contains("Device or resource busy")) {
                 throw new DatasetBusyException(what + ": the dataset is busy (in use); stop the app that mounts it"
                         + " first", e);
             }

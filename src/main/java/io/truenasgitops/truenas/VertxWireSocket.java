@@ -43,6 +43,19 @@ final class VertxWireSocket implements WireSocket {
     }
 
     @Override
+    public java.security.cert.X509Certificate peerCertificate() {
+        if (!ws.isSsl() || ws.sslSession() == null) {
+            return null;
+        }
+        try {
+            java.security.cert.Certificate[] chain = ws.sslSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate x509 ? x509 : null;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return null;
+        }
+    }
+
+    @Override
     public Future<Void> close() {
         return ws.close();
     }

@@ -27,6 +27,14 @@ interface WireSocket {
     /** The close reason the server sent, or null. */
     String closeReason();
 
+    /**
+     * The server's leaf certificate of a TLS connection, as the handshake presented it (whether or not it was
+     * verified), for SCRAM's channel binding; null for a connection without TLS (plain or the unix socket).
+     */
+    default java.security.cert.X509Certificate peerCertificate() {
+        return null;
+    }
+
     /** Starts a graceful close; completes when the connection is gone. */
     Future<Void> close();
 }

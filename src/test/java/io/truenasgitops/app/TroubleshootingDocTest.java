@@ -70,7 +70,10 @@ class TroubleshootingDocTest {
             "email is not sent over HTTP", // a coding error: email targets get the SMTP channel
             "the JVM cannot compute HMAC-SHA256", // every JVM has HmacSHA256
             "cannot serialise a notification", // Jackson failing on our own JSON tree
-            "interrupted (shutdown)"); // a delivery thread stopped at shutdown
+            "interrupted (shutdown)", // a delivery thread stopped at shutdown
+            "is not available in this JVM", // SHA-256/SHA-512 and their HMAC/PBKDF2 are in every JVM
+            "no client-final-message was made", // ScramClient used out of order: a coding error
+            "channel binding needs both its type and its data"); // ScramClient built wrongly: a coding error
 
     static String doc;
 

@@ -61,6 +61,8 @@ class SystemAndReleasesIT {
                 case V24_10 -> "TrueNAS-SCALE-24.10.2";
                 case V25_04 -> "TrueNAS-25.04.2";
                 case V25_10 -> "TrueNAS-25.10.0";
+                case V26_0 -> "TrueNAS-26.0.0-RC.1";
+                case V27_0 -> "TrueNAS-27.0.0-BETA.1";
             };
             assertThat(call(nas, c, "system.version").asText()).isEqualTo(expectedVersion);
             String shortVersion = call(nas, c, "system.version_short").asText();

@@ -54,13 +54,14 @@ class StorageApiClientIT {
                 .containsExactly("tank/apps/db@b-first", "tank/apps/db@a-second");
         assertThat(storage.dataset("tank/apps/db")).get().extracting(Dataset::mountpoint).isEqualTo("/mnt/tank/apps/db");
         assertThat(storage.dataset("tank/nope")).isEmpty();
-        String namespace = release == Release.V25_10 ? "pool.snapshot" : "zfs.snapshot";
+        String namespace = release.atLeast(Release.V25_10) ? "pool.snapshot" : "zfs.snapshot";
         assertThat(emulator.calls().count(namespace + ".create")).isEqualTo(2);
     }
 
-    @Test
-    void aRollbackBringsTheDataBackAndIsRefusedWhileNewerSnapshotsExist() {
-        start(Release.V25_10);
+    @ParameterizedTest
+    @EnumSource(value = Release.class, names = {"V25_10", "V26_0", "V27_0"})
+    void aRollbackBringsTheDataBackAndIsRefusedWhileNewerSnapshotsExist(Release release) {
+        start(release);
         emulator.storage().write("tank/apps/db", "v1");
         storage.create("tank/apps/db", "one", false);
         emulator.storage().write("tank/apps/db", "v2");
@@ -79,9 +80,10 @@ class StorageApiClientIT {
         assertThat(storage.list("tank/apps/db")).extracting(DatasetSnapshot::name).containsExactly("one");
     }
 
-    @Test
-    void aBusyDatasetAMissingDatasetAndABadNameAreTypedErrors() {
-        start(Release.V25_04);
+    @ParameterizedTest
+    @EnumSource(value = Release.class, names = {"V25_04", "V26_0"})
+    void aBusyDatasetAMissingDatasetAndABadNameAreTypedErrors(Release release) {
+        start(release);
         storage.create("tank/apps/db", "one", false);
         emulator.storage().setBusy("tank/apps/db", true);
 
