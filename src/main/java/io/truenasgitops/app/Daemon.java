@@ -71,6 +71,10 @@ public class Daemon implements RunningEngine {
     @Inject
     Notifications notifications;
 
+    /** Commit statuses on the Git host; observes every pass of the engine. */
+    @Inject
+    CommitStatusReporting commitStatuses;
+
     /**
      * Quarkus' managed Vert.x: every target's client runs on it instead of starting a Vert.x (event loops,
      * blocked-thread checker) of its own per NAS. Quarkus owns and closes it; the clients leave it open.
@@ -161,7 +165,8 @@ public class Daemon implements RunningEngine {
                     .scanner(new StackCache(stacks)::scan)
                     .targets(apis)
                     .metrics(port)
-                    .passListener(notifications.observer())
+                    .passListener(io.truenasgitops.reconcile.SyncListener.both(notifications.observer(),
+                            commitStatuses.observer(gitSettings().url())))
                     .build();
             Reconciler built = reconciler;
             notifications.bind(built);
@@ -188,6 +193,7 @@ public class Daemon implements RunningEngine {
         List<String> problems = new java.util.ArrayList<>(StartupCheck.problems(webhookConfig, apiConfig, gitConfig,
                 targetsConfig, overrides.git().isEmpty(), overrides.targets().isEmpty()));
         problems.addAll(notifications.problems());
+        problems.addAll(commitStatuses.problems(() -> gitSettings().url()));
         return problems;
     }
 

@@ -116,8 +116,7 @@ public class Notifications {
                 problems.add(e.getMessage());
             }
         });
-        DeliverySettings delivery = new DeliverySettings(c.maxAttempts(), c.timeout(), c.retryInitialBackoff(),
-                c.retryMaxBackoff(), c.queueLimit());
+        DeliverySettings delivery = c.delivery();
         return new Mapped(new NotifySettings(c.statusUrl().filter(u -> !u.isBlank()).orElse(null),
                 c.reminderInterval(), c.commitUrlTemplate().orElse(null), delivery, targets), problems);
     }

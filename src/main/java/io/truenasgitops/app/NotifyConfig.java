@@ -13,7 +13,7 @@ import java.util.Optional;
  * mapped to {@link io.truenasgitops.notify.NotifySettings} by {@link Notifications}.
  */
 @ConfigMapping(prefix = "truenas-gitops.notify")
-public interface NotifyConfig {
+public interface NotifyConfig extends DeliveryConfig {
 
     /** The daemon's status page as people reach it ({@code https://gitops.home.lan/}), linked from every message. */
     Optional<String> statusUrl();
@@ -27,26 +27,6 @@ public interface NotifyConfig {
      * {@code https://git.home.lan/{repo}/commit/{revision}}.
      */
     Optional<String> commitUrlTemplate();
-
-    /** Attempts per message and target before it is given up (counted as a failure and logged). */
-    @WithDefault("5")
-    int maxAttempts();
-
-    /** The longest a connection or a request to a target may take. */
-    @WithDefault("10s")
-    Duration timeout();
-
-    /** The wait before the second attempt; doubled for each further one. */
-    @WithDefault("5s")
-    Duration retryInitialBackoff();
-
-    /** The longest wait between attempts (a service's Retry-After is honoured up to an hour). */
-    @WithDefault("5m")
-    Duration retryMaxBackoff();
-
-    /** Messages that may wait for one target; beyond it the newest is dropped (counted as a failure). */
-    @WithDefault("100")
-    int queueLimit();
 
     /** The targets by name. */
     Map<String, Target> targets();

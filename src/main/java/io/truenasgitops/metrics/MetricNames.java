@@ -38,6 +38,8 @@ public final class MetricNames {
     public static final String OUTCOME = "outcome";
     /** Label: configured target (NAS) name. */
     public static final String TARGET = "target";
+    /** Label: Git host of the commit statuses (github, gitlab, gitea, forgejo, bitbucket). */
+    public static final String PROVIDER = "provider";
     /** Label: Git commit id (only on the info metric). */
     public static final String REVISION = "revision";
 
@@ -122,6 +124,11 @@ public final class MetricNames {
     public static final Metric NOTIFICATION_FAILURES = new Metric(PREFIX + "notification_failures_total",
             Type.COUNTER, List.of(TARGET), "Notifications given up (refused, out of attempts, or dropped), by"
                     + " notification target");
+    public static final Metric COMMIT_STATUSES_SENT = new Metric(PREFIX + "commit_statuses_sent_total", Type.COUNTER,
+            List.of(PROVIDER), "Commit statuses set on the Git host, by host");
+    public static final Metric COMMIT_STATUS_FAILURES = new Metric(PREFIX + "commit_status_failures_total",
+            Type.COUNTER, List.of(PROVIDER), "Commit statuses given up (refused, out of attempts, or dropped), by"
+                    + " Git host");
     public static final Metric SNAPSHOT_TOTAL = new Metric(PREFIX + "snapshot_total", Type.COUNTER,
             List.of(OPERATION, RESULT), "ZFS snapshot operations of the snapshot policy and rollbacks, one per dataset");
     public static final Metric ROLLBACK_TOTAL = new Metric(PREFIX + "rollback_total", Type.COUNTER,
@@ -131,7 +138,8 @@ public final class MetricNames {
     public static final List<Metric> ALL = List.of(
             STACK_DRIFT, STACK_STATUS, STACK_LAST_APPLIED, IMAGE_UPDATE_AVAILABLE, RECONCILE_DURATION, RECONCILE_TOTAL,
             APPLY_TOTAL, JOB_DURATION, API_CALLS, CONNECTION_UP, APPS_SERVICE_UP, SOURCE_REVISION_INFO,
-            SOURCE_FETCH_TOTAL, APPS, NOTIFICATIONS_SENT, NOTIFICATION_FAILURES, SNAPSHOT_TOTAL, ROLLBACK_TOTAL);
+            SOURCE_FETCH_TOTAL, APPS, NOTIFICATIONS_SENT, NOTIFICATION_FAILURES, SNAPSHOT_TOTAL, ROLLBACK_TOTAL,
+            COMMIT_STATUSES_SENT, COMMIT_STATUS_FAILURES);
 
     private MetricNames() {}
 

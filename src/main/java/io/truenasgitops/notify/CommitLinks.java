@@ -29,7 +29,7 @@ public final class CommitLinks {
         if (sourceUrl == null || revision == null || revision.isBlank()) {
             return Optional.empty();
         }
-        Optional<Repo> repo = parse(sourceUrl);
+        Optional<Repo> repo = repository(sourceUrl);
         if (repo.isEmpty()) {
             return Optional.empty();
         }
@@ -55,9 +55,19 @@ public final class CommitLinks {
         return Optional.empty();
     }
 
-    private record Repo(String host, String path) {}
+    /**
+     * A repository on a forge.
+     *
+     * @param host the forge's host name
+     * @param path the repository's path on it, without {@code .git} ({@code home/stacks})
+     */
+    public record Repo(String host, String path) {}
 
-    private static Optional<Repo> parse(String url) {
+    /**
+     * The forge host and repository path of a Git URL (HTTPS, SSH or scp-like {@code git@host:owner/repo.git}), or
+     * empty for a local path or a URL without a path.
+     */
+    public static Optional<Repo> repository(String url) {
         String u = url.strip();
         Matcher scp = SCP_LIKE.matcher(u);
         if (!u.contains("://") && scp.matches()) {

@@ -21,7 +21,7 @@ final class EmailChannel implements Channel {
     EmailChannel(TargetSettings target, Duration timeout) {
         this.target = target;
         this.email = target.email();
-        this.tls = Tls.context(target.name(), target.caFile());
+        this.tls = Tls.context("notification target '" + target.name() + "'", target.caFile());
         this.timeout = timeout;
         this.secrets = target.secrets();
     }

@@ -11,7 +11,7 @@ import java.security.cert.CertificateFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** TLS trust of a notification target: the JVM's CAs, or exactly the certificates of a configured PEM file. */
+/** TLS trust of a notification target or Git host: the JVM's CAs, or exactly the certificates of a configured PEM file. */
 final class Tls {
 
     private Tls() {}
@@ -19,9 +19,10 @@ final class Tls {
     /**
      * An SSL context trusting the certificates in {@code caFile}, or the JVM's default when null.
      *
-     * @throws IllegalArgumentException naming the target and file when it cannot be read or holds no certificate
+     * @param who how the error names the caller: {@code notification target 'phone'}
+     * @throws IllegalArgumentException naming the caller and file when it cannot be read or holds no certificate
      */
-    static SSLContext context(String target, Path caFile) {
+    static SSLContext context(String who, Path caFile) {
         try {
             if (caFile == null) {
                 return SSLContext.getDefault();
@@ -35,7 +36,7 @@ final class Tls {
                 }
             }
             if (i == 0) {
-                throw new IllegalArgumentException("notification target '" + target + "': the CA file " + caFile
+                throw new IllegalArgumentException(who + ": the CA file " + caFile
                         + " holds no PEM certificate; put the server's CA (or its self-signed certificate) in it");
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -44,7 +45,7 @@ final class Tls {
             ctx.init(null, tmf.getTrustManagers(), null);
             return ctx;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("notification target '" + target + "': cannot read the CA file "
+            throw new IllegalArgumentException(who + ": cannot read the CA file "
                     + caFile + ": " + e.getMessage() + "; fix the path or the PEM", e);
         }
     }

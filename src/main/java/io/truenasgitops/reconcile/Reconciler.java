@@ -266,6 +266,11 @@ public final class Reconciler implements AutoCloseable {
                     PassOutcome.DRY_RUN);
         }
 
+        try {
+            passListener.onPassStart(plan, selected);
+        } catch (RuntimeException e) {
+            LOG.warnf("a pass observer failed: %s", e.getMessage()); // never fails the pass it watches
+        }
         Map<String, ImageUpdateWatch.Seen> images = imageUpdates.observe(obs.desiredByName().values(), obs.liveByKey(),
                 obs.live().keySet(), targets, s -> status(s).orElse(null));
         Map<Action, Outcome> outcomes;
@@ -525,7 +530,10 @@ public final class Reconciler implements AutoCloseable {
             return this;
         }
 
-        /** Told about every pass of this engine ({@link SyncListener#onPassEnd}), whoever started it. */
+        /**
+         * Told about every pass of this engine ({@link SyncListener#onPassStart}, {@link SyncListener#onPassEnd}),
+         * whoever started it; {@link SyncListener#both} makes two observers one.
+         */
         public Builder passListener(SyncListener o) {
             this.passListener = o;
             return this;

@@ -23,6 +23,12 @@ public interface SyncListener {
     default void onEvent(Event event) {}
 
     /**
+     * A pass (not a dry run) is about to apply {@code selected}, the actions of {@code plan} it carries out. Told to
+     * the engine-wide observer (commit statuses: pending) on the pass's thread: hand the work to another thread.
+     */
+    default void onPassStart(Plan plan, java.util.List<Action> selected) {}
+
+    /**
      * A pass (not a dry run) ended and its statuses are recorded. Engine-wide observers (notifications) get it
      * on the pass's thread: hand the work to another thread.
      */
@@ -30,4 +36,21 @@ public interface SyncListener {
 
     /** Ignores everything. */
     SyncListener NONE = new SyncListener() {};
+
+    /** Tells {@code first}, then {@code second}, of every pass's start and end (the engine's one observer slot). */
+    static SyncListener both(SyncListener first, SyncListener second) {
+        return new SyncListener() {
+            @Override
+            public void onPassStart(Plan plan, java.util.List<Action> selected) {
+                first.onPassStart(plan, selected);
+                second.onPassStart(plan, selected);
+            }
+
+            @Override
+            public void onPassEnd(PassResult result) {
+                first.onPassEnd(result);
+                second.onPassEnd(result);
+            }
+        };
+    }
 }

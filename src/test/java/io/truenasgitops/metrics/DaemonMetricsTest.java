@@ -52,6 +52,8 @@ class DaemonMetricsTest {
         metrics.apps("default", Map.of("RUNNING", 2L), List.of("RUNNING", "STOPPED"));
         new MicrometerDeliveryMetrics(registry).sent("phone");
         new MicrometerDeliveryMetrics(registry).failed("phone");
+        MicrometerDeliveryMetrics.commitStatuses(registry).sent("github");
+        MicrometerDeliveryMetrics.commitStatuses(registry).failed("github");
         metrics.snapshot("create", DaemonMetrics.SUCCESS);
         metrics.rollback(DaemonMetrics.SUCCESS);
 

@@ -47,6 +47,7 @@ class DeployArtifactsTest {
                 "TrueNasGitopsStackDrifted", "TrueNasGitopsStackDegraded", "TrueNasGitopsStackStalled",
                 "TrueNasGitopsApplyFailing", "TrueNasGitopsImageUpdateAvailable", "TrueNasGitopsSourceFetchFailing",
                 "TrueNasGitopsNasUnreachable", "TrueNasGitopsAppsServiceDown", "TrueNasGitopsNotificationsFailing",
+                "TrueNasGitopsCommitStatusesFailing",
                 "TrueNasGitopsAuthFailing", "TrueNasGitopsNoSuccessfulReconcile", "TrueNasGitopsSnapshotFailing",
                 "TrueNasGitopsRollbackFailed");
     }

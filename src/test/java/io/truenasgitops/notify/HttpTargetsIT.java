@@ -182,12 +182,12 @@ class HttpTargetsIT {
 
     @Test
     void theWaitOfARateLimitIsReadFromTheHeaderOrTheBody() {
-        assertThat(HttpChannel.retryAfter(response(Map.of("Retry-After", "7"), ""))).isEqualTo(Duration.ofSeconds(7));
-        assertThat(HttpChannel.retryAfter(response(Map.of(), "{\"errcode\":\"M_LIMIT_EXCEEDED\",\"retry_after_ms\":2500}")))
+        assertThat(HttpSender.retryAfter(response(Map.of("Retry-After", "7"), ""))).isEqualTo(Duration.ofSeconds(7));
+        assertThat(HttpSender.retryAfter(response(Map.of(), "{\"errcode\":\"M_LIMIT_EXCEEDED\",\"retry_after_ms\":2500}")))
                 .isEqualTo(Duration.ofMillis(2500));
-        assertThat(HttpChannel.retryAfter(response(Map.of(), "{\"retry_after\": 1.5, \"global\": false}")))
+        assertThat(HttpSender.retryAfter(response(Map.of(), "{\"retry_after\": 1.5, \"global\": false}")))
                 .isEqualTo(Duration.ofMillis(1500));
-        assertThat(HttpChannel.retryAfter(response(Map.of(), "{}"))).isNull();
+        assertThat(HttpSender.retryAfter(response(Map.of(), "{}"))).isNull();
     }
 
     @Test

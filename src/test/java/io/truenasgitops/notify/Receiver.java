@@ -14,25 +14,28 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 
-/** An HTTP server on 127.0.0.1 that records every request and answers from a script (default: 200). */
-final class Receiver implements AutoCloseable {
+/**
+ * An HTTP server on 127.0.0.1 that records every request and answers from a script (default: 200). The fake of
+ * the notification services and of the Git hosts' commit status APIs.
+ */
+public final class Receiver implements AutoCloseable {
 
     /** One request as received. */
-    record Request(String method, String rawPath, Map<String, String> headers, String body) {
-        String header(String name) {
+    public record Request(String method, String rawPath, Map<String, String> headers, String body) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(java.util.Locale.ROOT));
         }
     }
 
     /** One scripted answer. */
-    record Answer(int status, Map<String, String> headers, String body) {}
+    public record Answer(int status, Map<String, String> headers, String body) {}
 
-    final List<Request> requests = new CopyOnWriteArrayList<>();
+    public final List<Request> requests = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
     private final HttpServer server;
     private volatile CountDownLatch hang;
 
-    Receiver() throws IOException {
+    public Receiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "receiver");
@@ -68,17 +71,17 @@ final class Receiver implements AutoCloseable {
     }
 
     /** The next requests get these answers, in order; then 200 again. */
-    Receiver answer(int status, Map<String, String> headers, String body) {
+    public Receiver answer(int status, Map<String, String> headers, String body) {
         script.add(new Answer(status, headers, body));
         return this;
     }
 
     /** Requests are held (no answer) until {@link #release()}. */
-    void hang() {
+    public void hang() {
         hang = new CountDownLatch(1);
     }
 
-    void release() {
+    public void release() {
         CountDownLatch h = hang;
         hang = null;
         if (h != null) {
@@ -86,7 +89,7 @@ final class Receiver implements AutoCloseable {
         }
     }
 
-    URI url(String path) {
+    public URI url(String path) {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 

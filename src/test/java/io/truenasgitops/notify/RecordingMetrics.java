@@ -3,8 +3,8 @@ package io.truenasgitops.notify;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Counts deliveries in memory. */
-final class RecordingMetrics implements DeliveryMetrics {
+/** Counts deliveries in memory (notifications and commit statuses). */
+public final class RecordingMetrics implements DeliveryMetrics {
     final Map<String, Integer> sent = new ConcurrentHashMap<>();
     final Map<String, Integer> failed = new ConcurrentHashMap<>();
 
@@ -18,11 +18,11 @@ final class RecordingMetrics implements DeliveryMetrics {
         failed.merge(target, 1, Integer::sum);
     }
 
-    int delivered(String target) {
+    public int delivered(String target) {
         return sent.getOrDefault(target, 0);
     }
 
-    int failures(String target) {
+    public int failures(String target) {
         return failed.getOrDefault(target, 0);
     }
 }
