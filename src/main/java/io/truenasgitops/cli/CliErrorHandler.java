@@ -15,6 +15,11 @@ public class CliErrorHandler implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
         cmd.getErr().println("error: " + messageOf(ex));
+        String logs = jobLogsOf(ex);
+        if (logs != null) {
+            cmd.getErr().println("the job's log on the NAS (logs_excerpt):");
+            logs.lines().forEach(line -> cmd.getErr().println("  " + line));
+        }
         if ("1".equals(System.getenv("TRUENAS_GITOPS_DEBUG"))) {
             ex.printStackTrace(cmd.getErr());
         }
@@ -24,6 +29,16 @@ public class CliErrorHandler implements CommandLine.IExecutionExceptionHandler {
     static String messageOf(Throwable ex) {
         String message = ex.getMessage();
         return message == null || message.isBlank() ? ex.getClass().getSimpleName() : message;
+    }
+
+    /** A failed job's log excerpt (26.0+: the containers' output of a failed create), or null. */
+    static String jobLogsOf(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof TrueNasException tne && tne.jobLogs() != null) {
+                return tne.jobLogs();
+            }
+        }
+        return null;
     }
 
     static int exitCodeOf(Throwable ex) {

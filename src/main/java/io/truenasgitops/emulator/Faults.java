@@ -17,6 +17,7 @@ public final class Faults {
     private volatile int rejectUpgradeStatus;
     private final List<String> dropDuringJob = new ArrayList<>();
     private final Set<String> crashLoop = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<String, Integer> exitAfterStart = new ConcurrentHashMap<>();
     private volatile DockerState dockerState;
     private volatile String dockerDetail;
     private volatile Duration idleTimeout;
@@ -101,6 +102,25 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * After every start of {@code app}, the container of its compose {@code service} exits with {@code exitCode}
+     * once the app settled (the others keep running); a negative code stops doing so. Before 27.0 a non-zero code
+     * makes the app CRASHED; on 27.0 0, 129, 130, 137 and 143 leave it RUNNING with that container exited.
+     */
+    public Faults exitAfterEveryStart(String app, String service, int exitCode) {
+        if (exitCode < 0) {
+            exitAfterStart.remove(app + "/" + service);
+        } else {
+            exitAfterStart.put(app + "/" + service, exitCode);
+        }
+        return this;
+    }
+
+    /** The exit code the container of {@code service} of {@code app} exits with after a start, or null. */
+    Integer exitAfterStart(String app, String service) {
+        return exitAfterStart.get(app + "/" + service);
+    }
+
     /** Docker up ({@link DockerState#RUNNING}) or down ({@link DockerState#STOPPED}). */
     public Faults dockerRunning(boolean running) {
         return dockerState(running ? DockerState.RUNNING : DockerState.STOPPED);
@@ -164,6 +184,7 @@ public final class Faults {
             dropDuringJob.clear();
         }
         crashLoop.clear();
+        exitAfterStart.clear();
         dockerState = DockerState.RUNNING;
         dockerDetail = null;
         idleTimeout = null;

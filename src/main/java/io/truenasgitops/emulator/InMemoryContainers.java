@@ -65,6 +65,9 @@ final class InMemoryContainers implements ContainerBackend {
             boolean deploying = delay != null && !delay.isZero();
             String settled = nas.faults.crashLoops(app.name) ? "crashed" : "running";
             app.createContainers(deploying ? "starting" : settled);
+            if (!deploying) {
+                exitAsAsked(app);
+            }
             events.publishApp("CHANGED", app);
             if (deploying) {
                 long gen = app.generation;
@@ -89,8 +92,23 @@ final class InMemoryContainers implements ContainerBackend {
                     }
                 }
             }
+            stopped.addAll(exitAsAsked(app));
             events.endFollowersOf(stopped);
             events.publishApp("CHANGED", app);
         }
+    }
+
+    /** {@link Faults#exitAfterEveryStart}: the asked containers exit with their code; returns them. */
+    private List<AppRecord.ContainerRecord> exitAsAsked(AppRecord app) {
+        List<AppRecord.ContainerRecord> exited = new ArrayList<>();
+        for (AppRecord.ContainerRecord c : app.containers) {
+            Integer code = nas.faults.exitAfterStart(app.name, c.service);
+            if (code != null && c.alive()) {
+                c.state = code == 0 ? "exited" : "crashed";
+                c.exitCode = code;
+                exited.add(c);
+            }
+        }
+        return exited;
     }
 }

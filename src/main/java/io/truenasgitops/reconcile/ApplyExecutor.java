@@ -172,7 +172,7 @@ final class ApplyExecutor {
                 case START -> {
                     job(a, ctx, timeout, () -> { api.start(a.stack(), listener(a, ctx)); return null; },
                             () -> api.get(a.stack(), false).map(x -> Planner.isUp(x.state())).orElse(false));
-                    AppState s = gate.awaitRunning(api, a.stack(), timeout);
+                    AppState s = gate.awaitRunning(api, a.stack(), timeout, oneShot(a, ctx));
                     yield new Outcome.Applied("started", HealthStatus.HEALTHY, s, Set.of());
                 }
                 case STOP -> {
@@ -196,7 +196,9 @@ final class ApplyExecutor {
             LiveApp after = observeQuietly(api, a);
             String fp = d == null || !d.isValid() ? a.fingerprint()
                     : after == null && api != null ? a.fingerprint() : Planner.fingerprint(d, after, a.wantState());
-            return mapper.classify(a, e, health(after, a), after == null ? null : after.state(), fp);
+            java.util.function.UnaryOperator<String> mask = d == null || d.rendered() == null
+                    ? java.util.function.UnaryOperator.identity() : d.rendered().masker()::mask;
+            return mapper.classify(a, e, health(after, a), after == null ? null : after.state(), fp, mask);
         } finally {
             lock.unlock();
         }
@@ -279,6 +281,12 @@ final class ApplyExecutor {
                 HealthStatus.UNKNOWN, null));
     }
 
+    /** The one-shot services of the stack's compose, whose containers may exit (HealthGate). */
+    private static Set<String> oneShot(Action a, Context ctx) {
+        DesiredStack d = ctx.desired().get(a.stack());
+        return d == null || !d.isValid() ? Set.of() : HealthGate.oneShotServices(d.rendered().compose());
+    }
+
     private Outcome afterCreate(Action a, AppsApi api, Context ctx, Duration timeout, String how)
             throws InterruptedException {
         if (a.wantState() == DesiredState.STOPPED) {
@@ -286,7 +294,7 @@ final class ApplyExecutor {
             return new Outcome.Applied(how + " (stopped, as stack.yaml says)", HealthStatus.STOPPED,
                     AppState.STOPPED, Set.of());
         }
-        AppState s = gate.awaitRunning(api, a.stack(), timeout);
+        AppState s = gate.awaitRunning(api, a.stack(), timeout, oneShot(a, ctx));
         return new Outcome.Applied(how, HealthStatus.HEALTHY, s, Set.of());
     }
 
@@ -316,7 +324,7 @@ final class ApplyExecutor {
             job(a, ctx, timeout, () -> { api.start(a.stack(), listener(a, ctx)); return null; },
                     () -> api.get(a.stack(), false).map(x -> Planner.isUp(x.state())).orElse(false));
         }
-        AppState s = gate.awaitRunning(api, a.stack(), timeout);
+        AppState s = gate.awaitRunning(api, a.stack(), timeout, oneShot(a, ctx));
         return new Outcome.Applied(wasUp ? "updated" : "updated and started", HealthStatus.HEALTHY, s, Set.of());
     }
 

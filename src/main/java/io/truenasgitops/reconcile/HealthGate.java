@@ -6,11 +6,23 @@ import io.truenasgitops.truenas.AppsApi;
 import io.truenasgitops.truenas.TrueNasException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Waits after an apply until the app is RUNNING and has stayed RUNNING for the settle time. CRASHED, a
- * vanished app or the timeout fail the gate: a crash loop must not count as a successful deploy.
+ * Waits after an apply until the app is RUNNING and has stayed RUNNING for the settle time, with every container
+ * up. CRASHED, ERROR, a vanished app, a dead container in a RUNNING app or the timeout fail the gate: a crash
+ * loop must not count as a successful deploy.
+ *
+ * <p>The app state alone is not enough: {@code ix_apps/query.py} calls an app RUNNING while one container runs and
+ * the others have exited, and 27.0 counts exit codes 0, 129, 130, 137 and 143 as "exited" rather than "crashed"
+ * (so an OOM-killed container, 137, no longer makes its app CRASHED). The gate reads
+ * {@code active_workloads.container_details}: a {@code crashed} container fails it, an {@code exited} one too
+ * unless its service is a one-shot the compose waits for ({@code depends_on: {svc: {condition:
+ * service_completed_successfully}}}).
  */
 final class HealthGate {
 
@@ -26,6 +38,14 @@ final class HealthGate {
 
     /** Returns once healthy; throws {@link HealthGateException} otherwise. */
     AppState awaitRunning(AppsApi api, String app, Duration timeout) throws InterruptedException {
+        return awaitRunning(api, app, timeout, Set.of());
+    }
+
+    /**
+     * As {@link #awaitRunning(AppsApi, String, Duration)}; containers of the services in {@code oneShot} may have
+     * exited (init jobs other services wait for).
+     */
+    AppState awaitRunning(AppsApi api, String app, Duration timeout, Set<String> oneShot) throws InterruptedException {
         Instant deadline = clock.now().plus(timeout);
         Instant runningSince = null;
         AppState last = null;
@@ -48,6 +68,7 @@ final class HealthGate {
                 last = current.get().state();
                 switch (last) {
                     case RUNNING -> {
+                        deadContainer(app, current.get(), oneShot);
                         if (runningSince == null) {
                             runningSince = now;
                         }
@@ -55,9 +76,16 @@ final class HealthGate {
                             return last;
                         }
                     }
-                    case CRASHED, ERROR -> throw new HealthGateException(Reasons.HEALTH_CHECK_FAILED, "app '" + app
-                            + "' is " + last + " after the apply (a container exited with an error; see its logs:"
-                            + " truenas-gitops apps logs " + app + ")", last);
+                    case CRASHED -> throw new HealthGateException(Reasons.HEALTH_CHECK_FAILED, "app '" + app
+                            + "' is " + last + " after the apply (a container exited with an error"
+                            + crashedServices(current.get()) + "; see its logs: truenas-gitops apps logs " + app + ")",
+                            last);
+                    case ERROR -> throw new HealthGateException(Reasons.HEALTH_CHECK_FAILED, "app '" + app
+                            + "' is ERROR after the apply"
+                            + (current.get().errorReason() == null ? "" : " (" + current.get().errorReason() + ")")
+                            + ": TrueNAS cannot read its metadata and allows only deleting it; delete it by hand"
+                            + " (truenas-gitops apps delete " + app + " --yes) and let the next pass create it again",
+                            last);
                     case STOPPED -> throw new HealthGateException(Reasons.HEALTH_CHECK_FAILED, "app '" + app
                             + "' stopped right after the apply (its containers exited)", last);
                     default -> runningSince = null;
@@ -70,6 +98,54 @@ final class HealthGate {
             }
             clock.sleep(poll);
         }
+    }
+
+    /** A RUNNING app with a container that is not up (and not an expected one-shot) fails the gate now. */
+    private static void deadContainer(String app, App current, Set<String> oneShot) {
+        for (App.Container c : current.containers()) {
+            String state = c.state() == null ? "" : c.state();
+            boolean crashed = state.equals("crashed");
+            boolean exited = state.equals("exited") && !oneShot.contains(c.serviceName());
+            if (crashed || exited) {
+                throw new HealthGateException(Reasons.HEALTH_CHECK_FAILED, "app '" + app + "' is RUNNING but the"
+                        + " container of its service '" + c.serviceName() + "' " + (crashed
+                                ? "crashed (exited with an error)"
+                                : "has exited (TrueNAS 27.0 reports a stop by exit code 0, 129, 130, 137 or 143 as"
+                                        + " exited, 137 being SIGKILL, which is also what the out-of-memory killer"
+                                        + " sends; give it more memory if its logs end abruptly)")
+                        + "; see its logs: truenas-gitops apps logs " + app + " --service " + c.serviceName()
+                        + ". A service that is meant to exit is one others wait for with depends_on condition"
+                        + " service_completed_successfully", AppState.RUNNING);
+            }
+        }
+    }
+
+    private static String crashedServices(App current) {
+        List<String> crashed = current.containers().stream().filter(c -> "crashed".equals(c.state()))
+                .map(App.Container::serviceName).distinct().toList();
+        return crashed.isEmpty() ? "" : ": " + String.join(", ", crashed);
+    }
+
+    /**
+     * The services the compose runs to completion before others start ({@code depends_on} with {@code condition:
+     * service_completed_successfully}): their containers exit by design.
+     */
+    @SuppressWarnings("unchecked")
+    static Set<String> oneShotServices(Map<String, Object> compose) {
+        Set<String> out = new TreeSet<>();
+        if (compose == null || !(compose.get("services") instanceof Map<?, ?> services)) {
+            return out;
+        }
+        for (Object def : services.values()) {
+            if (def instanceof Map<?, ?> m && m.get("depends_on") instanceof Map<?, ?> deps) {
+                deps.forEach((name, cond) -> {
+                    if (cond instanceof Map<?, ?> c && "service_completed_successfully".equals(c.get("condition"))) {
+                        out.add(String.valueOf(name));
+                    }
+                });
+            }
+        }
+        return out;
     }
 
     /** Waits until the app is STOPPED (after app.stop, whose job ends before the state event arrives). */

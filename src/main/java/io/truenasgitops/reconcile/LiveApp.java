@@ -22,10 +22,11 @@ import java.util.Optional;
  * @param hash the content hash of {@code config}
  * @param stamp our ownership stamp, when present
  * @param imageUpdatesAvailable whether TrueNAS reports newer images under the tags it runs (shown, never acted on)
+ * @param errorReason why an app in {@code ERROR} is unusable (27.0's {@code error_reason}), or null
  */
 public record LiveApp(
         String target, String name, AppState state, boolean customApp, Map<String, Object> config, String hash,
-        Optional<Stamp> stamp, boolean imageUpdatesAvailable) {
+        Optional<Stamp> stamp, boolean imageUpdatesAvailable, String errorReason) {
 
     /** Normalises an {@code app.query} entry (queried with {@code retrieve_config}). */
     public static LiveApp observe(String target, App app) {
@@ -39,7 +40,8 @@ public record LiveApp(
                 normalised,
                 ContentHash.of(normalised),
                 Stamps.read(raw),
-                app.imageUpdatesAvailable());
+                app.imageUpdatesAvailable(),
+                app.errorReason());
     }
 
     /**

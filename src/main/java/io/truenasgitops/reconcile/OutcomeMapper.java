@@ -51,6 +51,15 @@ public final class OutcomeMapper {
      * stall: repeating the same apply would fail the same way.
      */
     public Outcome classify(Action action, Throwable error, HealthStatus health, AppState state, String fingerprint) {
+        return classify(action, error, health, state, fingerprint, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #classify(Action, Throwable, HealthStatus, AppState, String)}; a failed job's log (containers'
+     * output, which may print the stack's secrets) goes through {@code maskLogs} before it joins the reason.
+     */
+    public Outcome classify(Action action, Throwable error, HealthStatus health, AppState state, String fingerprint,
+            java.util.function.UnaryOperator<String> maskLogs) {
         String what = "failed to " + action.type().name().toLowerCase() + " app '" + action.stack() + "' on target '"
                 + action.target() + "'";
         if (error instanceof HealthGateException h) {
@@ -95,8 +104,10 @@ public final class OutcomeMapper {
                         Outcome.StallRetry.NEVER);
             }
             if (e.jobId() != null) {
+                String details = e.jobLogs() == null ? " (details in /var/log/app_lifecycle.log on the NAS)"
+                        : "; the job's log on the NAS (logs_excerpt):\n" + maskLogs.apply(e.jobLogs());
                 return new Outcome.Stalled(Reason.of(Reasons.JOB_FAILED, what + ": job " + e.jobId() + " failed: "
-                        + e.getMessage() + " (details in /var/log/app_lifecycle.log on the NAS)"), health, state,
+                        + e.getMessage() + details), health, state,
                         fingerprint, e instanceof ImageRejectedException ? Outcome.StallRetry.NEVER
                                 : Outcome.StallRetry.SLOWLY);
             }

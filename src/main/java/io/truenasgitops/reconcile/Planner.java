@@ -143,6 +143,10 @@ public final class Planner {
 
     private static Action planPresent(PlanInput in, DesiredStack d, LiveApp live, ActionBuilder b,
             InventoryEntry applied, boolean heal, String rev, DesiredState want) {
+        if (live.state() == AppState.ERROR) {
+            return b.build(ActionType.BLOCKED, Reasons.APP_UNUSABLE, unusable(d.name(), d.target(), live.errorReason())
+                    + "; once it is gone the next pass creates it again from " + d.relativeDir(), Set.of(), false);
+        }
         boolean ours = live.ownedBy(in.sourceUrl());
         if (!live.customApp()) {
             return b.build(ActionType.BLOCKED, Reasons.NOT_CUSTOM_APP, "app '" + d.name() + "' on target '"
@@ -460,6 +464,18 @@ public final class Planner {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
+
+    /**
+     * Why an app in ERROR is left alone and what to do: TrueNAS 27.0 cannot read its metadata and refuses every
+     * operation but deleting it ({@code plugins/apps/utils.py assert_app_usable}), so starting or updating it would
+     * fail every pass. Its stamp cannot be read either, so prune does not take it.
+     */
+    static String unusable(String app, String target, String errorReason) {
+        return "app '" + app + "' on target '" + target + "' is in ERROR on the NAS"
+                + (errorReason == null ? "" : " (" + errorReason + ")") + ": TrueNAS cannot read its metadata and"
+                + " allows only deleting it, so it is neither started nor updated (and prune cannot tell whose it"
+                + " is); delete it by hand: truenas-gitops apps delete " + app + " --yes, or Apps in the TrueNAS UI";
+    }
 
     /**
      * Says that the apps service of {@code target} is not running, with the NAS's own status and description and

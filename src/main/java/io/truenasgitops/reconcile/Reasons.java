@@ -29,6 +29,8 @@ public final class Reasons {
     public static final String DEPENDENCY_NOT_FOUND = "DependencyNotFound";
     public static final String DEPENDENCY_NOT_READY = "DependencyNotReady";
     public static final String STALLED = "Stalled";
+    /** The app is in ERROR on the NAS (27.0: its metadata is unusable): TrueNAS allows only deleting it. */
+    public static final String APP_UNUSABLE = "AppUnusable";
     public static final String RETRY_BACKOFF = "RetryBackoff";
     public static final String PRUNED = "Pruned";
     public static final String PRUNE_DISABLED = "PruneDisabled";

@@ -47,6 +47,15 @@ public record App(
         return raw != null && raw.path("image_updates_available").asBoolean(false);
     }
 
+    /**
+     * {@code error_reason} of an app in {@code ERROR} (27.0: {@code METADATA_MISSING}, {@code METADATA_UNREADABLE}
+     * or {@code METADATA_INCOMPLETE}), or null.
+     */
+    public String errorReason() {
+        JsonNode r = raw == null ? null : raw.get("error_reason");
+        return r == null || r.isNull() ? null : r.asText();
+    }
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** Parses an {@code app.query} entry (also the result of {@code app.create/update/redeploy} jobs). */

@@ -69,6 +69,10 @@ final class ErrorMapper {
 
     /** A FAILED or ABORTED job: its {@code exc_info} says which typed error it is. */
     static TrueNasException fromJob(String context, Job job) {
+        return typedJobError(context, job).withJobLogs(job.logsExcerpt());
+    }
+
+    private static TrueNasException typedJobError(String context, Job job) {
         String where = context + " (job " + job.id() + ")";
         if ("ABORTED".equals(job.state())) {
             return new JobAbortedException(where + ": the job was aborted on the NAS", null, null, List.of(), job.id(),

@@ -58,6 +58,15 @@ public record Job(
         return date != null && date.isNumber() ? date.asLong() : null;
     }
 
+    /**
+     * {@code logs_excerpt}: the first and last lines of the job's log (jobs with logs; 26.0+ for
+     * {@code app.create}, where a failed compose leaves the containers' output), or null when there is none.
+     */
+    public String logsExcerpt() {
+        String logs = text(raw, "logs_excerpt");
+        return logs == null || logs.isBlank() ? null : logs;
+    }
+
     private static String text(JsonNode node, String field) {
         JsonNode v = node == null ? null : node.get(field);
         return v == null || v.isNull() ? null : v.asText();

@@ -20,6 +20,7 @@ public sealed class TrueNasException extends RuntimeException
     private final String errname;
     private final List<FieldError> fieldErrors;
     private final Long jobId;
+    private String jobLogs;
 
     public TrueNasException(String message) {
         this(message, null, null, List.of(), null, null);
@@ -51,6 +52,21 @@ public sealed class TrueNasException extends RuntimeException
     /** The per-field problems of a validation failure, in the server's order; empty otherwise. */
     public List<FieldError> fieldErrors() {
         return fieldErrors;
+    }
+
+    /**
+     * What a failed job's log says ({@code logs_excerpt}: its first and last 10 lines; 26.0+ puts the
+     * containers' output of a failed {@code app.create} there), or null. Not part of the message: the engine
+     * masks the stack's secrets in it before showing it.
+     */
+    public String jobLogs() {
+        return jobLogs;
+    }
+
+    /** Attaches a failed job's log excerpt (blank: none); returns this. */
+    TrueNasException withJobLogs(String logs) {
+        this.jobLogs = logs == null || logs.isBlank() ? null : logs.strip();
+        return this;
     }
 
     /** The id of the middleware job this error came out of, or null for a plain call. */

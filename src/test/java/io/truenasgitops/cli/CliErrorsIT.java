@@ -74,4 +74,27 @@ class CliErrorsIT {
                 .doesNotContainPattern(TIMESTAMP);
         assertThat(all).doesNotContain("retried");
     }
+
+    @Test
+    void aFailedCreateOnTwentySixPrintsTheJobsLogAfterTheError(QuarkusMainLauncher launcher) throws Exception {
+        try (TrueNasEmulator nas = TrueNasEmulator.start(EmulatorOptions.defaults()
+                .withRelease(io.truenasgitops.emulator.Release.V26_0))) {
+            Path key = tmp.resolve("key26");
+            Files.writeString(key, nas.apiKey());
+            Path compose = tmp.resolve("compose.yaml");
+            Files.writeString(compose, "services: {web: {image: nginx}}\n");
+            nas.faults().failNextJobWithLogs("app.create", "web", "web-1  | exec /docker-entrypoint.sh: bad\n");
+
+            LaunchResult r = launcher.launch("deploy", compose.toString(), "--name", "web", "--url", nas.url(),
+                    "--api-key-file", key.toString(), "--username", nas.username(), "--tls-fingerprint",
+                    nas.tlsFingerprint());
+
+            String err = r.getErrorOutput();
+            assertThat(r.exitCode()).as(err).isEqualTo(ExitCodes.FAILED);
+            assertThat(err).contains("error: ").contains("Failed 'up' action for 'web' app")
+                    .contains("the job's log on the NAS (logs_excerpt):\n  App installation logs for web:\n"
+                            + "  web-1  | exec /docker-entrypoint.sh: bad");
+            assertThat(err).doesNotContain(nas.apiKey());
+        }
+    }
 }

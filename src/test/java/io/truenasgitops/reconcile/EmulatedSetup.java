@@ -28,7 +28,10 @@ final class EmulatedSetup implements AutoCloseable {
     private EmulatedSetup(Path tmp, TrueNasEmulator emulator) throws Exception {
         this.tmp = tmp;
         this.emulator = emulator;
-        this.client = TrueNasClient.connect(ConnectionSettings.builder(emulator.url()).apiKey(emulator.apiKey())
+        // 24.10 has no /api/current: its client speaks the legacy protocol
+        String url = emulator.release() == io.truenasgitops.emulator.Release.V24_10 ? emulator.legacyUrl()
+                : emulator.url();
+        this.client = TrueNasClient.connect(ConnectionSettings.builder(url).apiKey(emulator.apiKey())
                 .username(emulator.username()).tlsFingerprint(emulator.tlsFingerprint()).build());
         this.git = new GitFixture(tmp.resolve("origin"));
         this.source = new JGitSource(GitSettings.of(git.url(), "main", "", tmp.resolve("git-state")));
