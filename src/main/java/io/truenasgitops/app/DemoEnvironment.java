@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.StoredConfig;
 
 /**
  * Everything {@code demo} needs besides the daemon itself: an emulated TrueNAS on loopback and a local Git
@@ -191,6 +192,7 @@ public final class DemoEnvironment implements AutoCloseable {
                   State directory    %s
                 %s
                 Look:
+                  %s/                     status page (every stack, its drift and diff, Sync now)
                   %s/api/v1/stacks        status of every stack
                   %s/api/v1/plan          what the next pass would do
                   %s/q/metrics            Prometheus metrics (truenas_gitops_*)
@@ -200,19 +202,22 @@ public final class DemoEnvironment implements AutoCloseable {
                   export DEMO=%s
                   export TRUENAS_URL=%s TRUENAS_TLS_FINGERPRINT=%s
                   export TRUENAS_USERNAME=%s TRUENAS_API_KEY_FILE=$DEMO/api-key
+                  export TRUENAS_GITOPS_API_TOKEN_FILE=$DEMO/api-token
                   %s apps list
                   # change a stack and commit it, see the plan, then apply it now (or wait for the next poll):
                   $EDITOR $DEMO/repo/stacks/%s/compose.yaml && git -C $DEMO/repo commit -qam "change %s"
                   %s plan --repo $DEMO/repo --secrets-dir $DEMO/secrets
                   curl -X POST -H "Authorization: Bearer $(cat $DEMO/api-token)" %s/api/v1/sync
+                  # or through the CLI, which reads the token from $TRUENAS_GITOPS_API_TOKEN_FILE:
+                  %s sync --server %s --wait
                 %s
                 """,
                 emulator.url(), emulator.tlsFingerprint(), repoDir, stateDir,
                 appPort == null ? "" : "  Real containers    on the Docker Engine (" + emulator.docker().get("compose")
                         + "), the app on http://127.0.0.1:" + appPort + "/\n",
-                http, http, http, http,
+                http, http, http, http, http,
                 workDir, emulator.url(), emulator.tlsFingerprint(), emulator.username(), jar,
-                appPort == null ? "traefik" : "hello", appPort == null ? "traefik" : "hello", jar, http,
+                appPort == null ? "traefik" : "hello", appPort == null ? "traefik" : "hello", jar, http, jar, http,
                 appPort == null ? "" : "  curl http://127.0.0.1:" + appPort + "/\n");
         out.flush();
     }
@@ -361,9 +366,19 @@ public final class DemoEnvironment implements AutoCloseable {
         return value.toString();
     }
 
-    private static void commitAll(Path repo, String message) throws GitAPIException {
-        PersonIdent demo = new PersonIdent("truenas-gitops demo", "demo@localhost");
+    /** The author of the demo's commits, also the repository's own {@code user.name}/{@code user.email}. */
+    static final String DEMO_NAME = "truenas-gitops demo";
+    static final String DEMO_EMAIL = "demo@localhost";
+
+    private static void commitAll(Path repo, String message) throws GitAPIException, IOException {
+        PersonIdent demo = new PersonIdent(DEMO_NAME, DEMO_EMAIL);
         try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+            // The README's `git -C $DEMO/repo commit` must work on a box with no Git identity of its own:
+            // the demo's repository carries one in its local config.
+            StoredConfig config = git.getRepository().getConfig();
+            config.setString("user", null, "name", DEMO_NAME);
+            config.setString("user", null, "email", DEMO_EMAIL);
+            config.save();
             git.add().addFilepattern(".").call();
             git.commit().setMessage(message).setAuthor(demo).setCommitter(demo).setSign(false).call();
         }

@@ -169,6 +169,11 @@ public final class LazyTarget implements AppsApi, AutoCloseable {
     }
 
     @Override
+    public void pullImage(String image, JobListener listener) {
+        apps().pullImage(image, listener);
+    }
+
+    @Override
     public List<String> outdatedImages(String name) {
         return apps().outdatedImages(name);
     }

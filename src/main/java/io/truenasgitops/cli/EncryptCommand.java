@@ -98,7 +98,7 @@ public class EncryptCommand implements TopLevelCommand, Callable<Integer> {
             if (Files.size(file) > MAX_BYTES) {
                 throw new UsageException("encrypt: " + file + " is larger than " + MAX_BYTES + " bytes");
             }
-            plain = Files.readString(file);
+            plain = utf8(Files.readAllBytes(file), file.toString());
         }
         PrintWriter err = spec.commandLine().getErr();
         String encrypted;
@@ -149,12 +149,39 @@ public class EncryptCommand implements TopLevelCommand, Callable<Integer> {
         };
     }
 
+    /** The text of {@code bytes}, or a usage error naming the line and byte offset of the first byte that is not UTF-8. */
+    static String utf8(byte[] bytes, String where) {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.charset.CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            int at = in.position();
+            int line = 1;
+            for (int i = 0; i < at; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                }
+            }
+            throw new UsageException("encrypt: " + where + ":" + line + ": byte " + at + " (0x"
+                    + String.format("%02x", bytes[at] & 0xff) + ") is not UTF-8 text: save the file as UTF-8"
+                    + " (e.g. iconv -f latin1 -t utf-8) and encrypt it again");
+        }
+        out.flip();
+        return out.toString();
+    }
+
     private String readValue() throws IOException {
         byte[] bytes = stdin.readNBytes(MAX_BYTES + 1);
         if (bytes.length > MAX_BYTES) {
             throw new UsageException("encrypt: the value on standard input is larger than " + MAX_BYTES + " bytes");
         }
-        String v = new String(bytes, StandardCharsets.UTF_8);
+        String v = utf8(bytes, "the value on standard input");
         if (v.endsWith("\r\n")) {
             v = v.substring(0, v.length() - 2);
         } else if (v.endsWith("\n")) {

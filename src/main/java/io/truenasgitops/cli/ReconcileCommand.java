@@ -66,6 +66,11 @@ abstract class ReconcileCommand extends NasCommand {
             description = "How long a changed app must stay RUNNING to count as healthy (default: ${DEFAULT-VALUE}).")
     int settleSeconds;
 
+    @Option(names = "--self-app", paramLabel = "NAME", defaultValue = "${env:TRUENAS_GITOPS_RECONCILE_SELF_APP_NAME}",
+            description = {"The app the daemon runs as on the NAS: a stack naming it is blocked (SelfApp), never applied"
+                    + " (default: $TRUENAS_GITOPS_RECONCILE_SELF_APP_NAME, as the daemon reads it)."})
+    String selfApp;
+
     @Mixin
     StackOptionsMixin stackOptions;
 
@@ -86,6 +91,9 @@ abstract class ReconcileCommand extends NasCommand {
             // a one-shot run: the engine's defaults, with what the command line says
             ReconcileConfig config = ReconcileConfig.defaults(dir.resolve("reconcile")).withJitter(0).withPrune(prune)
                     .withSettleTime(Duration.ofSeconds(Math.max(0, settleSeconds)));
+            if (selfApp != null && !selfApp.isBlank()) {
+                config = config.withSelfApp(selfApp.strip());
+            }
             StatusStore store = stateDir != null ? new JsonFileStatusStore(config.stateDir()) : StatusStore.inMemory();
             try (WatchedSource source = new WatchedSource(openSource(dir.resolve("git")));
                     Reconciler engine = Reconciler.builder().config(config).source(source)

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The compose pipeline for one stack: load YAML, interpolate, validate for TrueNAS and against the Compose
+ * The compose pipeline for one stack: load YAML, interpolate, drop services behind a profile, validate for TrueNAS and against the Compose
  * Specification schema, inline env files, normalise, hash, check the message size. Pure apart from reading env files from the stack folder.
  */
 public final class ComposeRenderer {
@@ -77,7 +77,10 @@ public final class ComposeRenderer {
         Interpolator.Result interpolated = Interpolator.interpolate(loaded.root(), request.variables(), sm,
                 request.budget());
         problems.addAll(interpolated.problems());
-        TrueNasValidator.Result validated = TrueNasValidator.validate(interpolated.tree(), sm,
+        // Services behind a profile are not started by 'docker compose up' without '--profile': not part of the app.
+        Profiles.Result profiled = Profiles.apply(interpolated.tree(), Set.of(), sm);
+        problems.addAll(profiled.problems());
+        TrueNasValidator.Result validated = TrueNasValidator.validate(profiled.tree(), sm,
                 new TrueNasValidator.Options(request.appName(), request.hostBasePath()));
         problems.addAll(validated.problems());
         if (validated.compose() == null) {
@@ -88,7 +91,7 @@ public final class ComposeRenderer {
         Set<String> reported = new HashSet<>();
         validated.problems().stream().filter(Problem::isError).forEach(p -> reported.add(p.path()));
         @SuppressWarnings("unchecked")
-        Map<String, Object> interpolatedTree = (Map<String, Object>) interpolated.tree();
+        Map<String, Object> interpolatedTree = (Map<String, Object>) profiled.tree();
         problems.addAll(ComposeSchema.validate(interpolatedTree, sm, reported));
         Map<String, Object> compose = validated.compose();
         if (request.stackDir() != null) {

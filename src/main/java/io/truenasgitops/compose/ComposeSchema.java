@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.AnnotationKeyword;
 import com.networknt.schema.path.NodePath;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +41,15 @@ public final class ComposeSchema {
     static final String RESOURCE = "/compose-spec/compose-spec.json";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Draft 7 plus the compose spec's {@code deprecated} keyword (a Draft 2019-09 annotation the spec uses on
+     * Draft 7 properties). Declared as an annotation it validates nothing, as before, and the library no longer
+     * warns "Unknown keyword deprecated" on every command that loads a compose file.
+     */
+    static final Dialect DIALECT = Dialect.builder(Dialects.getDraft7())
+            .keyword(new AnnotationKeyword("deprecated"))
+            .build();
+
     private static final JsonNode SCHEMA_NODE = readSchema();
     private static final Schema SCHEMA = compile(SCHEMA_NODE);
 
@@ -60,7 +71,7 @@ public final class ComposeSchema {
     }
 
     private static Schema compile(JsonNode node) {
-        return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7).getSchema(node);
+        return SchemaRegistry.withDefaultDialect(DIALECT).getSchema(node);
     }
 
     /**

@@ -102,10 +102,15 @@ public final class TrueNasValidator {
         Map<String, Object> s = new LinkedHashMap<>((Map<String, Object>) map);
         Object image = s.get("image");
         boolean noImage = image == null || (image instanceof String str && str.isBlank());
-        if (s.containsKey("build")) {
+        if (s.containsKey("build") && !noImage) {
+            // docker compose builds when the image cannot be pulled; the NAS has no build context, so the
+            // rendered service keeps only the image and the user is told it must be in a registry
+            s.remove("build");
+            problems.add(sm.warning(base + ".build", "'build' is ignored: TrueNAS cannot build images, so the app"
+                    + " pulls '" + image + "'; push that image to a registry (or remove 'build:')"));
+        } else if (s.containsKey("build")) {
             problems.add(sm.error(base + ".build", "'build' is not supported: TrueNAS cannot build images; build and"
-                    + " push the image to a registry, then " + (noImage ? "set 'image:' to it and " : "")
-                    + "remove 'build:'"));
+                    + " push the image to a registry, then set 'image:' to it and remove 'build:'"));
         }
         if (noImage) {
             if (!s.containsKey("extends") && !s.containsKey("build")) {

@@ -24,7 +24,7 @@ public final class Units {
      */
     public static OptionalLong parseDurationNanos(Object value) {
         if (value instanceof Number n) {
-            return OptionalLong.of(new BigDecimal(n.toString()).multiply(BigDecimal.valueOf(1_000_000_000L)).longValue());
+            return fitting(new BigDecimal(n.toString()).multiply(BigDecimal.valueOf(1_000_000_000L)));
         }
         if (!(value instanceof String s) || s.isBlank()) {
             return OptionalLong.empty();
@@ -59,8 +59,16 @@ public final class Units {
         if (at != text.length() || at == 0) {
             return OptionalLong.empty();
         }
-        long nanos = total.longValue();
-        return OptionalLong.of(negative ? -nanos : nanos);
+        return fitting(negative ? total.negate() : total);
+    }
+
+    /** Whole nanoseconds when they fit a long; empty for a duration too long to hold (a problem, not a wrapped value). */
+    private static OptionalLong fitting(BigDecimal nanos) {
+        try {
+            return OptionalLong.of(nanos.setScale(0, java.math.RoundingMode.DOWN).longValueExact());
+        } catch (ArithmeticException e) {
+            return OptionalLong.empty();
+        }
     }
 
     /** The canonical spelling: largest units first, zero parts left out ({@code 90s} becomes {@code 1m30s}). */

@@ -38,7 +38,7 @@ final class AppArguments {
     }
 
     /**
-     * Checks an object against {@code field -> type} (bool, dict, str, str?, nonempty, appname) in the model's
+     * Checks an object against {@code field -> type} (bool, dict, str, str?, nonempty, appname, any) in the model's
      * field order, then reports unknown keys (pydantic's order: declared fields first, extras last).
      */
     static void checkFields(JsonNode obj, String prefix, Map<String, String> schema, Problems problems) {
@@ -73,6 +73,9 @@ final class AppArguments {
                     } else if (type.equals("nonempty") && v.asText().isEmpty()) {
                         problems.add(attr, "String should have at least 1 character");
                     }
+                }
+                case "any" -> {
+                    // checked by the caller; listed so that it is not an extra input
                 }
                 default -> throw new IllegalStateException("unknown schema type " + type);
             }

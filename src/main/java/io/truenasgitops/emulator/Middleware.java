@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * The emulated middlewared as the sessions see it: a facade over parts that share one {@link NasState} (and its
  * lock). {@link MethodRegistry} resolves and authorises calls; each {@link MethodArea} registers its methods:
  * {@link Logins}, {@link SystemMethods}, {@link Events} (with the log followers), {@link JobQueue},
- * {@link AppReads} and {@link AppJobs} (arguments checked by {@link AppArguments}); {@link ControlApi} changes apps
+ * {@link AppReads}, {@link AppJobs} and {@link AppImages} (arguments checked by {@link AppArguments});
+ * {@link ControlApi} changes apps
  * behind the middleware's back for the emulator's control API. Protocol framing lives in the sessions.
  */
 final class Middleware {
@@ -38,7 +39,7 @@ final class Middleware {
         AppReads reads = new AppReads(nas);
         this.control = new ControlApi(nas, events);
         this.areas = List.of(logins, new SystemMethods(nas), events, jobQueue, reads,
-                new AppJobs(nas, events, jobQueue, reads),
+                new AppJobs(nas, events, jobQueue, reads), new AppImages(nas, jobQueue, reads),
                 // after AppReads: it wraps app.query and app.get_instance to add the image-update flags
                 methods -> nas.imageUpdates.register(methods::def, methods::handler, this::runningImages),
                 methods -> StorageMethods.register(methods.release(), nas.storage, methods::def));
@@ -80,6 +81,10 @@ final class Middleware {
                             .forEach(m -> out.add(m.path("source").asText()))));
             return out;
         }
+    }
+
+    RegistryImages registryImages() {
+        return nas.registryImages;
     }
 
     ImageUpdates imageUpdates() {

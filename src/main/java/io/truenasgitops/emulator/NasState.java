@@ -32,6 +32,8 @@ final class NasState {
     final CallLog callLog = new CallLog();
     /** Which images the registry has newer versions of (app.query's image_updates_available). */
     final ImageUpdates imageUpdates = new ImageUpdates();
+    /** Which images the registries have, for {@code app.image.pull} ({@link AppImages}). */
+    final RegistryImages registryImages = new RegistryImages();
     /** Pools, datasets and snapshots ({@link StorageMethods}); set once by the middleware. */
     EmulatedStorage storage;
     final Object lock = new Object();

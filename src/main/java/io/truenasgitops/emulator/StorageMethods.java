@@ -23,7 +23,7 @@ final class StorageMethods {
     private StorageMethods() {}
 
     static void register(Release release, EmulatedStorage storage, BiConsumer<String, MethodRegistry.Handler> def) {
-        def.accept("pool.dataset.query", (s, p) -> query(storage.datasetRows(), p));
+        def.accept("pool.dataset.query", (s, p) -> query(visible(storage.datasetRows(), p), p));
         String ns = release == Release.V25_10 ? "pool.snapshot" : "zfs.snapshot";
         def.accept(ns + ".query", (s, p) -> query(storage.snapshotRows(), p));
         def.accept(ns + ".create", (s, p) -> create(storage, p));
@@ -38,6 +38,50 @@ final class StorageMethods {
                     o.path("recursive_rollback").asBoolean(false));
             return NullNode.instance;
         });
+    }
+
+    /**
+     * What {@code pool.dataset.query} never shows: the middleware adds its internal-dataset filters to every query
+     * (plugins/pool_/dataset.py, {@code internal_datasets_filters}, the same in 24.10, 25.04 and 25.10: the boot
+     * pool, ids containing {@code /.system}, {@code /ix-applications/}, {@code /ix-apps}, and from 25.10
+     * {@code /.ix-virt}; on 26.0 plugins/zfs/utils.py {@code has_internal_path}, the second component in
+     * {@code ix-apps}, {@code ix-applications}, {@code .system}, {@code .truenas_containers}, unless
+     * {@code extra.exclude_internal_datasets} is false). So ix-volumes are never found through it on a real NAS.
+     */
+    private static List<Map<String, Object>> visible(List<Map<String, Object>> rows, ArrayNode p) {
+        JsonNode options = p.size() > 1 ? p.get(1) : null;
+        if (options != null && options.path("extra").path("exclude_internal_datasets").isBoolean()
+                && !options.path("extra").path("exclude_internal_datasets").asBoolean()) {
+            return rows;
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> r : rows) {
+            if (internal(String.valueOf(r.get("id")))) {
+                continue;
+            }
+            Map<String, Object> copy = new java.util.LinkedHashMap<>(r);
+            if (r.get("children") instanceof List<?> children) {
+                List<Map<String, Object>> kept = new ArrayList<>();
+                for (Object c : children) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> child = (Map<String, Object>) c;
+                    kept.add(child);
+                }
+                copy.put("children", visible(kept, p));
+            }
+            out.add(copy);
+        }
+        return out;
+    }
+
+    static boolean internal(String id) {
+        String[] parts = id.split("/");
+        if (parts[0].equals("boot-pool") || parts[0].equals("freenas-boot")) {
+            return true;
+        }
+        return id.contains("/.system") || id.contains("/ix-applications/") || id.contains("/ix-apps")
+                || id.contains("/.ix-virt") || (parts.length > 1 && (parts[1].equals("ix-applications")
+                        || parts[1].equals(".truenas_containers")));
     }
 
     private static JsonNode query(List<Map<String, Object>> rows, ArrayNode p) {

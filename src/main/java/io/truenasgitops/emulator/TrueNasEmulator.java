@@ -331,6 +331,14 @@ public final class TrueNasEmulator implements AutoCloseable {
         return mw.imageUpdates();
     }
 
+    /**
+     * Which images the registries have for {@code app.image.pull}: every image, unless marked missing (or failing)
+     * here.
+     */
+    public RegistryImages registryImages() {
+        return mw.registryImages();
+    }
+
     /** Direct access to the apps. */
     public EmulatedApps apps() {
         return apps;
@@ -379,7 +387,8 @@ public final class TrueNasEmulator implements AutoCloseable {
 
     /**
      * Back to a fresh box for the next test: apps removed, middleware restarted (connections dropped, jobs
-     * forgotten, ids from 1), faults cleared, image updates forgotten, API key un-revoked, call counts reset.
+     * forgotten, ids from 1), faults cleared, image updates forgotten, every image
+     * pullable again, API key un-revoked, call counts reset.
      */
     public void reset() {
         apps.list().forEach(a -> apps.remove(a.name()));
@@ -390,6 +399,7 @@ public final class TrueNasEmulator implements AutoCloseable {
         options.crashLoopApps().forEach(a -> mw.faults().crashAfterEveryStart(a, true));
         mw.revokeReset();
         mw.imageUpdates().clear();
+        mw.registryImages().clear();
         mw.callLog().reset();
         mw.storage().reset();
     }

@@ -90,6 +90,14 @@ public final class MeteredAppsApi implements AppsApi {
     }
 
     @Override
+    public void pullImage(String image, JobListener listener) {
+        job("app.image.pull", () -> {
+            delegate.pullImage(image, listener);
+            return null;
+        });
+    }
+
+    @Override
     public List<String> outdatedImages(String name) {
         return call("app.outdated_docker_images", () -> delegate.outdatedImages(name));
     }

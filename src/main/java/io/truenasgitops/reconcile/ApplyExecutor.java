@@ -159,6 +159,9 @@ final class ApplyExecutor {
                     + "' at revision " + Planner.shortRev(ctx.revision())
                     + (a.type() == ActionType.DELETE || a.type() == ActionType.STOP ? ""
                             : " with a health timeout of " + Durations.human(timeout)));
+            if (a.type() == ActionType.CREATE || a.type() == ActionType.UPDATE) {
+                pullNewImages(a, d, live, api, ctx);
+            }
             Optional<Outcome> held = beforeChange.beforeChange(a, d, live, ctx);
             if (held.isPresent()) {
                 return held.get();
@@ -196,6 +199,30 @@ final class ApplyExecutor {
             return mapper.classify(a, e, health(after, a), after == null ? null : after.state(), fp);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Pulls on the NAS each image the apply brings ({@link NewImages}) before anything is sent for the app: a tag the
+     * registry does not have fails here, while the app still runs as it did, and not after {@code app.update} took
+     * it down. A failed pull throws its typed error; the {@link OutcomeMapper} makes it {@code ImagePullFailed}.
+     */
+    private void pullNewImages(Action a, DesiredStack d, LiveApp live, AppsApi api, Context ctx) {
+        if (d == null || !d.isValid()) {
+            return;
+        }
+        for (String image : NewImages.of(d.rendered().compose(), live == null ? Map.of() : live.config())) {
+            LOG.debugf("%s: pulling image '%s' on target '%s' before the %s", a.stack(), image, a.target(),
+                    a.type().method());
+            Instant start = clock.now();
+            try {
+                api.pullImage(image, listener(a, ctx));
+                metrics.jobCompleted("app.image.pull", "SUCCESS", Duration.between(start, clock.now()));
+            } catch (TrueNasException e) {
+                metrics.jobCompleted("app.image.pull", e.jobId() != null ? "FAILED" : "ERROR",
+                        Duration.between(start, clock.now()));
+                throw e;
+            }
         }
     }
 

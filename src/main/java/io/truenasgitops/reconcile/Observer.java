@@ -16,8 +16,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
 import org.jboss.logging.Logger;
@@ -36,6 +38,8 @@ final class Observer {
     /** Whether the inventory holds an app on a target that the given app names lack. */
     private final BiPredicate<String, Set<String>> inventoryMissesApps;
     private final Set<String> dockerStatusDenied = ConcurrentHashMap.newKeySet();
+    /** The container this process runs in, when it can tell ({@link SelfApp#ownContainerId}); read once. */
+    private final Optional<String> ownContainerId = SelfApp.ownContainerId();
 
     Observer(GitSource source, StackScanner scanner, Map<String, AppsApi> targets, ReconcileMetrics metrics,
             BiPredicate<String, Set<String>> inventoryMissesApps) {
@@ -87,6 +91,7 @@ final class Observer {
         Map<String, String> unreachable = new TreeMap<>();
         Map<String, DockerStatus> dockerDown = new TreeMap<>();
         List<Observation.TargetSeen> seen = new ArrayList<>();
+        Set<String> selfApps = new TreeSet<>();
         for (var t : new TreeMap<>(targets).entrySet()) {
             try {
                 List<App> apps = t.getValue().list(true);
@@ -100,6 +105,7 @@ final class Observer {
                     seen.add(new Observation.TargetSeen(t.getKey(), true, null, down));
                     continue;
                 }
+                selfApps.addAll(SelfApp.appsRunning(ownContainerId, apps));
                 List<LiveApp> observed = apps.stream().map(a -> LiveApp.observe(t.getKey(), a)).toList();
                 live.put(t.getKey(), observed);
                 observed.forEach(a -> liveByKey.put(InventoryEntry.key(t.getKey(), a.name()), a));
@@ -118,7 +124,7 @@ final class Observer {
         }
         return new Observation(snap == null ? null : snap.revision(), sourceUrl, fresh && snap != null, stacks,
                 desiredByName, live, liveByKey, unreachable, dockerDown, warnings, snap, fresh, fetchError,
-                List.copyOf(seen));
+                List.copyOf(seen), Set.copyOf(selfApps));
     }
 
     /**

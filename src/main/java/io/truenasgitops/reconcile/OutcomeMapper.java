@@ -6,6 +6,8 @@ import io.truenasgitops.truenas.AppState;
 import io.truenasgitops.truenas.AppsServiceDownException;
 import io.truenasgitops.truenas.ConnectionLostException;
 import io.truenasgitops.truenas.FieldError;
+import io.truenasgitops.truenas.ImagePullFailedException;
+import io.truenasgitops.truenas.ImagePullRateLimitedException;
 import io.truenasgitops.truenas.ImageRejectedException;
 import io.truenasgitops.truenas.JobOutcomeUnknownException;
 import io.truenasgitops.truenas.NotFoundException;
@@ -68,6 +70,18 @@ public final class OutcomeMapper {
                 return new Outcome.Transient(Reason.of(Reasons.TRANSIENT_ERROR, what + ": " + e.getMessage()
                         + " (the app is no longer on the NAS: deleted by hand, or its apps service stopped since this"
                         + " pass listed it; the next pass looks again)"), HealthStatus.UNKNOWN, null);
+            }
+            if (e instanceof ImagePullFailedException || e instanceof ImagePullRateLimitedException) {
+                // The pull came before the app's job: nothing was sent for the app, which runs as it did.
+                String notDone = "app '" + action.stack() + "' on target '" + action.target() + "' was not "
+                        + (action.type() == ActionType.CREATE ? "created" : "updated") + ": " + e.getMessage()
+                        + (action.type() == ActionType.CREATE ? "" : "; the app runs as before");
+                if (e instanceof ImagePullRateLimitedException) {
+                    return new Outcome.Transient(Reason.of(Reasons.IMAGE_PULL_FAILED, notDone), health, state);
+                }
+                // Retried slowly: the tag may be pushed, or the credentials saved on the NAS, without a change in Git.
+                return new Outcome.Stalled(Reason.of(Reasons.IMAGE_PULL_FAILED, notDone), health, state, fingerprint,
+                        Outcome.StallRetry.SLOWLY);
             }
             if (e.isRetryable()) {
                 String code = e instanceof ConnectionLostException || e instanceof JobOutcomeUnknownException

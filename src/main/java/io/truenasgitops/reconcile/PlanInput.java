@@ -27,12 +27,22 @@ import java.util.Set;
  * @param now the pass time (backoff decisions)
  * @param dockerDown reachable targets whose apps service (Docker) is not RUNNING, with its {@code docker.status}:
  *     their (empty) app list says nothing, so nothing is planned for them and no drift is reported
+ * @param selfApps the apps found to run this very process ({@link SelfApp}): like {@code selfAppName}, never touched
  */
 public record PlanInput(
         String sourceUrl, String revision, boolean sourceFresh, List<DesiredStack> stacks,
         Map<String, List<LiveApp>> live, Set<String> targets, Map<String, String> unreachable, Inventory inventory,
         Map<String, StackStatus> statuses, Set<String> suspended, boolean prune, Optional<String> selfAppName,
-        Set<String> forced, Instant now, Map<String, DockerStatus> dockerDown) {
+        Set<String> forced, Instant now, Map<String, DockerStatus> dockerDown, Set<String> selfApps) {
+
+    /** Without apps detected as the daemon's own (only the configured self name protects it). */
+    public PlanInput(String sourceUrl, String revision, boolean sourceFresh, List<DesiredStack> stacks,
+            Map<String, List<LiveApp>> live, Set<String> targets, Map<String, String> unreachable, Inventory inventory,
+            Map<String, StackStatus> statuses, Set<String> suspended, boolean prune, Optional<String> selfAppName,
+            Set<String> forced, Instant now, Map<String, DockerStatus> dockerDown) {
+        this(sourceUrl, revision, sourceFresh, stacks, live, targets, unreachable, inventory, statuses, suspended, prune,
+                selfAppName, forced, now, dockerDown, Set.of());
+    }
 
     /** Without targets whose apps service is down (every reachable target runs apps). */
     public PlanInput(String sourceUrl, String revision, boolean sourceFresh, List<DesiredStack> stacks,
@@ -54,6 +64,12 @@ public record PlanInput(
         suspended = suspended == null ? Set.of() : Set.copyOf(suspended);
         selfAppName = selfAppName == null ? Optional.empty() : selfAppName;
         forced = forced == null ? Set.of() : Set.copyOf(forced);
+        selfApps = selfApps == null ? Set.of() : Set.copyOf(selfApps);
+    }
+
+    /** Whether {@code app} is the daemon's own app: the configured self name, or an app found to run this process. */
+    public boolean isSelf(String app) {
+        return selfAppName.filter(app::equals).isPresent() || selfApps.contains(app);
     }
 
     /** A plan input named component by component; what is not set is empty (or false, or null). */
@@ -78,6 +94,7 @@ public record PlanInput(
         private Set<String> forced;
         private Instant now;
         private Map<String, DockerStatus> dockerDown;
+        private Set<String> selfApps;
 
         private Builder() {}
 
@@ -156,8 +173,13 @@ public record PlanInput(
             return this;
         }
 
+        public Builder selfApps(Set<String> v) {
+            selfApps = v;
+            return this;
+        }
+
         public PlanInput build() {
-            return new PlanInput(sourceUrl, revision, sourceFresh, stacks, live, targets, unreachable, inventory, statuses, suspended, prune, selfAppName, forced, now, dockerDown);
+            return new PlanInput(sourceUrl, revision, sourceFresh, stacks, live, targets, unreachable, inventory, statuses, suspended, prune, selfAppName, forced, now, dockerDown, selfApps);
         }
     }
 }

@@ -77,6 +77,18 @@ public final class Planner {
         Set<DriftKind> noDrift = Set.of();
         ActionBuilder b = new ActionBuilder(d, live, diff, fp, want);
 
+        if (in.isSelf(d.name())) {
+            // First of all checks: whatever stack.yaml says (adopt, state, suspend), a pass that touched this app
+            // would stop the very process doing it, with nothing left to notice or to finish the job.
+            return b.build(ActionType.BLOCKED, Reasons.SELF_APP, "stack '" + d.name() + "' names the daemon's own"
+                    + " app (" + (in.selfAppName().filter(d.name()::equals).isPresent()
+                            ? "the configured self-app-name" : "its containers run this daemon")
+                    + "): a pass never creates, updates, adopts, stops, starts or deletes it, whatever "
+                    + d.relativeDir() + " says; upgrade the daemon by editing its app on the NAS"
+                    + " (docs/install.md, Upgrades) and rename or remove the folder " + d.relativeDir(),
+                    Set.of(), false);
+        }
+
         if (d.settings().suspend() || in.suspended().contains(d.name())) {
             return b.build(ActionType.BLOCKED, Reasons.SUSPENDED, "stack '" + d.name() + "' is suspended"
                     + (d.settings().suspend() ? " in " + d.relativeDir() + "/stack.yaml" : " (resume it to apply changes)")
@@ -417,7 +429,7 @@ public final class Planner {
         java.util.function.BiFunction<ActionType, Reason, Action> make = (t, r) -> Action.builder(t, name, target)
                 .path(stamp.path()).reason(r).drift(orphan).liveHash(app.hash()).fingerprint(fp).build();
         String where = "app '" + name + "' on target '" + target + "' (from " + stamp.path() + ")";
-        if (in.selfAppName().filter(name::equals).isPresent()) {
+        if (in.isSelf(name)) {
             return make.apply(ActionType.UNCHANGED, Reason.of(Reasons.SELF_APP, where
                     + " is the daemon's own app; it is never pruned"));
         }

@@ -41,6 +41,8 @@ public final class Reasons {
     public static final String JOB_FAILED = "JobFailed";
     public static final String VALIDATION_FAILED = "ValidationFailed";
     public static final String APPLY_FAILED = "ApplyFailed";
+    /** The NAS could not pull an image the apply brings: nothing was sent for the app, which runs as before. */
+    public static final String IMAGE_PULL_FAILED = "ImagePullFailed";
     public static final String HEALTH_CHECK_FAILED = "HealthCheckFailed";
     public static final String HEALTH_TIMEOUT = "HealthCheckTimeout";
     public static final String TRANSIENT_ERROR = "TransientError";

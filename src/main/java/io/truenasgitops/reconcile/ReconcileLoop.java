@@ -2,6 +2,7 @@ package io.truenasgitops.reconcile;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -248,7 +249,50 @@ public final class ReconcileLoop implements AutoCloseable {
                 LOG.errorf("cannot read the next retry time: %s; the next pass runs after the poll interval",
                         describe(e));
             }
+            logQuietPass(lastFailure == null ? lastResult : null, Duration.between(clock.now(), nextDue));
         }
+    }
+
+    /**
+     * A pass that changed nothing still says so, once, at INFO (the Reconciler logs passes that wrote or failed):
+     * the person watching the log knows the daemon is alive, at which revision, and when it looks again.
+     */
+    private static void logQuietPass(PassResult pr, Duration untilNext) {
+        if (pr == null || pr.result() != PassOutcome.NO_CHANGE) {
+            return;
+        }
+        String revision = Planner.shortRev(pr.plan().revision());
+        org.jboss.logging.MDC.put("revision", revision);
+        try {
+            LOG.info(quietPassSummary(pr, untilNext));
+        } finally {
+            org.jboss.logging.MDC.remove("revision");
+        }
+    }
+
+    /**
+     * The line of a pass that changed nothing: {@code pass at REV: nothing to do, 4 stacks in sync, next in 1m},
+     * with the stacks that drift (reported only) or are blocked counted apart.
+     */
+    static String quietPassSummary(PassResult pr, Duration untilNext) {
+        List<Action> actions = pr.plan().actions();
+        long inSync = actions.stream().filter(a -> a.type() == ActionType.UNCHANGED && a.drift().isEmpty()).count();
+        long drifted = actions.stream().filter(a -> a.type() != ActionType.BLOCKED && !a.drift().isEmpty()).count();
+        long blocked = actions.stream().filter(a -> a.type() == ActionType.BLOCKED).count();
+        StringBuilder line = new StringBuilder("pass at ").append(Planner.shortRev(pr.plan().revision()))
+                .append(": nothing to do, ").append(inSync).append(inSync == 1 ? " stack" : " stacks").append(" in sync");
+        if (drifted > 0) {
+            line.append(", ").append(drifted).append(" drifted (reported only)");
+        }
+        if (blocked > 0) {
+            line.append(", ").append(blocked).append(" blocked");
+        }
+        return line.append(", next in ").append(Durations.human(roundedToSeconds(untilNext))).toString();
+    }
+
+    /** Whole seconds (a jittered 59.7 s reads {@code 1m}), never below zero. */
+    private static Duration roundedToSeconds(Duration d) {
+        return d.isNegative() ? Duration.ZERO : Duration.ofSeconds(Math.round(d.toMillis() / 1000.0));
     }
 
     /** One line for a log: the type and the first line of the message, never a stack of 1024 frames. */

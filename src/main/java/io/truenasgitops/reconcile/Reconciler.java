@@ -396,7 +396,7 @@ public final class Reconciler implements AutoCloseable {
                     .stacks(obs.stacks()).live(obs.live()).targets(targets.keySet()).unreachable(obs.unreachable())
                     .inventory(inventory).statuses(statuses).suspended(suspended).prune(config.prune() || options.prune())
                     .selfAppName(config.selfAppName()).forced(options.force()).now(clock.now())
-                    .dockerDown(obs.dockerDown()).build();
+                    .dockerDown(obs.dockerDown()).selfApps(obs.selfApps()).build();
         }
     }
 

@@ -51,8 +51,7 @@ final class SnapshotPolicyReader {
         if (m.containsKey("maxAge")) {
             Object v = m.get("maxAge");
             OptionalLong nanos = v instanceof String t && t.strip().matches("[0-9]+[dw]")
-                    ? OptionalLong.of(Duration.ofDays(Long.parseLong(t.strip().substring(0, t.strip().length() - 1))
-                            * (t.strip().endsWith("w") ? 7 : 1)).toNanos())
+                    ? daysOrWeeks(t.strip())
                     : Units.parseDurationNanos(v);
             if (nanos.isPresent() && nanos.getAsLong() > 0) {
                 maxAge = Duration.ofNanos(nanos.getAsLong());
@@ -62,6 +61,16 @@ final class SnapshotPolicyReader {
             }
         }
         return new SnapshotPolicy(enabled, recursive, keepLast, maxAge);
+    }
+
+    /** {@code 30d} or {@code 2w} in nanoseconds; empty when the number does not fit a duration (a problem, not a crash). */
+    private static OptionalLong daysOrWeeks(String t) {
+        try {
+            long days = Math.multiplyExact(Long.parseLong(t.substring(0, t.length() - 1)), t.endsWith("w") ? 7 : 1);
+            return OptionalLong.of(Duration.ofDays(days).toNanos());
+        } catch (NumberFormatException | ArithmeticException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private static boolean bool(Map<?, ?> m, String key, boolean dflt, SourceMap sm, List<Problem> problems) {

@@ -166,6 +166,10 @@ public final class StackRepository {
                 }
             }
         }
+        if (dotEnv.containsKey("COMPOSE_PROJECT_NAME")) {
+            problems.add(new Problem(Problem.Severity.WARNING, rel + "/.env", 0, 0, "", "COMPOSE_PROJECT_NAME is"
+                    + " ignored: TrueNAS always names the project ix-<app> after the stack folder"));
+        }
         Variables.Builder layers = Variables.builder().secrets("secrets directory", secretValues);
         if (dotEnvEncrypted) {
             layers.secrets(rel + "/.env (SOPS-encrypted)", dotEnv);

@@ -47,6 +47,13 @@ public interface AppsApi {
     void pullImages(String name, boolean redeploy, JobListener listener);
 
     /**
+     * {@code app.image.pull {image}} (a job, role APPS_WRITE): pulls one image on the NAS with the registry credentials
+     * the NAS has saved for its registry. A pull the registry refuses throws {@link ImagePullFailedException}
+     * (missing tag, refused credentials: fix first) or {@link ImagePullRateLimitedException} (retry later).
+     */
+    void pullImage(String image, JobListener listener);
+
+    /**
      * {@code app.outdated_docker_images}: the images app {@code name} runs whose tag has a newer image upstream, as
      * the NAS's image check last saw it (empty when none, or when the app is stopped).
      */

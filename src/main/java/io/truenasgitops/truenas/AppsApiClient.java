@@ -105,6 +105,15 @@ final class AppsApiClient implements AppsApi {
     }
 
     @Override
+    public void pullImage(String image, JobListener listener) {
+        ObjectNode data = Json.MAPPER.createObjectNode();
+        // No auth_config: the NAS then uses the credentials it has saved for the image's registry.
+        data.put("image", image);
+        client.invokeJob("failed to pull image '" + image + "' on the NAS", ErrorMapper.IMAGE_PULL, listener,
+                List.of(data));
+    }
+
+    @Override
     public List<String> outdatedImages(String name) {
         JsonNode result = client.invoke("failed to list the outdated images of app '" + name + "'",
                 "app.outdated_docker_images", List.of(name), timeout());

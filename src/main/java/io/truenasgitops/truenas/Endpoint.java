@@ -101,6 +101,9 @@ record Endpoint(boolean tls, String host, int port, String socketPath, String pa
         java.net.InetAddress[] resolve(String host) throws java.net.UnknownHostException;
     }
 
+    /** The system's name resolution ({@code getaddrinfo}: hosts file, then DNS). */
+    static final Resolver SYSTEM_RESOLVER = java.net.InetAddress::getAllByName;
+
     /**
      * Whether the peer is this machine as TrueNAS' {@code secure_transport} sees it: the unix socket, a literal
      * loopback address, or {@code localhost} / {@code *.localhost} when every address the name resolves to is a
@@ -108,28 +111,43 @@ record Endpoint(boolean tls, String host, int port, String socketPath, String pa
      * Other names are never looked up here (the decision must not leak to DNS) and are not loopback.
      */
     boolean isLoopback() {
-        return isLoopback(java.net.InetAddress::getAllByName);
+        return isLoopback(SYSTEM_RESOLVER);
     }
 
     boolean isLoopback(Resolver resolver) {
+        return isUnixSocket() || loopbackAddresses(resolver) != null;
+    }
+
+    /**
+     * The loopback decision and the addresses it was made on, looked up once: {@code null} when the host is not
+     * loopback (or for the unix socket, which has no address); an empty list for a literal loopback address (there
+     * is nothing to look up, the connection goes to the literal); else every address {@code localhost} /
+     * {@code *.localhost} resolved to, all of them loopback. A caller that connects must connect to exactly these
+     * addresses: resolving the name again could answer elsewhere (DNS rebinding) after the check was passed.
+     */
+    java.util.List<java.net.InetAddress> loopbackAddresses(Resolver resolver) {
         if (isUnixSocket()) {
-            return true;
+            return null;
         }
         String h = host.toLowerCase(Locale.ROOT);
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
         }
         if (h.equals("::1") || h.equals("0:0:0:0:0:0:0:1") || h.matches("127(\\.\\d{1,3}){3}")) {
-            return true;
+            return java.util.List.of();
         }
         if (!h.equals("localhost") && !h.endsWith(".localhost")) {
-            return false;
+            return null;
         }
         try {
             java.net.InetAddress[] all = resolver.resolve(h);
-            return all.length > 0 && java.util.Arrays.stream(all).allMatch(java.net.InetAddress::isLoopbackAddress);
+            if (all == null || all.length == 0
+                    || !java.util.Arrays.stream(all).allMatch(a -> a != null && a.isLoopbackAddress())) {
+                return null;
+            }
+            return java.util.List.of(all);
         } catch (java.net.UnknownHostException e) {
-            return false;
+            return null;
         }
     }
 

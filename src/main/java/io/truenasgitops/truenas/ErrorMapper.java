@@ -83,11 +83,54 @@ final class ErrorMapper {
         Integer errno = exc.hasNonNull("errno") ? exc.get("errno").asInt() : null;
         boolean validation = "VALIDATION".equals(Json.text(exc, "type"));
         List<FieldError> fields = triples(exc.get("extra"));
+        if (IMAGE_PULL.equals(job.method()) && !validation && errno != null && errno == EFAULT
+                && !AppsServiceDownException.matches(reason)) {
+            return fromImagePull(where, job, reason);
+        }
         TrueNasException typed = classify(where, errno, null, fields, validation, reason, job.id());
         if (typed.getClass() == TrueNasException.class) {
             return new JobFailedException(typed.getMessage(), errno, typed.errname(), fields, job.id(), null);
         }
         return typed;
+    }
+
+    /** The job method that pulls one image ({@code plugins/apps_images/__init__.py}). */
+    static final String IMAGE_PULL = "app.image.pull";
+
+    /**
+     * A failed {@code app.image.pull}: {@code CallError(EFAULT)} "Failed to pull '<image>' image: <Docker's error>"
+     * ({@code plugins/apps/ix_apps/docker/images.py}). Docker's words are the only thing that tells a registry's rate
+     * limit (retry later) from a missing tag or refused credentials (fix something first), so they are read here.
+     */
+    static TrueNasException fromImagePull(String where, Job job, String reason) {
+        String image = job.raw() == null ? null : job.raw().path("arguments").path(0).path("image").asText(null);
+        String registry = registryReason(reason);
+        String errname = "EFAULT";
+        if (ImagePullRateLimitedException.matches(registry)) {
+            return new ImagePullRateLimitedException(where + ": the registry rate-limits the NAS: " + registry
+                    + "; the pull is tried again later (or save registry credentials on the NAS for a higher limit)",
+                    image, registry, EFAULT, errname, job.id());
+        }
+        ImagePullFailedException.Kind kind = ImagePullFailedException.kindOf(registry);
+        return new ImagePullFailedException(where + ": " + registry + "; " + ImagePullFailedException.hint(kind),
+                image, registry, kind, EFAULT, errname, job.id());
+    }
+
+    /**
+     * Docker's part of a pull error: what follows "image: ", and of a docker-py {@code APIError}
+     * ({@code 404 Client Error for http+docker://...: Not Found ("<engine's message>")}) the engine's message.
+     */
+    static String registryReason(String reason) {
+        String r = clean(reason == null ? "the pull failed" : reason);
+        int at = r.indexOf(" image: ");
+        if (at >= 0) {
+            r = r.substring(at + " image: ".length());
+        }
+        int open = r.indexOf("(\"");
+        if (open >= 0 && r.endsWith("\")")) {
+            r = r.substring(open + 2, r.length() - 2);
+        }
+        return r.strip();
     }
 
     static List<FieldError> triples(JsonNode extra) {

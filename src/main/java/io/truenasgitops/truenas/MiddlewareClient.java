@@ -57,6 +57,8 @@ final class MiddlewareClient implements TrueNasClient {
     private final JobsApi jobs = new JobsApiClient(this);
     /** The endpoint as configured: {@link Protocol#AUTO} when the URL has no path, probed again at each connect. */
     private volatile Endpoint configured;
+    /** The addresses the plain-ws:// loopback check was decided on; every connection goes there (empty: by name). */
+    private volatile List<java.net.InetAddress> pinned = List.of();
     private volatile Endpoint endpoint;
     private volatile WireCodec codec;
     private volatile boolean connected;
@@ -101,9 +103,14 @@ final class MiddlewareClient implements TrueNasClient {
     }
 
     static MiddlewareClient connect(ConnectionSettings settings, Vertx vertx) {
+        return connect(settings, vertx, Endpoint.SYSTEM_RESOLVER);
+    }
+
+    /** As {@link #connect(ConnectionSettings, Vertx)}, with the name resolution the loopback check uses (tests). */
+    static MiddlewareClient connect(ConnectionSettings settings, Vertx vertx, Endpoint.Resolver resolver) {
         Objects.requireNonNull(settings, "settings");
         Endpoint parsed = Endpoint.parse(settings.url(), settings.protocol());
-        checkTransport(parsed, settings);
+        List<java.net.InetAddress> pinned = checkTransport(parsed, settings, resolver);
         if (settings.apiKey() == null && settings.password() == null && settings.sessionToken() == null
                 && !parsed.isUnixSocket()) {
             throw new InvalidSettingsException("no credentials for " + parsed.describe()
@@ -116,6 +123,7 @@ final class MiddlewareClient implements TrueNasClient {
         }
         TlsTrust trust = new TlsTrust(settings); // validates fingerprint and CA file before anything starts
         MiddlewareClient client = new MiddlewareClient(settings, vertx, trust);
+        client.pinned = pinned;
         client.configured = parsed;
         client.endpoint = parsed;
         try {
@@ -132,8 +140,23 @@ final class MiddlewareClient implements TrueNasClient {
      * (loopback decided by what the host name resolves to).
      */
     static void checkTransport(Endpoint endpoint, ConnectionSettings settings) {
-        if (endpoint.tls() || endpoint.isLoopback()) {
-            return;
+        checkTransport(endpoint, settings, Endpoint.SYSTEM_RESOLVER);
+    }
+
+    /**
+     * Refuses, before any network traffic, to send an API key, a password or a session token in clear text to
+     * another machine, and returns the addresses the decision was made on: for {@code ws://} to a name, every
+     * address it resolved to (looked up once, all loopback), which the connections must use instead of the name;
+     * empty when there is nothing to pin (TLS, which authenticates the name; a literal address; the unix socket).
+     */
+    static List<java.net.InetAddress> checkTransport(Endpoint endpoint, ConnectionSettings settings,
+            Endpoint.Resolver resolver) {
+        if (endpoint.tls() || endpoint.isUnixSocket()) {
+            return List.of();
+        }
+        List<java.net.InetAddress> loopback = endpoint.loopbackAddresses(resolver);
+        if (loopback != null) {
+            return loopback;
         }
         if (settings.sessionToken() != null) {
             throw new InsecureTransportException("refusing to send the session token to " + endpoint.describe()
@@ -151,6 +174,7 @@ final class MiddlewareClient implements TrueNasClient {
                     + ": ws:// is not encrypted, anyone on the network path could read it; use wss://"
                     + endpoint.hostForUri() + " (trust a self-signed certificate with --tls-fingerprint)");
         }
+        return List.of();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -160,7 +184,7 @@ final class MiddlewareClient implements TrueNasClient {
         Transport.checkSupported(endpoint, vertx, ownsVertx);
         CompletableFuture<Void> done = new CompletableFuture<>();
         ctx.runOnContext(v -> {
-            transport = new Transport(vertx, settings, trust);
+            transport = new Transport(vertx, settings, trust, pinned);
             resolveAndEstablish()
                     .onComplete(ar -> {
                         if (ar.succeeded()) {

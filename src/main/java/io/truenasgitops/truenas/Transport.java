@@ -30,14 +30,40 @@ final class Transport {
     private final Vertx vertx;
     private final ConnectionSettings settings;
     private final TlsTrust trust;
+    /** The addresses the loopback check decided on (empty: connect by name); tried in order, never re-resolved. */
+    private final List<java.net.InetAddress> pinned;
     private final List<Future<Void>> closing = new ArrayList<>();
     private WebSocketClient wsClient;
     private HttpClient unixClient;
 
-    Transport(Vertx vertx, ConnectionSettings settings, TlsTrust trust) {
+    Transport(Vertx vertx, ConnectionSettings settings, TlsTrust trust, List<java.net.InetAddress> pinned) {
         this.vertx = vertx;
         this.settings = settings;
         this.trust = trust;
+        this.pinned = List.copyOf(pinned);
+    }
+
+    /**
+     * Runs {@code attempt} for each pinned address in turn until one connects (a refused or timed-out TCP
+     * connect moves on to the next; any other failure is final), or once with null when nothing is pinned.
+     */
+    private <T> Future<T> overPinned(java.util.function.Function<java.net.InetAddress, Future<T>> attempt) {
+        if (pinned.isEmpty()) {
+            return attempt.apply(null);
+        }
+        return overPinned(attempt, 0);
+    }
+
+    private <T> Future<T> overPinned(java.util.function.Function<java.net.InetAddress, Future<T>> attempt, int i) {
+        return attempt.apply(pinned.get(i)).recover(e -> e instanceof java.net.ConnectException && i + 1 < pinned.size()
+                ? overPinned(attempt, i + 1)
+                : Future.failedFuture(e));
+    }
+
+    /** The Host header a connection by address sends: the name from the URL, as a connection by name would. */
+    private static String hostHeader(Endpoint endpoint) {
+        boolean defaultPort = endpoint.port() == (endpoint.tls() ? 443 : 80);
+        return endpoint.hostForUri() + (defaultPort ? "" : ":" + endpoint.port());
     }
 
     /**
@@ -71,20 +97,26 @@ final class Transport {
             trust.apply(options);
         }
         HttpClient http = vertx.createHttpClient(options);
-        RequestOptions request = new RequestOptions()
-                .setMethod(HttpMethod.GET)
-                .setURI("/api/versions")
-                .setFollowRedirects(false)
-                .setTimeout(settings.connectTimeout().toMillis());
-        if (endpoint.isUnixSocket()) {
-            request.setServer(SocketAddress.domainSocketAddress(endpoint.socketPath())).setHost("localhost").setPort(80);
-        } else {
-            request.setHost(endpoint.host()).setPort(endpoint.port()).setSsl(endpoint.tls());
-        }
-        return http.request(request)
-                .compose(req -> req.send())
-                .compose(resp -> resp.body().map(body -> MiddlewareClient.decideProtocol(resp.statusCode(), body)))
-                .eventually(v -> http.close());
+        return overPinned(address -> {
+            RequestOptions request = new RequestOptions()
+                    .setMethod(HttpMethod.GET)
+                    .setURI("/api/versions")
+                    .setFollowRedirects(false)
+                    .setTimeout(settings.connectTimeout().toMillis());
+            if (endpoint.isUnixSocket()) {
+                request.setServer(SocketAddress.domainSocketAddress(endpoint.socketPath())).setHost("localhost")
+                        .setPort(80);
+            } else {
+                request.setHost(endpoint.host()).setPort(endpoint.port()).setSsl(endpoint.tls());
+                if (address != null) {
+                    // Connect to the decided address; the request still names the host of the URL.
+                    request.setServer(SocketAddress.inetSocketAddress(endpoint.port(), address.getHostAddress()));
+                }
+            }
+            return http.request(request)
+                    .compose(req -> req.send())
+                    .compose(resp -> resp.body().map(body -> MiddlewareClient.decideProtocol(resp.statusCode(), body)));
+        }).eventually(v -> http.close());
     }
 
     /** Opens the WebSocket at the endpoint's path. */
@@ -115,14 +147,22 @@ final class Transport {
         }
         // No setTimeout() here: Vert.x 4.5 keeps that timer after the upgrade and closes the open WebSocket (close
         // code 1000) when it runs out, however busy the connection is; the daemon then reconnected every 30 s.
-        WebSocketConnectOptions options = new WebSocketConnectOptions()
-                .setURI(endpoint.path())
-                .setHost(endpoint.host())
-                .setPort(endpoint.port())
-                .setSsl(endpoint.tls());
-        // Twice the timeout: the connect and TLS handshake timeouts (each the timeout) fire first and say which
-        // step hung; this bound only catches a server that accepts TLS and then never answers the upgrade.
-        return upgradeWithin(wsClient.connect(options), 2 * timeout, endpoint).map(VertxWireSocket::new);
+        return overPinned(address -> {
+            WebSocketConnectOptions options = new WebSocketConnectOptions()
+                    .setURI(endpoint.path())
+                    .setHost(endpoint.host())
+                    .setPort(endpoint.port())
+                    .setSsl(endpoint.tls());
+            if (address != null) {
+                // Vert.x 4.5's WebSocket client connects to the host it is given (it ignores setServer): give it
+                // the decided address, and the name of the URL in the Host header as a connection by name sends.
+                // Only plain ws:// is pinned (wss:// is not, so SNI and the certificate check keep the name).
+                options.setHost(address.getHostAddress()).putHeader("Host", hostHeader(endpoint));
+            }
+            // Twice the timeout: the connect and TLS handshake timeouts (each the timeout) fire first and say which
+            // step hung; this bound only catches a server that accepts TLS and then never answers the upgrade.
+            return upgradeWithin(wsClient.connect(options), 2 * timeout, endpoint);
+        }).map(VertxWireSocket::new);
     }
 
     /**

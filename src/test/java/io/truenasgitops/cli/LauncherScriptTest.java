@@ -131,6 +131,26 @@ class LauncherScriptTest {
     }
 
     @Test
+    void aCopiedBuildTrainsItsOwnArchiveInsteadOfUsingOneMadeForTheOriginalPaths() throws Exception {
+        run(script(), Map.of(), "validate");
+        Path copy = Files.createDirectories(tmp.resolve("copy/target/quarkus-app"));
+        Files.createDirectories(tmp.resolve("copy/bin"));
+        Files.copy(script(), tmp.resolve("copy/bin/truenas-gitops"));
+        tmp.resolve("copy/bin/truenas-gitops").toFile().setExecutable(true);
+        Files.copy(app.resolve("quarkus-run.jar"), copy.resolve("quarkus-run.jar"));
+        try (var files = Files.list(app)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("truenas-gitops.jdk")).toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+
+        Result copied = run(tmp.resolve("copy/bin/truenas-gitops"), Map.of(), "validate");
+
+        assertThat(copied.flags()).noneMatch(f -> f.startsWith("-XX:SharedArchiveFile=") || f.startsWith("-XX:AOTCache="));
+        assertThat(copied.flags()).anyMatch(f -> f.startsWith("-XX:ArchiveClassesAtExit=") || f.startsWith("-XX:AOTCacheOutput="));
+    }
+
+    @Test
     void aRebuiltJarGetsANewArchive() throws Exception {
         run(script(), Map.of(), "validate");
         Path archive = Files.list(app).filter(p -> p.getFileName().toString().startsWith("truenas-gitops.jdk"))

@@ -90,6 +90,27 @@ class PlanSyncCommandIT {
     }
 
     @Test
+    void planAndSyncShowAFolderNamedLikeTheDaemonsOwnAppAsBlockedAndWriteNothing(QuarkusMainLauncher launcher)
+            throws Exception {
+        emulator.apps().put("truenas-gitops", java.util.Map.of("services", java.util.Map.of("truenas-gitops",
+                java.util.Map.of("image", "truenas-gitops:0.1.0"))), "RUNNING");
+        commit("stacks/truenas-gitops/stack.yaml", "adopt: true\n");
+        commit("stacks/truenas-gitops/compose.yaml", WEB);
+        emulator.calls().reset();
+
+        LaunchResult plan = launcher.launch(args("plan", "--self-app", "truenas-gitops"));
+        LaunchResult sync = launcher.launch(args("sync", "--self-app", "truenas-gitops"));
+
+        assertThat(plan.getOutput()).contains("! blocked", "truenas-gitops", "SelfApp");
+        assertThat(plan.getOutput() + plan.getErrorOutput()).contains("the daemon's own app", "docs/install.md")
+                .doesNotContain("set adopt: true");
+        assertThat(sync.getOutput()).contains("truenas-gitops", "blocked", "SelfApp");
+        assertThat(emulator.calls().writes()).isZero();
+        assertThat(emulator.apps().get("truenas-gitops").orElseThrow().compose().toString())
+                .contains("truenas-gitops:0.1.0");
+    }
+
+    @Test
     void aNasWhoseAppsServiceIsStoppedMakesPlanAndSyncSayWhyWriteNothingAndExitThree(QuarkusMainLauncher launcher)
             throws Exception {
         commit("stacks/web/compose.yaml", WEB);

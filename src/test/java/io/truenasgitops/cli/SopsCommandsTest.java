@@ -86,6 +86,15 @@ class SopsCommandsTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8IsRefusedWithItsLineAndByte() throws Exception {
+        Path env = repo.resolve("stacks/db/latin1.env");
+        Files.write(env, new byte[] {'A', '=', '1', '\n', 'B', '=', (byte) 0xe9, '\n'});
+        Run r = run("", "encrypt", env.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains(env + ":2: byte 6 (0xe9) is not UTF-8").doesNotContain("Input length");
+    }
+
+    @Test
     void aFileNoCreationRuleMatchesIsRefusedWithTheRuleToAdd() throws Exception {
         Path other = repo.resolve("other.env");
         Files.writeString(other, "A=1\n");

@@ -98,4 +98,33 @@ class ComposeSchemaTest {
         assertThat(ComposeSchema.closest("helthcheck", keys)).contains("healthcheck");
         assertThat(ComposeSchema.closest("completely_else", keys)).isEmpty();
     }
+
+    /** Before: the library warned "Unknown keyword deprecated" on validate, plan, sync, serve and demo. */
+    @Test
+    void everyKeywordOfTheComposeSchemaIsKnownToTheDialectSoTheLibraryWarnsAboutNone() throws IOException {
+        com.fasterxml.jackson.databind.JsonNode schema;
+        try (var in = ComposeSchema.class.getResourceAsStream(ComposeSchema.RESOURCE)) {
+            schema = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        }
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        keywords(schema, used);
+        used.removeAll(List.of("$schema", "$id"));
+        assertThat(ComposeSchema.DIALECT.getKeywords().keySet()).containsAll(used);
+    }
+
+    /** Keys of every schema object, skipping the maps whose keys are names (properties, definitions). */
+    private static void keywords(com.fasterxml.jackson.databind.JsonNode node, java.util.Set<String> out) {
+        if (node.isArray()) {
+            node.forEach(n -> keywords(n, out));
+        } else if (node.isObject()) {
+            node.fields().forEachRemaining(e -> {
+                out.add(e.getKey());
+                if (List.of("properties", "definitions", "patternProperties").contains(e.getKey())) {
+                    e.getValue().forEach(n -> keywords(n, out));
+                } else if (!List.of("enum", "const", "default", "examples", "required").contains(e.getKey())) {
+                    keywords(e.getValue(), out);
+                }
+            });
+        }
+    }
 }

@@ -30,6 +30,8 @@ class TrueNasValidatorTest {
                         "has no 'image'"),
                 Arguments.of("build", "services:\n  web:\n    build: .\n", "ERROR", "services.web.build", 3,
                         "TrueNAS cannot build images"),
+                Arguments.of("build with an image", "services:\n  web:\n    image: a:1\n    build: .\n", "WARNING",
+                        "services.web.build", 4, "the app pulls 'a:1'"),
                 Arguments.of("relative bind short", "services:\n  web:\n    image: a\n    volumes:\n      - ./data:/x\n",
                         "ERROR", "services.web.volumes[0]", 5, "/mnt/<pool>/app/data"),
                 Arguments.of("relative bind long",
@@ -116,6 +118,14 @@ class TrueNasValidatorTest {
                 "services.api.volumes[0]", "services.web.container_name", "services.web.volumes[0].source",
                 "secrets.pw.file");
         assertThat(problems).allSatisfy(p -> assertThat(p.line()).isPositive());
+    }
+
+    @Test
+    void aBuildBesideAnImageIsDroppedFromTheRenderedService() {
+        TrueNasValidator.Result r = validate("services:\n  web:\n    image: a:1\n    build: ./web\n", null);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> web = (Map<String, Object>) ((Map<String, Object>) r.compose().get("services")).get("web");
+        assertThat(web).containsOnlyKeys("image");
     }
 
     @Test

@@ -203,7 +203,7 @@ class ReadmeDocsIT {
             assertThat(r.exitCode()).as(r.describe()).isZero();
         }
         assertThat(shell.env()).as("the demo's exports").containsKeys("DEMO", "TRUENAS_URL", "TRUENAS_TLS_FINGERPRINT",
-                "TRUENAS_USERNAME", "TRUENAS_API_KEY_FILE");
+                "TRUENAS_USERNAME", "TRUENAS_API_KEY_FILE", "TRUENAS_GITOPS_API_TOKEN_FILE");
     }
 
     private void postSync(Path tokenFile) throws Exception {

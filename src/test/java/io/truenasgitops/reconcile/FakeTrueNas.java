@@ -312,6 +312,12 @@ final class FakeTrueNas implements AppsApi {
     }
 
     @Override
+    public void pullImage(String image, JobListener listener) {
+        // every image exists on the fake's registry; pull failures are tested against the emulator
+        count("app.image.pull");
+    }
+
+    @Override
     public List<String> outdatedImages(String name) {
         // The fake's apps never report image_updates_available, so the engine has no reason to ask.
         throw new UnsupportedOperationException("the fake reports no image updates; test them against the emulator");

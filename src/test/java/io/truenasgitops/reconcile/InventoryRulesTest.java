@@ -91,7 +91,7 @@ class InventoryRulesTest {
     private static Observation observed(boolean fresh, Map<String, List<LiveApp>> live, Map<String, String> unreachable,
             Map<String, DesiredStack> desired) {
         return new Observation(REV, "git.example/stacks", fresh, List.copyOf(desired.values()), desired, live,
-                Map.of(), unreachable, Map.of(), List.of(), null, fresh, null, List.of());
+                Map.of(), unreachable, Map.of(), List.of(), null, fresh, null, List.of(), Set.of());
     }
 
     @Test

@@ -54,6 +54,16 @@ class OutcomeMapperTest {
                 new Row("a failed job whose text names an image reference, not typed so, is tried again slowly",
                         new TrueNasException("[EFAULT] invalid reference format", 14, "EFAULT", List.of(), 9L, null),
                         Outcome.Stalled.class, Reasons.JOB_FAILED, Outcome.StallRetry.SLOWLY),
+                new Row("a pull the registry refuses stalls as ImagePullFailed and is tried again slowly (the tag may"
+                        + " be pushed later)", new io.truenasgitops.truenas.ImagePullFailedException("failed to pull"
+                                + " image 'nginx:9.99' on the NAS (job 3): manifest unknown", "nginx:9.99",
+                                "manifest unknown", io.truenasgitops.truenas.ImagePullFailedException.Kind.MANIFEST_UNKNOWN,
+                                14, "EFAULT", 3L),
+                        Outcome.Stalled.class, Reasons.IMAGE_PULL_FAILED, Outcome.StallRetry.SLOWLY),
+                new Row("a rate-limited pull is retried as ImagePullFailed",
+                        new io.truenasgitops.truenas.ImagePullRateLimitedException("toomanyrequests", "nginx:1.28",
+                                "toomanyrequests", 14, "EFAULT", 3L),
+                        Outcome.Transient.class, Reasons.IMAGE_PULL_FAILED),
                 new Row("a refused call stalls", new TrueNasException("[EPERM] not allowed", 1, "EPERM", List.of(),
                         null, null), Outcome.Stalled.class, Reasons.APPLY_FAILED, Outcome.StallRetry.NEVER),
                 new Row("a failed health gate stalls and is tried again slowly",

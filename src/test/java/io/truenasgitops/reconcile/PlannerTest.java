@@ -250,6 +250,38 @@ class PlannerTest {
         assertThat(plan.action("app").orElseThrow().reason().code()).isEqualTo(Reasons.DEPENDENCY_NOT_READY);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("selfAppCases")
+    void aStackNamingTheDaemonsOwnAppIsBlockedWhateverItsStackYamlSays(String name, StackSettings settings,
+            Optional<String> configured, Set<String> detected) {
+        List<LiveApp> live = List.of(LiveApp.observe("default", new App("truenas-gitops", AppState.RUNNING, true,
+                "1.0.0", List.of(), List.of(), compose("truenas-gitops:0.1"), JsonNodeFactory.instance.objectNode())));
+        PlanInput in = PlanInput.builder().sourceUrl(URL).revision(REV).sourceFresh(true)
+                .stacks(List.of(Fixtures.desired("truenas-gitops", V1, settings))).live(Map.of("default", live))
+                .targets(Set.of("default")).prune(true).selfAppName(configured).selfApps(detected).now(NOW).build();
+
+        Action a = Planner.plan(in).action("truenas-gitops").orElseThrow();
+
+        assertThat(a.type()).as(name).isEqualTo(ActionType.BLOCKED);
+        assertThat(a.reason().code()).as(name).isEqualTo(Reasons.SELF_APP);
+        assertThat(a.reason().message()).as(name).contains("the daemon's own app", "docs/install.md")
+                .doesNotContain("set adopt: true");
+    }
+
+    static Stream<org.junit.jupiter.params.provider.Arguments> selfAppCases() {
+        var args = (java.util.function.Function<Object[], org.junit.jupiter.params.provider.Arguments>)
+                org.junit.jupiter.params.provider.Arguments::of;
+        return Stream.of(
+                args.apply(new Object[] {"configured self name, adopt: true", with().adopt().build(),
+                        Optional.of("truenas-gitops"), Set.of()}),
+                args.apply(new Object[] {"configured self name, no adopt (never the NotOwned hint)", with().build(),
+                        Optional.of("truenas-gitops"), Set.of()}),
+                args.apply(new Object[] {"configured self name, suspended", with().suspend().build(),
+                        Optional.of("truenas-gitops"), Set.of()}),
+                args.apply(new Object[] {"detected from its containers, adopt: true", with().adopt().build(),
+                        Optional.empty(), Set.of("truenas-gitops")}));
+    }
+
     @Test
     void anUnreachableTargetBlocksItsStacksAndPrunesNothingThere() {
         PlanInput in = new PlanInput(URL, REV, true, List.of(Fixtures.desired("web", V1, with().build())), Map.of(),

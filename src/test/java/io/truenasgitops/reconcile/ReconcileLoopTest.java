@@ -8,7 +8,12 @@ import static org.awaitility.Awaitility.await;
 import io.truenasgitops.stacks.StackSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,5 +161,46 @@ class ReconcileLoopTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 1 && !loop.isBusy());
 
         assertThat(h.nas.writeLog()).containsExactly("app.create db");
+    }
+
+    @Test
+    void aPassThatChangesNothingLogsOneInfoLineWithItsRevisionTheStacksInSyncAndTheNextPass() {
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(ReconcileLoop.class.getName());
+        logger.addHandler(capture);
+        try {
+            start();
+            loop.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 1 && loop.isIdle());
+            assertThat(quietLines(records)).as("the first pass created the app: the Reconciler logs it").isEmpty();
+
+            loop.trigger(TriggerReason.API, Optional.empty());
+            await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 2 && loop.isIdle());
+
+            String rev = Planner.shortRev(h.repo.head());
+            assertThat(quietLines(records)).containsExactly(
+                    "pass at " + rev + ": nothing to do, 1 stack in sync, next in 1h");
+            assertThat(records).filteredOn(r -> r.getMessage().contains("nothing to do"))
+                    .allMatch(r -> r.getLevel().intValue() == Level.INFO.intValue(), "logged at INFO");
+        } finally {
+            logger.removeHandler(capture);
+        }
+    }
+
+    private static List<String> quietLines(List<LogRecord> records) {
+        return records.stream().map(LogRecord::getMessage).filter(m -> m != null && m.contains("nothing to do"))
+                .toList();
     }
 }

@@ -158,6 +158,38 @@ class ReconcilerIT {
     }
 
     @Test
+    void aFolderNamedLikeTheDaemonsOwnAppWithAdoptChangesNothingOnTheNasAndIsBlocked() throws Exception {
+        // the install layout (docs/install.md): the daemon runs as the custom app truenas-gitops, self name set
+        emulator.apps().put("truenas-gitops", Map.of("services", Map.of("truenas-gitops",
+                Map.of("image", "truenas-gitops:0.1.0"))), "RUNNING");
+        engine.close();
+        config = config.withSelfApp("truenas-gitops").withPrune(true);
+        engine = newEngine();
+        git.write("stacks/truenas-gitops/compose.yaml", WEB).write("stacks/truenas-gitops/stack.yaml",
+                "adopt: true\nselfHeal: true\nstate: stopped\n").write("stacks/web/compose.yaml",
+                WEB.replace("8080", "8081")).commit("a folder for the daemon itself");
+        resetCalls();
+
+        PassResult r = sync();
+
+        assertThat(emulator.calls().writes()).isEqualTo(1); // app.create web, nothing else
+        assertThat(emulator.calls().count("app.create")).isEqualTo(1);
+        assertThat(emulator.apps().state("truenas-gitops")).isEqualTo("RUNNING");
+        Action self = r.plan().action("truenas-gitops").orElseThrow();
+        assertThat(self.type()).isEqualTo(ActionType.BLOCKED);
+        assertThat(self.reason().code()).isEqualTo(Reasons.SELF_APP);
+        StackStatus status = engine.status("truenas-gitops").orElseThrow();
+        assertThat(status.isStalled()).isTrue();
+        assertThat(status.condition(Condition.STALLED).orElseThrow().reason()).isEqualTo(Reasons.SELF_APP);
+
+        git.deleteDir("stacks/truenas-gitops").commit("the folder goes");
+        resetCalls();
+        sync();
+        assertThat(emulator.calls().writes()).as("not pruned either").isZero();
+        assertThat(emulator.apps().get("truenas-gitops")).isPresent();
+    }
+
+    @Test
     void deletingAFolderPrunesOnlyThatStampedAppAndOnlyWithPrune() throws Exception {
         emulator.apps().put("handmade", Map.of("services", Map.of("x", Map.of("image", "busybox"))), "RUNNING");
         git.write("stacks/web/compose.yaml", WEB).write("stacks/db/compose.yaml", DB)

@@ -971,10 +971,11 @@ class ReconcilerTest {
 
     @Test
     void theDaemonsOwnAppIsNeverPruned() {
-        h.config = h.config.withSelfApp("truenas-gitops").withPrune(true);
-        h.restart();
+        // applied from Git before the self name was configured (a pass never creates it once it is)
         h.repo.commit(stack("truenas-gitops", compose("truenas-gitops:1")), stack("web", compose("nginx:1.27")));
         h.sync();
+        h.config = h.config.withSelfApp("truenas-gitops").withPrune(true);
+        h.restart();
         h.repo.commit(stack("web", compose("nginx:1.27")));
         h.nas.resetCounts();
 
@@ -1032,7 +1033,7 @@ class ReconcilerTest {
         h.sync();
         h.sync();
 
-        assertThat(h.metrics.jobs).containsExactly("app.create:SUCCESS");
+        assertThat(h.metrics.jobs).containsExactly("app.image.pull:SUCCESS", "app.create:SUCCESS");
         assertThat(h.metrics.applies).containsExactly("create:applied");
         assertThat(h.metrics.passes).containsExactly("success", "no_change");
         assertThat(h.metrics.health.get("web")).isEqualTo(HealthStatus.HEALTHY);

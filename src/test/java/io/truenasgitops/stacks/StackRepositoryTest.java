@@ -109,6 +109,18 @@ class StackRepositoryTest {
     }
 
     @Test
+    void composeProjectNameInDotEnvIsIgnoredWithAWarning() throws IOException {
+        Path dir = stack("app", "services:\n  web:\n    image: nginx\n");
+        Files.writeString(dir.resolve(".env"), "COMPOSE_PROJECT_NAME=mine\n");
+        LoadedStack s = StackRepository.scan(repo, new StacksOptions("stacks", null, null)).stacks().get(0);
+        assertThat(s.problems()).singleElement().satisfies(p -> {
+            assertThat(p.severity()).isEqualTo(Problem.Severity.WARNING);
+            assertThat(p.message()).contains("COMPOSE_PROJECT_NAME is ignored");
+        });
+        assertThat(s.rendered()).isNotNull();
+    }
+
+    @Test
     void aSecretNeverAppearsInAnyProblem() throws IOException {
         Path dir = stack("app", "services:\n  web:\n    image: nginx\n    volumes: ['./${PW}:/x']\n");
         Files.writeString(dir.resolve("stack.yaml"), "dependsOn: [other]\n");
@@ -184,6 +196,9 @@ class StackRepositoryTest {
                 Arguments.of("snapshot:\n  keepLast: -1\n", "snapshot.keepLast", 2, "a whole number from 0"),
                 Arguments.of("snapshot:\n  keepLast: 2.5\n", "snapshot.keepLast", 2, "a whole number from 0"),
                 Arguments.of("snapshot:\n  maxAge: forever\n", "snapshot.maxAge", 2, "positive duration"),
+                Arguments.of("snapshot:\n  maxAge: 99999999999999999999d\n", "snapshot.maxAge", 2, "positive duration"),
+                Arguments.of("snapshot:\n  maxAge: 999999999999999999w\n", "snapshot.maxAge", 2, "positive duration"),
+                Arguments.of("healthTimeout: 99999999999999999999h\n", "healthTimeout", 1, "positive duration"),
                 Arguments.of("snapshot:\n  recursive: yes\n", "snapshot.recursive", 2, "true or false"));
     }
 
