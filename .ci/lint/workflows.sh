@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Lints the GitHub Actions workflows (.github/workflows/*.yml) with GitHub's own workflow parser,
+# Lints the GitHub Actions workflows (.github/workflows/*.yml, and the recipes users copy: deploy/ci/*.yml) with
+# GitHub's own workflow parser,
 # @actions/workflow-parser from npm, pinned in package-lock.json (see workflow-lint.mjs for what it checks).
 # actionlint's binaries come from GitHub, which CI cannot reach; the npm schema validators tried
 # (@action-validator/cli 0.6.0) carry a schema too old for today's keys (permissions: attestations).
@@ -8,7 +9,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 if [ "$#" -eq 0 ]; then
-  set -- "$here"/../../.github/workflows/*.yml
+  set -- "$here"/../../.github/workflows/*.yml "$here"/../../deploy/ci/*.yml
 fi
 files=()
 for f in "$@"; do files+=("$(realpath "$f")"); done

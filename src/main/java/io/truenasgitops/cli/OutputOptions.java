@@ -17,7 +17,9 @@ public class OutputOptions {
     public enum Format {
         table,
         json,
-        yaml
+        yaml,
+        /** GitHub-flavoured Markdown for a pull-request comment: {@code plan} only. */
+        markdown
     }
 
     /**
@@ -40,6 +42,9 @@ public class OutputOptions {
 
     /** Prints data as JSON or YAML (for table, callers print their own table and call this only for documents). */
     void printDocument(PrintWriter out, Object value) {
+        if (format == Format.markdown) {
+            throw new UsageException("-o markdown is for plan only (a pull-request comment); use -o json or -o yaml");
+        }
         try {
             if (format == Format.yaml) {
                 out.print(Mappers.YAML.writeValueAsString(value));
@@ -54,6 +59,10 @@ public class OutputOptions {
 
     boolean isTable() {
         return format == Format.table;
+    }
+
+    boolean isMarkdown() {
+        return format == Format.markdown;
     }
 
     /** Prints rows as a left-aligned table with a header. */

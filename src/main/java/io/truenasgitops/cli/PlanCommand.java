@@ -29,6 +29,44 @@ public class PlanCommand extends ReconcileCommand implements TopLevelCommand {
     @Option(names = "--all", description = "Also list unchanged stacks.")
     boolean all;
 
+    @Option(names = "--against", paramLabel = "REF", description = {
+        "Plan this branch, tag or commit of the local Git repository (--repo PATH, default: the current directory)"
+                + " against what runs on the NAS now: read from the repository's own objects, nothing is fetched"
+                + " (a CI job's checkout of a pull request). Use -o markdown for a pull-request comment."})
+    String against;
+
+    @Option(names = "--source-url", paramLabel = "URL", description = {
+        "With --against: the repository URL the daemon fetches, which its apps' stamps name (default: the"
+                + " repository's remote.origin.url)."})
+    String sourceUrl;
+
+    @Override
+    void prepare() {
+        if (against == null) {
+            if (sourceUrl != null) {
+                throw new UsageException("--source-url goes with --against REF");
+            }
+            super.prepare();
+            return;
+        }
+        if (ref != null) {
+            throw new UsageException("give either --ref (fetch --repo at REF) or --against (a local repository at"
+                    + " REF), not both");
+        }
+        if (repo != null && isUrl(repo)) {
+            throw new UsageException("--against reads a local repository: give --repo PATH (or run it in a checkout),"
+                    + " not the URL " + repo);
+        }
+        if (repo == null || repo.isBlank()) {
+            repo = ".";
+        }
+    }
+
+    @Override
+    LocalRevision localRevision() {
+        return against == null ? null : new LocalRevision(against, sourceUrl);
+    }
+
     @Override
     int run(TrueNasClient client) throws Exception {
         return withEngine(client, prune, (engine, source, endpoint) -> {
@@ -38,6 +76,9 @@ public class PlanCommand extends ReconcileCommand implements TopLevelCommand {
             }
             if (output.isTable()) {
                 printPlan(out(), plan, source, endpoint, all);
+            } else if (output.isMarkdown()) {
+                out().print(PlanMarkdown.render(plan, source, endpoint, all));
+                out().flush();
             } else {
                 output.printDocument(out(), planDocument(plan, source, endpoint));
             }

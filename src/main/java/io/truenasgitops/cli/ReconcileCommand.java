@@ -200,6 +200,20 @@ abstract class ReconcileCommand extends NasCommand {
         return held.isPresent();
     }
 
+    /**
+     * A revision of a local repository to plan instead of fetching {@code --repo} ({@code plan --against});
+     * null: fetch.
+     *
+     * @param ref the branch, tag or commit
+     * @param sourceUrl the URL the daemon fetches (the apps' stamps), or null for the repository's origin
+     */
+    record LocalRevision(String ref, String sourceUrl) {}
+
+    /** The local revision to plan, or null (the default) to fetch {@code --repo}. */
+    LocalRevision localRevision() {
+        return null;
+    }
+
     /** What a command does with the engine. */
     interface EngineWork {
         int run(Reconciler engine, String sourceDescription, String endpoint) throws Exception;
@@ -210,8 +224,12 @@ abstract class ReconcileCommand extends NasCommand {
      * is (development: its revision is a content hash).
      */
     private GitSource openSource(Path gitState) {
+        LocalRevision local = localRevision();
+        if (local != null) {
+            return GitSources.localRevision(Path.of(repo), local.ref(), path, local.sourceUrl(), gitState);
+        }
         String url;
-        if (repo.contains("://") || repo.matches("^[\\w.-]+@[\\w.-]+:.*")) {
+        if (isUrl(repo)) {
             url = repo;
         } else {
             Path p = Path.of(repo).toAbsolutePath().normalize();
@@ -225,6 +243,11 @@ abstract class ReconcileCommand extends NasCommand {
         }
         GitSettings settings = GitSettings.of(url, ref, path, gitState);
         return GitSources.git(tokenFile != null ? settings.withToken(tokenFile, "git") : settings);
+    }
+
+    /** Whether {@code repo} is a URL (scheme or scp-like {@code git@host:path}) rather than a path. */
+    static boolean isUrl(String repo) {
+        return repo.contains("://") || repo.matches("^[\\w.-]+@[\\w.-]+:.*");
     }
 
     private static void deleteTree(Path dir) {

@@ -36,6 +36,20 @@ public final class GitSources {
         return new LocalDirectorySource(dir);
     }
 
+    /**
+     * One revision of the local Git repository that holds {@code dir}, read from its own objects (no fetch):
+     * {@code plan --against REF} in a CI job's checkout. The snapshot's files are written under
+     * {@code stateDir/checkouts}; its source URL is {@code sourceUrl}, the one the daemon fetches, so that the
+     * apps' ownership stamps match.
+     *
+     * @param ref a branch, tag, commit id or any revision Git resolves ({@code HEAD}, {@code origin/main}); blank:
+     *     {@code HEAD}
+     * @param path the sub-directory that holds the stacks folder, or blank
+     */
+    public static GitSource localRevision(Path dir, String ref, String path, String sourceUrl, Path stateDir) {
+        return new LocalRevisionSource(dir, ref, path, sourceUrl, stateDir);
+    }
+
     /** See {@link GitSources#localDirectory(Path)}. */
     private static final class LocalDirectorySource implements GitSource {
         private final Path dir;

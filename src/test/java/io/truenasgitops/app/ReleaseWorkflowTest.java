@@ -24,10 +24,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * compose files run, attaches an SBOM and provenance, and asks for no more rights than that. The last tests run
  * the workflow linter of {@code .ci/lint/} when it is installed (CI installs it).
  */
-class ReleaseWorkflowTest {
+public class ReleaseWorkflowTest {
 
     static final Path WORKFLOW = Path.of(".github/workflows/release.yml");
-    static final Path LINT = Path.of(".ci/lint");
+    public static final Path LINT = Path.of(".ci/lint");
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> workflow() throws IOException {
@@ -140,7 +140,8 @@ class ReleaseWorkflowTest {
 
     // ---- the linter -------------------------------------------------------------------------------------------
 
-    static String lint(Path file) throws Exception {
+    /** The linter's exit code, a newline, and its output, for {@code file} (also used for the CI recipes). */
+    public static String lint(Path file) throws Exception {
         Process p = new ProcessBuilder("bash", LINT.resolve("workflows.sh").toString(), file.toString())
                 .redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

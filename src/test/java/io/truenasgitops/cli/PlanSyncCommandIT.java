@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,14 +48,7 @@ class PlanSyncCommandIT {
     }
 
     void commit(String path, String content) throws Exception {
-        Path f = repo.resolve(path);
-        Files.createDirectories(f.getParent());
-        Files.writeString(f, content);
-        try (Git git = Git.open(repo.toFile())) {
-            git.add().addFilepattern(".").call();
-            PersonIdent me = new PersonIdent("Test", "test@example.invalid");
-            git.commit().setMessage("change " + path).setAuthor(me).setCommitter(me).call();
-        }
+        RepoCommits.commit(repo, path, content);
     }
 
     String[] args(String command, String... extra) {
