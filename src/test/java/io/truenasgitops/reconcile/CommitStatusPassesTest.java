@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.truenasgitops.commitstatus.CommitStatuses;
 import io.truenasgitops.commitstatus.Endpoint;
 import io.truenasgitops.commitstatus.Forge;
+import io.truenasgitops.commitstatus.StatusRules;
 import io.truenasgitops.commitstatus.StatusSettings;
 import io.truenasgitops.notify.DeliverySettings;
 import io.truenasgitops.notify.Receiver;
@@ -52,7 +53,30 @@ class CommitStatusPassesTest {
         statuses = CommitStatuses.of(settings, Endpoint.resolve(settings, FakeRepo.URL), metrics);
         engine = Reconciler.builder().config(TestConfig.defaults(stateDir)).source(repo).scanner(repo)
                 .target("default", nas).store(new JsonFileStatusStore(stateDir)).clock(clock)
-                .passListener(SyncListener.both(SyncListener.NONE, statuses.listener())).build();
+                .passListener(pendingDeliveredBeforeApplying(settings)).build();
+    }
+
+    /**
+     * The statuses' listener, holding each pass until its pending statuses reached the fake. Without it the pass
+     * could end before the lane's thread took the pending status, which then is obsolete and rightly dropped (a late
+     * "pending" never hides the result): how many statuses arrive would depend on thread timing.
+     */
+    SyncListener pendingDeliveredBeforeApplying(StatusSettings settings) {
+        SyncListener inner = statuses.listener();
+        return new SyncListener() {
+            @Override
+            public void onPassStart(Plan plan, List<Action> selected) {
+                int before = metrics.delivered("github");
+                int pending = StatusRules.pending(plan, selected, settings).size();
+                inner.onPassStart(plan, selected);
+                await().until(() -> metrics.delivered("github") >= before + pending);
+            }
+
+            @Override
+            public void onPassEnd(PassResult result) {
+                inner.onPassEnd(result);
+            }
+        };
     }
 
     @AfterEach
