@@ -194,6 +194,16 @@ public final class LazyTarget implements AppsApi, AutoCloseable {
     }
 
     @Override
+    public void watchContainerExits() {
+        apps().watchContainerExits();
+    }
+
+    @Override
+    public java.util.Optional<io.truenasgitops.truenas.ContainerExit> lastExit(String app, String containerId) {
+        return apps().lastExit(app, containerId);
+    }
+
+    @Override
     public java.util.Optional<io.truenasgitops.truenas.Job> runningJob(String name, java.util.Set<String> methods) {
         return apps().runningJob(name, methods);
     }

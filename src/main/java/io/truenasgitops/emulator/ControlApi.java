@@ -159,6 +159,11 @@ final class ControlApi {
      * the app is then CRASHED or still RUNNING depends on the release ({@code ix_apps/query.py}).
      */
     void exitContainer(String name, String service, int exitCode) {
+        exitContainer(name, service, exitCode, false);
+    }
+
+    /** As {@link #exitContainer(String, String, int)}; {@code oom}: the out-of-memory killer did it (137). */
+    void exitContainer(String name, String service, int exitCode, boolean oom) {
         requireInMemory("make a container exit");
         synchronized (nas.lock) {
             AppRecord app = nas.apps.get(name);
@@ -170,6 +175,7 @@ final class ControlApi {
             }
             c.state = exitCode == 0 ? "exited" : "crashed";
             c.exitCode = exitCode;
+            events.containerDied(app, c, oom);
             events.endFollowersOf(List.of(c));
             events.publishApp("CHANGED", app);
         }

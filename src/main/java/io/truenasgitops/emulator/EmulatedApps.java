@@ -93,6 +93,14 @@ public final class EmulatedApps {
         mw.exitContainer(name, service, exitCode);
     }
 
+    /**
+     * The out-of-memory killer ends one container of an app: exit code 137, and {@code oom} then {@code die} on
+     * {@code docker.events}. In-memory apps only.
+     */
+    public void oomKill(String name, String service) {
+        mw.oomKill(name, service);
+    }
+
     /** Removes an app without a job (as if its directory vanished). */
     public void remove(String name) {
         mw.removeApp(name);

@@ -60,6 +60,44 @@ final class Events implements MethodArea {
                 type.equals("REMOVED") ? null : app.entry(false, nas.release()));
     }
 
+    /**
+     * {@code plugins/docker/events.py}: Docker's {@code die} event of a container of the app's {@code ix-} project
+     * on the {@code docker.events} collection (id: the project), after an {@code oom} event when the
+     * out-of-memory killer ended it; fields as Docker sends them ({@code Type}, {@code Action}, {@code Actor.ID},
+     * {@code Actor.Attributes} with the compose labels and {@code exitCode}).
+     */
+    void containerDied(AppRecord app, AppRecord.ContainerRecord c, boolean oom) {
+        if (oom) {
+            publish("docker.events", "ADDED", TextNode.valueOf("ix-" + app.name), dockerEvent(app, c, "oom", null));
+        }
+        publish("docker.events", "ADDED", TextNode.valueOf("ix-" + app.name), dockerEvent(app, c, "die", c.exitCode));
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode dockerEvent(AppRecord app,
+            AppRecord.ContainerRecord c, String action, Integer exitCode) {
+        com.fasterxml.jackson.databind.node.ObjectNode e = Json.object();
+        e.put("status", action);
+        e.put("id", c.id);
+        e.put("from", c.image);
+        e.put("Type", "container");
+        e.put("Action", action);
+        com.fasterxml.jackson.databind.node.ObjectNode actor = e.putObject("Actor");
+        actor.put("ID", c.id);
+        com.fasterxml.jackson.databind.node.ObjectNode attributes = actor.putObject("Attributes");
+        attributes.put("com.docker.compose.project", "ix-" + app.name);
+        attributes.put("com.docker.compose.service", c.service);
+        attributes.put("image", c.image);
+        attributes.put("name", "ix-" + app.name + "-" + c.service + "-1");
+        if (exitCode != null) {
+            attributes.put("exitCode", String.valueOf(exitCode));
+        }
+        e.put("scope", "local");
+        long now = System.currentTimeMillis();
+        e.put("time", now / 1000);
+        e.put("timeNano", now * 1_000_000L);
+        return e;
+    }
+
     void publishJob(JobRecord job, String type) {
         if (job.generation == nas.generation) {
             publish("core.get_jobs", type, LongNode.valueOf(job.id), job.encode());

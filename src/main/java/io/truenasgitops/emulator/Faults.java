@@ -18,6 +18,7 @@ public final class Faults {
     private final List<String> dropDuringJob = new ArrayList<>();
     private final Set<String> crashLoop = ConcurrentHashMap.newKeySet();
     private final java.util.Map<String, Integer> exitAfterStart = new ConcurrentHashMap<>();
+    private final Set<String> oomAfterStart = ConcurrentHashMap.newKeySet();
     private volatile DockerState dockerState;
     private volatile String dockerDetail;
     private volatile Duration idleTimeout;
@@ -110,10 +111,25 @@ public final class Faults {
     public Faults exitAfterEveryStart(String app, String service, int exitCode) {
         if (exitCode < 0) {
             exitAfterStart.remove(app + "/" + service);
+            oomAfterStart.remove(app + "/" + service);
         } else {
             exitAfterStart.put(app + "/" + service, exitCode);
         }
         return this;
+    }
+
+    /**
+     * After every start of {@code app}, the out-of-memory killer ends the container of {@code service} once the app
+     * settled: exit code 137 and an {@code oom} event on {@code docker.events} (27.0 reports the container as
+     * exited and the app RUNNING; before, the app is CRASHED).
+     */
+    public Faults oomKillAfterEveryStart(String app, String service) {
+        oomAfterStart.add(app + "/" + service);
+        return exitAfterEveryStart(app, service, 137);
+    }
+
+    boolean oomAfterStart(String app, String service) {
+        return oomAfterStart.contains(app + "/" + service);
     }
 
     /** The exit code the container of {@code service} of {@code app} exits with after a start, or null. */
@@ -185,6 +201,7 @@ public final class Faults {
         }
         crashLoop.clear();
         exitAfterStart.clear();
+        oomAfterStart.clear();
         dockerState = DockerState.RUNNING;
         dockerDetail = null;
         idleTimeout = null;

@@ -107,6 +107,7 @@ final class InMemoryContainers implements ContainerBackend {
                 c.state = code == 0 ? "exited" : "crashed";
                 c.exitCode = code;
                 exited.add(c);
+                events.containerDied(app, c, nas.faults.oomAfterStart(app.name, c.service));
             }
         }
         return exited;

@@ -283,6 +283,10 @@ final class Middleware {
         control.exitContainer(name, service, exitCode);
     }
 
+    void oomKill(String name, String service) {
+        control.exitContainer(name, service, 137, true);
+    }
+
     Map<String, String> dockerDescription() {
         return control.dockerDescription();
     }

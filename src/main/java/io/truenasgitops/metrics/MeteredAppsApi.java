@@ -118,6 +118,16 @@ public final class MeteredAppsApi implements AppsApi {
     }
 
     @Override
+    public void watchContainerExits() {
+        delegate.watchContainerExits();
+    }
+
+    @Override
+    public java.util.Optional<io.truenasgitops.truenas.ContainerExit> lastExit(String app, String containerId) {
+        return delegate.lastExit(app, containerId);
+    }
+
+    @Override
     public java.util.Optional<io.truenasgitops.truenas.Job> runningJob(String name, java.util.Set<String> methods) {
         return call("core.get_jobs", () -> delegate.runningJob(name, methods));
     }

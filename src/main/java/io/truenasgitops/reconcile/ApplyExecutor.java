@@ -166,6 +166,14 @@ final class ApplyExecutor {
             if (held.isPresent()) {
                 return held.get();
             }
+            if (a.type() != ActionType.DELETE && a.type() != ActionType.STOP && api != null) {
+                // before the job, so that a container that dies right after its start is heard of (OOM kills)
+                try {
+                    api.watchContainerExits();
+                } catch (RuntimeException e) {
+                    LOG.debugf("%s: docker.events not followed: %s", a.stack(), e.getMessage());
+                }
+            }
             return switch (a.type()) {
                 case CREATE -> create(a, d, api, ctx, timeout);
                 case UPDATE -> update(a, d, live, api, ctx, timeout);

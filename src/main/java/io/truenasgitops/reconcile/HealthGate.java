@@ -3,6 +3,7 @@ package io.truenasgitops.reconcile;
 import io.truenasgitops.truenas.App;
 import io.truenasgitops.truenas.AppState;
 import io.truenasgitops.truenas.AppsApi;
+import io.truenasgitops.truenas.ContainerExit;
 import io.truenasgitops.truenas.TrueNasException;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +50,11 @@ final class HealthGate {
         Instant deadline = clock.now().plus(timeout);
         Instant runningSince = null;
         AppState last = null;
+        try {
+            api.watchContainerExits(); // docker.events: exit codes and OOM kills, which app.query never says
+        } catch (RuntimeException e) {
+            // unknown then; the containers' states still decide
+        }
         while (true) {
             Instant now = clock.now();
             Optional<App> current;
@@ -68,7 +74,7 @@ final class HealthGate {
                 last = current.get().state();
                 switch (last) {
                     case RUNNING -> {
-                        deadContainer(app, current.get(), oneShot);
+                        deadContainer(api, app, current.get(), oneShot);
                         if (runningSince == null) {
                             runningSince = now;
                         }
@@ -78,8 +84,8 @@ final class HealthGate {
                     }
                     case CRASHED -> throw new HealthGateException(Reasons.HEALTH_CHECK_FAILED, "app '" + app
                             + "' is " + last + " after the apply (a container exited with an error"
-                            + crashedServices(current.get()) + "; see its logs: truenas-gitops apps logs " + app + ")",
-                            last);
+                            + crashedServices(api, app, current.get()) + "; see its logs: truenas-gitops apps logs "
+                            + app + ")", last);
                     case ERROR -> throw new HealthGateException(Reasons.HEALTH_CHECK_FAILED, "app '" + app
                             + "' is ERROR after the apply"
                             + (current.get().errorReason() == null ? "" : " (" + current.get().errorReason() + ")")
@@ -101,18 +107,25 @@ final class HealthGate {
     }
 
     /** A RUNNING app with a container that is not up (and not an expected one-shot) fails the gate now. */
-    private static void deadContainer(String app, App current, Set<String> oneShot) {
+    private static void deadContainer(AppsApi api, String app, App current, Set<String> oneShot) {
         for (App.Container c : current.containers()) {
             String state = c.state() == null ? "" : c.state();
             boolean crashed = state.equals("crashed");
             boolean exited = state.equals("exited") && !oneShot.contains(c.serviceName());
             if (crashed || exited) {
+                Optional<ContainerExit> how = exitOf(api, app, c);
+                String ended = how.filter(ContainerExit::oomKilled).isPresent()
+                        ? "was killed by the out-of-memory killer (the NAS's docker.events reported an OOM kill, exit"
+                                + " code " + how.get().exitCode() + "): raise its memory limit (mem_limit, or"
+                                + " deploy.resources.limits.memory) or find what makes it grow"
+                        : how.isPresent() ? (crashed ? "crashed" : "has exited") + " with exit code "
+                                + how.get().exitCode() + describeCode(how.get().exitCode())
+                        : crashed ? "crashed (exited with an error)"
+                        : "has exited (TrueNAS 27.0 reports a stop by exit code 0, 129, 130, 137 or 143 as exited, 137"
+                                + " being SIGKILL, which is also what the out-of-memory killer sends; give it more"
+                                + " memory if its logs end abruptly)";
                 throw new HealthGateException(Reasons.HEALTH_CHECK_FAILED, "app '" + app + "' is RUNNING but the"
-                        + " container of its service '" + c.serviceName() + "' " + (crashed
-                                ? "crashed (exited with an error)"
-                                : "has exited (TrueNAS 27.0 reports a stop by exit code 0, 129, 130, 137 or 143 as"
-                                        + " exited, 137 being SIGKILL, which is also what the out-of-memory killer"
-                                        + " sends; give it more memory if its logs end abruptly)")
+                        + " container of its service '" + c.serviceName() + "' " + ended
                         + "; see its logs: truenas-gitops apps logs " + app + " --service " + c.serviceName()
                         + ". A service that is meant to exit is one others wait for with depends_on condition"
                         + " service_completed_successfully", AppState.RUNNING);
@@ -120,10 +133,32 @@ final class HealthGate {
         }
     }
 
-    private static String crashedServices(App current) {
+    private static String crashedServices(AppsApi api, String app, App current) {
         List<String> crashed = current.containers().stream().filter(c -> "crashed".equals(c.state()))
-                .map(App.Container::serviceName).distinct().toList();
+                .map(c -> c.serviceName() + exitOf(api, app, c).map(e -> e.oomKilled()
+                        ? " (killed by the out-of-memory killer: raise its memory limit)"
+                        : " (exit code " + e.exitCode() + ")").orElse(""))
+                .distinct().toList();
         return crashed.isEmpty() ? "" : ": " + String.join(", ", crashed);
+    }
+
+    private static Optional<ContainerExit> exitOf(AppsApi api, String app, App.Container c) {
+        try {
+            return api.lastExit(app, c.id());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** What an exit code says: 128+n is signal n. */
+    private static String describeCode(int code) {
+        return switch (code) {
+            case 0 -> " (it finished; a one-shot service must be one others wait for)";
+            case 137 -> " (SIGKILL: killed, by docker stop's timeout or the kernel)";
+            case 143 -> " (SIGTERM: stopped)";
+            case 129, 130 -> " (SIGHUP/SIGINT)";
+            default -> "";
+        };
     }
 
     /**

@@ -72,6 +72,18 @@ public interface AppsApi {
     DockerStatus dockerStatus();
 
     /**
+     * Starts following the NAS's {@code docker.events} (once; idempotent), so that {@link #lastExit} can tell how
+     * a container ended. A NAS that refuses the subscription leaves it unknown.
+     */
+    default void watchContainerExits() {
+    }
+
+    /** How the container {@code containerId} of app {@code app} ended, when {@code docker.events} said so. */
+    default Optional<ContainerExit> lastExit(String app, String containerId) {
+        return Optional.empty();
+    }
+
+    /**
      * The newest job of one of {@code methods} ({@code app.create}, {@code app.delete}, ...) on app {@code name}
      * that is still waiting or running on the NAS ({@code core.get_jobs}): started by an earlier run of this
      * daemon that did not see its end, or by a person in the UI. Empty when there is none.

@@ -15,9 +15,68 @@ import java.util.function.Consumer;
 final class AppsApiClient implements AppsApi {
 
     private final MiddlewareClient client;
+    /** Container exits from {@code docker.events}, by container id (bounded: oldest dropped first). */
+    private final Map<String, ContainerExit> exits = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, ContainerExit> eldest) {
+                    return size() > 1000;
+                }
+            });
+    private final java.util.Set<String> oomKilled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile Subscription dockerEvents;
 
     AppsApiClient(MiddlewareClient client) {
         this.client = client;
+    }
+
+    @Override
+    public synchronized void watchContainerExits() {
+        if (dockerEvents != null) {
+            return;
+        }
+        try {
+            dockerEvents = client.subscribe("docker.events", this::onDockerEvent);
+        } catch (TrueNasException e) {
+            // exits stay unknown: the health gate still reads the containers' states
+            org.jboss.logging.Logger.getLogger(AppsApiClient.class).debugf("no docker.events on %s: %s",
+                    client.endpoint(), e.getMessage());
+        }
+    }
+
+    /**
+     * {@code plugins/docker/events.py}: Docker's container events of the {@code ix-} projects, as Docker sends
+     * them ({@code Action}, {@code Actor.ID}, {@code Actor.Attributes} with the compose labels and, for
+     * {@code die}, {@code exitCode}).
+     */
+    private void onDockerEvent(MiddlewareEvent event) {
+        JsonNode f = event.fields();
+        if (f == null) {
+            return;
+        }
+        String action = f.path("Action").asText(f.path("status").asText(""));
+        String id = f.path("Actor").path("ID").asText(f.path("id").asText(""));
+        JsonNode attributes = f.path("Actor").path("Attributes");
+        if (id.isEmpty()) {
+            return;
+        }
+        if (action.equals("oom")) {
+            oomKilled.add(id);
+        } else if (action.equals("die")) {
+            int code;
+            try {
+                code = Integer.parseInt(attributes.path("exitCode").asText("-1"));
+            } catch (NumberFormatException e) {
+                code = -1;
+            }
+            exits.put(id, new ContainerExit(id, attributes.path("com.docker.compose.service").asText(null), code,
+                    oomKilled.remove(id)));
+        }
+    }
+
+    @Override
+    public Optional<ContainerExit> lastExit(String app, String containerId) {
+        return containerId == null ? Optional.empty() : Optional.ofNullable(exits.get(containerId));
     }
 
     @Override

@@ -187,6 +187,25 @@ class Release26And27IT {
     }
 
     @Test
+    void anOomKillIsAnOomThenADieEventWithExitCode137OnDockerEvents() {
+        start(Release.V27_0);
+        emulator.apps().put("web", COMPOSE, "RUNNING");
+        loggedIn();
+        c.subscribeRpc("docker.events");
+
+        emulator.apps().oomKill("web", "worker");
+
+        JsonNode oom = WireClient.params(c.await(m -> "docker.events".equals(WireClient.params(m).path("collection")
+                .asText()) && "oom".equals(WireClient.params(m).at("/fields/Action").asText())));
+        JsonNode die = WireClient.params(c.await(m -> "docker.events".equals(WireClient.params(m).path("collection")
+                .asText()) && "die".equals(WireClient.params(m).at("/fields/Action").asText())));
+        assertThat(oom.path("id").asText()).isEqualTo("ix-web");
+        assertThat(die.at("/fields/Actor/Attributes/exitCode").asText()).isEqualTo("137");
+        assertThat(die.at("/fields/Actor/Attributes/com.docker.compose.service").asText()).isEqualTo("worker");
+        assertThat(c.result("app.get_instance", "web").path("state").asText()).isEqualTo("RUNNING");
+    }
+
+    @Test
     void anAppWithUnusableMetadataIsInErrorOnTwentySevenAndCanOnlyBeDeleted() {
         start(Release.V27_0);
         emulator.apps().put("web", COMPOSE, "RUNNING");

@@ -84,6 +84,20 @@ class ReleaseModesEngineIT {
 
     @ParameterizedTest
     @EnumSource(Release.class)
+    void anOomKilledContainerIsNamedAsSuchWhenTheNasSaysSo(Release release) throws Exception {
+        start(release);
+        nas.emulator.faults().oomKillAfterEveryStart("web", "worker");
+        nas.git.write("stacks/web/compose.yaml", WEB_AND_WORKER).commit("web and worker");
+
+        sync();
+
+        StackStatus s = engine.status("web").orElseThrow();
+        assertThat(s.lastReason().code()).isEqualTo(Reasons.HEALTH_CHECK_FAILED);
+        assertThat(s.lastError()).contains("worker").contains("out-of-memory killer").contains("memory limit");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Release.class)
     void aServiceOthersWaitForToCompleteMayExitWithoutFailingTheGate(Release release) throws Exception {
         start(release);
         nas.emulator.faults().exitAfterEveryStart("web", "init", 0);
