@@ -14,6 +14,8 @@ import picocli.CommandLine;
  */
 public final class ShortMain {
 
+    private static final String VERTX_DNS = "vertx.disableDnsResolver";
+
     private ShortMain() {}
 
     /** Runs one short command and exits with its exit code. */
@@ -24,6 +26,11 @@ public final class ShortMain {
             System.exit(printVersion(System.out));
         }
         routeLibraryLogging();
+        if (System.getProperty(VERTX_DNS) == null) {
+            // A one-shot command resolves the NAS's name once: the JDK's resolver, not Vert.x's own DNS client
+            // (Netty's DNS codec and resolver, set up when Vert.x starts).
+            System.setProperty(VERTX_DNS, "true");
+        }
         System.exit(run(args));
     }
 
