@@ -11,7 +11,8 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The compose pipeline for one stack: load YAML, interpolate, drop services behind a profile, validate for TrueNAS and against the Compose
+ * The compose pipeline for one stack: load YAML, interpolate, drop services behind a profile, deliver the files it
+ * binds as configs, validate for TrueNAS and against the Compose
  * Specification schema, inline env files, normalise, hash, check the message size. Pure apart from reading env files from the stack folder.
  */
 public final class ComposeRenderer {
@@ -34,12 +35,25 @@ public final class ComposeRenderer {
      * @param hostBasePath when set, relative bind mounts are rewritten under {@code <hostBasePath>/<app>/}
      * @param repoRoot files read for the stack (env files) must be inside it, links resolved
      * @param budget the stack's interpolation budget, shared with its {@code .env}
+     * @param envFiles opens env files (decrypting SOPS ones)
+     * @param files the stack folder's files that relative bind mounts, {@code configs.*.file} and
+     *     {@code secrets.*.file} name, delivered in the compose ({@link FileMounts}); {@link StackFiles#NONE} for none
      */
     public record Request(String appName, String composeText, String composeFile, Path stackDir, String displayDir,
-            Variables variables, Path hostBasePath, Path repoRoot, ExpansionBudget budget, EnvFileReader envFiles) {
+            Variables variables, Path hostBasePath, Path repoRoot, ExpansionBudget budget, EnvFileReader envFiles,
+            StackFiles files) {
 
         public Request {
             envFiles = envFiles == null ? EnvFileReader.PLAIN : envFiles;
+            files = files == null ? StackFiles.NONE : files;
+        }
+
+        /** A request that delivers no files from the stack folder. */
+        public Request(String appName, String composeText, String composeFile, Path stackDir, String displayDir,
+                Variables variables, Path hostBasePath, Path repoRoot, ExpansionBudget budget,
+                EnvFileReader envFiles) {
+            this(appName, composeText, composeFile, stackDir, displayDir, variables, hostBasePath, repoRoot, budget,
+                    envFiles, StackFiles.NONE);
         }
 
         /** A request whose env files are all plain dotenv files. */
@@ -80,8 +94,14 @@ public final class ComposeRenderer {
         // Services behind a profile are not started by 'docker compose up' without '--profile': not part of the app.
         Profiles.Result profiled = Profiles.apply(interpolated.tree(), Set.of(), sm);
         problems.addAll(profiled.problems());
-        TrueNasValidator.Result validated = TrueNasValidator.validate(profiled.tree(), sm,
-                new TrueNasValidator.Options(request.appName(), request.hostBasePath()));
+        // Files beside the compose travel inside it, as configs: TrueNAS receives nothing else. Their content is
+        // not interpolated (compose reads a file: as it is); escapeDollars below keeps it so on the NAS.
+        FileMounts.Result delivered = FileMounts.apply(profiled.tree(), sm, request.files(),
+                request.displayDir());
+        problems.addAll(delivered.problems());
+        masker = masker.and(SecretMasker.of(delivered.secretValues()));
+        TrueNasValidator.Result validated = TrueNasValidator.validate(delivered.tree(), sm,
+                new TrueNasValidator.Options(request.appName(), request.hostBasePath(), delivered.delivered()));
         problems.addAll(validated.problems());
         if (validated.compose() == null) {
             return done(null, problems, masker);
@@ -91,9 +111,9 @@ public final class ComposeRenderer {
         Set<String> reported = new HashSet<>();
         validated.problems().stream().filter(Problem::isError).forEach(p -> reported.add(p.path()));
         @SuppressWarnings("unchecked")
-        Map<String, Object> interpolatedTree = (Map<String, Object>) profiled.tree();
+        Map<String, Object> interpolatedTree = (Map<String, Object>) delivered.tree();
         problems.addAll(ComposeSchema.validate(interpolatedTree, sm, reported));
-        Map<String, Object> compose = validated.compose();
+        Map<String, Object> compose = FileMounts.strip(validated.compose(), delivered.delivered());
         if (request.stackDir() != null) {
             Function<String, Optional<String>> lookup = name -> request.variables().lookup(name).map(Variables.Value::value);
             EnvFileInliner.Result inlined = EnvFileInliner.inline(compose, request.stackDir(),

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * exists there, nothing is built, and the project name is fixed. See docs/stacks.md for each rule's reason.
  *
  * <p>With a host base path configured, relative bind mounts are not refused but rewritten under
- * {@code <hostBasePath>/<app>/}.
+ * {@code <hostBasePath>/<app>/}. Bind mounts of files in the stack folder, which {@link FileMounts} delivers as
+ * configs, are left alone.
  */
 public final class TrueNasValidator {
 
@@ -29,7 +30,16 @@ public final class TrueNasValidator {
     private static final Pattern SERVICE_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
 
     /** What the checks need to know beyond the document. */
-    public record Options(String appName, Path hostBasePath) {}
+    public record Options(String appName, Path hostBasePath, Set<String> delivered) {
+        public Options {
+            delivered = delivered == null ? Set.of() : Set.copyOf(delivered);
+        }
+
+        /** Options with no bind mount delivered as a config. */
+        public Options(String appName, Path hostBasePath) {
+            this(appName, hostBasePath, Set.of());
+        }
+    }
 
     /** The (possibly rewritten) compose and every problem. */
     public record Result(Map<String, Object> compose, List<Problem> problems) {}
@@ -158,6 +168,10 @@ public final class TrueNasValidator {
         for (int i = 0; i < list.size(); i++) {
             String path = "services." + service + ".volumes[" + i + "]";
             Object item = list.get(i);
+            if (options.delivered().contains(path)) {
+                out.add(item); // a file of the stack folder, sent as a config (FileMounts)
+                continue;
+            }
             if (item instanceof String spec) {
                 int colon = spec.indexOf(':');
                 String source = colon < 0 ? "" : spec.substring(0, colon);

@@ -283,6 +283,7 @@ final class DockerContainers implements ContainerBackend {
         Map<String, Object> stored = mw.withLock(() -> app.compose);
         if (stored != null && compose.size() == 1) {
             stored = forComposeV1(stored);
+            stored = contentConfigsForV1(stored, rendered);
         }
         DumperOptions dump = new DumperOptions();
         dump.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
@@ -324,6 +325,96 @@ final class DockerContainers implements ContainerBackend {
         });
         copy.put("services", newServices);
         return copy;
+    }
+
+    /**
+     * Compose v1 does not know {@code configs.*.content} (v2.23.1+, which a NAS runs, copies the content into the
+     * container when it creates it, mode 0444 unless set: pkg/compose/secrets.go of docker/compose). For v1, each
+     * such config is written to a file beside the rendered compose, with the reference's mode, and the service gets
+     * it as a read-only bind mount at the same target: what the container sees is the same file.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> contentConfigsForV1(Map<String, Object> compose, Path rendered) {
+        if (!(compose.get("configs") instanceof Map<?, ?> configs)
+                || !(compose.get("services") instanceof Map<?, ?> services)) {
+            return compose;
+        }
+        Map<String, Object> kept = new LinkedHashMap<>();
+        Map<String, String> content = new LinkedHashMap<>();
+        configs.forEach((k, v) -> {
+            if (v instanceof Map<?, ?> m && m.get("content") instanceof String text) {
+                content.put(String.valueOf(k), text.replace("$$", "$"));
+            } else {
+                kept.put(String.valueOf(k), v);
+            }
+        });
+        if (content.isEmpty()) {
+            return compose;
+        }
+        Map<String, Object> copy = new LinkedHashMap<>(compose);
+        Map<String, Object> newServices = new LinkedHashMap<>();
+        services.forEach((name, def) -> {
+            if (!(def instanceof Map<?, ?> d) || !(d.get("configs") instanceof List<?> refs)) {
+                newServices.put(String.valueOf(name), def);
+                return;
+            }
+            Map<String, Object> service = new LinkedHashMap<>((Map<String, Object>) d);
+            List<Object> keptRefs = new ArrayList<>();
+            List<Object> volumes = d.get("volumes") instanceof List<?> l ? new ArrayList<>(l) : new ArrayList<>();
+            for (Object ref : refs) {
+                String source = ref instanceof Map<?, ?> m ? String.valueOf(m.get("source")) : String.valueOf(ref);
+                if (!content.containsKey(source)) {
+                    keptRefs.add(ref);
+                    continue;
+                }
+                String target = ref instanceof Map<?, ?> m && m.get("target") instanceof String t ? t : "/" + source;
+                int mode = ref instanceof Map<?, ?> m && m.get("mode") instanceof Number n ? n.intValue() : 0444;
+                Path file = rendered.resolve("configs").resolve(name + "-" + source);
+                try {
+                    Files.createDirectories(file.getParent());
+                    Files.writeString(file, content.get(source));
+                    Files.setPosixFilePermissions(file, permissions(mode | 0400));
+                } catch (IOException e) {
+                    throw new MiddlewareError.Call(Errno.EFAULT, "Failed to write config " + Py.repr(source) + ": "
+                            + e.getMessage());
+                }
+                volumes.add(file.toAbsolutePath() + ":" + target + ":ro");
+            }
+            if (keptRefs.isEmpty()) {
+                service.remove("configs");
+            } else {
+                service.put("configs", keptRefs);
+            }
+            service.put("volumes", volumes);
+            newServices.put(String.valueOf(name), service);
+        });
+        copy.put("services", newServices);
+        if (kept.isEmpty()) {
+            copy.remove("configs");
+        } else {
+            copy.put("configs", kept);
+        }
+        return copy;
+    }
+
+    private static java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions(int mode) {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> out = new java.util.HashSet<>();
+        java.nio.file.attribute.PosixFilePermission[] order = {
+                java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE,
+                java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE,
+                java.nio.file.attribute.PosixFilePermission.OTHERS_READ,
+                java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE,
+                java.nio.file.attribute.PosixFilePermission.GROUP_WRITE,
+                java.nio.file.attribute.PosixFilePermission.GROUP_READ,
+                java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE,
+                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ};
+        for (int i = 0; i < order.length; i++) {
+            if ((mode & (1 << i)) != 0) {
+                out.add(order[i]);
+            }
+        }
+        return out;
     }
 
     private static String shortPort(Map<?, ?> m) {

@@ -32,8 +32,8 @@ import java.util.stream.Stream;
  *
  * <p>A folder's inputs are digested (SHA-256) on every scan: the options, the folder's path in the repository,
  * every secret value (a secret a compose uses can be any of them), and the folder's whole content, recursively:
- * each entry's name and kind, the bytes of every file (compose, {@code stack.yaml}, {@code .env}, every
- * {@code env_file}, which must lie inside the folder), and for a link, its target and the content it leads to.
+ * each entry's name and kind, the bytes and execute bit of every file (compose, {@code stack.yaml}, {@code .env},
+ * every {@code env_file}, which must lie inside the folder, and the files bound into containers), and for a link, its target and the content it leads to.
  * Never a timestamp. A folder the digest cannot cover with certainty (the folder or a sub-folder is a link,
  * too many entries, too many bytes) is loaded on every scan, as without a cache. One entry per folder, replaced
  * when its digest changes and dropped when the folder is gone: the cache holds at most one loaded stack per
@@ -208,6 +208,8 @@ public final class StackCache {
             } else if (attrs.isRegularFile()) {
                 field(md, "file");
                 field(md, name);
+                // A file sent to a container keeps its execute bit (FileMounts): a chmod alone is a change.
+                field(md, Files.isExecutable(child) ? "x" : "-");
                 if (!content(md, child, attrs.size(), budget)) {
                     return false;
                 }

@@ -187,7 +187,7 @@ public final class StackRepository {
         }
         ComposeRenderer.Result result = ComposeRenderer.render(new ComposeRenderer.Request(
                 name, text.get(), composeRel, dir, rel, variables, options.hostBasePath(), repoRoot, budget,
-                encrypted));
+                encrypted, new StackFolderFiles(dir, repoRoot, encrypted)));
         problems.addAll(result.problems());
         boolean hasErrors = problems.stream().anyMatch(Problem::isError);
         // Files in a fixed order, then document order: what people read top to bottom in their editor.

@@ -54,6 +54,7 @@ class DockerAppsIT {
     static final String CRASH = "tge2e-crash-" + SUFFIX;
     static final String OLD = "tge2e-old-" + SUFFIX;
     static final String MISSING = "tge2e-missing-" + SUFFIX;
+    static final String FILES = "tge2e-files-" + SUFFIX;
 
     static Path imageDir;
 
@@ -117,7 +118,8 @@ class DockerAppsIT {
         } finally {
             // Closing the emulated NAS removes its apps' projects; anything left by a failed test goes here.
             emulator.close();
-            DockerTestEngine.removeProjectsAndImage(List.of("ix-" + WEB, "ix-" + CRASH, "ix-" + OLD, "ix-" + MISSING),
+            DockerTestEngine.removeProjectsAndImage(List.of("ix-" + WEB, "ix-" + CRASH, "ix-" + OLD, "ix-" + MISSING,
+                    "ix-" + FILES),
                     null);
         }
     }
@@ -192,6 +194,36 @@ class DockerAppsIT {
         LaunchResult logs = launcher.launch(cli("apps", "logs", WEB, "--tail", "20"));
         assertThat(logs.exitCode()).as(logs.getErrorOutput()).isZero();
         assertThat(logs.getOutput()).contains("serving version-2").doesNotContain("serving version-1");
+    }
+
+    @Test
+    void aFileBesideTheComposeIsServedByTheContainerFromGitAndAChangeToItAloneUpdatesIt() throws Exception {
+        int port = freePort();
+        String compose = """
+                services:
+                  web:
+                    image: %s
+                    command: ["/bin/sh", "-c", "trap 'exit 0' TERM; /bin/busybox httpd -f -v -p 8080 -h /site & wait"]
+                    volumes:
+                      - ./index.html:/site/index.html:ro
+                    ports:
+                      - "127.0.0.1:%d:8080"
+                """.formatted(IMAGE, port);
+        git.write("stacks/" + FILES + "/index.html", "from git, version 1\n")
+                .write("stacks/" + FILES + "/compose.yaml", compose).commit("files");
+
+        PassResult first = sync(false);
+
+        assertThat(first.failed()).as(first.toString()).isFalse();
+        assertThat(get(port)).isEqualTo("200 from git, version 1");
+
+        git.write("stacks/" + FILES + "/index.html", "from git, version 2\n").commit("files: only the page");
+        emulator.calls().reset();
+        PassResult second = sync(false);
+
+        assertThat(second.failed()).as(second.toString()).isFalse();
+        assertThat(emulator.calls().count("app.update")).isEqualTo(1);
+        assertThat(get(port)).isEqualTo("200 from git, version 2");
     }
 
     @Test
