@@ -89,6 +89,16 @@ public final class DemoEnvironment implements AutoCloseable {
      * publishes on {@code 127.0.0.1:dockerAppPort}.
      */
     public static DemoEnvironment prepare(Path exampleDir, boolean keep, Integer dockerAppPort) {
+        return prepare(exampleDir, keep, dockerAppPort, true);
+    }
+
+    /**
+     * As {@link #prepare(Path, boolean, Integer)}; with {@code appDatasets} (the default; {@code demo
+     * --no-app-datasets} turns it off) each stack folder of the repository gets a dataset of its own on the emulated
+     * NAS, {@code tank/apps/<stack>}, so that the example stacks' {@code snapshot:} policies protect their data and a
+     * snapshot, a failed update and {@code rollback} with data can be tried.
+     */
+    public static DemoEnvironment prepare(Path exampleDir, boolean keep, Integer dockerAppPort, boolean appDatasets) {
         Path work = null;
         TrueNasEmulator emulator = null;
         try {
@@ -115,6 +125,9 @@ public final class DemoEnvironment implements AutoCloseable {
             }
             generateSecrets(repo.resolve(SECRETS_EXAMPLE), secrets);
             commitAll(repo, "demo: the example stacks");
+            if (appDatasets) {
+                emulator.storage().seedAppDatasets(repo.resolve("stacks"));
+            }
             DemoEnvironment env = new DemoEnvironment(emulator, work, repo, secrets, state, keep, dockerAppPort);
             current = env;
             return env;

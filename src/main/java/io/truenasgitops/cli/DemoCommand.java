@@ -46,6 +46,11 @@ public class DemoCommand implements Callable<Integer>, TopLevelCommand {
             description = "With --docker: the loopback port the 'hello' stack publishes (default: ${DEFAULT-VALUE}).")
     int appPort;
 
+    @Option(names = "--no-app-datasets", description = {"Do not give each example stack a dataset of its own"
+            + " (tank/apps/<stack>) on the emulated NAS: the stacks' snapshot: policies then protect nothing and say so"
+            + " (by default they do, so a snapshot, a failed update and rollback with data can be tried)."})
+    boolean noAppDatasets;
+
     @Option(names = "--once", description = "Run one pass, print what it did and exit (0 when every stack"
             + " applied cleanly); serves no HTTP.")
     boolean once;

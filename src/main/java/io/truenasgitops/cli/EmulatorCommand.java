@@ -101,6 +101,17 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
                 + " apps running it show image_updates_available until app.pull_images. Repeatable."})
     java.util.List<String> imageUpdates = new java.util.ArrayList<>();
 
+    @Option(names = "--app-datasets", paramLabel = "REPO", description = {
+        "Give each stack folder of REPO/stacks a dataset of its own, tank/apps/<stack> at /mnt/tank/apps/<stack>"
+                + " (e.g. --app-datasets stacks-example): then snapshot: policies protect data under"
+                + " /mnt/tank/apps/<stack>, and a snapshot, a failed update and rollback can be tried."})
+    Path appDatasets;
+
+    @Option(names = "--dataset", paramLabel = "NAME", description = {
+        "Add this dataset (tank/media, mounted at /mnt/tank/media; missing parents too) to the emulated pool."
+                + " Repeatable."})
+    java.util.List<String> datasets = new java.util.ArrayList<>();
+
     @Option(names = "--ready-file", description = "Write url, legacyUrl, apiKey, tlsFingerprint (and more) as JSON to this file once listening.")
     Path readyFile;
 
@@ -137,6 +148,23 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
         }
         try (ShutdownSignal signal = new ShutdownSignal(); TrueNasEmulator emulator = TrueNasEmulator.start(options)) {
             imageUpdates.forEach(emulator.imageUpdates()::markUpdated);
+            java.util.List<String> seeded = new java.util.ArrayList<>();
+            if (appDatasets != null) {
+                if (!Files.isDirectory(appDatasets.resolve("stacks"))) {
+                    throw new UsageException("emulator: --app-datasets " + appDatasets + " has no 'stacks' folder: give"
+                            + " a repository root such as stacks-example");
+                }
+                seeded.addAll(emulator.storage().seedAppDatasets(appDatasets.resolve("stacks")));
+            }
+            for (String d : datasets) {
+                try {
+                    emulator.storage().seedDataset(d);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("emulator: --dataset '" + d + "' is not a dataset name (pool/name,"
+                            + " e.g. tank/media)");
+                }
+                seeded.add(d);
+            }
             ObjectNode ready = new ObjectMapper().createObjectNode();
             ready.put("url", emulator.url());
             ready.put("legacyUrl", emulator.legacyUrl());
@@ -166,6 +194,9 @@ public class EmulatorCommand implements Callable<Integer>, TopLevelCommand {
             }
             if (emulator.unixSocketUrl() != null) {
                 out.println("unixSocketUrl:  " + emulator.unixSocketUrl());
+            }
+            if (!seeded.isEmpty()) {
+                out.println("datasets:       " + String.join(", ", seeded));
             }
             if (!emulator.docker().isEmpty()) {
                 out.println("compose:        " + emulator.docker().get("compose"));

@@ -57,7 +57,7 @@ public class Main implements QuarkusApplication {
             if ("demo".equals(args[0])) {
                 // The demo's NAS and repository must exist before Quarkus reads the configuration.
                 demo = DemoEnvironment.prepare(demoExample(args), Arrays.asList(args).contains("--keep"),
-                        demoDockerAppPort(args));
+                        demoDockerAppPort(args), !Arrays.asList(args).contains("--no-app-datasets"));
                 Map<String, String> props = new java.util.LinkedHashMap<>(demo.daemonProperties());
                 if (Arrays.asList(args).contains("--once")) {
                     // One pass and out: no listener (nothing would be there long enough to look at).

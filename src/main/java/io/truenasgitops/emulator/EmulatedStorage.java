@@ -141,6 +141,29 @@ public final class EmulatedStorage {
         return this;
     }
 
+    /**
+     * Gives each stack folder under {@code stacksDir} a dataset of its own, {@code tank/apps/<stack>} mounted at
+     * {@code /mnt/tank/apps/<stack>} (with {@code tank/apps} as their parent), as a NAS set up for the
+     * {@code snapshot:} policy has them: then the stacks' host paths under {@code /mnt/tank/apps/<stack>} can be
+     * snapshotted and rolled back. Returns the datasets made, in name order; none when the folder is missing.
+     */
+    public List<String> seedAppDatasets(java.nio.file.Path stacksDir) throws java.io.IOException {
+        List<String> made = new ArrayList<>();
+        if (!java.nio.file.Files.isDirectory(stacksDir)) {
+            return made;
+        }
+        try (var dirs = java.nio.file.Files.list(stacksDir)) {
+            for (java.nio.file.Path d : dirs.filter(java.nio.file.Files::isDirectory).sorted().toList()) {
+                String name = "tank/apps/" + d.getFileName();
+                if (DATASET_NAME.matcher(name).matches() && !d.getFileName().toString().startsWith(".")) {
+                    seedDataset(name);
+                    made.add(name);
+                }
+            }
+        }
+        return made;
+    }
+
     /** Writes data to a dataset, as an app would: its content token becomes {@code content}. */
     public void write(String dataset, String content) {
         synchronized (lock) {

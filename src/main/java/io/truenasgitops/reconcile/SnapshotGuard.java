@@ -73,6 +73,16 @@ final class SnapshotGuard implements ApplyExecutor.BeforeChange {
                 return Optional.of(failed(a, live, "target '" + a.target() + "' has no storage API configured"));
             }
             StackDatasets sd = datasets(a, d, live, ctx, st);
+            if (policy.required() && d != null && d.isValid()) {
+                // the plan saw no datasets (their read failed then): the promise still fails closed here, for the
+                // data of the compose being applied (an update that moves data onto a dataset of its own goes on)
+                Set<String> applied = new LinkedHashSet<>(HostPaths.writable(d.rendered().compose()));
+                List<SnapshotCoverage.Finding> findings = sd.notices().stream()
+                        .filter(n -> applied.contains(n.path())).map(StackDatasets.Notice::finding).toList();
+                if (!findings.isEmpty()) {
+                    return Optional.of(impossible(a, d, live, findings));
+                }
+            }
             sd.notices().forEach(n -> events.add(new Event(clock.now(), a.stack(), Event.Type.WARNING,
                     Reasons.SNAPSHOT_SKIPPED, n.message(), ctx.revision())));
             if (sd.datasets().isEmpty()) {
@@ -96,6 +106,13 @@ final class SnapshotGuard implements ApplyExecutor.BeforeChange {
             metrics.snapshotCompleted("create", "failure");
             return Optional.of(failed(a, live, e.getMessage()));
         }
+    }
+
+    private Outcome impossible(Action a, DesiredStack d, LiveApp live, List<SnapshotCoverage.Finding> findings) {
+        return new Outcome.Stalled(Reason.of(Reasons.SNAPSHOT_IMPOSSIBLE, SnapshotCoverage.heldBack(a.stack(),
+                d.relativeDir(), a.type() == ActionType.UPDATE ? "updated" : "deleted", findings)),
+                HealthStatus.assess(live.state(), a.wantState() == null ? DesiredState.RUNNING : a.wantState()),
+                live.state(), a.fingerprint(), Outcome.StallRetry.NEVER);
     }
 
     private Outcome failed(Action a, LiveApp live, String cause) {

@@ -24,8 +24,8 @@ record StackDatasets(Map<String, List<String>> datasets, List<Notice> notices) {
         notices = List.copyOf(notices);
     }
 
-    /** One host path left out. */
-    record Notice(SnapshotCoverage.Kind kind, String path, String message) {}
+    /** One host path left out: {@code finding} says why, {@code message} says so for an event. */
+    record Notice(SnapshotCoverage.Kind kind, String path, String message, SnapshotCoverage.Finding finding) {}
 
     /**
      * Maps {@code stack}'s host paths to datasets.
@@ -42,7 +42,8 @@ record StackDatasets(Map<String, List<String>> datasets, List<Notice> notices) {
             SnapshotCoverage.PathCoverage c = SnapshotCoverage.classify(stack, path, others,
                     java.util.Optional.of(all));
             if (c.finding() != null) {
-                notices.add(new Notice(c.finding().kind(), path, c.finding().message() + ": it is not snapshotted"));
+                notices.add(new Notice(c.finding().kind(), path, c.finding().message() + ": it is not snapshotted",
+                        c.finding()));
             } else if (c.dataset() != null) {
                 datasets.computeIfAbsent(c.dataset().name(), k -> new ArrayList<>()).add(path);
             }

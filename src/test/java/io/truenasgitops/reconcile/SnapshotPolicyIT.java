@@ -325,6 +325,47 @@ class SnapshotPolicyIT {
     }
 
     @Test
+    void whenThePlanCouldNotReadTheDatasetsTheUpdateIsStillHeldBackBeforeItIsSent() throws Exception {
+        git.write("stacks/web/compose.yaml", web("1.26")).write("stacks/web/stack.yaml", POLICY);
+        git.commit("web 1.26");
+        sync();
+        engine.close();
+        StorageApiClient storage = new StorageApiClient(() -> client);
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        io.truenasgitops.truenas.PoolsApi firstReadFails = new io.truenasgitops.truenas.PoolsApi() {
+            @Override
+            public List<io.truenasgitops.truenas.Dataset> datasets() {
+                if (reads.getAndIncrement() == 0) {
+                    throw new IllegalStateException("pool.dataset.query refused (no DATASET_READ)");
+                }
+                return storage.datasets();
+            }
+
+            @Override
+            public Optional<io.truenasgitops.truenas.Dataset> dataset(String name) {
+                return storage.dataset(name);
+            }
+        };
+        engine = setup.engine(setup.config()).storage("default", new TargetStorage(firstReadFails, storage)).build();
+        git.write("stacks/web/compose.yaml", web("1.27")).write("stacks/backup/compose.yaml", """
+                services:
+                  backup:
+                    image: restic/restic:0.17
+                    volumes:
+                      - /mnt/tank/apps/web/exports:/source:ro
+                """);
+        git.commit("web 1.27 and its backup");
+        emulator.calls().reset();
+
+        sync();
+
+        assertThat(reads.get()).as("the plan's read failed, the executor's worked").isEqualTo(2);
+        assertThat(emulator.calls().count("app.update")).isZero();
+        assertThat(snapshotCalls("create")).isZero();
+        assertThat(engine.status("web").orElseThrow().lastReason().code()).isEqualTo(Reasons.SNAPSHOT_IMPOSSIBLE);
+    }
+
+    @Test
     void anIxAppsPathTheApiDoesNotShowIsHeldBack() throws Exception {
         git.write("stacks/web/compose.yaml", """
                 services:
