@@ -55,11 +55,19 @@ public interface ReconcileConfigMapping {
     @WithDefault(ReconcileConfig.DEFAULT_EVENT_HISTORY)
     int eventHistory();
 
+    /**
+     * What an update that fails its health gate (or its job) does when its stack.yaml does not say
+     * {@code onFailure:}: {@code stay} (report it, retry on the slow backoff) or {@code rollback} (apply the last
+     * revision that passed the gate on this NAS again, compose only).
+     */
+    @WithDefault(ReconcileConfig.DEFAULT_ON_FAILURE)
+    io.truenasgitops.stacks.StackSettings.OnFailure onFailure();
+
     /** The engine's settings as configured. */
     static ReconcileConfig toConfig(ReconcileConfigMapping m) {
         return new ReconcileConfig(m.interval(), m.jitter(), m.settleTime(), m.healthPollInterval(),
                 m.retryInitialBackoff(), m.retryMaxBackoff(), m.stalledRetryInitialBackoff(),
                 m.stalledRetryMaxBackoff(), m.parallelism(), m.prune(), m.stateDir(), m.selfAppName(),
-                m.shutdownTimeout(), m.eventHistory());
+                m.shutdownTimeout(), m.eventHistory(), m.onFailure());
     }
 }

@@ -57,12 +57,34 @@ final class ApplyExecutor {
         BeforeChange NONE = (a, d, live, ctx) -> Optional.empty();
     }
 
+    /**
+     * {@code onFailure: rollback}: the stack as it was at the last revision that passed the health gate on this NAS,
+     * when the stack (or the daemon's default) asks for a rollback and there is such a revision other than the one
+     * that failed; empty otherwise (the failure stays, as with {@code onFailure: stay}).
+     */
+    interface Remediation {
+        Optional<LastGood> rollbackTarget(Action failed, DesiredStack failing);
+
+        Remediation NONE = (a, d) -> Optional.empty();
+    }
+
+    /** A revision to roll back to and the stack as that revision renders it. */
+    record LastGood(String revision, DesiredStack stack) {}
+
+    private final Remediation remediation;
+
     ApplyExecutor(ReconcileConfig config, EngineClock clock, ReconcileMetrics metrics, OutcomeMapper mapper) {
-        this(config, clock, metrics, mapper, BeforeChange.NONE);
+        this(config, clock, metrics, mapper, BeforeChange.NONE, Remediation.NONE);
     }
 
     ApplyExecutor(ReconcileConfig config, EngineClock clock, ReconcileMetrics metrics, OutcomeMapper mapper,
             BeforeChange beforeChange) {
+        this(config, clock, metrics, mapper, beforeChange, Remediation.NONE);
+    }
+
+    ApplyExecutor(ReconcileConfig config, EngineClock clock, ReconcileMetrics metrics, OutcomeMapper mapper,
+            BeforeChange beforeChange, Remediation remediation) {
+        this.remediation = remediation;
         this.beforeChange = beforeChange;
         this.clock = clock;
         this.metrics = metrics;
@@ -206,10 +228,81 @@ final class ApplyExecutor {
                     : after == null && api != null ? a.fingerprint() : Planner.fingerprint(d, after, a.wantState());
             java.util.function.UnaryOperator<String> mask = d == null || d.rendered() == null
                     ? java.util.function.UnaryOperator.identity() : d.rendered().masker()::mask;
-            return mapper.classify(a, e, health(after, a), after == null ? null : after.state(), fp, mask);
+            // what the app's dead containers printed last: the cause in their own words (I/O, so read here)
+            String printed = api != null && after != null && deadAfterApply(e)
+                    ? ContainerLogTail.of(api, a.stack(), mask) : "";
+            Outcome failed = mapper.classify(a, e, health(after, a), after == null ? null : after.state(), fp, mask,
+                    printed);
+            if (a.type() == ActionType.UPDATE && api != null && d != null && d.isValid() && sentAndFailed(e)
+                    && failed instanceof Outcome.Stalled stalled) {
+                Optional<LastGood> back = remediation.rollbackTarget(a, d);
+                if (back.isPresent()) {
+                    return rollBack(a, d, api, ctx, timeout, stalled, back.get());
+                }
+            }
+            return failed;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * An update that was sent and failed (its health gate, or its job): a refused pull sent nothing, the app runs as
+     * it did, so there is nothing to roll back.
+     */
+    private static boolean sentAndFailed(RuntimeException e) {
+        return deadAfterApply(e) && !(e instanceof io.truenasgitops.truenas.ImagePullFailedException)
+                && !(e instanceof io.truenasgitops.truenas.ImagePullRateLimitedException);
+    }
+
+    /**
+     * {@code onFailure: rollback}: applies the compose of the last revision that passed the gate on this NAS again
+     * (data stays as it is), starts the app and runs the gate. The stack is then stalled as {@code RolledBack} on the
+     * situation it is in now, so that the failing revision is not applied again until Git changes; a rollback that
+     * fails too says both failures.
+     */
+    private Outcome rollBack(Action a, DesiredStack failing, AppsApi api, Context ctx, Duration timeout,
+            Outcome.Stalled failed, LastGood back) {
+        String from = Planner.shortRev(ctx.revision());
+        String to = Planner.shortRev(back.revision());
+        DesiredStack old = back.stack();
+        LOG.infof("%s: the update to %s failed; rolling back to %s (onFailure: rollback)", a.stack(), from, to);
+        try {
+            Map<String, Object> payload = Stamps.apply(old.rendered().compose(),
+                    new Stamp(ctx.sourceUrl(), old.relativeDir(), back.revision(), old.hash()));
+            job(a, ctx, timeout, () -> api.update(a.stack(), payload, listener(a, ctx)), () -> landed(api, a.stack(),
+                    old.hash()));
+            boolean up = api.get(a.stack(), false).map(x -> Planner.isUp(x.state())).orElse(false);
+            if (!up || api.get(a.stack(), false).map(x -> x.state() == AppState.CRASHED).orElse(false)) {
+                job(a, ctx, timeout, "app.start", () -> { api.start(a.stack(), listener(a, ctx)); return null; },
+                        () -> api.get(a.stack(), false).map(x -> Planner.isUp(x.state())).orElse(false));
+            }
+            AppState s = gate.awaitRunning(api, a.stack(), timeout, HealthGate.oneShotServices(old.rendered().compose()));
+            LiveApp after = observeQuietly(api, a);
+            String fp = after == null ? a.fingerprint() : Planner.fingerprint(failing, after, a.wantState());
+            return new Outcome.Stalled(Reason.of(Reasons.ROLLED_BACK, "app '" + a.stack() + "' on target '"
+                    + a.target() + "' was rolled back from " + from + " to " + to + " (onFailure: rollback): "
+                    + failed.reason().message() + "; the compose of " + to + ", the last revision that passed the"
+                    + " health gate on this NAS, is applied again and runs (its data stays as " + from + " left it)."
+                    + " Revision " + from + " is not applied again until the stack changes in Git (sync --stack "
+                    + a.stack() + " tries it again)"), HealthStatus.HEALTHY, s, fp, Outcome.StallRetry.NEVER,
+                    back.revision());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failed;
+        } catch (RuntimeException e) {
+            LiveApp after = observeQuietly(api, a);
+            String fp = after == null ? failed.fingerprint() : Planner.fingerprint(failing, after, a.wantState());
+            return new Outcome.Stalled(Reason.of(Reasons.ROLLBACK_FAILED, failed.reason().message()
+                    + "; the rollback of app '" + a.stack() + "' to " + to + " (onFailure: rollback) failed too: "
+                    + e.getMessage()), HealthStatus.DEGRADED, after == null ? null : after.state(), fp,
+                    Outcome.StallRetry.SLOWLY);
+        }
+    }
+
+    /** A failure after which containers of the app may have died: a failed health gate or a failed job. */
+    private static boolean deadAfterApply(RuntimeException e) {
+        return e instanceof HealthGateException || e instanceof TrueNasException t && t.jobId() != null;
     }
 
     /**

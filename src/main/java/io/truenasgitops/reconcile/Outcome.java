@@ -49,9 +49,16 @@ public sealed interface Outcome {
     /**
      * Needs a human or a change: not retried while {@code fingerprint} stays the same, except on the slow backoff
      * when {@code retry} is {@link StallRetry#SLOWLY} (a failed job may have met a registry that was briefly down).
+     * {@code rolledBackTo} is the revision {@code onFailure: rollback} applied again after the failure, or null.
      */
-    record Stalled(Reason reason, HealthStatus health, AppState liveState, String fingerprint, StallRetry retry)
-            implements Outcome {
+    record Stalled(Reason reason, HealthStatus health, AppState liveState, String fingerprint, StallRetry retry,
+            String rolledBackTo) implements Outcome {
+
+        /** A stall that rolled nothing back. */
+        public Stalled(Reason reason, HealthStatus health, AppState liveState, String fingerprint, StallRetry retry) {
+            this(reason, health, liveState, fingerprint, retry, null);
+        }
+
         public ActionOutcome kind() {
             return ActionOutcome.STALLED;
         }

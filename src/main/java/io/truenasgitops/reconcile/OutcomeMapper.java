@@ -60,11 +60,27 @@ public final class OutcomeMapper {
      */
     public Outcome classify(Action action, Throwable error, HealthStatus health, AppState state, String fingerprint,
             java.util.function.UnaryOperator<String> maskLogs) {
+        return classify(action, error, health, state, fingerprint, maskLogs, "");
+    }
+
+    /**
+     * As {@link #classify(Action, Throwable, HealthStatus, AppState, String, java.util.function.UnaryOperator)};
+     * {@code containerLogs} are the last lines the app's dead containers printed (already masked, "" for none). An
+     * update or start that failed (its job, or its health gate) and left the app {@code state} STOPPED or CRASHED is
+     * {@code ApplyFailed}: this tool took the service down, and says why in one message.
+     */
+    public Outcome classify(Action action, Throwable error, HealthStatus health, AppState state, String fingerprint,
+            java.util.function.UnaryOperator<String> maskLogs, String containerLogs) {
         String what = "failed to " + action.type().name().toLowerCase() + " app '" + action.stack() + "' on target '"
                 + action.target() + "'";
+        String printed = containerLogs == null || containerLogs.isBlank() ? ""
+                : "; what its containers printed last:\n" + containerLogs;
         if (error instanceof HealthGateException h) {
-            return new Outcome.Stalled(Reason.of(h.reasonCode(), h.getMessage()), HealthStatus.DEGRADED,
-                    h.lastState(), fingerprint, Outcome.StallRetry.SLOWLY);
+            AppState after = h.lastState() != null ? h.lastState() : state;
+            Reason r = tookDown(action, after)
+                    ? Reason.of(Reasons.APPLY_FAILED, leftDown(action, after) + h.getMessage() + printed)
+                    : Reason.of(h.reasonCode(), h.getMessage() + printed);
+            return new Outcome.Stalled(r, HealthStatus.DEGRADED, h.lastState(), fingerprint, Outcome.StallRetry.SLOWLY);
         }
         if (error instanceof TrueNasException e) {
             if (e instanceof AppsServiceDownException) {
@@ -104,10 +120,16 @@ public final class OutcomeMapper {
                         Outcome.StallRetry.NEVER);
             }
             if (e.jobId() != null) {
-                String details = e.jobLogs() == null ? " (details in /var/log/app_lifecycle.log on the NAS)"
-                        : "; the job's log on the NAS (logs_excerpt):\n" + maskLogs.apply(e.jobLogs());
-                return new Outcome.Stalled(Reason.of(Reasons.JOB_FAILED, what + ": job " + e.jobId() + " failed: "
-                        + e.getMessage() + details), health, state,
+                // the NAS's own words name its log file already ("Please check /var/log/app_lifecycle.log"): once
+                String details = e.jobLogs() != null
+                        ? "; the job's log on the NAS (logs_excerpt):\n" + maskLogs.apply(e.jobLogs())
+                        : String.valueOf(e.getMessage()).contains("app_lifecycle.log") ? ""
+                        : " (details in /var/log/app_lifecycle.log on the NAS)";
+                boolean down = tookDown(action, state);
+                String failed = "job " + e.jobId() + " failed: " + e.getMessage() + details + printed;
+                return new Outcome.Stalled(down ? Reason.of(Reasons.APPLY_FAILED, leftDown(action, state)
+                        + "its compose up failed after the old containers were removed; " + failed)
+                        : Reason.of(Reasons.JOB_FAILED, what + ": " + failed), health, state,
                         fingerprint, e instanceof ImageRejectedException ? Outcome.StallRetry.NEVER
                                 : Outcome.StallRetry.SLOWLY);
             }
@@ -116,6 +138,21 @@ public final class OutcomeMapper {
         }
         String msg = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         return new Outcome.Transient(Reason.of(Reasons.TRANSIENT_ERROR, what + ": " + msg), health, state);
+    }
+
+    /**
+     * Whether a failed {@code action} left the app down: an update or a start (both a compose down, then up) after
+     * which the app is STOPPED or CRASHED. A create that fails has no service to take down (its failed job removes
+     * the app; a crashing new app is a failed health gate).
+     */
+    static boolean tookDown(Action action, AppState after) {
+        return (action.type() == ActionType.UPDATE || action.type() == ActionType.START)
+                && (after == AppState.STOPPED || after == AppState.CRASHED);
+    }
+
+    private static String leftDown(Action action, AppState after) {
+        return "the " + action.type().name().toLowerCase() + " of app '" + action.stack() + "' on target '"
+                + action.target() + "' failed and left it " + after + ": ";
     }
 
     /** Decides the new status of the stack {@code action} is about, given the previous status (or null). */
@@ -283,6 +320,10 @@ public final class OutcomeMapper {
                             + (failures + 1) + "), or as soon as the stack changes in Git or the app on the NAS"
                     : "; not retried until the stack changes in Git or the app changes on the NAS"));
             b.lastError = s.reason().message();
+            if (leftAppDown(action, s) || s.rolledBackTo() != null) {
+                b.failedApply = new FailedApply(revision, action.desiredHash(), action.type(), s.reason().code(), now,
+                        s.rolledBackTo());
+            }
             b.stalledFingerprint = s.fingerprint();
             b.failures = failures;
             b.nextRetryAt = slowly ? now.plus(delay) : null;
@@ -350,7 +391,20 @@ public final class OutcomeMapper {
         return new Decision(b.build(), event, requeue, level, outcome.label());
     }
 
+    /**
+     * Whether the failed {@code action} left its app down (stopped, crashed, or unhealthy after the gate): this
+     * engine's own doing, remembered as the stack's {@link FailedApply}.
+     */
+    private static boolean leftAppDown(Action action, Outcome.Stalled s) {
+        boolean brings = action.type() == ActionType.CREATE || action.type() == ActionType.UPDATE
+                || action.type() == ActionType.START;
+        return brings && action.wantState() != io.truenasgitops.stacks.StackSettings.DesiredState.STOPPED
+                && (s.liveState() == AppState.STOPPED || s.liveState() == AppState.CRASHED
+                        || s.health() == HealthStatus.DEGRADED);
+    }
+
     private static void clearFailure(StackStatus.Builder b) {
+        b.failedApply = null;
         b.lastError = null;
         b.failures = 0;
         b.nextRetryAt = null;

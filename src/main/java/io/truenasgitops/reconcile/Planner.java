@@ -224,7 +224,10 @@ public final class Planner {
         // drift made by a person.
         boolean unfinishedApply = ours && applied != null && d.hash().equals(appliedHash)
                 && !d.hash().equals(applied.hash());
-        boolean enforce = heal || explicitState || unfinishedApply;
+        // Our own apply failed and left the app down (FailedApply, kept in the state file): bringing it up again is
+        // ours too, on the retry and on any later commit; it is never a person's stop that is only reported.
+        FailedApply failed = ownFailure(in, d.name(), ours);
+        boolean enforce = heal || explicitState || unfinishedApply || failed != null;
         Set<DriftKind> drift = EnumSet.noneOf(DriftKind.class);
         if (configDrift) {
             drift.add(DriftKind.CONFIG);
@@ -232,8 +235,12 @@ public final class Planner {
         if (stateDrift) {
             drift.add(DriftKind.STATE);
         }
-        String stateNote = stateDrift ? "; app is " + live.state() + " but should be " + want.name().toLowerCase()
-                + (enforce ? "" : " (reported only: selfHeal is off)") : "";
+        String stateNote = !stateDrift ? ""
+                : failed != null && !heal ? "; app is " + live.state() + " because the " + failed.action().name()
+                        .toLowerCase() + " of " + shortRev(failed.revision()) + " failed (" + failed.reason()
+                        + "); it is brought up again"
+                : "; app is " + live.state() + " but should be " + want.name().toLowerCase()
+                        + (enforce ? "" : " (reported only: selfHeal is off)");
 
         if (adopting) {
             return b.build(ActionType.UPDATE, Reasons.ADOPT, "adopt existing app '" + d.name() + "' (adopt: true):"
@@ -258,6 +265,12 @@ public final class Planner {
                     + d.name() + "': it is " + live.state() + " because the apply of " + d.relativeDir() + " at "
                     + rev + " wrote its compose but did not finish; finishing it", drift, true);
         }
+        if (stateDrift && failed != null && !heal && !explicitState && want == DesiredState.RUNNING) {
+            return b.build(ActionType.START, Reasons.APPLY_UNFINISHED, "start app '" + d.name() + "': it is "
+                    + live.state() + " because the " + failed.action().name().toLowerCase() + " of " + d.relativeDir()
+                    + " at " + shortRev(failed.revision()) + " failed (" + failed.reason() + "); starting it again",
+                    drift, true);
+        }
         if (stateDrift && enforce) {
             ActionType t = want == DesiredState.RUNNING ? ActionType.START : ActionType.STOP;
             String verb = t == ActionType.START ? "start" : "stop";
@@ -280,6 +293,15 @@ public final class Planner {
                 + " at " + rev, drift, false);
     }
 
+    /**
+     * The stack's own last failed apply, when this engine remembers one and the app still carries our stamp (an app
+     * taken over or replaced since is not ours to judge by it).
+     */
+    private static FailedApply ownFailure(PlanInput in, String stack, boolean ours) {
+        StackStatus prev = in.statuses().get(stack);
+        return ours && prev != null ? prev.failedApply() : null;
+    }
+
     /** A failed apply is not repeated while the situation is the same, and a transient one waits for its backoff. */
     private static Action hold(PlanInput in, String stack, Action a) {
         if (!a.writes() || in.forced().contains(stack)) {
@@ -288,6 +310,16 @@ public final class Planner {
         StackStatus prev = in.statuses().get(stack);
         if (prev == null) {
             return a;
+        }
+        FailedApply rolledBack = prev.failedApply();
+        if (rolledBack != null && rolledBack.rolledBackTo() != null && a.desiredHash() != null
+                && a.desiredHash().equals(rolledBack.hash())) {
+            // onFailure: rollback put the last good revision back: the failing one waits for a change in Git
+            return a.blocked(Reason.of(Reasons.STALLED, "would " + a.type().name().toLowerCase() + " app '" + stack
+                    + "' to " + shortRev(rolledBack.revision()) + ", whose " + rolledBack.action().name().toLowerCase()
+                    + " failed and was rolled back to "
+                    + shortRev(rolledBack.rolledBackTo()) + " (onFailure: rollback): not applied again until the"
+                    + " stack changes in Git (sync --stack " + stack + " tries it again)"));
         }
         if (prev.isStalled() && a.fingerprint().equals(prev.stalledFingerprint())) {
             boolean slowRetryDue = prev.nextRetryAt() != null && in.now() != null

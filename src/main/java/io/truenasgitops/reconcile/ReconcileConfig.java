@@ -32,11 +32,14 @@ import java.util.regex.Pattern;
  * @param selfAppName the app the daemon itself runs as on the NAS: never pruned, whatever the repository says
  * @param shutdownTimeout how long a graceful shutdown waits for jobs in flight before giving up on them
  * @param eventHistory how many events are kept (oldest dropped first)
+ * @param onFailure the repository-wide default of stack.yaml's {@code onFailure}: what an update that fails its
+ *     health gate (or its job) does, stay and report ({@code stay}) or apply the last revision that passed the gate
+ *     on this NAS again ({@code rollback})
  */
 public record ReconcileConfig(Duration interval, double jitter, Duration settleTime, Duration healthPollInterval,
         Duration retryInitialBackoff, Duration retryMaxBackoff, Duration stalledRetryInitialBackoff,
         Duration stalledRetryMaxBackoff, int parallelism, boolean prune, Path stateDir, Optional<String> selfAppName,
-        Duration shutdownTimeout, int eventHistory) {
+        Duration shutdownTimeout, int eventHistory, io.truenasgitops.stacks.StackSettings.OnFailure onFailure) {
 
     public static final String DEFAULT_INTERVAL = "1m";
     public static final String DEFAULT_JITTER = "0.1";
@@ -51,12 +54,31 @@ public record ReconcileConfig(Duration interval, double jitter, Duration settleT
     public static final String DEFAULT_STATE_DIR = "/var/lib/truenas-gitops";
     public static final String DEFAULT_SHUTDOWN_TIMEOUT = "2m";
     public static final String DEFAULT_EVENT_HISTORY = "500";
+    public static final String DEFAULT_ON_FAILURE = "stay";
 
     /** A duration as the configuration writes it: {@code 500ms}, {@code 10s}, {@code 1m}, {@code 6h}, {@code 1d} or ISO-8601. */
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     public ReconcileConfig {
         selfAppName = selfAppName == null ? Optional.empty() : selfAppName;
+        onFailure = onFailure == null ? io.truenasgitops.stacks.StackSettings.OnFailure.STAY : onFailure;
+    }
+
+    /** Settings whose {@code onFailure} default is {@code stay}. */
+    public ReconcileConfig(Duration interval, double jitter, Duration settleTime, Duration healthPollInterval,
+            Duration retryInitialBackoff, Duration retryMaxBackoff, Duration stalledRetryInitialBackoff,
+            Duration stalledRetryMaxBackoff, int parallelism, boolean prune, Path stateDir,
+            Optional<String> selfAppName, Duration shutdownTimeout, int eventHistory) {
+        this(interval, jitter, settleTime, healthPollInterval, retryInitialBackoff, retryMaxBackoff,
+                stalledRetryInitialBackoff, stalledRetryMaxBackoff, parallelism, prune, stateDir, selfAppName,
+                shutdownTimeout, eventHistory, null);
+    }
+
+    /** The same settings with another repository-wide {@code onFailure} default. */
+    public ReconcileConfig withOnFailure(io.truenasgitops.stacks.StackSettings.OnFailure value) {
+        return new ReconcileConfig(interval, jitter, settleTime, healthPollInterval, retryInitialBackoff,
+                retryMaxBackoff, stalledRetryInitialBackoff, stalledRetryMaxBackoff, parallelism, prune, stateDir,
+                selfAppName, shutdownTimeout, eventHistory, value);
     }
 
     /** The documented defaults, with the state in {@code stateDir}. */
@@ -88,30 +110,30 @@ public record ReconcileConfig(Duration interval, double jitter, Duration settleT
     public ReconcileConfig withInterval(Duration value) {
         return new ReconcileConfig(value, jitter, settleTime, healthPollInterval, retryInitialBackoff, retryMaxBackoff,
                 stalledRetryInitialBackoff, stalledRetryMaxBackoff, parallelism, prune, stateDir, selfAppName,
-                shutdownTimeout, eventHistory);
+                shutdownTimeout, eventHistory, onFailure);
     }
 
     public ReconcileConfig withJitter(double value) {
         return new ReconcileConfig(interval, value, settleTime, healthPollInterval, retryInitialBackoff, retryMaxBackoff,
                 stalledRetryInitialBackoff, stalledRetryMaxBackoff, parallelism, prune, stateDir, selfAppName,
-                shutdownTimeout, eventHistory);
+                shutdownTimeout, eventHistory, onFailure);
     }
 
     public ReconcileConfig withSettleTime(Duration value) {
         return new ReconcileConfig(interval, jitter, value, healthPollInterval, retryInitialBackoff, retryMaxBackoff,
                 stalledRetryInitialBackoff, stalledRetryMaxBackoff, parallelism, prune, stateDir, selfAppName,
-                shutdownTimeout, eventHistory);
+                shutdownTimeout, eventHistory, onFailure);
     }
 
     public ReconcileConfig withPrune(boolean value) {
         return new ReconcileConfig(interval, jitter, settleTime, healthPollInterval, retryInitialBackoff,
                 retryMaxBackoff, stalledRetryInitialBackoff, stalledRetryMaxBackoff, parallelism, value, stateDir,
-                selfAppName, shutdownTimeout, eventHistory);
+                selfAppName, shutdownTimeout, eventHistory, onFailure);
     }
 
     public ReconcileConfig withSelfApp(String name) {
         return new ReconcileConfig(interval, jitter, settleTime, healthPollInterval, retryInitialBackoff,
                 retryMaxBackoff, stalledRetryInitialBackoff, stalledRetryMaxBackoff, parallelism, prune, stateDir,
-                Optional.ofNullable(name), shutdownTimeout, eventHistory);
+                Optional.ofNullable(name), shutdownTimeout, eventHistory, onFailure);
     }
 }

@@ -74,7 +74,7 @@ public final class Reconciler implements AutoCloseable {
                 new RetryPolicy(config.stalledRetryInitialBackoff(), config.stalledRetryMaxBackoff()));
         this.storage = Map.copyOf(b.storage);
         this.snapshots = new SnapshotGuard(b.storage, clock, metrics);
-        this.executor = new ApplyExecutor(config, clock, metrics, mapper, snapshots);
+        this.executor = new ApplyExecutor(config, clock, metrics, mapper, snapshots, this::rollbackTarget);
         this.rollbacks = new Rollbacks(source, scanner, targets, Map.copyOf(b.storage), clock, metrics,
                 config.healthPollInterval());
         AtomicInteger n = new AtomicInteger();
@@ -236,6 +236,38 @@ public final class Reconciler implements AutoCloseable {
             throw e;
         } finally {
             passLock.unlock();
+        }
+    }
+
+    /**
+     * {@code onFailure: rollback} (stack.yaml, else {@link ReconcileConfig#onFailure()}): the last revision that passed
+     * the health gate on this NAS (the inventory's, which only a healthy apply writes) as that revision renders the
+     * stack, when it is another compose than the one that failed; empty when there is none, or it cannot be read.
+     */
+    private Optional<ApplyExecutor.LastGood> rollbackTarget(Action failed, DesiredStack failing) {
+        var mode = failing.settings().onFailure() != null ? failing.settings().onFailure() : config.onFailure();
+        if (mode != io.truenasgitops.stacks.StackSettings.OnFailure.ROLLBACK) {
+            return Optional.empty();
+        }
+        Optional<InventoryEntry> good;
+        synchronized (stateLock) {
+            good = inventory.get(failed.target(), failed.stack());
+        }
+        if (good.isEmpty() || good.get().revision() == null || good.get().hash().equals(failing.hash())) {
+            LOG.infof("%s: onFailure is rollback, but no other revision passed the health gate on target '%s' yet:"
+                    + " nothing to roll back to", failed.stack(), failed.target());
+            return Optional.empty();
+        }
+        try {
+            var snap = source.checkout(good.get().revision());
+            return scanner.scan(snap.root()).stacks().stream().filter(st -> st.name().equals(failed.stack()))
+                    .map(DesiredStack::from)
+                    .filter(d -> d.isValid() && d.target().equals(failed.target()))
+                    .findFirst().map(d -> new ApplyExecutor.LastGood(good.get().revision(), d));
+        } catch (RuntimeException e) {
+            LOG.warnf("%s: onFailure is rollback, but revision %s cannot be read: %s", failed.stack(),
+                    Planner.shortRev(good.get().revision()), e.getMessage());
+            return Optional.empty();
         }
     }
 

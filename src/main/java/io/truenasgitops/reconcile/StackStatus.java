@@ -31,12 +31,15 @@ import java.util.Set;
  * @param nextRetryAt when a transient failure may be retried, or null
  * @param suspended whether the stack is suspended (stack.yaml or at runtime)
  * @param updatedAt when this status was written
+ * @param failedApply this engine's own last apply of the stack that failed and left its app down (stopped, crashed,
+ *     unhealthy), or null: such an app is this tool's to bring up again, not a person's stop to report
  */
 public record StackStatus(
         String name, String target, String path, List<Condition> conditions, HealthStatus health, AppState liveState,
         String lastAttemptedRevision, String lastAttemptedHash, String lastAppliedRevision, String lastAppliedHash,
         Instant lastAppliedAt, String lastError, Set<DriftKind> drift, ActionType lastAction, Reason lastReason,
-        String stalledFingerprint, int failures, Instant nextRetryAt, boolean suspended, Instant updatedAt) {
+        String stalledFingerprint, int failures, Instant nextRetryAt, boolean suspended, Instant updatedAt,
+        FailedApply failedApply) {
 
     public StackStatus {
         conditions = conditions == null ? List.of() : List.copyOf(conditions);
@@ -44,10 +47,21 @@ public record StackStatus(
         health = health == null ? HealthStatus.UNKNOWN : health;
     }
 
+    /** A status without a failed apply of this engine (as written before {@code failedApply} existed). */
+    public StackStatus(String name, String target, String path, List<Condition> conditions, HealthStatus health,
+            AppState liveState, String lastAttemptedRevision, String lastAttemptedHash, String lastAppliedRevision,
+            String lastAppliedHash, Instant lastAppliedAt, String lastError, Set<DriftKind> drift, ActionType lastAction,
+            Reason lastReason, String stalledFingerprint, int failures, Instant nextRetryAt, boolean suspended,
+            Instant updatedAt) {
+        this(name, target, path, conditions, health, liveState, lastAttemptedRevision, lastAttemptedHash,
+                lastAppliedRevision, lastAppliedHash, lastAppliedAt, lastError, drift, lastAction, lastReason,
+                stalledFingerprint, failures, nextRetryAt, suspended, updatedAt, null);
+    }
+
     /** A stack not seen before. */
     public static StackStatus initial(String name, String target, String path) {
         return new StackStatus(name, target, path, List.of(), HealthStatus.UNKNOWN, null, null, null, null, null, null,
-                null, Set.of(), null, null, null, 0, null, false, null);
+                null, Set.of(), null, null, null, 0, null, false, null, null);
     }
 
     public Optional<Condition> condition(String type) {
@@ -86,7 +100,7 @@ public record StackStatus(
         out.sort(java.util.Comparator.comparingInt(x -> order(x.type())));
         return new StackStatus(name, target, path, out, health, liveState, lastAttemptedRevision, lastAttemptedHash,
                 lastAppliedRevision, lastAppliedHash, lastAppliedAt, lastError, drift, lastAction, lastReason,
-                stalledFingerprint, failures, nextRetryAt, suspended, updatedAt);
+                stalledFingerprint, failures, nextRetryAt, suspended, updatedAt, failedApply);
     }
 
     private static int order(String type) {
@@ -122,6 +136,7 @@ public record StackStatus(
         b.nextRetryAt = nextRetryAt;
         b.suspended = suspended;
         b.updatedAt = updatedAt;
+        b.failedApply = failedApply;
         return b;
     }
 
@@ -147,9 +162,10 @@ public record StackStatus(
         public Instant nextRetryAt;
         public boolean suspended;
         public Instant updatedAt;
+        public FailedApply failedApply;
 
         public StackStatus build() {
-            return new StackStatus(name, target, path, conditions, health, liveState, lastAttemptedRevision, lastAttemptedHash, lastAppliedRevision, lastAppliedHash, lastAppliedAt, lastError, drift, lastAction, lastReason, stalledFingerprint, failures, nextRetryAt, suspended, updatedAt);
+            return new StackStatus(name, target, path, conditions, health, liveState, lastAttemptedRevision, lastAttemptedHash, lastAppliedRevision, lastAppliedHash, lastAppliedAt, lastError, drift, lastAction, lastReason, stalledFingerprint, failures, nextRetryAt, suspended, updatedAt, failedApply);
         }
     }
 }

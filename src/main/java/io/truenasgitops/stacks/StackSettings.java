@@ -21,6 +21,8 @@ import java.util.Map;
  * @param variablesFrom a file of the stack folder (dotenv, YAML or JSON, plain or SOPS-encrypted) whose values join
  *     {@code variables} (which win); null for none
  * @param snapshot ZFS snapshots of the stack's datasets before each change of its app (off by default)
+ * @param onFailure what an update that fails its health gate (or its job) does: stay and report, or roll back to
+ *     the last revision that passed the gate; null follows the daemon's repository-wide default
  */
 public record StackSettings(
         boolean suspend,
@@ -34,11 +36,20 @@ public record StackSettings(
         Map<String, String> variables,
         List<String> secrets,
         String variablesFrom,
-        SnapshotPolicy snapshot) {
+        SnapshotPolicy snapshot,
+        OnFailure onFailure) {
 
     public StackSettings {
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
         snapshot = snapshot == null ? SnapshotPolicy.OFF : snapshot;
+    }
+
+    /** Settings that leave {@code onFailure} to the daemon's default. */
+    public StackSettings(boolean suspend, DesiredState state, boolean prune, boolean selfHeal, boolean adopt,
+            List<String> dependsOn, Duration healthTimeout, String target, Map<String, String> variables,
+            List<String> secrets, String variablesFrom, SnapshotPolicy snapshot) {
+        this(suspend, state, prune, selfHeal, adopt, dependsOn, healthTimeout, target, variables, secrets,
+                variablesFrom, snapshot, null);
     }
 
     /** Settings without a variables file or a snapshot policy. */
@@ -61,6 +72,17 @@ public record StackSettings(
     public static StackSettings defaults() {
         return new StackSettings(
                 false, DesiredState.RUNNING, false, false, false, List.of(), DEFAULT_HEALTH_TIMEOUT, "default", Map.of());
+    }
+
+    /**
+     * What becomes of an update that fails its health gate (or its job) and leaves the app down ({@code onFailure:}
+     * in stack.yaml, or the daemon's {@code reconcile.on-failure}).
+     */
+    public enum OnFailure {
+        /** Stay on the failed revision, report it, try it again on the slow backoff (the default). */
+        STAY,
+        /** Apply the compose of the last revision that passed the gate on this NAS again (data stays). */
+        ROLLBACK
     }
 
     /** Whether the app should run or stay stopped. */

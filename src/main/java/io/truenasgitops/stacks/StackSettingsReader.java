@@ -26,7 +26,7 @@ public final class StackSettingsReader {
 
     /** The keys a stack.yaml may have. */
     public static final List<String> KEYS = List.of("suspend", "state", "prune", "selfHeal", "adopt", "dependsOn",
-            "healthTimeout", "target", "variables", "secrets", "variablesFrom", "snapshot");
+            "healthTimeout", "target", "variables", "secrets", "variablesFrom", "snapshot", "onFailure");
 
     static final Pattern APP_NAME = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -63,6 +63,15 @@ public final class StackSettingsReader {
                 state = StackSettings.DesiredState.valueOf(s.toUpperCase(Locale.ROOT));
             } else {
                 problems.add(sm.error("state", "'state' is 'running' or 'stopped', not '" + v + "'"));
+            }
+        }
+        StackSettings.OnFailure onFailure = d.onFailure();
+        if (root.containsKey("onFailure")) {
+            Object v = root.get("onFailure");
+            if (v instanceof String s && (s.equalsIgnoreCase("stay") || s.equalsIgnoreCase("rollback"))) {
+                onFailure = StackSettings.OnFailure.valueOf(s.toUpperCase(Locale.ROOT));
+            } else {
+                problems.add(sm.error("onFailure", "'onFailure' is 'stay' or 'rollback', not '" + v + "'"));
             }
         }
         List<String> dependsOn = new ArrayList<>();
@@ -153,7 +162,7 @@ public final class StackSettingsReader {
         }
         SnapshotPolicy snapshot = SnapshotPolicyReader.read(root.get("snapshot"), sm, problems);
         return new Result(new StackSettings(suspend, state, prune, selfHeal, adopt, List.copyOf(dependsOn),
-                healthTimeout, target, Map.copyOf(variables), List.copyOf(secrets), variablesFrom, snapshot), problems,
+                healthTimeout, target, Map.copyOf(variables), List.copyOf(secrets), variablesFrom, snapshot, onFailure), problems,
                 sm);
     }
 

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -67,8 +68,12 @@ class OutcomeMapperTest {
                 new Row("a refused call stalls", new TrueNasException("[EPERM] not allowed", 1, "EPERM", List.of(),
                         null, null), Outcome.Stalled.class, Reasons.APPLY_FAILED, Outcome.StallRetry.NEVER),
                 new Row("a failed health gate stalls and is tried again slowly",
-                        new HealthGateException(Reasons.HEALTH_CHECK_FAILED, "app 'web' is CRASHED", AppState.CRASHED),
+                        new HealthGateException(Reasons.HEALTH_CHECK_FAILED, "app 'web' is RUNNING but the container"
+                                + " of its service 'worker' crashed", AppState.RUNNING),
                         Outcome.Stalled.class, Reasons.HEALTH_CHECK_FAILED, Outcome.StallRetry.SLOWLY),
+                new Row("an update whose health gate finds the app CRASHED is ApplyFailed and tried again slowly",
+                        new HealthGateException(Reasons.HEALTH_CHECK_FAILED, "app 'web' is CRASHED", AppState.CRASHED),
+                        Outcome.Stalled.class, Reasons.APPLY_FAILED, Outcome.StallRetry.SLOWLY),
                 new Row("a create refused because Docker is not running is retried, not stalled",
                         new io.truenasgitops.truenas.AppsServiceDownException("[EFAULT] Docker service is not running", 14, "EFAULT", List.of(), 6L,
                                 null), Outcome.Transient.class, Reasons.DOCKER_NOT_RUNNING),
@@ -87,6 +92,48 @@ class OutcomeMapperTest {
         return Action.builder(ActionType.UPDATE, "web", "default").path("stacks/web")
                 .reason(Reason.of(Reasons.CONFIG_CHANGED, "x")).desiredHash("h2").liveHash("h1").fingerprint("fp")
                 .wantState(DesiredState.RUNNING).build();
+    }
+
+    @Test
+    void anUpdateWhoseJobFailedAndLeftTheAppStoppedIsApplyFailedAndRemembered() {
+        TrueNasException e = new TrueNasException("[EFAULT] Failed 'up' action for 'web' app. Please check"
+                + " /var/log/app_lifecycle.log for more details", 14, "EFAULT", List.of(), 5L, null);
+
+        Outcome o = mapper.classify(update(), e, HealthStatus.DEGRADED, AppState.STOPPED, "fp",
+                java.util.function.UnaryOperator.identity(), "service 'web' (container 0123) printed last:\nboom");
+        Decision d = mapper.decide(null, update(), o, "0123456789abcdef", NOW);
+
+        Reason r = ((Outcome.Stalled) o).reason();
+        assertThat(r.code()).isEqualTo(Reasons.APPLY_FAILED);
+        assertThat(r.message()).startsWith("the update of app 'web' on target 'default' failed and left it STOPPED: ")
+                .contains("job 5 failed: [EFAULT] Failed 'up' action").contains("printed last:\nboom");
+        assertThat(r.message().split("app_lifecycle", -1)).hasSize(2);
+        assertThat(d.status().failedApply()).isEqualTo(new FailedApply("0123456789abcdef", "h2", ActionType.UPDATE,
+                Reasons.APPLY_FAILED, NOW));
+    }
+
+    @Test
+    void aFailedJobThatLeftTheAppRunningIsAJobFailureAndNotRememberedAsTakingItDown() {
+        TrueNasException e = new TrueNasException("[EFAULT] boom", 14, "EFAULT", List.of(), 5L, null);
+
+        Outcome o = mapper.classify(update(), e, HealthStatus.HEALTHY, AppState.RUNNING, "fp");
+        Decision d = mapper.decide(null, update(), o, "0123456789abcdef", NOW);
+
+        assertThat(((Outcome.Stalled) o).reason().code()).isEqualTo(Reasons.JOB_FAILED);
+        assertThat(d.status().failedApply()).isNull();
+    }
+
+    @Test
+    void aSuccessfulApplyForgetsTheFailedOne() {
+        Outcome failed = mapper.classify(update(), new HealthGateException(Reasons.HEALTH_CHECK_FAILED, "app 'web'"
+                + " stopped right after the apply", AppState.STOPPED), HealthStatus.DEGRADED, AppState.STOPPED, "fp");
+        StackStatus down = mapper.decide(null, update(), failed, "0123456789abcdef", NOW).status();
+        assertThat(down.failedApply()).isNotNull();
+
+        StackStatus up = mapper.decide(down, update(), new Outcome.Applied("updated and started", HealthStatus.HEALTHY,
+                AppState.RUNNING, java.util.Set.of()), "fedcba9876543210", NOW).status();
+
+        assertThat(up.failedApply()).isNull();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -323,6 +323,29 @@ class PlannerTest {
     }
 
     @Test
+    void aCommitAfterAnOwnFailedApplyThatLeftTheAppStoppedUpdatesAndStartsIt() {
+        // the update to V2 failed and left the app stopped with V2 written; Git goes back to V1
+        List<LiveApp> live = List.of(LiveApp.observe("default", new App("web", AppState.STOPPED, true, "1.0.0",
+                List.of(), List.of(), Live.ours(AppState.STOPPED, V2).config(), JsonNodeFactory.instance.objectNode())));
+        Inventory inv = Inventory.empty().with(applied(H1, DesiredState.RUNNING));
+        StackStatus.Builder b = StackStatus.initial("web", "default", "stacks/web").toBuilder();
+        b.failedApply = new FailedApply("badbadbadbad0000", H2, ActionType.UPDATE, Reasons.APPLY_FAILED, NOW);
+        DesiredStack web = Fixtures.desired("web", V1, with().build());
+
+        Action remembered = Planner.plan(input(List.of(web), live, inv, false, Map.of("web", b.build()), Set.of()))
+                .action("web").orElseThrow();
+        Action forgotten = Planner.plan(input(List.of(web), live, inv, false, Map.of(), Set.of()))
+                .action("web").orElseThrow();
+
+        assertThat(remembered.type()).isEqualTo(ActionType.UPDATE);
+        assertThat(remembered.enforceState()).as("started after the update").isTrue();
+        assertThat(remembered.reason().message()).contains("because the update of badbadbadbad failed (ApplyFailed)")
+                .doesNotContain("reported only");
+        assertThat(forgotten.enforceState()).as("a stop nobody remembers causing is a person's").isFalse();
+        assertThat(forgotten.reason().message()).contains("reported only");
+    }
+
+    @Test
     void aStalledApplyIsHeldUntilTheSituationChangesUnlessForced() {
         DesiredStack web = Fixtures.desired("web", V1, with().build());
         String fp = Planner.fingerprint(web, null, DesiredState.RUNNING);

@@ -178,7 +178,8 @@ class ReleaseModesEngineIT {
             assertThat(engine.events(java.util.Optional.of("db"), 10)).anySatisfy(e ->
                     assertThat(e.message()).contains("exec: no such file").doesNotContain("hunter2-very-secret"));
         } else {
-            assertThat(s.lastError()).contains("details in /var/log/app_lifecycle.log");
+            assertThat(s.lastError()).contains("Please check /var/log/app_lifecycle.log");
+            assertThat(s.lastError().split("app_lifecycle\\.log", -1)).as("the NAS's log file named once").hasSize(2);
         }
     }
 }

@@ -177,11 +177,16 @@ class StackRepositoryTest {
                 List.of("db", "proxy"), Duration.ofSeconds(90), "backup-nas",
                 Map.of("TAG", "1.27", "PORT", "8080", "UMASK", "022"), List.of("DB_PASSWORD", "API_TOKEN")));
         assertThat(StackSettingsReader.read("", "stack.yaml").settings()).isEqualTo(StackSettings.defaults());
+        assertThat(StackSettingsReader.read("onFailure: rollback\n", "stack.yaml").settings().onFailure())
+                .isEqualTo(StackSettings.OnFailure.ROLLBACK);
+        assertThat(StackSettingsReader.read("", "stack.yaml").settings().onFailure()).as("the daemon's default")
+                .isNull();
     }
 
     static Stream<Arguments> badSettings() {
         return Stream.of(Arguments.of("prune: yes\n", "prune", 1, "true or false"),
                 Arguments.of("state: paused\n", "state", 1, "'running' or 'stopped'"),
+                Arguments.of("onFailure: revert\n", "onFailure", 1, "'onFailure' is 'stay' or 'rollback', not 'revert'"),
                 Arguments.of("healthTimeout: 0s\n", "healthTimeout", 1, "positive duration"),
                 Arguments.of("x: 1\nselfheal: true\n", "selfheal", 2, "did you mean 'selfHeal'"),
                 Arguments.of("dependsOn: [ok, Bad_Name]\n", "dependsOn[1]", 1, "folder name"),
