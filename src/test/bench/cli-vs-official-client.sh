@@ -13,7 +13,7 @@
 # measured (default target/quarkus-app/truenas-gitops). Timing: GNU time (/usr/bin/time). The first run of each
 # command is a warm-up (it also trains the launcher's class archive when there is none) and is not counted.
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 pairs=${1:-7}
 launcher=${LAUNCHER:-$root/target/quarkus-app/truenas-gitops}
 reference=${REFERENCE:-$root/../shared/bench/official-client-reference.sh}

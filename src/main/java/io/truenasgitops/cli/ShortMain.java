@@ -34,11 +34,15 @@ public final class ShortMain {
         System.exit(run(args));
     }
 
+    /** The root command's version line: the jar manifest's version (the Maven project version), or "dev". */
+    static String versionLine() {
+        String version = ShortMain.class.getPackage().getImplementationVersion();
+        return "truenas-gitops " + (version == null ? "dev" : version);
+    }
+
     /** Prints the root command's version lines, as picocli's {@code --version} does. */
     static int printVersion(java.io.PrintStream out) {
-        for (String line : new VersionProvider().getVersion()) {
-            out.println(line);
-        }
+        out.println(versionLine());
         out.flush();
         return ExitCodes.OK;
     }

@@ -36,6 +36,25 @@ class ShortMainTest {
     }
 
     @Test
+    void theVersionShortcutNeedsNothingButTheApplicationsOwnClasses() throws Exception {
+        java.net.URL classes = ShortMain.class.getProtectionDomain().getCodeSource().getLocation();
+        try (java.net.URLClassLoader alone = new java.net.URLClassLoader(new java.net.URL[] {classes},
+                ClassLoader.getPlatformClassLoader())) {
+            Class<?> shortMain = alone.loadClass(ShortMain.class.getName());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            java.lang.reflect.Method print = shortMain.getDeclaredMethod("printVersion", PrintStream.class);
+            print.setAccessible(true);
+
+            Object exit = print.invoke(null, new PrintStream(out, true, StandardCharsets.UTF_8));
+
+            assertThat(exit).isEqualTo(0);
+            assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("truenas-gitops ");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> alone.loadClass("picocli.CommandLine"))
+                    .as("picocli is not on that class path").isInstanceOf(ClassNotFoundException.class);
+        }
+    }
+
+    @Test
     void anSlf4jWarningWithArgumentsReachesJavaUtilLoggingAsOneFormattedRecord() {
         Logger jul = Logger.getLogger("io.truenasgitops.test.slf4j");
         List<LogRecord> records = new ArrayList<>();

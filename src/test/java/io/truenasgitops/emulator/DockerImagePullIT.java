@@ -40,7 +40,9 @@ class DockerImagePullIT {
     void start() {
         DockerTestEngine.requireEngine();
         nas = TrueNasEmulator.start(EmulatorOptions.defaults().withDocker(new DockerOptions(null, tmp.resolve("ix-apps"))));
-        c = WireClient.connect(nas, nas.url());
+        // The JVM's first TLS handshake can outlast the client's 10 s on a loaded machine: a new connection then.
+        c = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> WireClient.connect(nas, nas.url()), java.util.Objects::nonNull);
         c.loginRpc(nas);
         c.subscribeRpc("core.get_jobs");
     }
@@ -51,7 +53,9 @@ class DockerImagePullIT {
             return; // skipped: no engine
         }
         try {
-            c.close();
+            if (c != null) {
+                c.close();
+            }
             nas.close();
         } finally {
             if (registry != null) {
