@@ -4,12 +4,14 @@ import io.truenasgitops.reconcile.Action;
 import io.truenasgitops.reconcile.PassResult;
 import io.truenasgitops.reconcile.Plan;
 import io.truenasgitops.reconcile.Reconciler;
+import io.truenasgitops.reconcile.StackHistory;
 import io.truenasgitops.reconcile.StackStatus;
 import io.truenasgitops.reconcile.SyncOptions;
 import io.truenasgitops.reconcile.TriggerReason;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -53,8 +55,7 @@ public class ApiV1Resource {
             + " seen by the last pass, by name.")
     public List<V1.Stack> stacks() {
         Reconciler r = daemon.reconciler();
-        Set<String> suspended = r.suspended();
-        return r.statuses().stream().map(s -> V1.Stack.of(s, suspended.contains(s.name()))).toList();
+        return r.statuses().stream().map(s -> V1.Stack.of(s, r.suspension(s.name()))).toList();
     }
 
     @GET
@@ -63,7 +64,7 @@ public class ApiV1Resource {
     @APIResponse(responseCode = "404", description = "No stack of that name was seen by the last pass")
     public V1.Stack stack(@PathParam("name") String name) {
         Reconciler r = daemon.reconciler();
-        return V1.Stack.of(known(r, name), r.suspended().contains(name));
+        return V1.Stack.of(known(r, name), r.suspension(name));
     }
 
     @GET
@@ -93,15 +94,7 @@ public class ApiV1Resource {
             @Parameter(description = "only events of this stack") @QueryParam("stack") String stack,
             @Parameter(description = "at most this many (1..1000)") @QueryParam("limit") @DefaultValue("100") String limitText) {
         // taken as text: an int parameter that does not parse is a 404 in JAX-RS, and this is the client's mistake
-        int limit;
-        try {
-            limit = Integer.parseInt(limitText.strip());
-        } catch (NumberFormatException e) {
-            limit = -1;
-        }
-        if (limit < 1 || limit > MAX_EVENTS) {
-            throw ApiProblem.badRequest("limit must be between 1 and " + MAX_EVENTS + ", not '" + limitText + "'");
-        }
+        int limit = limit(limitText, MAX_EVENTS);
         return daemon.reconciler().events(Optional.ofNullable(stack).filter(s -> !s.isBlank()), limit).stream()
                 .map(V1.Event::of).toList();
     }
@@ -117,7 +110,8 @@ public class ApiV1Resource {
     @APIResponse(responseCode = "400", description = "A stack parameter names no stack the last pass saw")
     public Response sync(@Parameter(description = "run the pass now and answer when it is done")
             @QueryParam("wait") @DefaultValue("false") boolean wait,
-            @Parameter(description = "only this stack (repeatable)") @QueryParam("stack") List<String> stack) {
+            @Parameter(description = "only this stack (repeatable)") @QueryParam("stack") List<String> stack,
+            @HeaderParam("User-Agent") String userAgent) {
         List<String> only = stack == null ? List.of()
                 : stack.stream().filter(s -> s != null && !s.isBlank()).distinct().toList();
         Reconciler r = daemon.reconciler();
@@ -129,7 +123,7 @@ public class ApiV1Resource {
                     + (knownNames.isEmpty() ? "none yet" : String.join(", ", knownNames))
                     + " (GET /api/v1/stacks lists them; a stack just pushed appears after the next pass)");
         }
-        return runOrQueue(only, wait);
+        return runOrQueue(only, wait, trigger(userAgent));
     }
 
     @POST
@@ -141,9 +135,9 @@ public class ApiV1Resource {
     @APIResponse(responseCode = "200", description = "Completed (wait=true)")
     @APIResponse(responseCode = "404", description = "Unknown stack")
     public Response syncStack(@PathParam("name") String name,
-            @QueryParam("wait") @DefaultValue("false") boolean wait) {
+            @QueryParam("wait") @DefaultValue("false") boolean wait, @HeaderParam("User-Agent") String userAgent) {
         known(daemon.reconciler(), name);
-        return runOrQueue(List.of(name), wait);
+        return runOrQueue(List.of(name), wait, trigger(userAgent));
     }
 
     @POST
@@ -156,7 +150,9 @@ public class ApiV1Resource {
         known(r, name);
         r.suspend(name);
         LOG.infof("stack '%s' suspended through the API", name);
-        return new V1.Suspension(name, true, "stack '" + name + "' is suspended: passes leave its app alone");
+        Reconciler.Suspension now = r.suspension(name);
+        return new V1.Suspension(name, now.suspended(), "stack '" + name + "' is suspended: passes leave its app"
+                + " alone until it is resumed", now.atRuntime(), now.inStackYaml());
     }
 
     @POST
@@ -169,10 +165,29 @@ public class ApiV1Resource {
         known(r, name);
         r.resume(name);
         LOG.infof("stack '%s' resumed through the API", name);
-        boolean inGit = r.status(name).map(StackStatus::suspended).orElse(false);
-        return new V1.Suspension(name, false, inGit
+        // read after the change: not the last pass's copy, which still has the suspension just lifted
+        Reconciler.Suspension now = r.suspension(name);
+        return new V1.Suspension(name, now.suspended(), now.inStackYaml()
                 ? "stack '" + name + "' resumed at runtime, but its stack.yaml still says suspend: true"
-                : "stack '" + name + "' resumed: the next pass reconciles it");
+                : "stack '" + name + "' resumed: the next pass reconciles it", now.atRuntime(), now.inStackYaml());
+    }
+
+    @GET
+    @Path("stacks/{name}/history")
+    @Operation(summary = "A stack's history, newest first", description = "Its applies, failed applies, prunes and"
+            + " rollbacks: revision, when, what was done, the outcome and its reason, and what triggered it (poll,"
+            + " webhook, api, cli, retry, startup). Kept per stack (the newest " + StackHistory.PER_STACK
+            + ") with the daemon's state, so a restart keeps it.")
+    @APIResponse(responseCode = "404", description = "No stack of that name, and no history of one")
+    public List<V1.HistoryEntry> history(@PathParam("name") String name,
+            @Parameter(description = "at most this many (1.." + StackHistory.PER_STACK + ")") @QueryParam("limit")
+            @DefaultValue("" + StackHistory.PER_STACK) String limitText) {
+        int limit = limit(limitText, StackHistory.PER_STACK);
+        Reconciler r = daemon.reconciler();
+        if (r.status(name).isEmpty() && !r.hasHistory(name)) {
+            known(r, name);
+        }
+        return r.history(name, limit).stream().map(V1.HistoryEntry::of).toList();
     }
 
     @GET
@@ -194,11 +209,13 @@ public class ApiV1Resource {
     @SecurityRequirement(name = "token")
     @APIResponse(responseCode = "409", description = "Refused: nothing was changed; the detail says why")
     public V1.Rollback rollback(@PathParam("name") String name, @QueryParam("to") String to,
-            @QueryParam("destroyNewer") @DefaultValue("false") boolean destroyNewer) {
+            @QueryParam("destroyNewer") @DefaultValue("false") boolean destroyNewer,
+            @HeaderParam("User-Agent") String userAgent) {
         String rev = revision(to);
         io.truenasgitops.reconcile.RollbackResult result = rollbacks(() -> {
             try {
-                return daemon.reconciler().rollback(name, rev, destroyNewer, io.truenasgitops.reconcile.SyncListener.NONE);
+                return daemon.reconciler().rollback(name, rev, destroyNewer, io.truenasgitops.reconcile.SyncListener.NONE,
+                        trigger(userAgent));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ApiProblem(503, "shutting-down", "Shutting down", "the daemon is shutting down: stack '"
@@ -208,6 +225,27 @@ public class ApiV1Resource {
         LOG.infof("stack '%s' rolled back to %s through the API", name, shortRev(result.plan().revision()));
         return new V1.Rollback(name, result.plan().revision(), true, result.message(), V1.RollbackPlan.of(result.plan()));
     }
+
+    private static int limit(String limitText, int max) {
+        int limit;
+        try {
+            limit = Integer.parseInt(limitText.strip());
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > max) {
+            throw ApiProblem.badRequest("limit must be between 1 and " + max + ", not '" + limitText + "'");
+        }
+        return limit;
+    }
+
+    /** CLI when the request comes from this project's CLI (its User-Agent), else the REST API. */
+    static TriggerReason trigger(String userAgent) {
+        return userAgent != null && userAgent.startsWith(CLI_USER_AGENT) ? TriggerReason.CLI : TriggerReason.API;
+    }
+
+    /** The start of the User-Agent the CLI sends to the daemon. */
+    public static final String CLI_USER_AGENT = "truenas-gitops-cli";
 
     private static String revision(String to) {
         if (to == null || !to.strip().matches("[0-9a-fA-F]{4,40}")) {
@@ -230,15 +268,16 @@ public class ApiV1Resource {
         }
     }
 
-    private Response runOrQueue(List<String> stacks, boolean wait) {
+    private Response runOrQueue(List<String> stacks, boolean wait, TriggerReason trigger) {
         if (!wait && daemon.startedAt().isPresent()) {
             if (stacks.isEmpty()) {
-                daemon.loop().trigger(TriggerReason.API, Optional.empty());
+                daemon.loop().trigger(trigger, Optional.empty());
             }
-            stacks.forEach(name -> daemon.loop().trigger(TriggerReason.API, Optional.of(name)));
+            stacks.forEach(name -> daemon.loop().trigger(trigger, Optional.of(name)));
             return Response.accepted(V1.Sync.queued(stacks)).build();
         }
-        SyncOptions options = stacks.isEmpty() ? SyncOptions.all() : SyncOptions.only(Set.copyOf(stacks));
+        SyncOptions options = (stacks.isEmpty() ? SyncOptions.all() : SyncOptions.only(Set.copyOf(stacks)))
+                .withTrigger(trigger);
         PassResult result = daemon.reconciler().syncOnce(options);
         return Response.ok(V1.Sync.completed(stacks, result)).build();
     }

@@ -49,6 +49,15 @@ public final class V1 {
             String lastAttemptedRevision, String lastAction, Reason reason, String lastError, boolean suspended,
             Instant nextRetryAt, Instant updatedAt, boolean imageUpdateAvailable) {
 
+        /** The stack as the last pass saw it, suspended or not as it is now (a resume shows at once). */
+        static Stack of(StackStatus s, io.truenasgitops.reconcile.Reconciler.Suspension now) {
+            Stack st = of(s, false);
+            return new Stack(st.name(), st.target(), st.path(), st.status(), st.ready(), st.appState(), st.drift(),
+                    st.conditions(), st.lastAppliedRevision(), st.lastAppliedAt(), st.lastAttemptedRevision(),
+                    st.lastAction(), st.reason(), st.lastError(), now.suspended(), st.nextRetryAt(), st.updatedAt(),
+                    st.imageUpdateAvailable());
+        }
+
         static Stack of(StackStatus s, boolean suspendedAtRuntime) {
             return new Stack(s.name(), s.target(), s.path(), MicrometerReconcileMetrics.statusLabel(s), s.isReady(),
                     s.liveState() == null ? null : s.liveState().name(), driftLabels(s.drift()),
@@ -195,8 +204,43 @@ public final class V1 {
         }
     }
 
-    /** The answer to suspend/resume: whether the stack is now suspended at runtime. */
-    public record Suspension(String stack, boolean suspended, String message) {}
+    /**
+     * The answer to suspend/resume, read after the change: whether passes leave the stack alone now, and why.
+     *
+     * @param suspended whether the stack is suspended now (at runtime or by its stack.yaml)
+     * @param suspendedAtRuntime suspended through the API or by a rollback, until resumed
+     * @param suspendedInStackYaml its stack.yaml says {@code suspend: true} (a resume does not change that)
+     */
+    public record Suspension(String stack, boolean suspended, String message, boolean suspendedAtRuntime,
+            boolean suspendedInStackYaml) {
+
+        /** An answer without the why. */
+        public Suspension(String stack, boolean suspended, String message) {
+            this(stack, suspended, message, suspended, false);
+        }
+    }
+
+    /**
+     * One entry of a stack's history (applies, failed applies, prunes, rollbacks), newest first in the list.
+     *
+     * @param id the entry's number within the stack, from 1
+     * @param time when it ended (a repeated failure: when it was last seen)
+     * @param revision the commit applied, attempted or rolled back to
+     * @param fromRevision the commit the app ran before, or null
+     * @param operation create, update, start, stop, delete or rollback
+     * @param outcome applied, failed, deleted, rolled-back or rollback-failed
+     * @param reason code and message
+     * @param trigger what asked for it: poll, webhook, api, cli, retry or startup
+     * @param attempts how many passes in a row failed the same way (1 otherwise)
+     */
+    public record HistoryEntry(long id, Instant time, String revision, String fromRevision, String operation,
+            String outcome, Reason reason, String trigger, int attempts) {
+        static HistoryEntry of(io.truenasgitops.reconcile.HistoryEntry e) {
+            return new HistoryEntry(e.id(), e.time(), e.revision(), e.fromRevision(),
+                    e.operation() == null ? null : e.operation().label(), e.kind() == null ? null : e.kind().label(),
+                    Reason.of(e.reason()), e.trigger() == null ? null : e.trigger().label(), e.attempts());
+        }
+    }
 
     /**
      * What a rollback does (GET) or did (POST).

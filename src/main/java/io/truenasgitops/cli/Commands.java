@@ -18,12 +18,15 @@ final class Commands {
             EmulatorCommand.class,
             EncryptCommand.class,
             GetCommand.class,
+            HistoryCommand.class,
             JobsCommand.class,
             PlanCommand.class,
             RenderCommand.class,
+            ResumeCommand.class,
             RollbackCommand.class,
             ServeCommand.class,
             StatusCommand.class,
+            SuspendCommand.class,
             SyncCommand.class,
             ValidateCommand.class);
 

@@ -76,6 +76,21 @@ final class DaemonClient {
                 + destroyNewer, SYNC_TIMEOUT);
     }
 
+    /** {@code POST /api/v1/stacks/NAME/suspend}: passes leave the stack alone until it is resumed. */
+    JsonNode suspend(String name) {
+        return send("POST", "/api/v1/stacks/" + encode(name) + "/suspend", READ_TIMEOUT);
+    }
+
+    /** {@code POST /api/v1/stacks/NAME/resume}: lifts a runtime suspension (also a rollback's). */
+    JsonNode resume(String name) {
+        return send("POST", "/api/v1/stacks/" + encode(name) + "/resume", READ_TIMEOUT);
+    }
+
+    /** {@code GET /api/v1/stacks/NAME/history?limit=N}: the stack's applies, failures and rollbacks, newest first. */
+    JsonNode history(String name, int limit) {
+        return send("GET", "/api/v1/stacks/" + encode(name) + "/history?limit=" + limit, READ_TIMEOUT);
+    }
+
     private static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
@@ -88,6 +103,8 @@ final class DaemonClient {
     private JsonNode send(String method, String path, Duration timeout) {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path)).timeout(timeout)
                 .header("Accept", "application/json")
+                // the daemon's history tells the CLI's requests from other REST clients by this
+                .header("User-Agent", io.truenasgitops.api.ApiV1Resource.CLI_USER_AGENT)
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (token != null) {
             request.header("Authorization", "Bearer " + token);

@@ -17,9 +17,9 @@ final class Style {
     private static final Set<String> GOOD = Set.of("healthy", "applied", "created", "updated", "started", "deleted",
             "running", "success", "ok", "in sync", "no_change", "no change", "create", "start");
     private static final Set<String> UNDER_WAY = Set.of("progressing", "waiting", "retry", "deploying", "stopping",
-            "pending", "planned", "update", "stop", "drifted", "warning", "running_job");
+            "pending", "planned", "update", "stop", "drifted", "warning", "running_job", "rolled-back");
     private static final Set<String> BAD = Set.of("degraded", "failed", "failure", "stalled", "error", "crashed",
-            "blocked", "missing", "aborted", "delete", "unknown");
+            "blocked", "missing", "aborted", "delete", "unknown", "rollback-failed");
     private static final Set<String> QUIET = Set.of("stopped", "suspended", "unchanged", "skipped");
 
     private final boolean on;

@@ -13,9 +13,11 @@ import java.util.Set;
  * @param inventory what was applied, per target and app
  * @param suspended stacks suspended at runtime
  * @param events the bounded event history, oldest first
+ * @param history each stack's applies, failures and rollbacks, oldest first ({@link StackHistory}); absent in
+ *     files written before it existed
  */
 public record PersistedState(int version, Map<String, StackStatus> stacks, Inventory inventory, Set<String> suspended,
-        List<Event> events) {
+        List<Event> events, Map<String, List<HistoryEntry>> history) {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -24,9 +26,16 @@ public record PersistedState(int version, Map<String, StackStatus> stacks, Inven
         inventory = inventory == null ? Inventory.empty() : inventory;
         suspended = suspended == null ? Set.of() : Set.copyOf(suspended);
         events = events == null ? List.of() : List.copyOf(events);
+        history = history == null ? Map.of() : Map.copyOf(history);
+    }
+
+    /** A state without deployment history. */
+    public PersistedState(int version, Map<String, StackStatus> stacks, Inventory inventory, Set<String> suspended,
+            List<Event> events) {
+        this(version, stacks, inventory, suspended, events, Map.of());
     }
 
     public static PersistedState empty() {
-        return new PersistedState(CURRENT_VERSION, Map.of(), Inventory.empty(), Set.of(), List.of());
+        return new PersistedState(CURRENT_VERSION, Map.of(), Inventory.empty(), Set.of(), List.of(), Map.of());
     }
 }

@@ -43,6 +43,8 @@ public final class ReconcileLoop implements AutoCloseable {
     // guarded by lock
     private boolean pendingAll;
     private final Set<String> pendingStacks = new TreeSet<>();
+    /** What asked for the pending pass (the history's trigger). */
+    private final Set<TriggerReason> pendingReasons = java.util.EnumSet.noneOf(TriggerReason.class);
     private boolean running;
     private boolean inPass;
     private boolean idle;
@@ -70,6 +72,7 @@ public final class ReconcileLoop implements AutoCloseable {
             }
             running = true;
             pendingAll = true;
+            pendingReasons.add(TriggerReason.STARTUP);
             worker = new Thread(this::run, "reconcile-loop");
             worker.setDaemon(true);
             worker.start();
@@ -83,6 +86,7 @@ public final class ReconcileLoop implements AutoCloseable {
         triggers.incrementAndGet();
         lock.lock();
         try {
+            pendingReasons.add(reason);
             if (stack.isPresent()) {
                 pendingStacks.add(stack.get());
             } else {
@@ -192,6 +196,7 @@ public final class ReconcileLoop implements AutoCloseable {
 
     private void run() {
         Instant nextDue = clock.now().plus(jittered());
+        boolean dueIsRetry = false;
         while (true) {
             SyncOptions options;
             lock.lock();
@@ -200,6 +205,7 @@ public final class ReconcileLoop implements AutoCloseable {
                     long waitMs = Duration.between(clock.now(), nextDue).toMillis();
                     if (waitMs <= 0) {
                         pendingAll = true;
+                        pendingReasons.add(dueIsRetry ? TriggerReason.RETRY : TriggerReason.TIMER);
                         break;
                     }
                     idle = true;
@@ -210,9 +216,11 @@ public final class ReconcileLoop implements AutoCloseable {
                     return;
                 }
                 Set<String> stacks = Set.copyOf(pendingStacks);
-                options = pendingAll ? new SyncOptions(false, false, Set.of(), stacks) : SyncOptions.only(stacks);
+                options = (pendingAll ? new SyncOptions(false, false, Set.of(), stacks) : SyncOptions.only(stacks))
+                        .withTrigger(TriggerReason.mostTelling(pendingReasons));
                 pendingAll = false;
                 pendingStacks.clear();
+                pendingReasons.clear();
                 inPass = true;
             } catch (InterruptedException e) {
                 return;
@@ -239,11 +247,13 @@ public final class ReconcileLoop implements AutoCloseable {
                 }
             }
             nextDue = clock.now().plus(jittered());
+            dueIsRetry = false;
             try {
                 Optional<Instant> retry = reconciler.nextRetryAt();
                 // only future retry times count: a stale one must not make the loop spin
                 if (retry.isPresent() && retry.get().isAfter(clock.now()) && retry.get().isBefore(nextDue)) {
                     nextDue = retry.get();
+                    dueIsRetry = true;
                 }
             } catch (RuntimeException e) {
                 LOG.errorf("cannot read the next retry time: %s; the next pass runs after the poll interval",

@@ -57,6 +57,9 @@ public final class Reconciler implements AutoCloseable {
     private Inventory inventory;
     private Set<String> suspended;
     private final Deque<Event> events;
+    private final StackHistory history;
+    /** Stacks whose stack.yaml says {@code suspend: true}, as the last pass read Git; null before a pass. */
+    private volatile Set<String> suspendedInGit;
     private volatile SourceState sourceState = new SourceState(null, null, null, null, null);
     private final Map<String, TargetState> targetStates = new TreeMap<>();
     private final Observer observer;
@@ -88,6 +91,7 @@ public final class Reconciler implements AutoCloseable {
         this.inventory = s.inventory();
         this.suspended = new TreeSet<>(s.suspended());
         this.events = new ArrayDeque<>(s.events());
+        this.history = new StackHistory(s.history());
         targets.keySet().forEach(t -> targetStates.put(t, new TargetState(t, true, null, null, null)));
         this.observer = new Observer(source, scanner, targets, metrics, (target, listed) -> {
             synchronized (stateLock) {
@@ -196,6 +200,57 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a stack is suspended now, and by what: at runtime (as of this moment, not as the last pass saw it)
+     * and in its stack.yaml (as the checkout the last pass used has it; read from that checkout before a pass).
+     */
+    public Suspension suspension(String stack) {
+        boolean atRuntime;
+        synchronized (stateLock) {
+            atRuntime = suspended.contains(stack);
+        }
+        Set<String> inGit = suspendedInGit;
+        if (inGit == null) {
+            inGit = source.lastGood().map(snap -> scanner.scan(snap.root()).stacks().stream().map(DesiredStack::from)
+                    .filter(d -> d.settings().suspend()).map(DesiredStack::name)
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet())).orElse(null);
+            if (inGit == null) {
+                return new Suspension(atRuntime, false);
+            }
+            suspendedInGit = inGit; // the checkout of the last pass; the next pass replaces it
+        }
+        return new Suspension(atRuntime, inGit.contains(stack));
+    }
+
+    /**
+     * How a stack is suspended.
+     *
+     * @param atRuntime suspended through the API or by a rollback, until resumed
+     * @param inStackYaml its stack.yaml says {@code suspend: true}
+     */
+    public record Suspension(boolean atRuntime, boolean inStackYaml) {
+        /** Whether passes leave the stack alone. */
+        public boolean suspended() {
+            return atRuntime || inStackYaml;
+        }
+    }
+
+    // ---- history ---------------------------------------------------------------------------------------------
+
+    /** A stack's applies, failed applies, prunes and rollbacks, newest first, at most {@code limit}. */
+    public List<HistoryEntry> history(String stack, int limit) {
+        synchronized (stateLock) {
+            return history.newestFirst(stack, limit);
+        }
+    }
+
+    /** Whether the stack has a history (also after it was pruned and its status went). */
+    public boolean hasHistory(String stack) {
+        synchronized (stateLock) {
+            return history.has(stack);
+        }
+    }
+
     // ---- rollback ---------------------------------------------------------------------------------------------
 
     /**
@@ -217,15 +272,32 @@ public final class Reconciler implements AutoCloseable {
      */
     public RollbackResult rollback(String stack, String revision, boolean destroyNewer, SyncListener listener)
             throws InterruptedException {
+        return rollback(stack, revision, destroyNewer, listener, TriggerReason.API);
+    }
+
+    /** As {@link #rollback(String, String, boolean, SyncListener)}, asked for by {@code trigger} (its history). */
+    public RollbackResult rollback(String stack, String revision, boolean destroyNewer, SyncListener listener,
+            TriggerReason trigger) throws InterruptedException {
         passLock.lockInterruptibly();
         try {
             RollbackResult r = rollbacks.execute(stack, revision, destroyNewer, io.truenasgitops.stacks.StackSettings.DEFAULT_HEALTH_TIMEOUT,
                     this::suspend, e -> {
                         synchronized (stateLock) {
                             addEvent(e, listener);
+                            if (Reasons.ROLLBACK_FAILED.equals(e.reason())) {
+                                StackStatus st = statuses.get(stack);
+                                history.record(stack, new HistoryEntry(0, e.time(), HistoryEntry.Kind.ROLLBACK_FAILED,
+                                        HistoryEntry.Operation.ROLLBACK, e.revision(),
+                                        st == null ? null : st.lastAppliedRevision(),
+                                        Reason.of(e.reason(), e.message()), trigger, 1));
+                            }
                             persist();
                         }
                     }, job -> {});
+            synchronized (stateLock) {
+                recordRollback(stack, r, trigger);
+                persist();
+            }
             metrics.rollbackCompleted("success");
             return r;
         } catch (RollbackRefusedException e) {
@@ -271,6 +343,41 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
+    /**
+     * After a rollback the app runs the older revision: the status, the inventory and the history say so (not the
+     * revision Git has), until a pass applies another one.
+     */
+    private void recordRollback(String stack, RollbackResult r, TriggerReason trigger) {
+        Instant now = clock.now();
+        Reason reason = Reason.of(Reasons.ROLLED_BACK, r.message());
+        StackStatus st = statuses.get(stack);
+        String from = r.plan().liveRevision() != null ? r.plan().liveRevision()
+                : st == null ? null : st.lastAppliedRevision();
+        if (st != null) {
+            StackStatus.Builder b = st.toBuilder();
+            b.lastAppliedRevision = r.plan().revision();
+            if (r.hash() != null) {
+                b.lastAppliedHash = r.hash();
+            }
+            b.lastAppliedAt = now;
+            b.lastReason = reason;
+            b.lastError = null;
+            b.suspended = true;
+            b.health = HealthStatus.SUSPENDED;
+            b.updatedAt = now;
+            statuses.put(stack, b.build());
+            metrics.stackStatus(stack, HealthStatus.SUSPENDED);
+            metrics.stackLastApplied(stack, now);
+        }
+        if (r.hash() != null) {
+            inventory.get(r.plan().target(), stack).ifPresent(e -> inventory = inventory.with(new InventoryEntry(
+                    e.target(), e.app(), e.path(), r.hash(), r.plan().revision(), e.prune(), e.state(), now,
+                    e.secretPaths())));
+        }
+        history.record(stack, new HistoryEntry(0, now, HistoryEntry.Kind.ROLLED_BACK, HistoryEntry.Operation.ROLLBACK,
+                r.plan().revision(), from, reason, trigger, 1));
+    }
+
     // ---- the pass --------------------------------------------------------------------------------------------
 
     /** One full pass: plan, then (unless dry run) apply, assess health and record. Never overlaps itself. */
@@ -291,6 +398,10 @@ public final class Reconciler implements AutoCloseable {
         Instant start = clock.now();
         Observation obs = observe(true);
         Plan plan = Planner.plan(planInput(obs, options, observer.datasets(obs, storage)));
+        if (obs.revision() != null) {
+            suspendedInGit = obs.desiredByName().values().stream().filter(d -> d.settings().suspend())
+                    .map(DesiredStack::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        }
         listener.onPlan(plan);
         List<Action> selected = plan.actions().stream().filter(a -> options.selects(a.stack())).toList();
         if (options.dryRun()) {
@@ -322,8 +433,11 @@ public final class Reconciler implements AutoCloseable {
             snapshots.drainEvents().forEach(e -> addEvent(e, listener));
             for (Action a : selected) {
                 Outcome o = outcomes.get(a);
-                Decision d = mapper.decide(statuses.get(a.stack()), a, o, obs.revision(), end);
+                StackStatus before = statuses.get(a.stack());
+                Decision d = mapper.decide(before, a, o, obs.revision(), end);
                 record(a, o, d, obs, listener);
+                StackHistory.ofPass(a, o, before, d.status().lastReason(), obs.revision(), options.trigger(), end)
+                        .ifPresent(e -> history.record(a.stack(), e));
                 results.add(new PassResult.ActionResult(a, o.kind(), d.status().lastReason(), o.health()));
             }
             if (options.stacks().isEmpty()) {
@@ -333,6 +447,9 @@ public final class Reconciler implements AutoCloseable {
                     metrics.stackRemoved(name);
                 }
                 inventory = InventoryRules.withoutVanished(inventory, obs);
+                Set<String> known = new java.util.HashSet<>(statuses.keySet());
+                inventory.all().forEach(e -> known.add(e.app()));
+                history.forgetGone(known);
             }
             imageUpdates.record(statuses, images, obs.desiredByName(), end, obs.revision(), e -> addEvent(e, listener));
             persist();
@@ -446,7 +563,7 @@ public final class Reconciler implements AutoCloseable {
     private void persist() {
         try {
             store.save(new PersistedState(PersistedState.CURRENT_VERSION, statuses, inventory, suspended,
-                    List.copyOf(events)));
+                    List.copyOf(events), history.asMap()));
         } catch (RuntimeException e) {
             // the pass itself succeeded; losing a save costs at most a re-plan after a restart
             LOG.errorf("failed to persist reconcile state: %s", e.getMessage());

@@ -6,5 +6,12 @@ package io.truenasgitops.reconcile;
  *
  * @param plan what was done
  * @param message one line for humans
+ * @param hash the content hash of the compose applied (that revision's), or null when not known
  */
-public record RollbackResult(RollbackPlan plan, String message) {}
+public record RollbackResult(RollbackPlan plan, String message, String hash) {
+
+    /** A result without the applied hash. */
+    public RollbackResult(RollbackPlan plan, String message) {
+        this(plan, message, null);
+    }
+}

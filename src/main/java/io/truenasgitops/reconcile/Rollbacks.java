@@ -161,6 +161,7 @@ final class Rollbacks {
         }
         Old o = old(stack, revision);
         AppsApi api = o.api();
+        DesiredStack desired = DesiredStack.from(o.stack());
         suspend.accept(stack);
         try {
             if (o.live().state() != AppState.STOPPED) {
@@ -177,7 +178,6 @@ final class Rollbacks {
                     throw e;
                 }
             }
-            DesiredStack desired = DesiredStack.from(o.stack());
             Map<String, Object> payload = Stamps.apply(desired.rendered().compose(), new Stamp(o.snapshot().sourceUrl(),
                     desired.relativeDir(), plan.revision(), desired.hash()));
             api.update(stack, payload, listener);
@@ -195,7 +195,7 @@ final class Rollbacks {
                         .map(RollbackPlan.DatasetRollback::snapshot).toList()))
                 + "; the stack stays suspended until resumed";
         event.accept(new Event(clock.now(), stack, Event.Type.NORMAL, Reasons.ROLLED_BACK, message, plan.revision()));
-        return new RollbackResult(plan, message);
+        return new RollbackResult(plan, message, desired.hash());
     }
 
     private void awaitStopped(AppsApi api, String stack, Duration timeout) throws InterruptedException {

@@ -13,5 +13,23 @@ public enum TriggerReason {
     /** A transient failure's backoff elapsed. */
     RETRY,
     /** The daemon started. */
-    STARTUP
+    STARTUP;
+
+    /** The word of the history's TRIGGER column and of JSON: {@code poll}, {@code webhook}, {@code api}, .... */
+    public String label() {
+        return this == TIMER ? "poll" : name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Which of several triggers a merged pass is told by: a person (CLI, REST) before a webhook, before a retry,
+     * the start and the poll.
+     */
+    static TriggerReason mostTelling(java.util.Set<TriggerReason> reasons) {
+        for (TriggerReason r : new TriggerReason[] {CLI, API, WEBHOOK, RETRY, STARTUP, TIMER}) {
+            if (reasons.contains(r)) {
+                return r;
+            }
+        }
+        return TIMER;
+    }
 }

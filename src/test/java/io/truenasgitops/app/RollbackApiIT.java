@@ -87,7 +87,21 @@ class RollbackApiIT {
         assertThat(DaemonTestResource.emulator.storage().content("tank/apps/web")).isEqualTo("site-v1");
         assertThat(DaemonTestResource.emulator.apps().get("web").orElseThrow().compose().toString())
                 .contains("nginx:1.26");
-        given().get("/api/v1/stacks/web").then().body("suspended", equalTo(true));
+        given().get("/api/v1/stacks/web").then().body("suspended", equalTo(true))
+                .body("status", equalTo("suspended"))
+                .body("lastAppliedRevision", equalTo(firstRevision))
+                .body("reason.code", equalTo("RolledBack"));
+        given().get("/api/v1/stacks/web/history").then().statusCode(200)
+                .body("[0].operation", equalTo("rollback"))
+                .body("[0].outcome", equalTo("rolled-back"))
+                .body("[0].revision", equalTo(firstRevision))
+                .body("[0].trigger", equalTo("api"))
+                .body("[1].operation", equalTo("update"))
+                .body("[1].outcome", equalTo("applied"));
+        java.util.List<java.util.Map<String, Object>> history = given().get("/api/v1/stacks/web/history").then()
+                .extract().path("");
+        assertThat(history.get(0).get("fromRevision")).as("the rollback started from the update")
+                .isEqualTo(history.get(1).get("revision"));
         given().get("/api/v1/events?stack=web").then().statusCode(200)
                 .body("reason", org.hamcrest.Matchers.hasItem("RolledBack"));
         assertThat(given().get("/q/metrics").then().extract().asString())
@@ -105,5 +119,22 @@ class RollbackApiIT {
                 .body("type", equalTo("tag:truenas-gitops,2026:problem/rollback-refused"))
                 .body("detail", containsString("has no snapshot of revision"));
         assertThat(DaemonTestResource.emulator.calls().writes()).isZero();
+    }
+
+    @Test
+    @Order(5)
+    void aPassWhileSuspendedKeepsTheRolledBackRevisionAndResumeAnswersTheSuspensionAsItIsNow() {
+        syncNow();
+        given().get("/api/v1/stacks/web").then().body("lastAppliedRevision", equalTo(firstRevision))
+                .body("suspended", equalTo(true));
+
+        given().header("Authorization", BEARER).post("/api/v1/stacks/web/resume").then().statusCode(200)
+                .body("suspended", equalTo(false))
+                .body("suspendedAtRuntime", equalTo(false))
+                .body("suspendedInStackYaml", equalTo(false))
+                .body("message", equalTo("stack 'web' resumed: the next pass reconciles it"));
+        given().get("/api/v1/stacks/web").then().body("suspended", equalTo(false));
+        given().get("/api/v1/stacks/nothing/history").then().statusCode(404);
+        given().get("/api/v1/stacks/web/history?limit=0").then().statusCode(400);
     }
 }

@@ -129,6 +129,7 @@ final class DocWalk {
             .andThen(s -> s.replaceAll("/tmp/truenas-gitops-demo-\\d+", "<demo>"))
             .andThen(s -> s.replaceAll("localhost:\\d+", "localhost:<port>"))
             .andThen(s -> s.replaceAll("\\b[0-9a-f]{12}\\b", "<rev>"))
+            .andThen(s -> s.replaceAll("\\b\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\b", "<time>"))
             .andThen(s -> s.replaceAll("PT[0-9.]+S", "<duration>"))
             .andThen(s -> s.replaceAll(" in (\\d+(\\.\\d)? s|\\d+ ms|\\d+m( \\d+s)?|\\d+h( \\d+m)?)\\b", " in <duration>"));
 

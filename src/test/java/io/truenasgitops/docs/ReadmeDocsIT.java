@@ -67,6 +67,9 @@ class ReadmeDocsIT {
                 .step("sync over REST", "curl -X POST -H \"Authorization: Bearer \\$\\(cat \\$DEMO/api-token\\)\" "
                         + "http://localhost:" + httpPort + "/api/v1/sync", this::restSync)
                 .step("metrics", "curl -s http://localhost:" + httpPort + "/q/metrics \\| grep .*", this::metrics)
+                .step("history", Pattern.quote(DocWalk.CLI) + " history traefik", this::daemonCommand)
+                .step("suspend", Pattern.quote(DocWalk.CLI) + " suspend traefik", this::daemonCommand)
+                .step("resume", Pattern.quote(DocWalk.CLI) + " resume traefik", this::daemonCommand)
                 // demo --docker publishes its app on a free port here, not on 18080.
                 .substitute("127.0.0.1:18080", "127.0.0.1:" + appPort)
                 .step("docker demo", Pattern.quote(DocWalk.CLI + " demo --docker"), (doc, command, m) -> startDockerDemo(command))
@@ -82,7 +85,8 @@ class ReadmeDocsIT {
             }
             assertThat(ran).as("the README's commands, in order")
                     .containsSubsequence("build and demo", "apps list", "edit a stack", "commit", "plan",
-                            "sync over REST", "metrics", "docker demo", "curl a container")
+                            "sync over REST", "metrics", "history", "suspend", "resume", "docker demo",
+                            "curl a container")
                     .contains("test command");
             assertThat(demo).as("the README starts the demo").isNotNull();
             // The shown first pass and the pass after the sync must be what the demo logged.
@@ -243,6 +247,17 @@ class ReadmeDocsIT {
                 .untilAsserted(() -> assertThat(demo.stdout()).containsPattern("updated app 'traefik'"));
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(demo.stdout()).containsPattern("success \\(1 writes"));
+    }
+
+    /**
+     * A command that asks the demo's daemon (history, suspend, resume): the README's default --server is the demo's
+     * 127.0.0.1:8080, here its free port, as TRUENAS_GITOPS_SERVER says for this command only.
+     */
+    private void daemonCommand(MarkdownCommands.Command doc, String command, Matcher m) {
+        Result r = shell.run("TRUENAS_GITOPS_SERVER=http://127.0.0.1:" + httpPort + " " + command, null,
+                COMMAND_TIMEOUT);
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(DocWalk.normalizedLines(r.stdout())).as("output of " + doc).containsExactlyElementsOf(shown(doc));
     }
 
     private void metrics(MarkdownCommands.Command doc, String command, Matcher m) {

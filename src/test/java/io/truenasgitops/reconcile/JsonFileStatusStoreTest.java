@@ -40,7 +40,11 @@ class JsonFileStatusStoreTest {
         Inventory inv = Inventory.empty().with(new InventoryEntry("default", "web", "stacks/web", "h", "abc", true,
                 DesiredState.RUNNING, T));
         return new PersistedState(1, Map.of("web", b.build()), inv, Set.of("db"),
-                List.of(new Event(T, "web", Event.Type.NORMAL, "ReconciliationSucceeded", "updated", "abc")));
+                List.of(new Event(T, "web", Event.Type.NORMAL, "ReconciliationSucceeded", "updated", "abc")),
+                Map.of("web", List.of(new HistoryEntry(1, T, HistoryEntry.Kind.APPLIED, HistoryEntry.Operation.UPDATE,
+                        "abc", "aaa", Reason.of("ReconciliationSucceeded", "updated"), TriggerReason.WEBHOOK, 1),
+                        new HistoryEntry(2, T, HistoryEntry.Kind.ROLLED_BACK, HistoryEntry.Operation.ROLLBACK, "aaa",
+                                "abc", Reason.of("RolledBack", "rolled back"), TriggerReason.CLI, 1))));
     }
 
     @Test
@@ -51,6 +55,22 @@ class JsonFileStatusStoreTest {
         store.save(state);
 
         assertThat(new JsonFileStatusStore(dir).load()).isEqualTo(state);
+    }
+
+    @Test
+    void aFileWrittenBeforeTheHistoryExistedLoadsWithAnEmptyHistory() throws Exception {
+        JsonFileStatusStore store = new JsonFileStatusStore(dir);
+        store.save(sample());
+        String json = Files.readString(store.file());
+        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        tree.remove("history");
+        Files.writeString(store.file(), tree.toString());
+
+        PersistedState loaded = store.load();
+
+        assertThat(loaded.history()).isEmpty();
+        assertThat(loaded.stacks()).containsKey("web");
     }
 
     @Test

@@ -61,6 +61,20 @@ class ReconcileLoopTest {
     }
 
     @Test
+    void theFirstPassIsTheStartsAndAPassAskedForByAWebhookIsTheWebhooksInTheHistory() {
+        start();
+        loop.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 1 && loop.isIdle());
+        h.repo.commit(stack("web", compose("nginx:1.28")));
+
+        loop.trigger(TriggerReason.WEBHOOK, Optional.empty());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 2 && loop.isIdle());
+        assertThat(h.engine.history("web", 10)).extracting(HistoryEntry::trigger)
+                .containsExactly(TriggerReason.WEBHOOK, TriggerReason.STARTUP);
+    }
+
+    @Test
     void triggersArrivingDuringAPassCoalesceIntoOneMorePass() throws Exception {
         start();
         h.nas.holdNextList();
