@@ -117,17 +117,19 @@ public final class V1 {
      * @param reason why
      * @param drift how the app differs now
      * @param problems why the stack is invalid, when it is
+     * @param warnings what does not stop the stack but deserves a look (a snapshot policy that cannot protect
+     *     its data, ...)
      * @param dependsOn stacks applied before this one
      * @param changes how many compose paths differ (0 when nothing to compare)
      * @param diff the unified compose diff ({@code --- live}, {@code +++ desired}, secrets masked), empty when
      *     nothing differs
      */
     public record PlannedAction(String stack, String target, String path, String action, boolean writes,
-            Reason reason, List<String> drift, List<String> problems, List<String> dependsOn, int changes,
-            String diff) {
+            Reason reason, List<String> drift, List<String> problems, List<String> warnings, List<String> dependsOn,
+            int changes, String diff) {
         static PlannedAction of(Action a) {
             return new PlannedAction(a.stack(), a.target(), a.path(), lower(a.type().name()), a.writes(),
-                    Reason.of(a.reason()), driftLabels(a.drift()), a.problems(), a.dependsOn(),
+                    Reason.of(a.reason()), driftLabels(a.drift()), a.problems(), a.warnings(), a.dependsOn(),
                     a.diff() == null ? 0 : a.diff().changes().size(), a.diff() == null ? "" : a.diff().unified());
         }
     }

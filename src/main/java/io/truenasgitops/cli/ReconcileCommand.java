@@ -271,13 +271,14 @@ abstract class ReconcileCommand extends NasCommand {
         for (V1.PlannedAction a : plan.actions()) {
             String type = a.action();
             boolean unchanged = "unchanged".equals(type);
-            if (unchanged && a.drift().isEmpty() && !showUnchanged) {
+            if (unchanged && a.drift().isEmpty() && a.warnings().isEmpty() && !showUnchanged) {
                 continue;
             }
             out.printf("  %s %s%s %s%s%n", style.statusAs(type, symbol(type)), style.status(type),
                     " ".repeat(Math.max(0, 9 - type.length())),
                     a.stack(), a.drift().isEmpty() ? "" : "  " + style.yellow("[drift: " + String.join(", ", a.drift()) + "]"));
             out.println("      " + a.reason().code() + ": " + a.reason().message());
+            a.warnings().forEach(w -> out.println("      " + style.yellow("warning:") + " " + w));
             if (a.changes() > 0 && (!unchanged || a.drift().contains(DriftKind.CONFIG.label()))) {
                 for (String line : a.diff().split("\n")) {
                     out.println("      " + style.diffLine(line));

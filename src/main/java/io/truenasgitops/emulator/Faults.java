@@ -13,8 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Faults {
     private final Map<String, Duration> latency = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.CountDownLatch> holds = new ConcurrentHashMap<>();
     private final List<JobFailure> jobFailures = new ArrayList<>();
     private volatile int rejectUpgradeStatus;
+    private final java.util.concurrent.atomic.AtomicInteger rateLimitRefusals = new java.util.concurrent.atomic.AtomicInteger();
     private final List<String> dropDuringJob = new ArrayList<>();
     private final Set<String> crashLoop = ConcurrentHashMap.newKeySet();
     private final java.util.Map<String, Integer> exitAfterStart = new ConcurrentHashMap<>();
@@ -45,6 +47,29 @@ public final class Faults {
         } else {
             latency.put(method, delay);
         }
+        return this;
+    }
+
+    /**
+     * The next {@code calls} rate-limited calls (the logins) are refused with "Rate Limit Exceeded" as if the window
+     * were full, whatever the clock says: a test meets the limit for sure, however slow the machine is.
+     */
+    public Faults refuseForRateLimit(int calls) {
+        rateLimitRefusals.set(calls);
+        return this;
+    }
+
+    /** Uses up one {@link #refuseForRateLimit} refusal; whether there was one. */
+    boolean takeRateLimitRefusal() {
+        return rateLimitRefusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    }
+
+    /**
+     * Every call of {@code method} waits until {@code release} is counted down (or the emulator closes), so a test
+     * decides when the calls in flight end instead of guessing how long they take; the latch removes the hold.
+     */
+    public Faults holdUntil(String method, java.util.concurrent.CountDownLatch release) {
+        holds.put(method, release);
         return this;
     }
 
@@ -193,6 +218,9 @@ public final class Faults {
     /** Removes every one-shot fault, latency and crash loop; Docker back up; idle timeout off. */
     public Faults clear() {
         latency.clear();
+        holds.values().forEach(java.util.concurrent.CountDownLatch::countDown);
+        holds.clear();
+        rateLimitRefusals.set(0);
         synchronized (jobFailures) {
             jobFailures.clear();
         }
@@ -213,6 +241,20 @@ public final class Faults {
     Duration jobStepDelayOr(Duration fallback) {
         Duration d = jobStepDelay;
         return d == null ? fallback : d;
+    }
+
+    /** Blocks the calling worker while a {@link #holdUntil} hold on {@code method} is not released. */
+    void awaitRelease(String method) {
+        java.util.concurrent.CountDownLatch hold = holds.get(method);
+        if (hold == null) {
+            return;
+        }
+        try {
+            hold.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        holds.remove(method, hold);
     }
 
     Duration latencyOf(String method) {

@@ -110,6 +110,7 @@ final class MethodRegistry {
         if (!latency.isZero()) {
             NasState.sleep(latency);
         }
+        nas.faults.awaitRelease(method);
         JsonNode result = def.handler().call(session, params);
         return result == null ? NullNode.instance : result;
     }
@@ -130,7 +131,8 @@ final class MethodRegistry {
                 return def; // "Do not rate limit authenticated users" (25.04+)
             }
             // utils/rate_limit/cache.py: unix socket connections are never rate limited.
-            if (def.rateLimited() && session.peerUid == null && rateLimitExceeded(method, session.remoteAddress)) {
+            if (def.rateLimited() && session.peerUid == null
+                    && (nas.faults.takeRateLimitRefusal() || rateLimitExceeded(method, session.remoteAddress))) {
                 Duration max = nas.options.rateLimitMaxSleep();
                 if (max != null && !max.isZero()) {
                     long min = Math.min(1000, max.toMillis());

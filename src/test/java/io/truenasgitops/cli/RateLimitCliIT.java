@@ -29,9 +29,10 @@ class RateLimitCliIT {
         if (java.security.Security.getProvider("BC") == null) {
             java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
         }
-        // one login per 8 s: the second command in a row meets the limit, the first retry (10 s later) passes it
-        emulator = TrueNasEmulator.start(EmulatorOptions.defaults()
-                .withRateLimit(1, Duration.ofSeconds(8), Duration.ZERO));
+        // the refusal is a fault the test arms (refuseForRateLimit), not a window on the clock: a slow machine
+        // that takes longer than the window between two commands once saw no refusal at all
+        emulator = TrueNasEmulator.start(EmulatorOptions.defaults().withRateLimit(20, Duration.ofSeconds(60),
+                Duration.ZERO));
         keyFile = Files.createTempFile("truenas-key", ".txt");
         Files.writeString(keyFile, emulator.apiKey() + "\n");
     }
@@ -51,6 +52,7 @@ class RateLimitCliIT {
     void aLoginRefusedForTheRateLimitIsTriedAgainAfterSayingWhy(QuarkusMainLauncher launcher) {
         LaunchResult first = launcher.launch(list());
         assertThat(first.exitCode()).isZero();
+        emulator.faults().refuseForRateLimit(1);
 
         LaunchResult second = launcher.launch(list());
 
@@ -58,5 +60,6 @@ class RateLimitCliIT {
         assertThat(second.getErrorOutput()).contains("it allows 20 logins a minute from one address")
                 .contains("trying again in 10 s (try 2 of 4)");
         assertThat(second.getErrorOutput()).doesNotContain(emulator.apiKey());
+        assertThat(second.getErrorOutput()).doesNotContain("try 3 of 4");
     }
 }

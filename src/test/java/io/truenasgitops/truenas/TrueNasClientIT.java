@@ -248,7 +248,9 @@ class TrueNasClientIT {
     void atMostEightCallsAreInFlightAndTheRestWaitClientSide() throws Exception {
         TrueNasEmulator emulator = emulator(EmulatorOptions.defaults());
         TrueNasClient client = connect(settings(emulator, emulator.url()).build());
-        emulator.faults().latency("app.used_ports", Duration.ofMillis(1500));
+        // the calls the NAS received end only when the test says so, however slow the machine is
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        emulator.faults().holdUntil("app.used_ports", release);
         ExecutorService pool = Executors.newFixedThreadPool(20);
         try {
             List<Future<JsonNode>> results = new ArrayList<>();
@@ -256,8 +258,10 @@ class TrueNasClientIT {
                 results.add(pool.submit(() -> client.call("app.used_ports")));
             }
             await().until(() -> emulator.calls().count("app.used_ports") == 8);
-            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
                     .until(() -> emulator.calls().count("app.used_ports") == 8);
+            assertThat(results).noneMatch(Future::isDone);
+            release.countDown();
             for (Future<JsonNode> f : results) {
                 assertThat(f.get().isArray()).isTrue();
             }
@@ -271,13 +275,17 @@ class TrueNasClientIT {
     void moreThanTwentyCallsInFlightGetTheServersTooManyCallsError() throws Exception {
         TrueNasEmulator emulator = emulator(EmulatorOptions.defaults());
         TrueNasClient client = connect(settings(emulator, emulator.url()).maxInFlight(30).build());
-        emulator.faults().latency("app.used_ports", Duration.ofMillis(1500));
+        // the first twenty stay in flight until every call was sent, however slow the machine is
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        emulator.faults().holdUntil("app.used_ports", release);
         ExecutorService pool = Executors.newFixedThreadPool(25);
         try {
             List<Future<?>> results = new ArrayList<>();
             for (int i = 0; i < 25; i++) {
                 results.add(pool.submit(() -> client.call("app.used_ports")));
             }
+            await().atMost(Duration.ofSeconds(60)).until(() -> results.stream().filter(Future::isDone).count() == 5);
+            release.countDown();
             int tooMany = 0;
             for (Future<?> f : results) {
                 try {
