@@ -98,16 +98,20 @@ public final class V1 {
     /**
      * What a pass would do now.
      *
+     * <p>The CLI's {@code plan -o json|yaml} and {@code sync --dry-run -o json|yaml} print this same document.
+     *
      * @param revision the commit planned against
      * @param inSync whether nothing is pending, drifted or blocked
+     * @param hasChanges whether any action writes to the NAS
      * @param actions one per stack and per orphaned app, in execution order
      * @param warnings pass-wide problems (fetch failed, unreachable NAS, repository problems)
      */
-    public record Plan(String revision, Instant createdAt, boolean inSync, List<PlannedAction> actions,
-            List<String> warnings) {
-        static Plan of(io.truenasgitops.reconcile.Plan p) {
-            return new Plan(p.revision(), p.createdAt(), p.inSync(), p.actions().stream().map(PlannedAction::of).toList(),
-                    p.warnings());
+    public record Plan(String revision, Instant createdAt, boolean inSync, boolean hasChanges,
+            List<PlannedAction> actions, List<String> warnings) {
+        /** The document of an engine plan. */
+        public static Plan of(io.truenasgitops.reconcile.Plan p) {
+            return new Plan(p.revision(), p.createdAt(), p.inSync(), p.hasChanges(),
+                    p.actions().stream().map(PlannedAction::of).toList(), p.warnings());
         }
     }
 
@@ -116,19 +120,26 @@ public final class V1 {
      *
      * @param stack the stack (= app)
      * @param target the NAS
+     * @param path the stack's folder in the repository, or null for an app with no folder (orphaned)
      * @param action create, update, delete, start, stop, unchanged or blocked
      * @param writes whether it changes anything on the NAS
      * @param reason why
      * @param drift how the app differs now
      * @param problems why the stack is invalid, when it is
+     * @param warnings what does not stop the stack but deserves a look (a snapshot policy that cannot protect
+     *     its data, ...)
      * @param dependsOn stacks applied before this one
      * @param changes how many compose paths differ (0 when nothing to compare)
+     * @param diff the unified compose diff ({@code --- live}, {@code +++ desired}, secrets masked), empty when
+     *     nothing differs
      */
-    public record PlannedAction(String stack, String target, String action, boolean writes, Reason reason,
-            List<String> drift, List<String> problems, List<String> dependsOn, int changes) {
+    public record PlannedAction(String stack, String target, String path, String action, boolean writes,
+            Reason reason, List<String> drift, List<String> problems, List<String> warnings, List<String> dependsOn,
+            int changes, String diff) {
         static PlannedAction of(Action a) {
-            return new PlannedAction(a.stack(), a.target(), lower(a.type().name()), a.writes(), Reason.of(a.reason()),
-                    driftLabels(a.drift()), a.problems(), a.dependsOn(), a.diff() == null ? 0 : a.diff().changes().size());
+            return new PlannedAction(a.stack(), a.target(), a.path(), lower(a.type().name()), a.writes(),
+                    Reason.of(a.reason()), driftLabels(a.drift()), a.problems(), a.warnings(), a.dependsOn(),
+                    a.diff() == null ? 0 : a.diff().changes().size(), a.diff() == null ? "" : a.diff().unified());
         }
     }
 
@@ -169,7 +180,7 @@ public final class V1 {
     }
 
     /**
-     * The answer to a sync request.
+     * The answer to a sync request; the CLI's {@code sync -o json|yaml} prints this same document for its pass.
      *
      * @param status {@code queued} (the loop runs it soon) or {@code completed} (with {@code ?wait=true})
      * @param stacks the stacks asked for (empty: all)
@@ -184,7 +195,8 @@ public final class V1 {
             return new Sync("queued", stacks, null, null, null, null, null);
         }
 
-        static Sync completed(List<String> stacks, PassResult r) {
+        /** The document of a pass that ran to its end. */
+        public static Sync completed(List<String> stacks, PassResult r) {
             return new Sync("completed", stacks, r.result().label(), r.plan().revision(), r.startedAt(), r.duration().toMillis(),
                     r.results().stream().map(SyncAction::of).toList());
         }
@@ -193,14 +205,18 @@ public final class V1 {
     /**
      * What a pass did to one stack.
      *
-     * @param outcome applied, unchanged, blocked, stalled, retry, waiting or deleted
+     * @param outcome applied, unchanged, blocked, stalled, retry, waiting, deleted or planned
+     * @param reason why it ended so (the reason its status records)
      * @param health the app's health afterwards
+     * @param drift how the app differed from Git when the pass planned it (config, state, missing, orphan):
+     *     drift the pass did not revert leaves the stack out of sync
      */
-    public record SyncAction(String stack, String action, String outcome, Reason reason, String health) {
+    public record SyncAction(String stack, String action, String outcome, Reason reason, String health,
+            List<String> drift) {
         static SyncAction of(PassResult.ActionResult r) {
             return new SyncAction(r.action().stack(), lower(r.action().type().name()), r.outcome().label(),
                     Reason.of(r.reason()),
-                    r.health() == null ? null : r.health().label());
+                    r.health() == null ? null : r.health().label(), driftLabels(r.action().drift()));
         }
     }
 

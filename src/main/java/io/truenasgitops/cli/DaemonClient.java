@@ -1,7 +1,11 @@
 package io.truenasgitops.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.truenasgitops.api.V1;
+import java.util.List;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -34,7 +38,9 @@ final class DaemonClient {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads the daemon's documents as the REST API writes them (ISO times); fields a newer daemon adds are skipped. */
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     /** A pass with ?wait=true may deploy for as long as its health gate allows. */
     private static final Duration SYNC_TIMEOUT = Duration.ofHours(1);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
@@ -54,15 +60,31 @@ final class DaemonClient {
         return send("GET", "/api/v1/stacks", READ_TIMEOUT);
     }
 
-    /** {@code POST /api/v1/sync?wait=B}: a pass over every stack. */
-    JsonNode syncAll(boolean wait) {
-        return send("POST", "/api/v1/sync?wait=" + wait, wait ? SYNC_TIMEOUT : READ_TIMEOUT);
+    /** {@code GET /api/v1/plan}: what the daemon's next pass would do. */
+    V1.Plan plan() {
+        return read("GET", "/api/v1/plan", READ_TIMEOUT, V1.Plan.class);
     }
 
-    /** {@code POST /api/v1/stacks/NAME/sync?wait=B}: a pass for one stack (drift reverted, stalled retried). */
-    JsonNode syncStack(String name, boolean wait) {
-        return send("POST", "/api/v1/stacks/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20")
-                + "/sync?wait=" + wait, wait ? SYNC_TIMEOUT : READ_TIMEOUT);
+    /**
+     * {@code POST /api/v1/sync?wait=B}: a pass over every stack; with names, {@code POST
+     * /api/v1/stacks/NAME/sync} for one, {@code POST /api/v1/sync?stack=A&stack=B} for several (drift
+     * reverted, stalled retried, as a human asking).
+     */
+    V1.Sync sync(List<String> stacks, boolean wait) {
+        String path = stacks.size() == 1 ? "/api/v1/stacks/" + encode(stacks.get(0)) + "/sync?wait=" + wait
+                : "/api/v1/sync?wait=" + wait + stacks.stream().map(s -> "&stack=" + encode(s)).reduce("", String::concat);
+        return read("POST", path, wait ? SYNC_TIMEOUT : READ_TIMEOUT, V1.Sync.class);
+    }
+
+    private <T> T read(String method, String path, Duration timeout, Class<T> type) {
+        JsonNode body = send(method, path, timeout);
+        try {
+            return JSON.treeToValue(body, type);
+        } catch (IOException e) {
+            throw new Failure(ExitCodes.FAILED, "the daemon at " + server + " answered " + method + " " + path
+                    + " with a document this CLI cannot read (" + e.getMessage().lines().findFirst().orElse("")
+                    + "): is the daemon of another version?");
+        }
     }
 
     /** {@code GET /api/v1/stacks/NAME/rollback?to=REV}: what a rollback would do. */

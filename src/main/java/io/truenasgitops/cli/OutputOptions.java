@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -27,11 +28,16 @@ public class OutputOptions {
      * classes) would otherwise be paid by {@code --version} and {@code --help} too.
      */
     static final class Mappers {
-        static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+        static final ObjectMapper JSON = documents(new ObjectMapper()).enable(SerializationFeature.INDENT_OUTPUT);
+        static final ObjectMapper YAML = documents(new ObjectMapper(new YAMLFactory()
                 .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                 .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
+                .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)));
+
+        /** Times as the REST API writes them (ISO-8601 text), so that the CLI's documents are the daemon's. */
+        private static ObjectMapper documents(ObjectMapper mapper) {
+            return mapper.registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        }
 
         private Mappers() {}
     }

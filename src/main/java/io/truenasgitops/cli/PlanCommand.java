@@ -1,6 +1,6 @@
 package io.truenasgitops.cli;
 
-import io.truenasgitops.reconcile.Plan;
+import io.truenasgitops.api.V1;
 import io.truenasgitops.reconcile.SyncOptions;
 import io.truenasgitops.truenas.TrueNasClient;
 import jakarta.enterprise.context.Dependent;
@@ -13,11 +13,17 @@ import picocli.CommandLine.Option;
 @Command(name = "plan", aliases = "diff", mixinStandardHelpOptions = true,
         description = {"Show what a sync would change on the NAS: one line per stack with the reason and the masked"
                 + " compose diff (live → Git).",
-            "Reads only: app.query once, nothing is written."},
+            "Reads only: app.query once, nothing is written. With --server, the plan of a running daemon"
+                    + " (GET /api/v1/plan): the same document and exit code."},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  in sync: nothing to change, no drift, nothing blocked", "  1  changes pending, drift, or blocked stacks",
-            "  2  error (bad options, Git fetch failed)", "  3  the NAS could not be reached, refused the credentials, or cannot run apps",
-            "     now (its apps service, Docker, is not running): try again once it is"})
+            "  2  error (bad options, Git fetch failed; with --server: the daemon refused",
+            "     the request)",
+            "  3  the NAS could not be reached, refused the credentials, or cannot run apps",
+            "     now (its apps service, Docker, is not running): try again once it is;",
+            "     with --server also: the daemon could not be reached",
+            "The same codes with and without --server: both judge the same document",
+            "(-o json)."})
 public class PlanCommand extends ReconcileCommand implements TopLevelCommand {
 
     @Mixin
@@ -39,6 +45,45 @@ public class PlanCommand extends ReconcileCommand implements TopLevelCommand {
         "With --against: the repository URL the daemon fetches, which its apps' stamps name (default: the"
                 + " repository's remote.origin.url)."})
     String sourceUrl;
+
+    @Mixin
+    DaemonOptions daemon;
+
+    @Override
+    public Integer call() throws Exception {
+        if (daemon.serverGiven()) {
+            return planOnDaemon();
+        }
+        return super.call();
+    }
+
+    /** Asks the daemon at --server what its next pass would do; printed and judged as a plan made here. */
+    private int planOnDaemon() {
+        if (against != null || prune || repo != null || output.isMarkdown()) {
+            throw new UsageException((against != null ? "--against" : prune ? "--prune" : repo != null ? "--repo"
+                    : "-o markdown") + " cannot be sent to a daemon: it plans its own repository (GET /api/v1/plan);"
+                    + " leave --server out to plan here");
+        }
+        DaemonClient client = new DaemonClient(daemon.server(), daemon.token());
+        V1.Plan plan;
+        try {
+            plan = client.plan();
+        } catch (DaemonClient.Failure f) {
+            err().println("error: " + f.getMessage());
+            err().flush();
+            return f.exitCode();
+        }
+        show(plan, "the daemon's repository", client.describe());
+        return exitCode(err(), plan);
+    }
+
+    private void show(V1.Plan plan, String source, String endpoint) {
+        if (output.isTable()) {
+            printPlan(out(), plan, source, endpoint, all);
+        } else {
+            output.printDocument(out(), plan);
+        }
+    }
 
     @Override
     void prepare() {
@@ -70,22 +115,18 @@ public class PlanCommand extends ReconcileCommand implements TopLevelCommand {
     @Override
     int run(TrueNasClient client) throws Exception {
         return withEngine(client, prune, (engine, source, endpoint) -> {
-            Plan plan = engine.plan(SyncOptions.all().withPrune(prune));
+            io.truenasgitops.reconcile.Plan plan = engine.plan(SyncOptions.all().withPrune(prune));
             if (reportSourceUnusable()) {
                 return ExitCodes.USAGE;
             }
-            if (output.isTable()) {
-                printPlan(out(), plan, source, endpoint, all);
-            } else if (output.isMarkdown()) {
+            V1.Plan document = V1.Plan.of(plan);
+            if (output.isMarkdown()) {
                 out().print(PlanMarkdown.render(plan, source, endpoint, all));
                 out().flush();
             } else {
-                output.printDocument(out(), planDocument(plan, source, endpoint));
+                show(document, source, endpoint);
             }
-            if (reportNasNotReady(plan)) {
-                return ExitCodes.CONNECTION;
-            }
-            return plan.inSync() ? ExitCodes.OK : ExitCodes.FAILED;
+            return exitCode(err(), document);
         });
     }
 }

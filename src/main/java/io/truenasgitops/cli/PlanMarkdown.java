@@ -35,7 +35,7 @@ final class PlanMarkdown {
         Map<ActionType, Long> counts = plan.actions().stream().collect(Collectors.groupingBy(Action::type,
                 () -> new EnumMap<>(ActionType.class), Collectors.counting()));
         long drifted = plan.actions().stream().filter(a -> !a.drift().isEmpty()).count();
-        String revision = plan.revision() == null ? "(no revision)" : code(ReconcileCommand.shortRev(plan.revision()));
+        String revision = plan.revision() == null ? "(no revision)" : code(io.truenasgitops.git.Snapshot.shorten(plan.revision()));
         md.append(plan.inSync() ? "**truenas-gitops plan** " + revision + ": in sync, nothing to change"
                 : "**truenas-gitops plan** " + revision + ": " + n(counts, ActionType.CREATE) + " to create, "
                         + n(counts, ActionType.UPDATE) + " to update, " + n(counts, ActionType.START) + " to start, "

@@ -1,15 +1,13 @@
 package io.truenasgitops.cli;
 
+import io.truenasgitops.api.V1;
 import io.truenasgitops.git.GitSettings;
 import io.truenasgitops.git.GitSource;
 import io.truenasgitops.git.GitSources;
 import io.truenasgitops.git.Snapshot;
-import io.truenasgitops.reconcile.Action;
 import io.truenasgitops.reconcile.ActionType;
 import io.truenasgitops.reconcile.DriftKind;
 import io.truenasgitops.reconcile.JsonFileStatusStore;
-import io.truenasgitops.reconcile.Plan;
-import io.truenasgitops.reconcile.Reasons;
 import io.truenasgitops.reconcile.ReconcileConfig;
 import io.truenasgitops.reconcile.Reconciler;
 import io.truenasgitops.reconcile.StatusStore;
@@ -22,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -185,22 +182,6 @@ abstract class ReconcileCommand extends NasCommand {
     }
 
     /**
-     * When the NAS could not be planned for (its apps service is not running, or it stopped answering), says why
-     * on stderr and returns true: the command then exits with {@link ExitCodes#CONNECTION}, not "changes pending".
-     */
-    boolean reportNasNotReady(Plan plan) {
-        Optional<Action> held = plan.actions().stream()
-                .filter(a -> a.type() == ActionType.BLOCKED && (Reasons.DOCKER_NOT_RUNNING.equals(a.reason().code())
-                        || Reasons.TARGET_UNREACHABLE.equals(a.reason().code())))
-                .findFirst();
-        held.ifPresent(a -> {
-            err().println("error: " + a.reason().message());
-            err().flush();
-        });
-        return held.isPresent();
-    }
-
-    /**
      * A revision of a local repository to plan instead of fetching {@code --repo} ({@code plan --against});
      * null: fetch.
      *
@@ -261,89 +242,73 @@ abstract class ReconcileCommand extends NasCommand {
     // ---- rendering shared by plan and sync ----------------------------------------------------------------
 
     static String symbol(ActionType t) {
-        return switch (t) {
-            case CREATE -> "+";
-            case UPDATE -> "~";
-            case DELETE -> "-";
-            case START -> ">";
-            case STOP -> "<";
-            case UNCHANGED -> "=";
-            case BLOCKED -> "!";
+        return symbol(t.name().toLowerCase(Locale.ROOT));
+    }
+
+    /** The mark of an action ({@code create}, as the REST documents name it) in a plan's listing. */
+    static String symbol(String action) {
+        return switch (action) {
+            case "create" -> "+";
+            case "update" -> "~";
+            case "delete" -> "-";
+            case "start" -> ">";
+            case "stop" -> "<";
+            case "unchanged" -> "=";
+            default -> "!";
         };
     }
 
-    /** Prints a plan the way {@code terraform plan} does: one block per action, the masked diff indented. */
-    static void printPlan(PrintWriter out, Plan plan, String source, String endpoint, boolean showUnchanged) {
+    /**
+     * Prints a plan document the way {@code terraform plan} does: one block per action, the masked diff indented.
+     * The same for a plan made here and one a daemon made ({@code --server}).
+     */
+    static void printPlan(PrintWriter out, V1.Plan plan, String source, String endpoint, boolean showUnchanged) {
         Style style = Style.current();
-        out.println("Source: " + source + " at " + (plan.revision() == null ? "(none)" : shortRev(plan.revision())));
+        out.println("Source: " + source + " at " + (plan.revision() == null ? "(none)" : Snapshot.shorten(plan.revision())));
         out.println("Target: " + endpoint);
         plan.warnings().forEach(w -> out.println(style.yellow("warning:") + " " + w));
         out.println();
-        for (Action a : plan.actions()) {
-            boolean quiet = a.type() == ActionType.UNCHANGED && a.drift().isEmpty() && a.warnings().isEmpty();
-            if (quiet && !showUnchanged) {
+        for (V1.PlannedAction a : plan.actions()) {
+            String type = a.action();
+            boolean unchanged = "unchanged".equals(type);
+            if (unchanged && a.drift().isEmpty() && a.warnings().isEmpty() && !showUnchanged) {
                 continue;
             }
-            String type = a.type().name().toLowerCase(Locale.ROOT);
-            out.printf("  %s %s%s %s%s%n", style.statusAs(type, symbol(a.type())), style.status(type),
+            out.printf("  %s %s%s %s%s%n", style.statusAs(type, symbol(type)), style.status(type),
                     " ".repeat(Math.max(0, 9 - type.length())),
-                    a.stack(), a.drift().isEmpty() ? "" : "  " + style.yellow("[drift: " + a.drift().stream()
-                            .map(DriftKind::label).sorted().collect(Collectors.joining(", ")) + "]"));
+                    a.stack(), a.drift().isEmpty() ? "" : "  " + style.yellow("[drift: " + String.join(", ", a.drift()) + "]"));
             out.println("      " + a.reason().code() + ": " + a.reason().message());
             a.warnings().forEach(w -> out.println("      " + style.yellow("warning:") + " " + w));
-            if (a.diff() != null && !a.diff().isEmpty() && a.type() != ActionType.UNCHANGED || a.diff() != null
-                    && !a.diff().isEmpty() && a.drift().contains(DriftKind.CONFIG)) {
-                for (String line : a.diff().unified().split("\n")) {
+            if (a.changes() > 0 && (!unchanged || a.drift().contains(DriftKind.CONFIG.label()))) {
+                for (String line : a.diff().split("\n")) {
                     out.println("      " + style.diffLine(line));
                 }
             }
             out.println();
         }
-        Map<ActionType, Long> counts = plan.actions().stream()
-                .collect(Collectors.groupingBy(Action::type, () -> new java.util.EnumMap<>(ActionType.class),
-                        Collectors.counting()));
+        Map<String, Long> counts = plan.actions().stream()
+                .collect(Collectors.groupingBy(V1.PlannedAction::action, Collectors.counting()));
         long drifted = plan.actions().stream().filter(a -> !a.drift().isEmpty()).count();
-        out.println("Plan: " + n(counts, ActionType.CREATE) + " to create, " + n(counts, ActionType.UPDATE)
-                + " to update, " + n(counts, ActionType.START) + " to start, " + n(counts, ActionType.STOP)
-                + " to stop, " + n(counts, ActionType.DELETE) + " to delete; " + n(counts, ActionType.UNCHANGED)
-                + " unchanged, " + n(counts, ActionType.BLOCKED) + " blocked, " + drifted + " drifted.");
+        out.println("Plan: " + n(counts, "create") + " to create, " + n(counts, "update") + " to update, "
+                + n(counts, "start") + " to start, " + n(counts, "stop") + " to stop, " + n(counts, "delete")
+                + " to delete; " + n(counts, "unchanged") + " unchanged, " + n(counts, "blocked") + " blocked, "
+                + drifted + " drifted.");
         out.flush();
     }
 
-    private static long n(Map<ActionType, Long> counts, ActionType t) {
-        return counts.getOrDefault(t, 0L);
+    private static long n(Map<String, Long> counts, String action) {
+        return counts.getOrDefault(action, 0L);
     }
 
-    static String shortRev(String rev) {
-        return rev.length() > 12 ? rev.substring(0, 12) : rev;
-    }
-
-    /** The plan as a JSON/YAML document: no compose values, only the masked unified diff. */
-    static Map<String, Object> planDocument(Plan plan, String source, String endpoint) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("source", source);
-        doc.put("revision", plan.revision());
-        doc.put("target", endpoint);
-        doc.put("inSync", plan.inSync());
-        doc.put("hasChanges", plan.hasChanges());
-        doc.put("warnings", plan.warnings());
-        doc.put("actions", plan.actions().stream().map(ReconcileCommand::actionDocument).toList());
-        return doc;
-    }
-
-    static Map<String, Object> actionDocument(Action a) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", a.type().name());
-        m.put("stack", a.stack());
-        m.put("target", a.target());
-        m.put("path", a.path());
-        m.put("reason", a.reason().code());
-        m.put("message", a.reason().message());
-        m.put("drift", a.drift().stream().map(DriftKind::label).sorted().toList());
-        m.put("problems", a.problems());
-        m.put("warnings", a.warnings());
-        m.put("diff", a.diff() == null ? "" : a.diff().unified());
-        m.put("dependsOn", a.dependsOn());
-        return m;
+    /**
+     * Prints the exit code's reason when the NAS held the plan back (its apps service not running, unreachable),
+     * and returns the exit code {@link ExitCodes#of(V1.Plan)} decides.
+     */
+    static int exitCode(PrintWriter err, V1.Plan plan) {
+        ExitCodes.nasNotReady(plan).ifPresent(r -> {
+            err.println("error: " + r.message());
+            err.flush();
+        });
+        return ExitCodes.of(plan);
     }
 }

@@ -71,7 +71,7 @@ public class RollbackCommand implements Callable<Integer>, TopLevelCommand {
             return f.exitCode();
         }
         printPlan(out, plan, Style.current());
-        String shortRev = shorten(plan.path("revision").asText(revision));
+        String shortRev = io.truenasgitops.git.Snapshot.shorten(plan.path("revision").asText(revision));
         if (!plan.path("problems").isEmpty()) {
             err.println("error: cannot roll stack '" + stack + "' back to revision " + shortRev + ": "
                     + String.join("; ", texts(plan.path("problems"))) + " (nothing was changed)");
@@ -116,8 +116,8 @@ public class RollbackCommand implements Callable<Integer>, TopLevelCommand {
     static void printPlan(PrintWriter out, JsonNode plan, Style style) {
         String stack = plan.path("stack").asText();
         out.println(style.bold("rollback of stack '" + stack + "' on target '" + plan.path("target").asText()
-                + "' to revision " + shorten(plan.path("revision").asText()) + " (it runs "
-                + (plan.path("liveRevision").isTextual() ? shorten(plan.path("liveRevision").asText())
+                + "' to revision " + io.truenasgitops.git.Snapshot.shorten(plan.path("revision").asText()) + " (it runs "
+                + (plan.path("liveRevision").isTextual() ? io.truenasgitops.git.Snapshot.shorten(plan.path("liveRevision").asText())
                         : "a revision without our stamp") + ")"));
         String diff = plan.path("diff").asText("");
         out.println();
@@ -155,7 +155,4 @@ public class RollbackCommand implements Callable<Integer>, TopLevelCommand {
         return out;
     }
 
-    private static String shorten(String rev) {
-        return rev.length() > 7 ? rev.substring(0, 7) : rev;
-    }
 }

@@ -1,9 +1,9 @@
 package io.truenasgitops.cli;
 
+import io.truenasgitops.api.V1;
+import io.truenasgitops.git.Snapshot;
 import io.truenasgitops.reconcile.Action;
 import io.truenasgitops.reconcile.Outcome;
-import io.truenasgitops.reconcile.ActionOutcome;
-import io.truenasgitops.reconcile.PassOutcome;
 import io.truenasgitops.reconcile.PassResult;
 import io.truenasgitops.reconcile.Plan;
 import io.truenasgitops.reconcile.SyncListener;
@@ -13,7 +13,6 @@ import io.truenasgitops.truenas.TrueNasClient;
 import jakarta.enterprise.context.Dependent;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,9 +27,16 @@ import picocli.CommandLine.Option;
                 + " every job to its end and waiting until changed apps run.",
             "Progress goes to stderr, the result to stdout."},
         footerHeading = "%nExit codes:%n",
-        footer = {"  0  everything applied (or nothing to do)", "  1  a stack failed, is blocked or drifted",
-            "  2  error (bad options, Git fetch failed)", "  3  the NAS could not be reached, refused the credentials, or cannot run apps",
-            "     now (its apps service, Docker, is not running): try again once it is"})
+        footer = {"  0  everything applied (or nothing to do); with --server and no --wait: the",
+            "     pass was queued",
+            "  1  a stack failed, is blocked or waiting, or drifted and was not reverted",
+            "  2  error (bad options, Git fetch failed, an unknown --stack; with --server:",
+            "     the daemon refused the request)",
+            "  3  the NAS could not be reached, refused the credentials, or cannot run apps",
+            "     now (its apps service, Docker, is not running): try again once it is;",
+            "     with --server also: the daemon could not be reached",
+            "The same codes with and without --server --wait: both judge the same",
+            "document (-o json)."})
 public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
 
     @Mixin
@@ -51,7 +57,7 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
     DaemonOptions daemon;
 
     @Option(names = "--wait", description = {"With --server: wait for the daemon's pass and print what it did; the exit"
-            + " code is then that of a local sync. Without it the pass is only queued."})
+            + " code is then that of a sync run here. Without it the pass is only queued."})
     boolean waitForDaemon;
 
     @Override
@@ -66,58 +72,36 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
         return super.call();
     }
 
-    /** Asks the daemon at --server for a pass (of --stack names, else of everything) over its REST API. */
+    /**
+     * Asks the daemon at --server for a pass (of the --stack names, else of everything) over its REST API; its
+     * answer is printed and judged as a pass run here.
+     */
     private int syncOnDaemon() {
         if (dryRun || prune) {
             throw new UsageException((dryRun ? "--dry-run" : "--prune") + " cannot be sent to a daemon: use"
-                    + " GET /api/v1/plan, or the daemon's own prune settings");
+                    + " plan --server (GET /api/v1/plan), or the daemon's own prune settings");
         }
         DaemonClient client = new DaemonClient(daemon.server(), daemon.token());
-        List<com.fasterxml.jackson.databind.JsonNode> answers = new ArrayList<>();
+        V1.Sync answer;
         try {
-            if (stacks.isEmpty()) {
-                answers.add(client.syncAll(waitForDaemon));
-            } else {
-                for (String name : stacks) {
-                    answers.add(client.syncStack(name, waitForDaemon));
-                }
-            }
+            answer = client.sync(stacks.stream().distinct().toList(), waitForDaemon);
         } catch (DaemonClient.Failure f) {
             err().println("error: " + f.getMessage());
             err().flush();
             return f.exitCode();
         }
-        if (!output.isTable()) {
-            output.printDocument(out(), answers.size() == 1 ? answers.get(0) : answers);
-        }
-        boolean bad = false;
-        for (com.fasterxml.jackson.databind.JsonNode answer : answers) {
-            if (!"completed".equals(answer.path("status").asText())) {
-                if (output.isTable()) {
-                    out().printf("queued a pass on %s%s; follow it with: status --server %s --watch%n",
-                            client.describe(), answer.path("stacks").isEmpty() ? "" : " for " + answer.path("stacks"),
-                            client.describe());
-                }
-                continue;
-            }
-            String revision = answer.path("revision").asText("");
+        if (!"completed".equals(answer.status())) {
             if (output.isTable()) {
-                out().printf("pass at %s on %s: %s (%d actions)%n",
-                        revision.isEmpty() || revision.equals("null") ? "(no revision)" : io.truenasgitops.git.Snapshot.shorten(revision),
-                        client.describe(), answer.path("result").asText("?"), answer.path("actions").size());
+                out().printf("queued a pass on %s%s; follow it with: status --server %s --watch%n",
+                        client.describe(), answer.stacks().isEmpty() ? "" : " for " + String.join(", ", answer.stacks()),
+                        client.describe());
+                out().flush();
+            } else {
+                output.printDocument(out(), answer);
             }
-            for (com.fasterxml.jackson.databind.JsonNode a : answer.path("actions")) {
-                String outcome = a.path("outcome").asText("");
-                bad |= ActionOutcome.fromLabel(outcome).map(ActionOutcome::leftUndone).orElse(false);
-                if (output.isTable()) {
-                    out().printf("  %-9s %-16s %-10s %s%n", a.path("action").asText(""), a.path("stack").asText(""),
-                            outcome, a.path("reason").path("message").asText(a.path("reason").path("code").asText("")));
-                }
-            }
-            bad |= PassOutcome.fromLabel(answer.path("result").asText()).orElse(null) == PassOutcome.FAILURE;
+            return ExitCodes.of(answer);
         }
-        out().flush();
-        return bad ? ExitCodes.FAILED : ExitCodes.OK;
+        return report(answer, "on " + client.describe());
     }
 
     @Override
@@ -143,24 +127,15 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
                 }
             }
             if (dryRun) {
+                V1.Plan plan = V1.Plan.of(result.plan());
                 if (output.isTable()) {
-                    printPlan(out(), result.plan(), source, endpoint, false);
+                    printPlan(out(), plan, source, endpoint, false);
                 } else {
-                    output.printDocument(out(), planDocument(result.plan(), source, endpoint));
+                    output.printDocument(out(), plan);
                 }
-                if (reportNasNotReady(result.plan())) {
-                    return ExitCodes.CONNECTION;
-                }
-                return result.plan().inSync() ? ExitCodes.OK : ExitCodes.FAILED;
+                return exitCode(err(), plan);
             }
-            print(result);
-            if (reportNasNotReady(result.plan())) {
-                return ExitCodes.CONNECTION;
-            }
-            boolean bad = result.results().stream().anyMatch(r -> r.outcome().leftUndone()
-                    || !r.action().drift().isEmpty() && r.outcome() != ActionOutcome.APPLIED
-                            && r.outcome() != ActionOutcome.DELETED);
-            return bad ? ExitCodes.FAILED : ExitCodes.OK;
+            return report(V1.Sync.completed(List.copyOf(stacks), result), null);
         });
     }
 
@@ -179,34 +154,38 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
         return !unknown.isEmpty();
     }
 
-    private void print(PassResult result) {
-        if (output.isTable()) {
+    /**
+     * Prints a completed pass (one row per action, then a line saying how it ended and, when it did not leave every
+     * stack where Git wants it, which ones) and returns its exit code, the same for a pass run here and one a
+     * daemon ran.
+     */
+    private int report(V1.Sync pass, String where) {
+        int code = ExitCodes.of(pass);
+        if (!output.isTable()) {
+            output.printDocument(out(), pass);
+        } else {
             Style style = Style.current();
             List<List<String>> rows = new ArrayList<>();
-            for (PassResult.ActionResult r : result.results()) {
-                rows.add(List.of(r.action().stack(), r.action().type().name().toLowerCase(), style.status(r.outcome().label()),
-                        style.status(r.health().label()), r.reason() == null ? "" : r.reason().code() + ": " + r.reason().message()));
+            for (V1.SyncAction a : pass.actions()) {
+                rows.add(List.of(a.stack(), a.action(), style.status(a.outcome()),
+                        a.health() == null ? "-" : style.status(a.health()),
+                        a.reason() == null ? "" : a.reason().code() + ": " + a.reason().message()));
             }
             OutputOptions.printTable(out(), List.of("STACK", "ACTION", "RESULT", "HEALTH", "REASON"), rows);
-            out().println("Sync " + style.status(result.result().label().replace('_', ' ')) + " at "
-                    + (result.plan().revision() == null ? "(no revision)" : shortRev(result.plan().revision())) + ".");
+            List<String> left = ExitCodes.notInSync(pass).stream().map(a -> a.stack() + " (" + (a.drift() != null
+                    && !a.drift().isEmpty() && !a.outcome().equals("stalled") && !a.outcome().equals("retry")
+                            ? "drift: " + String.join(", ", a.drift()) : a.outcome()) + ")").toList();
+            out().println("Sync " + style.status(pass.result().replace('_', ' ')) + " at "
+                    + (pass.revision() == null ? "(no revision)" : Snapshot.shorten(pass.revision()))
+                    + (where == null ? "" : " " + where)
+                    + (left.isEmpty() ? "." : "; not in sync: " + String.join(", ", left) + "."));
             out().flush();
-            return;
         }
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("revision", result.plan().revision());
-        doc.put("result", result.result().label());
-        doc.put("results", result.results().stream().map(r -> {
-            Map<String, Object> m = actionDocument(r.action());
-            m.put("outcome", r.outcome().label());
-            m.put("health", r.health().label());
-            if (r.reason() != null) {
-                m.put("resultReason", r.reason().code());
-                m.put("resultMessage", r.reason().message());
-            }
-            return m;
-        }).toList());
-        output.printDocument(out(), doc);
+        ExitCodes.nasNotReady(pass).ifPresent(r -> {
+            err().println("error: " + r.message());
+            err().flush();
+        });
+        return code;
     }
 
     /** Progress lines on stderr: before each long step, each job change, and each end. */

@@ -25,6 +25,6 @@ public record CommitStatus(String revision, String context, String stack, Commit
     /** How logs name it: {@code truenas-gitops/media failure at 1a2b3c4d5e6f}. */
     public String title() {
         return context + " " + state.name().toLowerCase(java.util.Locale.ROOT) + " at "
-                + revision.substring(0, Math.min(12, revision.length()));
+                + io.truenasgitops.git.Snapshot.shorten(revision);
     }
 }

@@ -42,8 +42,8 @@ public record Notification(String id, Instant time, NotificationKind kind, Strin
         return (reminder ? "still " : "") + what + ": " + subject() + where;
     }
 
-    /** The first seven characters of the revision, or null. */
+    /** The revision as people are shown it everywhere ({@code Snapshot.shorten}), or null. */
     public String shortRevision() {
-        return revision == null ? null : revision.substring(0, Math.min(7, revision.length()));
+        return revision == null ? null : io.truenasgitops.git.Snapshot.shorten(revision);
     }
 }

@@ -28,6 +28,10 @@ final class SnapshotNames {
         return PREFIX + stack + "-" + shortRev(revision) + "-" + STAMP.format(at);
     }
 
+    /**
+     * The revision part of a ZFS snapshot's name: seven characters, not {@code Snapshot.shorten}'s twelve, because
+     * it is a stored name format (snapshots already taken are matched by it), not a revision shown to people.
+     */
     static String shortRev(String revision) {
         if (revision == null || !revision.matches("[0-9a-f]{7,}")) {
             return "norev";

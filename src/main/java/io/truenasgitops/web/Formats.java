@@ -24,9 +24,9 @@ public final class Formats {
         return t == null ? "" : t.toString();
     }
 
-    /** The short form of a revision, as the CLI shows it; a dash when there is none. */
+    /** The short form of a revision, as the CLI and REST's messages show it; a dash when there is none. */
     static String rev(String revision) {
-        return revision == null || revision.isBlank() ? "—" : revision.length() <= 7 ? revision : revision.substring(0, 7);
+        return revision == null || revision.isBlank() ? "—" : io.truenasgitops.git.Snapshot.shorten(revision);
     }
 
     /** A value of a compose change, for a table cell: a dash when absent. */

@@ -178,8 +178,8 @@ class DaemonCliIT {
         LaunchResult r = launcher.launch("sync", "--server", server(), "--wait", "--api-token-file", tokenFile.toString());
 
         assertThat(r.exitCode()).as(r.getErrorOutput()).isZero();
-        assertThat(String.join("\n", CliOutput.lines(r))).contains("pass at 0123456789ab", "success")
-                .containsPattern("update\\s+traefik\\s+applied");
+        assertThat(String.join("\n", CliOutput.lines(r))).contains("Sync success at 0123456789ab on " + server() + ".")
+                .containsPattern("traefik\\s+update\\s+applied\\s+healthy");
         assertThat(requests).containsExactly("POST /api/v1/sync?wait=true");
         assertThat(bearers).containsExactly("Bearer " + TOKEN);
     }
@@ -193,6 +193,40 @@ class DaemonCliIT {
 
         assertThat(r.exitCode()).as(r.getErrorOutput()).isEqualTo(ExitCodes.FAILED);
         assertThat(requests).containsExactly("POST /api/v1/stacks/nextcloud/sync?wait=true");
+    }
+
+    @Test
+    void syncServerWaitExitsOneWhenTheDaemonsPassLeftADriftedStackUnrevertedAsALocalSyncDoes(
+            QuarkusMainLauncher launcher) {
+        routes.put("POST /api/v1/sync?wait=true", x -> new Answer(200, Map.of("status", "completed", "stacks",
+                List.of(), "result", "no_change", "revision", REV, "actions", List.of(Map.of("stack", "traefik",
+                        "action", "unchanged", "outcome", "unchanged", "reason", Map.of("code", "ConfigDrift",
+                                "message", "edited on the NAS"), "health", "healthy", "drift", List.of("config"))))));
+
+        LaunchResult r = launcher.launch("sync", "--server", server(), "--wait", "--api-token-file", tokenFile.toString());
+
+        assertThat(r.exitCode()).as(r.getErrorOutput()).isEqualTo(ExitCodes.FAILED);
+        assertThat(String.join("\n", CliOutput.lines(r))).contains("not in sync: traefik (drift: config).");
+    }
+
+    @Test
+    void planServerPrintsTheDaemonsPlanAndExitsAsAPlanMadeHere(QuarkusMainLauncher launcher) throws Exception {
+        routes.put("GET /api/v1/plan", x -> new Answer(200, new V1.Plan(REV, Instant.parse("2026-12-01T10:00:00Z"),
+                false, true, List.of(new V1.PlannedAction("traefik", "default", "stacks/traefik", "update", true,
+                        new V1.Reason("ConfigChanged", "update app 'traefik'"), List.of(), List.of(), List.of(), List.of(), 1,
+                        "--- live\n+++ desired\n-  image: traefik:3.0\n+  image: traefik:3.1\n")), List.of())));
+
+        LaunchResult table = launcher.launch("plan", "--server", server());
+        LaunchResult json = launcher.launch("plan", "--server", server(), "-o", "json");
+
+        assertThat(table.exitCode()).as(table.getErrorOutput()).isEqualTo(ExitCodes.FAILED);
+        assertThat(String.join("\n", CliOutput.lines(table))).contains("Source: the daemon's repository at 0123456789ab",
+                "ConfigChanged: update app 'traefik'", "+  image: traefik:3.1", "Plan: 0 to create, 1 to update");
+        assertThat(json.exitCode()).isEqualTo(ExitCodes.FAILED);
+        JsonNode doc = JSON.readTree(String.join("\n", CliOutput.lines(json)));
+        assertThat(doc.path("actions").get(0).path("action").asText()).isEqualTo("update");
+        assertThat(doc.path("createdAt").asText()).isEqualTo("2026-12-01T10:00:00Z");
+        assertThat(requests).containsExactly("GET /api/v1/plan", "GET /api/v1/plan");
     }
 
     @Test

@@ -150,14 +150,14 @@ class MigratingCliIT {
 
         // 2. plan without adopt: blocked, nothing written
         JsonNode blocked = plan(launcher, 1).path("actions").get(0);
-        assertThat(blocked.path("type").asText()).isEqualTo("BLOCKED");
-        assertThat(blocked.path("reason").asText()).isEqualTo("NotOwned");
+        assertThat(blocked.path("action").asText()).isEqualTo("blocked");
+        assertThat(blocked.path("reason").path("code").asText()).isEqualTo("NotOwned");
 
         // 3. adopt: true; the plan is an update without any change to the compose itself
         commit("stacks/app/stack.yaml", "adopt: true\n");
         JsonNode adopt = plan(launcher, 1).path("actions").get(0);
-        assertThat(adopt.path("type").asText()).isEqualTo("UPDATE");
-        assertThat(adopt.path("reason").asText()).isEqualTo("Adopt");
+        assertThat(adopt.path("action").asText()).isEqualTo("update");
+        assertThat(adopt.path("reason").path("code").asText()).isEqualTo("Adopt");
         assertThat(adopt.path("diff").asText()).as("the export round-trips: nothing but the stamp changes").isEmpty();
         assertThat(emulator.calls().writes()).isZero();
 

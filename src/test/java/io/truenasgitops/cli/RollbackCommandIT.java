@@ -119,12 +119,12 @@ class RollbackCommandIT {
         int code = rollback(out, err);
 
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("rollback of stack 'web' on target 'default' to revision 0123456 (it runs 89abcde)")
+        assertThat(out.toString()).contains("rollback of stack 'web' on target 'default' to revision 0123456789ab (it runs 89abcdef0123)")
                 .contains("+    image: nginx:1.26")
                 .contains("tank/apps/web -> tank/apps/web@truenas-gitops-web-0123456-20261201T100000Z")
                 .contains("note: host path /etc/localtime")
                 .contains("the stack stays suspended until resumed");
-        assertThat(questions).singleElement().asString().contains("Roll stack 'web' back to revision 0123456");
+        assertThat(questions).singleElement().asString().contains("Roll stack 'web' back to revision 0123456789ab");
         assertThat(requests).containsExactly("GET /api/v1/stacks/web/rollback?to=0123456",
                 "POST /api/v1/stacks/web/rollback?to=0123456&destroyNewer=false");
     }
@@ -190,7 +190,7 @@ class RollbackCommandIT {
         int code = rollback(new StringWriter(), err, "--yes");
 
         assertThat(code).isEqualTo(ExitCodes.FAILED);
-        assertThat(err.toString()).contains("cannot roll stack 'web' back to revision 0123456")
+        assertThat(err.toString()).contains("cannot roll stack 'web' back to revision 0123456789ab")
                 .contains("nothing was changed");
         assertThat(requests).hasSize(1);
     }

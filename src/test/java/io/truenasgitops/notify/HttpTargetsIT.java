@@ -127,7 +127,7 @@ class HttpTargetsIT {
                    "url": "https://gitops.home.test/", "color": 13706287,
                    "fields": [{"name": "Stack", "value": "media", "inline": true},
                               {"name": "NAS", "value": "nas1", "inline": true},
-                              {"name": "Revision", "value": "[4f0eadd](%s)", "inline": true},
+                              {"name": "Revision", "value": "[4f0eadd1c9d1](%s)", "inline": true},
                               {"name": "Reason", "value": "JobFailed", "inline": true}],
                    "timestamp": "2026-11-26T06:00:00Z"}]}
                 """.formatted(JSON.writeValueAsString(Samples.MESSAGE), Samples.COMMIT)));
@@ -144,7 +144,7 @@ class HttpTargetsIT {
                             {"type": "context", "elements": [{"type": "mrkdwn", "text": %s}]}]}
                 """.formatted(JSON.writeValueAsString("apply failed: stack 'media' on nas1: " + Samples.MESSAGE),
                 JSON.writeValueAsString("*apply failed: stack 'media' on nas1*\n" + Samples.MESSAGE),
-                JSON.writeValueAsString("stack `media` · NAS `nas1` · revision <" + Samples.COMMIT + "|4f0eadd> · reason"
+                JSON.writeValueAsString("stack `media` · NAS `nas1` · revision <" + Samples.COMMIT + "|4f0eadd1c9d1> · reason"
                         + " `JobFailed` · <https://gitops.home.test/|status page>"))));
     }
 

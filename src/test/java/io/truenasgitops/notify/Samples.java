@@ -15,7 +15,7 @@ final class Samples {
     static final String TEXT = MESSAGE + "\n"
             + "\nstack: media"
             + "\nNAS: nas1"
-            + "\nrevision: 4f0eadd (" + COMMIT + ")"
+            + "\nrevision: 4f0eadd1c9d1 (" + COMMIT + ")"
             + "\nreason: JobFailed"
             + "\nstatus page: https://gitops.home.test/";
 
