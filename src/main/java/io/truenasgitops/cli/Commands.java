@@ -19,6 +19,7 @@ final class Commands {
             EncryptCommand.class,
             GetCommand.class,
             JobsCommand.class,
+            ModeCommand.class,
             PlanCommand.class,
             RenderCommand.class,
             RollbackCommand.class,

@@ -59,6 +59,7 @@ public final class Reconciler implements AutoCloseable {
     private volatile SourceState sourceState = new SourceState(null, null, null, null, null);
     private final Map<String, TargetState> targetStates = new TreeMap<>();
     private final Observer observer;
+    private volatile Mode mode;
 
     private Reconciler(Builder b) {
         this.config = Objects.requireNonNull(b.config, "config");
@@ -69,6 +70,7 @@ public final class Reconciler implements AutoCloseable {
         this.metrics = b.metrics != null ? b.metrics : ReconcileMetrics.NOOP;
         this.clock = b.clock != null ? b.clock : EngineClock.SYSTEM;
         this.passListener = b.passListener != null ? b.passListener : SyncListener.NONE;
+        this.mode = b.mode != null ? b.mode : Mode.SYNC;
         this.mapper = new OutcomeMapper(new RetryPolicy(config.retryInitialBackoff(), config.retryMaxBackoff()),
                 new RetryPolicy(config.stalledRetryInitialBackoff(), config.stalledRetryMaxBackoff()));
         this.snapshots = new SnapshotGuard(b.storage, clock, metrics);
@@ -164,6 +166,30 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
+    // ---- mode ----------------------------------------------------------------------------------------------
+
+    /** Whether passes apply ({@link Mode#SYNC}) or only report ({@link Mode#REPORT}). */
+    public Mode mode() {
+        return mode;
+    }
+
+    /**
+     * Switches the mode at runtime, from the next pass on (a pass running now finishes as it began); not persisted:
+     * {@code truenas-gitops.reconcile.mode} decides at the next start. Returns whether it changed.
+     */
+    public boolean setMode(Mode next) {
+        Objects.requireNonNull(next, "mode");
+        synchronized (stateLock) {
+            if (mode == next) {
+                return false;
+            }
+            mode = next;
+            LOG.infof("mode switched to %s: %s", next.label(), next == Mode.REPORT
+                    ? "passes plan and report, nothing is written" : "passes apply what Git says");
+            return true;
+        }
+    }
+
     // ---- suspend / resume ------------------------------------------------------------------------------------
 
     /** Suspends a stack at runtime (persisted): the next passes neither apply nor revert anything for it. */
@@ -215,6 +241,10 @@ public final class Reconciler implements AutoCloseable {
      */
     public RollbackResult rollback(String stack, String revision, boolean destroyNewer, SyncListener listener)
             throws InterruptedException {
+        if (mode == Mode.REPORT) {
+            throw new RollbackRefusedException("cannot roll stack '" + stack + "' back: the daemon is in report mode"
+                    + " (observe only), which never writes to the NAS; switch with 'truenas-gitops mode sync' first");
+        }
         passLock.lockInterruptibly();
         try {
             RollbackResult r = rollbacks.execute(stack, revision, destroyNewer, io.truenasgitops.stacks.StackSettings.DEFAULT_HEALTH_TIMEOUT,
@@ -257,6 +287,9 @@ public final class Reconciler implements AutoCloseable {
         Instant start = clock.now();
         Observation obs = observe(true);
         Plan plan = Planner.plan(planInput(obs, options));
+        if (mode == Mode.REPORT) {
+            plan = Planner.reportOnly(plan);
+        }
         listener.onPlan(plan);
         List<Action> selected = plan.actions().stream().filter(a -> options.selects(a.stack())).toList();
         if (options.dryRun()) {
@@ -481,6 +514,13 @@ public final class Reconciler implements AutoCloseable {
         private ReconcileMetrics metrics;
         private EngineClock clock;
         private SyncListener passListener;
+        private Mode mode;
+
+        /** The mode passes start in (default {@link Mode#SYNC}). */
+        public Builder mode(Mode m) {
+            this.mode = m;
+            return this;
+        }
 
         public Builder config(ReconcileConfig c) {
             this.config = c;
