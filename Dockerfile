@@ -27,7 +27,8 @@ COPY --chown=root:root target/quarkus-app/quarkus/ ./quarkus/
 # `truenas-gitops COMMAND` in the container (docker exec, docker run IMAGE COMMAND): the launcher, on the PATH, with
 # the class archive of this Java trained once here, so that short commands start in a fraction of a second.
 COPY --chown=root:root target/quarkus-app/truenas-gitops ./
-# The training run connects nowhere (port 1 refuses) but loads what apps, plan and sync load.
+# The training run connects nowhere (port 1 refuses) but loads what apps, plan and sync load (on Java 17 it then dumps
+# a static CDS archive of those classes).
 RUN ln -s /opt/truenas-gitops/truenas-gitops /usr/local/bin/truenas-gitops \
     && { truenas-gitops apps list --url wss://127.0.0.1:1 > /dev/null 2>&1 || true; } \
     && ls /opt/truenas-gitops/truenas-gitops.jdk*

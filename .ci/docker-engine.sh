@@ -2,7 +2,8 @@
 # Makes a Docker Engine available to CI and prints, as its only line on stdout, the DOCKER_HOST to use:
 #   export "$(.ci/docker-engine.sh)"
 # Reuses an engine that already answers ($DOCKER_HOST, then this script's socket, then /var/run/docker.sock).
-# Otherwise, as root: installs what is missing of docker.io, docker-compose, busybox-static and debootstrap with
+# Otherwise, as root: installs what is missing of docker.io, docker-compose, busybox-static, debootstrap and
+# docker-registry (the pull tests start it on 127.0.0.1 themselves; its own service is kept from starting) with
 # apt-get, and starts dockerd with its own socket, data and exec roots, so it never touches another engine's:
 #   socket     unix:///run/truenas-gitops-ci/docker.sock   (pid file next to it)
 #   data root  /var/lib/truenas-gitops-ci/docker           (vfs: works on any file system, inside containers too)
@@ -12,7 +13,8 @@
 #   kill "$(cat /run/truenas-gitops-ci/docker.pid)"
 # On a machine where an engine already runs, point DOCKER_HOST at it (it is reused): a second dockerd shares that
 # engine's docker0 bridge, and one started with --bridge=none deletes docker0 for both.
-# No registry is ever contacted: the tests build or import every image they run.
+# No registry off this machine is ever contacted: the tests build or import every image they run, and push to and
+# pull from a registry they start on 127.0.0.1 only.
 set -euo pipefail
 run_dir=/run/truenas-gitops-ci
 data_dir=/var/lib/truenas-gitops-ci/docker
@@ -21,9 +23,29 @@ own="unix://$run_dir/docker.sock"
 
 say() { echo "docker-engine: $*" >&2; }
 answers() { command -v docker >/dev/null && DOCKER_HOST="$1" timeout 20 docker info >/dev/null 2>&1; }
+# Debian's docker-registry, for the tests that pull from a registry on 127.0.0.1. Its package would start a
+# registry on :5000 (every address): a policy-rc.d keeps any service from starting while it is installed.
+registry() {
+  [ -x /usr/bin/docker-registry ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    say "warning: /usr/bin/docker-registry is missing (apt-get install docker-registry): the registry pull tests fail under CI=true"
+    return 0
+  fi
+  say "installing docker-registry"
+  local policy=/usr/sbin/policy-rc.d own_policy=
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && own_policy=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry >&2 \
+    || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry >&2; } \
+    || say "warning: could not install docker-registry"
+  [ -n "$own_policy" ] && rm -f "$policy"
+  return 0
+}
 
 for candidate in ${DOCKER_HOST:-} "$own" unix:///var/run/docker.sock; do
   if answers "$candidate"; then
+    registry
     say "reusing the engine at $candidate ($(DOCKER_HOST="$candidate" docker version -f '{{.Server.Version}}' 2>/dev/null))"
     echo "DOCKER_HOST=$candidate"
     exit 0
@@ -45,6 +67,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >&2
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+registry
+if [ "${#missing[@]}" -gt 0 ]; then
   # A package manager may have started the system's own engine: use it rather than start a second one.
   if answers unix:///var/run/docker.sock; then
     say "reusing the engine the docker.io package started"

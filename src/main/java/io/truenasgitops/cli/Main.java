@@ -222,18 +222,9 @@ public class Main implements QuarkusApplication {
         return null;
     }
 
-    /** A command that is not the daemon: plain picocli, no Quarkus runtime. */
+    /** A command that is not the daemon: plain picocli, no Quarkus runtime ({@link ShortMain}). */
     static int runShortCommand(String... args) {
-        AutoCloseable logging = CliLogging.configure();
-        try {
-            return RootCommand.commandLineFor(CommandLine.defaultFactory(), Commands.TOP_LEVEL, args).execute(args);
-        } finally {
-            try {
-                logging.close();
-            } catch (Exception e) {
-                // restoring the log set-up cannot fail
-            }
-        }
+        return ShortMain.run(args);
     }
 
     /** The daemon's command line, inside Quarkus: {@code serve} and {@code demo} get their beans injected. */

@@ -48,7 +48,7 @@ final class PlanMarkdown {
             md.append("> **warning:** ").append(text(w)).append("\n\n");
         }
         for (Action a : plan.actions()) {
-            boolean quiet = a.type() == ActionType.UNCHANGED && a.drift().isEmpty();
+            boolean quiet = a.type() == ActionType.UNCHANGED && a.drift().isEmpty() && a.warnings().isEmpty();
             if (quiet) {
                 continue;
             }
@@ -56,7 +56,8 @@ final class PlanMarkdown {
         }
         if (showUnchanged) {
             List<String> unchanged = plan.actions().stream()
-                    .filter(a -> a.type() == ActionType.UNCHANGED && a.drift().isEmpty()).map(a -> code(a.stack()))
+                    .filter(a -> a.type() == ActionType.UNCHANGED && a.drift().isEmpty() && a.warnings().isEmpty())
+                    .map(a -> code(a.stack()))
                     .toList();
             if (!unchanged.isEmpty()) {
                 md.append("Unchanged: ").append(String.join(", ", unchanged)).append(".\n\n");
@@ -76,6 +77,9 @@ final class PlanMarkdown {
         }
         md.append(": ").append(html(a.reason().code())).append("</summary>\n\n");
         md.append(text(a.reason().message())).append("\n\n");
+        for (String w : a.warnings()) {
+            md.append("**warning:** ").append(text(w)).append("\n\n");
+        }
         if (a.diff() != null && !a.diff().isEmpty()) {
             String[] lines = a.diff().unified().stripTrailing().split("\n");
             StringBuilder diff = new StringBuilder();

@@ -280,7 +280,7 @@ abstract class ReconcileCommand extends NasCommand {
         plan.warnings().forEach(w -> out.println(style.yellow("warning:") + " " + w));
         out.println();
         for (Action a : plan.actions()) {
-            boolean quiet = a.type() == ActionType.UNCHANGED && a.drift().isEmpty();
+            boolean quiet = a.type() == ActionType.UNCHANGED && a.drift().isEmpty() && a.warnings().isEmpty();
             if (quiet && !showUnchanged) {
                 continue;
             }
@@ -290,6 +290,7 @@ abstract class ReconcileCommand extends NasCommand {
                     a.stack(), a.drift().isEmpty() ? "" : "  " + style.yellow("[drift: " + a.drift().stream()
                             .map(DriftKind::label).sorted().collect(Collectors.joining(", ")) + "]"));
             out.println("      " + a.reason().code() + ": " + a.reason().message());
+            a.warnings().forEach(w -> out.println("      " + style.yellow("warning:") + " " + w));
             if (a.diff() != null && !a.diff().isEmpty() && a.type() != ActionType.UNCHANGED || a.diff() != null
                     && !a.diff().isEmpty() && a.drift().contains(DriftKind.CONFIG)) {
                 for (String line : a.diff().unified().split("\n")) {
@@ -340,6 +341,7 @@ abstract class ReconcileCommand extends NasCommand {
         m.put("message", a.reason().message());
         m.put("drift", a.drift().stream().map(DriftKind::label).sorted().toList());
         m.put("problems", a.problems());
+        m.put("warnings", a.warnings());
         m.put("diff", a.diff() == null ? "" : a.diff().unified());
         m.put("dependsOn", a.dependsOn());
         return m;

@@ -3,6 +3,7 @@ package io.truenasgitops.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.truenasgitops.compose.Problem;
+import io.truenasgitops.reconcile.SnapshotCoverage;
 import io.truenasgitops.stacks.LoadedStack;
 import io.truenasgitops.stacks.RepoScan;
 import io.truenasgitops.stacks.SecretsDirectory;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,7 +68,7 @@ public class ValidateCommand implements TopLevelCommand, Callable<Integer> {
         StacksOptions options = stackOptions.toOptions(stackOptions.secretsDir == null
                 ? StacksOptions.MissingSecrets.PLACEHOLDER : StacksOptions.MissingSecrets.ERROR)
                 .withDecryption(stackOptions.decryption(true));
-        RepoScan scan = scan(dir.toAbsolutePath().normalize(), options);
+        RepoScan scan = withSnapshotCoverage(scan(dir.toAbsolutePath().normalize(), options));
         PrintWriter out = spec.commandLine().getOut();
         if ("json".equals(output)) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(scan)));
@@ -93,6 +95,67 @@ public class ValidateCommand implements TopLevelCommand, Callable<Integer> {
                     + " repository root or a stack folder (or set --stacks-dir)");
         }
         return StackRepository.scan(dir, options);
+    }
+
+    /**
+     * Adds a warning per piece of data a stack's {@code snapshot:} policy cannot protect, as far as it can be told
+     * without the NAS (outside /mnt, ix-apps paths, named volumes, a folder another stack mounts too); {@code plan}
+     * checks the datasets on the NAS as well.
+     */
+    static RepoScan withSnapshotCoverage(RepoScan scan) {
+        List<LoadedStack> out = new ArrayList<>();
+        for (LoadedStack s : scan.stacks()) {
+            if (!s.isValid() || !s.settings().snapshot().enabled()) {
+                out.add(s);
+                continue;
+            }
+            Map<String, List<String>> others = new LinkedHashMap<>();
+            for (LoadedStack o : scan.stacks()) {
+                if (!o.name().equals(s.name()) && o.isValid() && o.settings().target().equals(s.settings().target())) {
+                    others.put(o.name(), SnapshotCoverage.hostPaths(o.rendered().compose()));
+                }
+            }
+            List<SnapshotCoverage.Finding> findings = SnapshotCoverage.check(s.name(), s.rendered().compose(), others,
+                    Optional.empty());
+            if (findings.isEmpty()) {
+                out.add(s);
+                continue;
+            }
+            String file = s.relativeDir() + "/stack.yaml";
+            int line = snapshotLine(s);
+            List<Problem> problems = new ArrayList<>(s.problems());
+            for (SnapshotCoverage.Finding f : findings) {
+                problems.add(new Problem(Problem.Severity.WARNING, file, line, 0, "snapshot", f.message()
+                        + ": the snapshot policy cannot protect it, so a create or update of the app is held back"
+                        + " (SnapshotImpossible); " + SnapshotCoverage.fixes(s.relativeDir())));
+            }
+            out.add(new LoadedStack(s.name(), s.relativeDir(), s.composeFile(), s.settings(), s.rendered(), problems));
+        }
+        return new RepoScan(out, scan.problems());
+    }
+
+    /** The line of {@code snapshot:} in the stack's stack.yaml, or 0. */
+    private static int snapshotLine(LoadedStack s) {
+        Path folder = s.composeFile() != null ? s.composeFile().getParent() : null;
+        if (folder == null) {
+            return 0;
+        }
+        for (String name : List.of("stack.yaml", "stack.yml")) {
+            Path f = folder.resolve(name);
+            if (Files.isRegularFile(f)) {
+                try {
+                    List<String> lines = Files.readAllLines(f);
+                    for (int i = 0; i < lines.size(); i++) {
+                        if (lines.get(i).startsWith("snapshot:")) {
+                            return i + 1;
+                        }
+                    }
+                } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                    return 0; // the stack loaded it a moment ago; a line number is a nicety
+                }
+            }
+        }
+        return 0;
     }
 
     static String summary(RepoScan scan) {

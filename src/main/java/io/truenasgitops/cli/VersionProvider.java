@@ -6,7 +6,7 @@ import picocli.CommandLine;
 public class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-        String version = RootCommand.class.getPackage().getImplementationVersion();
-        return new String[] {"truenas-gitops " + (version == null ? "dev" : version)};
+        // one place for the line: ShortMain prints it for --version without loading picocli
+        return new String[] {ShortMain.versionLine()};
     }
 }

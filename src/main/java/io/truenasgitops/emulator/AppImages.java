@@ -12,8 +12,9 @@ import com.fasterxml.jackson.databind.node.NullNode;
  * {@code auth_config} the NAS uses the credentials saved for the image's registry; progress goes to 90% "Pulling
  * image", 95% when downloaded, 100% "'<image>' image pulled successfully"; a refused pull is
  * {@code CallError(EFAULT)} "Failed to pull '<image>' image: <Docker's error>"
- * ({@code plugins/apps/ix_apps/docker/images.py}). Which images exist is {@link RegistryImages}'s to say: in memory,
- * also when the apps run on a Docker Engine (the emulator never pulls there).
+ * ({@code plugins/apps/ix_apps/docker/images.py}). A reference {@link RegistryImages} marks as failing fails so, in
+ * memory and on a Docker Engine alike; otherwise the backend pulls ({@link ContainerBackend#pullImage}): in memory
+ * every image exists, with {@code --docker} the real engine answers ({@link DockerContainers#pullImage}).
  */
 final class AppImages implements MethodArea {
     private final NasState nas;
@@ -64,10 +65,55 @@ final class AppImages implements MethodArea {
         if (error != null) {
             throw new MiddlewareError.Call(Errno.EFAULT, "Failed to pull " + Py.repr(image) + " image: " + error);
         }
-        ctx.progress(45, "Pulling image");
-        ctx.progress(90, "Pulling image");
-        ctx.progress(95, "Image downloaded, doing post processing");
+        Progress progress = new Progress(ctx);
+        nas.containers.pullImage(image, progress::entry);
         ctx.progress(100, Py.repr(image) + " image pulled successfully");
         return NullNode.instance;
+    }
+
+    /**
+     * The callback of {@code plugins/apps_images/pull.py pull_image_action}: an entry whose status is
+     * {@code Downloading} with a {@code progressDetail} of {@code current <= total} sets
+     * {@code current / total * 90} "Pulling image" (per layer, as there: it starts again at each layer),
+     * {@code Pull complete} sets 95 "Image downloaded, doing post processing"; every other entry is ignored. The
+     * emulator's percent is whole, and a step that repeats the one before is not sent again (each step of an
+     * emulated job pauses; an engine streams hundreds of entries).
+     */
+    private static final class Progress {
+        private final JobQueue.JobContext ctx;
+        private int lastPercent = -1;
+        private String lastDescription;
+
+        Progress(JobQueue.JobContext ctx) {
+            this.ctx = ctx;
+        }
+
+        void entry(JsonNode entry) {
+            if (!entry.isObject() || !entry.has("progressDetail") || !entry.path("status").isTextual()) {
+                return;
+            }
+            String status = entry.path("status").asText().strip().toLowerCase(java.util.Locale.ROOT);
+            if (status.equals("pull complete")) {
+                report(95, "Image downloaded, doing post processing");
+            } else if (status.equals("downloading")) {
+                JsonNode detail = entry.get("progressDetail");
+                if (!detail.isObject() || !detail.path("current").isNumber() || !detail.path("total").isNumber()
+                        || detail.path("total").asDouble() <= 0
+                        || detail.path("current").asDouble() > detail.path("total").asDouble()) {
+                    return;
+                }
+                report((int) (detail.path("current").asDouble() / detail.path("total").asDouble() * 90),
+                        "Pulling image");
+            }
+        }
+
+        private void report(int percent, String description) {
+            if (percent == lastPercent && description.equals(lastDescription)) {
+                return;
+            }
+            lastPercent = percent;
+            lastDescription = description;
+            ctx.progress(percent, description);
+        }
     }
 }

@@ -23,10 +23,26 @@ public final class CallLog {
     private final Map<String, AtomicInteger> byProtocol = new ConcurrentHashMap<>();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
     private final List<String> scramLogins = new CopyOnWriteArrayList<>();
+    /** The last {@value #ORDER_KEPT} methods called, oldest first (bounded: a long-running emulator records them). */
+    private final java.util.ArrayDeque<String> order = new java.util.ArrayDeque<>();
+    private static final int ORDER_KEPT = 1000;
 
     void record(String method, String protocol) {
         counts.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
         byProtocol.computeIfAbsent(protocol + " " + method, m -> new AtomicInteger()).incrementAndGet();
+        synchronized (order) {
+            order.addLast(method);
+            if (order.size() > ORDER_KEPT) {
+                order.removeFirst();
+            }
+        }
+    }
+
+    /** The methods called since start or the last {@link #reset()}, in call order (the last 1000). */
+    public List<String> methods() {
+        synchronized (order) {
+            return List.copyOf(order);
+        }
     }
 
     /** A line the middleware would log as a warning (e.g. a private method called on a public connection). */
@@ -88,5 +104,8 @@ public final class CallLog {
         byProtocol.clear();
         warnings.clear();
         scramLogins.clear();
+        synchronized (order) {
+            order.clear();
+        }
     }
 }

@@ -1,5 +1,8 @@
 package io.truenasgitops.emulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.Consumer;
+
 /**
  * What runs the apps' containers: records in memory (the default), or a real Docker Engine
  * ({@link DockerContainers}, {@code emulator --docker}). The middleware calls it where middlewared runs
@@ -23,6 +26,14 @@ interface ContainerBackend extends AutoCloseable {
      * injected failure of that {@code up}, or null.
      */
     String collectLogs(AppRecord app, Faults.JobFailure failure);
+
+    /**
+     * The pull of {@code app.image.pull} ({@code plugins/apps/ix_apps/docker/images.py pull_image}: docker-py's
+     * {@code client.api.pull(image, stream=True, decode=True)}): each entry of the engine's progress stream goes to
+     * {@code entries}; a pull the engine refuses throws {@code CallError(EFAULT)}
+     * {@code Failed to pull '<image>' image: <str(APIError)>}. Runs on the job's worker, not under the lock.
+     */
+    void pullImage(String image, Consumer<JsonNode> entries);
 
     /** The app's folder is removed (after {@code app.delete}, or a failed {@code app.create}). */
     void forget(AppRecord app);

@@ -39,8 +39,9 @@ import org.yaml.snakeyaml.Yaml;
  * (Compose v2, else {@code docker-compose} v1) runs it. App states and workloads are mirrored from the containers
  * that carry the project label, as {@code ix_apps/query.py} derives them; logs come from {@code docker logs}.
  *
- * <p>Nothing is ever pulled: an image that is not on the engine fails {@code up} the way a failed pull fails it
- * on a NAS. Closing the emulator removes the compose projects of its apps (volumes too; images stay).
+ * <p>{@code compose up} never pulls: an image that is not on the engine fails {@code up} the way a failed pull fails
+ * it on a NAS. {@code app.image.pull} goes to the engine ({@link #pullImage}), which reaches loopback registries
+ * only. Closing the emulator removes the compose projects of its apps (volumes too; images stay).
  */
 final class DockerContainers implements ContainerBackend {
     static final String PROJECT_PREFIX = "ix-";
@@ -57,6 +58,7 @@ final class DockerContainers implements ContainerBackend {
     private final Path ixApps;
     private final boolean temporaryDir;
     private final List<String> compose;
+    private final EngineApi engine;
     private final ScheduledExecutorService poller;
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
@@ -74,6 +76,7 @@ final class DockerContainers implements ContainerBackend {
     DockerContainers(Middleware mw, DockerOptions options) {
         this.mw = mw;
         this.host = options.host() != null ? options.host() : System.getenv("DOCKER_HOST");
+        this.engine = new EngineApi(host);
         String where = host == null ? "Docker's default socket (DOCKER_HOST is not set)" : host;
         Result version = run(List.of("docker", "version", "--format", "{{.Server.Version}}"), null, Duration.ofSeconds(30));
         if (version.exit != 0) {
@@ -165,6 +168,104 @@ final class DockerContainers implements ContainerBackend {
         }
         composeAction(app, file, "down", args);
         refresh();
+    }
+
+    /**
+     * {@code pull_image} of {@code plugins/apps/ix_apps/docker/images.py} on this engine, which may reach only
+     * loopback. A reference whose registry is on loopback ({@code localhost}, {@code 127.*}, {@code [::1]}: a
+     * registry a test started) is pulled for real: {@code POST /images/create?tag=..&fromImage=..} as docker-py
+     * sends it, every entry of the stream to {@code entries} (entries that carry an {@code error} are passed on
+     * and not raised, as docker-py's streamed pull does not raise them), and an error status fails the pull with
+     * {@code str(APIError)}. Any other registry is never asked: an image this engine has is pulled (nothing to
+     * download), one it lacks fails as the engine answers a tag its registry does not have (404,
+     * {@code manifest unknown}).
+     */
+    @Override
+    public void pullImage(String image, java.util.function.Consumer<JsonNode> entries) {
+        ImageReference ref = ImageReference.parse(image);
+        String url = "/images/create?tag=" + encode(ref.tag()) + "&fromImage=" + encode(ref.repository());
+        EngineApi.Response r;
+        String version;
+        try {
+            version = engine.apiVersion();
+            if (ref.onLoopback()) {
+                r = engine.call("POST", engine.versioned(url), entries);
+            } else if (engine.call("GET", engine.versioned("/images/" + image + "/json"), null).ok()) {
+                return;
+            } else {
+                r = new EngineApi.Response(404, "Not Found", Json.object().put("message", "manifest for " + image
+                        + " not found: manifest unknown: manifest unknown").toString());
+            }
+        } catch (IOException | RuntimeException e) {
+            // docker-py raises no APIError when the engine cannot be reached (the job ends with requests' own
+            // error there); the emulator says which engine it could not reach.
+            throw new MiddlewareError.Call(Errno.EFAULT, "Failed to pull " + Py.repr(image) + " image: cannot reach"
+                    + " the Docker Engine at " + (host == null ? "Docker's default socket" : host) + ": " + e.getMessage());
+        }
+        if (!r.ok()) {
+            throw new MiddlewareError.Call(Errno.EFAULT, "Failed to pull " + Py.repr(image) + " image: "
+                    + apiError(r, "http+docker://localhost/v" + version + url));
+        }
+    }
+
+    /**
+     * {@code str(docker.errors.APIError)}: {@code <status> Client Error for <url>: <reason>} (Server Error from
+     * 500), then {@code ("<the engine's message>")} ({@code docker/errors.py}, {@code create_api_error_from_http_exception}
+     * reads the body's {@code message}).
+     */
+    static String apiError(EngineApi.Response r, String url) {
+        String kind = r.status() >= 500 ? "Server Error" : "Client Error";
+        String explanation = r.body().strip();
+        try {
+            JsonNode body = Json.MAPPER.readTree(r.body());
+            if (body != null && body.path("message").isTextual()) {
+                explanation = body.path("message").asText();
+            }
+        } catch (IOException e) {
+            // not JSON: docker-py then explains with the body's text
+        }
+        return r.status() + " " + kind + " for " + url + ": " + r.reason()
+                + (explanation.isEmpty() ? "" : " (\"" + explanation + "\")");
+    }
+
+    /** {@code requests}' encoding of a query value ({@code urlencode}: {@code :} is {@code %3A}, {@code /} {@code %2F}). */
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * An image reference as docker-py splits it ({@code utils.parse_repository_tag}: the digest after {@code @},
+     * else the tag after the last {@code :} that has no {@code /} after it, else {@code latest}), and its registry
+     * as Docker tells one (the first component, when it has a {@code .} or a {@code :} or is {@code localhost}).
+     */
+    record ImageReference(String repository, String tag, String registry) {
+        static ImageReference parse(String image) {
+            String repository = image;
+            String tag = null;
+            int at = image.lastIndexOf('@');
+            if (at >= 0) {
+                repository = image.substring(0, at);
+                tag = image.substring(at + 1);
+            } else {
+                int colon = image.lastIndexOf(':');
+                if (colon >= 0 && image.indexOf('/', colon) < 0) {
+                    repository = image.substring(0, colon);
+                    tag = image.substring(colon + 1);
+                }
+            }
+            int slash = repository.indexOf('/');
+            String first = slash < 0 ? "" : repository.substring(0, slash);
+            String registry = first.contains(".") || first.contains(":") || first.equals("localhost") ? first
+                    : "docker.io";
+            return new ImageReference(repository, tag == null || tag.isEmpty() ? "latest" : tag, registry);
+        }
+
+        /** Whether the registry is this machine: the only registries the emulator lets its engine reach. */
+        boolean onLoopback() {
+            String host = registry.startsWith("[") ? registry.substring(0, registry.indexOf(']') + 1)
+                    : registry.contains(":") ? registry.substring(0, registry.indexOf(':')) : registry;
+            return host.equals("localhost") || host.equals("[::1]") || host.matches("127(\\.\\d{1,3}){3}");
+        }
     }
 
     @Override

@@ -1,9 +1,12 @@
 package io.truenasgitops.emulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** The default backend: containers are records in memory, states follow {@code deployDelay} and faults. */
 final class InMemoryContainers implements ContainerBackend {
@@ -30,6 +33,29 @@ final class InMemoryContainers implements ContainerBackend {
     @Override
     public String collectLogs(AppRecord app, Faults.JobFailure failure) {
         return failure == null || failure.containerLogs() == null ? "" : failure.containerLogs();
+    }
+
+    /**
+     * No registry is reached ({@link RegistryImages} has said whether the image exists): one layer downloaded in
+     * two steps, then {@code Pull complete}, shaped as the engine's stream entries are.
+     */
+    @Override
+    public void pullImage(String image, Consumer<JsonNode> entries) {
+        entries.accept(downloading(1, 2));
+        entries.accept(downloading(2, 2));
+        ObjectNode complete = Json.object();
+        complete.put("status", "Pull complete");
+        complete.putObject("progressDetail");
+        complete.put("id", "0123456789ab");
+        entries.accept(complete);
+    }
+
+    private static ObjectNode downloading(long current, long total) {
+        ObjectNode e = Json.object();
+        e.put("status", "Downloading");
+        e.putObject("progressDetail").put("current", current).put("total", total);
+        e.put("id", "0123456789ab");
+        return e;
     }
 
     @Override

@@ -24,13 +24,16 @@ import java.util.Set;
  * @param wantState the state Git wants (null for orphans)
  * @param enforceState whether a state that differs from {@code wantState} after the action is corrected (selfHeal,
  *     an explicit {@code state:} change in Git, a first creation) or only reported
+ * @param warnings what the plan says under the stack without holding it back (data a {@code snapshot:} policy with
+ *     {@code required: false} does not protect)
  */
 public record Action(
         ActionType type, String stack, String target, String path, Reason reason, ComposeDiff diff, Set<DriftKind> drift,
         List<String> problems, String desiredHash, String liveHash, String fingerprint, List<String> dependsOn,
-        DesiredState wantState, boolean enforceState) {
+        DesiredState wantState, boolean enforceState, List<String> warnings) {
 
     public Action {
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
         drift = drift == null ? Set.of() : Set.copyOf(drift);
         problems = problems == null ? List.of() : List.copyOf(problems);
         dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
@@ -53,7 +56,7 @@ public record Action(
     public Builder toBuilder() {
         return new Builder().type(type).stack(stack).target(target).path(path).reason(reason).diff(diff).drift(drift)
                 .problems(problems).desiredHash(desiredHash).liveHash(liveHash).fingerprint(fingerprint)
-                .dependsOn(dependsOn).wantState(wantState).enforceState(enforceState);
+                .dependsOn(dependsOn).wantState(wantState).enforceState(enforceState).warnings(warnings);
     }
 
     /** Names each component, so an action is never built from a run of nulls. */
@@ -72,6 +75,7 @@ public record Action(
         private List<String> dependsOn;
         private DesiredState wantState;
         private boolean enforceState;
+        private List<String> warnings;
 
         private Builder() {}
 
@@ -145,9 +149,14 @@ public record Action(
             return this;
         }
 
+        public Builder warnings(List<String> v) {
+            warnings = v;
+            return this;
+        }
+
         public Action build() {
             return new Action(type, stack, target, path, reason, diff, drift, problems, desiredHash, liveHash,
-                    fingerprint, dependsOn, wantState, enforceState);
+                    fingerprint, dependsOn, wantState, enforceState, warnings);
         }
     }
 }

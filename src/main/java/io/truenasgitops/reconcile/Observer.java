@@ -38,6 +38,7 @@ final class Observer {
     /** Whether the inventory holds an app on a target that the given app names lack. */
     private final BiPredicate<String, Set<String>> inventoryMissesApps;
     private final Set<String> dockerStatusDenied = ConcurrentHashMap.newKeySet();
+    private final Set<String> datasetsDenied = ConcurrentHashMap.newKeySet();
     /** The container this process runs in, when it can tell ({@link SelfApp#ownContainerId}); read once. */
     private final Optional<String> ownContainerId = SelfApp.ownContainerId();
 
@@ -125,6 +126,36 @@ final class Observer {
         return new Observation(snap == null ? null : snap.revision(), sourceUrl, fresh && snap != null, stacks,
                 desiredByName, live, liveByKey, unreachable, dockerDown, warnings, snap, fresh, fetchError,
                 List.copyOf(seen), Set.copyOf(selfApps));
+    }
+
+    /**
+     * The datasets of each reachable target that has a stack with a {@code snapshot:} policy and a storage API: one
+     * {@code pool.dataset.query} per such target, none otherwise. A target whose datasets cannot be read is left out
+     * (its snapshot policies are then checked without them, and the snapshot before an update fails closed).
+     */
+    Map<String, List<io.truenasgitops.truenas.Dataset>> datasets(Observation obs, Map<String, TargetStorage> storage) {
+        Map<String, List<io.truenasgitops.truenas.Dataset>> out = new TreeMap<>();
+        Set<String> wanted = new TreeSet<>();
+        obs.stacks().forEach(d -> {
+            if (d.isValid() && d.settings().snapshot().enabled()) {
+                wanted.add(d.target());
+            }
+        });
+        for (String target : wanted) {
+            TargetStorage st = storage.get(target);
+            if (st == null || !obs.live().containsKey(target)) {
+                continue;
+            }
+            try {
+                out.put(target, List.copyOf(st.pools().datasets()));
+            } catch (RuntimeException e) {
+                if (datasetsDenied.add(target)) {
+                    LOG.warnf("cannot read the datasets of target '%s' (%s): the snapshot policies there are checked"
+                            + " without them; give the API key's user the DATASET_READ role", target, e.getMessage());
+                }
+            }
+        }
+        return out;
     }
 
     /**

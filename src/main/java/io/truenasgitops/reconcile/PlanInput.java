@@ -1,5 +1,6 @@
 package io.truenasgitops.reconcile;
 
+import io.truenasgitops.truenas.Dataset;
 import io.truenasgitops.truenas.DockerStatus;
 import java.time.Instant;
 import java.util.List;
@@ -28,12 +29,25 @@ import java.util.Set;
  * @param dockerDown reachable targets whose apps service (Docker) is not RUNNING, with its {@code docker.status}:
  *     their (empty) app list says nothing, so nothing is planned for them and no drift is reported
  * @param selfApps the apps found to run this very process ({@link SelfApp}): like {@code selfAppName}, never touched
+ * @param datasets the datasets {@code pool.dataset.query} shows, per target whose stacks have a {@code snapshot:}
+ *     policy; a target missing here is not known (no storage API, or the read failed): only what can be told
+ *     without datasets is checked there
  */
 public record PlanInput(
         String sourceUrl, String revision, boolean sourceFresh, List<DesiredStack> stacks,
         Map<String, List<LiveApp>> live, Set<String> targets, Map<String, String> unreachable, Inventory inventory,
         Map<String, StackStatus> statuses, Set<String> suspended, boolean prune, Optional<String> selfAppName,
-        Set<String> forced, Instant now, Map<String, DockerStatus> dockerDown, Set<String> selfApps) {
+        Set<String> forced, Instant now, Map<String, DockerStatus> dockerDown, Set<String> selfApps,
+        Map<String, List<Dataset>> datasets) {
+
+    /** Without the NAS's datasets (snapshot policies are checked with what can be told without them). */
+    public PlanInput(String sourceUrl, String revision, boolean sourceFresh, List<DesiredStack> stacks,
+            Map<String, List<LiveApp>> live, Set<String> targets, Map<String, String> unreachable, Inventory inventory,
+            Map<String, StackStatus> statuses, Set<String> suspended, boolean prune, Optional<String> selfAppName,
+            Set<String> forced, Instant now, Map<String, DockerStatus> dockerDown, Set<String> selfApps) {
+        this(sourceUrl, revision, sourceFresh, stacks, live, targets, unreachable, inventory, statuses, suspended, prune,
+                selfAppName, forced, now, dockerDown, selfApps, Map.of());
+    }
 
     /** Without apps detected as the daemon's own (only the configured self name protects it). */
     public PlanInput(String sourceUrl, String revision, boolean sourceFresh, List<DesiredStack> stacks,
@@ -65,6 +79,7 @@ public record PlanInput(
         selfAppName = selfAppName == null ? Optional.empty() : selfAppName;
         forced = forced == null ? Set.of() : Set.copyOf(forced);
         selfApps = selfApps == null ? Set.of() : Set.copyOf(selfApps);
+        datasets = datasets == null ? Map.of() : Map.copyOf(datasets);
     }
 
     /** Whether {@code app} is the daemon's own app: the configured self name, or an app found to run this process. */
@@ -95,6 +110,7 @@ public record PlanInput(
         private Instant now;
         private Map<String, DockerStatus> dockerDown;
         private Set<String> selfApps;
+        private Map<String, List<Dataset>> datasets;
 
         private Builder() {}
 
@@ -178,8 +194,14 @@ public record PlanInput(
             return this;
         }
 
+        public Builder datasets(Map<String, List<Dataset>> v) {
+            datasets = v;
+            return this;
+        }
+
         public PlanInput build() {
-            return new PlanInput(sourceUrl, revision, sourceFresh, stacks, live, targets, unreachable, inventory, statuses, suspended, prune, selfAppName, forced, now, dockerDown, selfApps);
+            return new PlanInput(sourceUrl, revision, sourceFresh, stacks, live, targets, unreachable, inventory,
+                    statuses, suspended, prune, selfAppName, forced, now, dockerDown, selfApps, datasets);
         }
     }
 }

@@ -133,7 +133,48 @@ public final class Planner {
         InventoryEntry applied = in.inventory().get(d.target(), d.name()).orElse(null);
 
         Action action = live == null ? planMissing(d, b, applied, heal, rev) : planPresent(in, d, live, b, applied, heal, rev, want);
-        return hold(in, d.name(), action);
+        return hold(in, d.name(), snapshotCoverage(in, d, action));
+    }
+
+    /**
+     * A {@code snapshot:} policy fails closed: a create or update of a stack whose policy cannot protect some of its
+     * data ({@link SnapshotCoverage}) is held back ({@code SnapshotImpossible}) unless it says {@code required: false};
+     * otherwise the plan says so under the stack. Datasets are those of {@link PlanInput#datasets()}, when known.
+     */
+    private static Action snapshotCoverage(PlanInput in, DesiredStack d, Action a) {
+        var policy = d.settings().snapshot();
+        if (!policy.enabled() || !d.isValid() || a.type() == ActionType.BLOCKED) {
+            return a;
+        }
+        Map<String, List<String>> others = new TreeMap<>();
+        for (DesiredStack o : in.stacks()) {
+            if (!o.name().equals(d.name()) && o.isValid() && o.target().equals(d.target())) {
+                others.computeIfAbsent(o.name(), k -> new ArrayList<>()).addAll(HostPaths.of(o.rendered().compose()));
+            }
+        }
+        in.live().getOrDefault(d.target(), List.of()).forEach(l -> {
+            if (!l.name().equals(d.name())) {
+                others.computeIfAbsent(l.name(), k -> new ArrayList<>()).addAll(HostPaths.of(l.config()));
+            }
+        });
+        List<SnapshotCoverage.Finding> findings = SnapshotCoverage.check(d.name(), d.rendered().compose(), others,
+                java.util.Optional.ofNullable(in.datasets().get(d.target())));
+        if (findings.isEmpty()) {
+            return a;
+        }
+        List<String> messages = findings.stream().map(SnapshotCoverage.Finding::message).toList();
+        if (!policy.required()) {
+            return a.toBuilder().warnings(List.of("the snapshot policy does not protect all of the data of stack '"
+                    + d.name() + "' (required: false, so it is applied anyway): " + String.join("; ", messages)))
+                    .build();
+        }
+        if (a.type() == ActionType.CREATE || a.type() == ActionType.UPDATE) {
+            return a.blocked(Reason.of(Reasons.SNAPSHOT_IMPOSSIBLE, SnapshotCoverage.heldBack(d.name(),
+                    d.relativeDir(), a.type() == ActionType.CREATE ? "created" : "updated", findings)));
+        }
+        return a.toBuilder().warnings(List.of("the snapshot policy of stack '" + d.name() + "' cannot protect all of"
+                + " its data, so its next create or update is held back (SnapshotImpossible): "
+                + String.join("; ", messages) + "; " + SnapshotCoverage.fixes(d.relativeDir()))).build();
     }
 
     private static Action planMissing(DesiredStack d, ActionBuilder b, InventoryEntry applied, boolean heal, String rev) {

@@ -66,6 +66,11 @@ public final class Reasons {
     public static final String SNAPSHOT_PRUNE_FAILED = "SnapshotPruneFailed";
     /** A host path of the stack is not snapshotted (outside /mnt, on no dataset of its own, shared). */
     public static final String SNAPSHOT_SKIPPED = "SnapshotSkipped";
+    /**
+     * A create or update held back: the stack's {@code snapshot:} policy cannot protect some of its data (no dataset of
+     * its own, outside /mnt, an ix-apps path, a named volume) and does not say {@code required: false}.
+     */
+    public static final String SNAPSHOT_IMPOSSIBLE = "SnapshotImpossible";
     public static final String ROLLED_BACK = "RolledBack";
     public static final String ROLLBACK_FAILED = "RollbackFailed";
 }

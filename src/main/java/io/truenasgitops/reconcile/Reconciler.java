@@ -47,6 +47,7 @@ public final class Reconciler implements AutoCloseable {
     private final ApplyExecutor executor;
     private final ImageUpdateWatch imageUpdates = new ImageUpdateWatch();
     private final SnapshotGuard snapshots;
+    private final Map<String, TargetStorage> storage;
     private final Rollbacks rollbacks;
     private final ExecutorService pool;
     private final ReentrantLock passLock = new ReentrantLock();
@@ -73,6 +74,7 @@ public final class Reconciler implements AutoCloseable {
         this.mode = b.mode != null ? b.mode : Mode.SYNC;
         this.mapper = new OutcomeMapper(new RetryPolicy(config.retryInitialBackoff(), config.retryMaxBackoff()),
                 new RetryPolicy(config.stalledRetryInitialBackoff(), config.stalledRetryMaxBackoff()));
+        this.storage = Map.copyOf(b.storage);
         this.snapshots = new SnapshotGuard(b.storage, clock, metrics);
         this.executor = new ApplyExecutor(config, clock, metrics, mapper, snapshots);
         this.rollbacks = new Rollbacks(source, scanner, targets, Map.copyOf(b.storage), clock, metrics,
@@ -110,7 +112,7 @@ public final class Reconciler implements AutoCloseable {
     /** Like {@link #plan()}, with the prune switch and forced stacks of {@code options} taken into account. */
     public Plan plan(SyncOptions options) {
         Observation obs = observe(false);
-        return Planner.plan(planInput(obs, options));
+        return Planner.plan(planInput(obs, options, observer.datasets(obs, storage)));
     }
 
     public List<StackStatus> statuses() {
@@ -286,7 +288,7 @@ public final class Reconciler implements AutoCloseable {
     private PassResult pass(SyncOptions options, SyncListener listener) {
         Instant start = clock.now();
         Observation obs = observe(true);
-        Plan plan = Planner.plan(planInput(obs, options));
+        Plan plan = Planner.plan(planInput(obs, options, observer.datasets(obs, storage)));
         if (mode == Mode.REPORT) {
             plan = Planner.reportOnly(plan);
         }
@@ -423,13 +425,14 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
-    private PlanInput planInput(Observation obs, SyncOptions options) {
+    private PlanInput planInput(Observation obs, SyncOptions options,
+            Map<String, List<io.truenasgitops.truenas.Dataset>> datasets) {
         synchronized (stateLock) {
             return PlanInput.builder().sourceUrl(obs.sourceUrl()).revision(obs.revision()).sourceFresh(obs.fresh())
                     .stacks(obs.stacks()).live(obs.live()).targets(targets.keySet()).unreachable(obs.unreachable())
                     .inventory(inventory).statuses(statuses).suspended(suspended).prune(config.prune() || options.prune())
                     .selfAppName(config.selfAppName()).forced(options.force()).now(clock.now())
-                    .dockerDown(obs.dockerDown()).selfApps(obs.selfApps()).build();
+                    .dockerDown(obs.dockerDown()).selfApps(obs.selfApps()).datasets(datasets).build();
         }
     }
 

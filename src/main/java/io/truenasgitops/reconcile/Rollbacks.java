@@ -125,8 +125,8 @@ final class Rollbacks {
     }
 
     private static Set<String> paths(Old o) {
-        Set<String> paths = new LinkedHashSet<>(HostPaths.of(o.live().config()));
-        paths.addAll(HostPaths.of(o.stack().rendered().compose()));
+        Set<String> paths = new LinkedHashSet<>(HostPaths.writable(o.live().config()));
+        paths.addAll(HostPaths.writable(o.stack().rendered().compose()));
         return paths;
     }
 

@@ -108,9 +108,9 @@ final class SnapshotGuard implements ApplyExecutor.BeforeChange {
 
     private StackDatasets datasets(Action a, DesiredStack d, LiveApp live, ApplyExecutor.Context ctx,
             TargetStorage st) {
-        Set<String> paths = new LinkedHashSet<>(HostPaths.of(live.config()));
+        Set<String> paths = new LinkedHashSet<>(HostPaths.writable(live.config()));
         if (d != null && d.isValid()) {
-            paths.addAll(HostPaths.of(d.rendered().compose()));
+            paths.addAll(HostPaths.writable(d.rendered().compose()));
         }
         Map<String, List<String>> others = new LinkedHashMap<>();
         ctx.desired().forEach((name, other) -> {

@@ -10,8 +10,15 @@ import java.time.Duration;
  * @param recursive whether each snapshot takes the dataset's child datasets too
  * @param keepLast how many of this tool's snapshots to keep per dataset and stack; 0 keeps any number
  * @param maxAge this tool's snapshots older than this are destroyed; null keeps them regardless of age
+ * @param required whether a change is held back ({@code SnapshotImpossible}) when some of the stack's data cannot be
+ *     snapshotted (no dataset of its own, outside {@code /mnt}, a named volume); {@code false} warns and goes on
  */
-public record SnapshotPolicy(boolean enabled, boolean recursive, int keepLast, Duration maxAge) {
+public record SnapshotPolicy(boolean enabled, boolean recursive, int keepLast, Duration maxAge, boolean required) {
+
+    /** A policy that fails closed ({@code required: true}, the default). */
+    public SnapshotPolicy(boolean enabled, boolean recursive, int keepLast, Duration maxAge) {
+        this(enabled, recursive, keepLast, maxAge, true);
+    }
 
     /** How many snapshots are kept when stack.yaml turns snapshots on without saying. */
     public static final int DEFAULT_KEEP_LAST = 10;

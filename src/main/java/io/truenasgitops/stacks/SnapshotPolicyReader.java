@@ -12,7 +12,7 @@ import java.util.OptionalLong;
 final class SnapshotPolicyReader {
 
     /** The keys {@code snapshot:} may have. */
-    static final List<String> KEYS = List.of("enabled", "recursive", "keepLast", "maxAge");
+    static final List<String> KEYS = List.of("enabled", "recursive", "keepLast", "maxAge", "required");
 
     private SnapshotPolicyReader() {}
 
@@ -36,6 +36,7 @@ final class SnapshotPolicyReader {
         }
         boolean enabled = bool(m, "enabled", true, sm, problems);
         boolean recursive = bool(m, "recursive", false, sm, problems);
+        boolean required = bool(m, "required", true, sm, problems);
         int keepLast = SnapshotPolicy.DEFAULT_KEEP_LAST;
         if (m.containsKey("keepLast")) {
             Object v = m.get("keepLast");
@@ -60,7 +61,7 @@ final class SnapshotPolicyReader {
                         + " duration such as 30d, 2w or 12h, not '" + v + "'"));
             }
         }
-        return new SnapshotPolicy(enabled, recursive, keepLast, maxAge);
+        return new SnapshotPolicy(enabled, recursive, keepLast, maxAge, required);
     }
 
     /** {@code 30d} or {@code 2w} in nanoseconds; empty when the number does not fit a duration (a problem, not a crash). */

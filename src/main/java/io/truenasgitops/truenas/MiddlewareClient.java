@@ -80,11 +80,13 @@ final class MiddlewareClient implements TrueNasClient {
     private int reconnectAttempts;
     private TrueNasException lastReconnectError;
 
-    private MiddlewareClient(ConnectionSettings settings, Vertx vertx, TlsTrust trust) {
+    private MiddlewareClient(ConnectionSettings settings, Vertx vertx, TlsTrust trust, boolean unixSocket) {
         this.settings = settings;
         this.trust = trust;
         this.ownsVertx = vertx == null;
-        this.vertx = vertx != null ? vertx : Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        // Netty's native epoll transport only where it is needed, the unix socket: loading it (its classes, and
+        // the native library copied out of its jar) was a measurable part of a short command's start.
+        this.vertx = vertx != null ? vertx : Vertx.vertx(new VertxOptions().setPreferNativeTransport(unixSocket));
         this.ctx = ownContext(this.vertx);
         this.loginFlow = new LoginFlow(this, settings);
         this.jobWatcher = new JobWatcher(this, settings, this.vertx);
@@ -122,7 +124,7 @@ final class MiddlewareClient implements TrueNasClient {
             throw new InvalidSettingsException("a password was given without a username: add --username");
         }
         TlsTrust trust = new TlsTrust(settings); // validates fingerprint and CA file before anything starts
-        MiddlewareClient client = new MiddlewareClient(settings, vertx, trust);
+        MiddlewareClient client = new MiddlewareClient(settings, vertx, trust, parsed.isUnixSocket());
         client.pinned = pinned;
         client.configured = parsed;
         client.endpoint = parsed;

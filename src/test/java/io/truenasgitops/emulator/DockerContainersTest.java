@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The pure parts of the Docker backend: container states and workloads from {@code docker inspect}, v1 ports. */
+/**
+ * The pure parts of the Docker backend: container states and workloads from {@code docker inspect}, v1 ports, image
+ * references as docker-py splits them, docker-py's {@code APIError} text.
+ */
 class DockerContainersTest {
 
     static JsonNode json(String text) throws Exception {
@@ -67,5 +70,33 @@ class DockerContainersTest {
                 Map.of("published", 9000, "target", 9000), "8443:443");
         assertThat(v1.get("x-truenas-gitops")).isEqualTo(Map.of("hash", "h"));
         assertThat(web.get("image")).isEqualTo("img");
+    }
+
+    @Test
+    void imageReferencesSplitAsDockerPyDoesAndOnlyLoopbackRegistriesAreReached() {
+        assertThat(DockerContainers.ImageReference.parse("nginx"))
+                .isEqualTo(new DockerContainers.ImageReference("nginx", "latest", "docker.io"));
+        assertThat(DockerContainers.ImageReference.parse("127.0.0.1:5000/web:2"))
+                .isEqualTo(new DockerContainers.ImageReference("127.0.0.1:5000/web", "2", "127.0.0.1:5000"));
+        assertThat(DockerContainers.ImageReference.parse("localhost:5000/a/b"))
+                .isEqualTo(new DockerContainers.ImageReference("localhost:5000/a/b", "latest", "localhost:5000"));
+        assertThat(DockerContainers.ImageReference.parse("ghcr.io/org/app@sha256:ab").tag()).isEqualTo("sha256:ab");
+        assertThat(DockerContainers.ImageReference.parse("127.0.0.1:5000/web:2").onLoopback()).isTrue();
+        assertThat(DockerContainers.ImageReference.parse("localhost/web").onLoopback()).isTrue();
+        assertThat(DockerContainers.ImageReference.parse("[::1]:5000/web").onLoopback()).isTrue();
+        assertThat(DockerContainers.ImageReference.parse("nginx:1.27").onLoopback()).isFalse();
+        assertThat(DockerContainers.ImageReference.parse("127.0.0.1.example.com/web").onLoopback()).isFalse();
+        assertThat(DockerContainers.ImageReference.parse("ghcr.io/org/app:1").onLoopback()).isFalse();
+    }
+
+    @Test
+    void aRefusedPullReadsAsDockerPysApiError() {
+        String url = "http+docker://localhost/v1.41/images/create?tag=2&fromImage=127.0.0.1%3A5000%2Fweb";
+        assertThat(DockerContainers.apiError(new EngineApi.Response(404, "Not Found",
+                "{\"message\":\"manifest for 127.0.0.1:5000/web:2 not found: manifest unknown: manifest unknown\"}"), url))
+                .isEqualTo("404 Client Error for " + url + ": Not Found (\"manifest for 127.0.0.1:5000/web:2 not found:"
+                        + " manifest unknown: manifest unknown\")");
+        assertThat(DockerContainers.apiError(new EngineApi.Response(500, "Internal Server Error", "boom\n"), url))
+                .isEqualTo("500 Server Error for " + url + ": Internal Server Error (\"boom\")");
     }
 }

@@ -99,9 +99,11 @@ class SnapshotPolicyIT {
         assertThat(name).matches("truenas-gitops-web-" + rev1.substring(0, 7) + "-[0-9]{8}T[0-9]{6}Z");
         assertThat(ours("tank/ix-apps/app_mounts/web")).as("pool.dataset.query never shows ix-apps datasets").isEmpty();
         assertThat(engine.events(Optional.of("web"), 50)).extracting(Event::reason)
-                .contains(Reasons.SNAPSHOT_TAKEN, Reasons.SNAPSHOT_SKIPPED);
-        assertThat(engine.events(Optional.of("web"), 50)).filteredOn(e -> e.reason().equals(Reasons.SNAPSHOT_SKIPPED))
-                .extracting(Event::message).anyMatch(m -> m.contains("/etc/localtime") && m.contains("outside /mnt"));
+                .contains(Reasons.SNAPSHOT_TAKEN).as("/etc/localtime:ro is the host's clock, not data")
+                .doesNotContain(Reasons.SNAPSHOT_SKIPPED);
+        List<String> order = emulator.calls().methods().stream()
+                .filter(m -> m.equals("zfs.snapshot.create") || m.equals("app.update")).toList();
+        assertThat(order).as("the snapshot is taken first").containsExactly("zfs.snapshot.create", "app.update");
     }
 
     @Test
@@ -225,26 +227,118 @@ class SnapshotPolicyIT {
                 .anyMatch(m -> m.contains("before deleting app 'web'"));
     }
 
-    @Test
-    void aDatasetAnotherStackMountsIsReportedAndNotSnapshotted() throws Exception {
-        git.write("stacks/web/compose.yaml", web("1.26")).write("stacks/web/stack.yaml", POLICY)
-                .write("stacks/backup/compose.yaml", """
+    /** The usual layout (stacks-example): every stack's folder on the one dataset tank/apps. */
+    void sharedLayout(String webPolicy) throws Exception {
+        emulator.storage().seedDataset("tank/apps");
+        git.write("stacks/web/compose.yaml", """
+                services:
+                  web:
+                    image: nginx:1.26
+                    volumes:
+                      - /mnt/tank/apps/webdata:/data
+                """).write("stacks/web/stack.yaml", webPolicy)
+                .write("stacks/jellyfin/compose.yaml", """
                         services:
-                          backup:
-                            image: restic/restic:0.17
+                          jellyfin:
+                            image: jellyfin/jellyfin:10.10
                             volumes:
-                              - /mnt/tank/apps/web/data:/source:ro
+                              - /mnt/tank/apps/jellyfin/config:/config
                         """);
-        git.commit("web and its backup");
+    }
+
+    @Test
+    void aPolicyOnADatasetSharedWithAnotherStackHoldsTheApplyBackAndPlanSaysWhy() throws Exception {
+        sharedLayout(POLICY);
+        git.commit("web and jellyfin on tank/apps");
+
+        Plan plan = engine.plan();
+        Action a = plan.action("web").orElseThrow();
+        assertThat(a.type()).isEqualTo(ActionType.BLOCKED);
+        assertThat(a.reason().code()).isEqualTo(Reasons.SNAPSHOT_IMPOSSIBLE);
+        assertThat(a.reason().message()).contains("/mnt/tank/apps/webdata").contains("'tank/apps'")
+                .contains("'jellyfin'").contains("a dataset of its own").contains("snapshot: {required: false}");
+        assertThat(plan.action("jellyfin").orElseThrow().type()).as("a broken stack fails alone")
+                .isEqualTo(ActionType.CREATE);
+
+        emulator.calls().reset();
+        PassResult r = sync();
+        assertThat(emulator.apps().get("web")).isEmpty();
+        assertThat(emulator.apps().get("jellyfin")).isPresent();
+        StackStatus s = engine.status("web").orElseThrow();
+        assertThat(s.lastReason().code()).isEqualTo(Reasons.SNAPSHOT_IMPOSSIBLE);
+        assertThat(s.is(Condition.STALLED)).as("needs a human: not retried").isTrue();
+        assertThat(r.results()).filteredOn(x -> x.action().stack().equals("web"))
+                .extracting(PassResult.ActionResult::outcome).containsExactly(ActionOutcome.BLOCKED);
+
+        emulator.calls().reset();
         sync();
-        git.write("stacks/web/compose.yaml", web("1.27"));
-        git.commit("web 1.27");
+        sync();
+        assertThat(emulator.calls().writes()).as("held back, not retried in a loop").isZero();
+    }
+
+    @Test
+    void anUpdateOfARunningStackIsHeldBackOnceItsDatasetIsShared() throws Exception {
+        git.write("stacks/web/compose.yaml", web("1.26")).write("stacks/web/stack.yaml", POLICY);
+        git.commit("web 1.26");
+        sync();
+        git.write("stacks/web/compose.yaml", web("1.27")).write("stacks/backup/compose.yaml", """
+                services:
+                  backup:
+                    image: restic/restic:0.17
+                    volumes:
+                      - /mnt/tank/apps/web/data:/source:ro
+                """);
+        git.commit("web 1.27 and its backup");
+        emulator.calls().reset();
+
         sync();
 
-        assertThat(ours("tank/apps/web")).isEmpty();
-        assertThat(ours("tank/ix-apps/app_mounts/web")).as("hidden by pool.dataset.query").isEmpty();
+        assertThat(emulator.calls().count("app.update")).isZero();
+        assertThat(snapshotCalls("create")).isZero();
+        assertThat(emulator.apps().get("web").orElseThrow().compose().toString()).contains("nginx:1.26");
+        StackStatus s = engine.status("web").orElseThrow();
+        assertThat(s.lastReason().code()).isEqualTo(Reasons.SNAPSHOT_IMPOSSIBLE);
+        assertThat(s.lastReason().message()).contains("'tank/apps/web'").contains("'backup'")
+                .contains("is not updated");
+    }
+
+    @Test
+    void requiredFalseWarnsAndApplies() throws Exception {
+        sharedLayout("snapshot:\n  enabled: true\n  required: false\n");
+        git.commit("web may go unprotected");
+
+        Action planned = engine.plan().action("web").orElseThrow();
+        assertThat(planned.type()).isEqualTo(ActionType.CREATE);
+        assertThat(planned.warnings()).singleElement().asString().contains("required: false")
+                .contains("/mnt/tank/apps/webdata");
+        sync();
+        git.write("stacks/web/compose.yaml", web("1.27").replace("/mnt/tank/apps/web/data", "/mnt/tank/apps/webdata"));
+        git.commit("web 1.27");
+        emulator.calls().reset();
+
+        sync();
+
+        assertThat(emulator.calls().count("app.update")).isEqualTo(1);
+        assertThat(emulator.storage().snapshots()).as("tank/apps holds jellyfin too: not snapshotted").isEmpty();
         assertThat(engine.events(Optional.of("web"), 50)).filteredOn(e -> e.reason().equals(Reasons.SNAPSHOT_SKIPPED))
-                .extracting(Event::message).anyMatch(m -> m.contains("'tank/apps/web'") && m.contains("'backup'"));
+                .extracting(Event::message).anyMatch(m -> m.contains("'tank/apps'") && m.contains("'jellyfin'"));
+    }
+
+    @Test
+    void anIxAppsPathTheApiDoesNotShowIsHeldBack() throws Exception {
+        git.write("stacks/web/compose.yaml", """
+                services:
+                  web:
+                    image: nginx:1.26
+                    volumes:
+                      - /mnt/.ix-apps/app_mounts/web/data:/data
+                """).write("stacks/web/stack.yaml", POLICY);
+        git.commit("web on an ix-volume");
+
+        Action a = engine.plan().action("web").orElseThrow();
+
+        assertThat(a.reason().code()).isEqualTo(Reasons.SNAPSHOT_IMPOSSIBLE);
+        assertThat(a.reason().message()).contains("ix-apps");
     }
 
     @Test

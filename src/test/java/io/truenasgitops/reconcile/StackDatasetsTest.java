@@ -33,17 +33,18 @@ class StackDatasetsTest {
     }
 
     @Test
-    void pathsOutsideMntOnAPoolRootOrOnAnotherStacksDatasetAreReportedAndLeftOut() {
-        StackDatasets sd = StackDatasets.map("web", List.of("/etc/localtime", "/mnt/tank/loose-folder",
+    void pathsOutsideMntOnAPoolRootOnAnotherStacksDatasetOrInIxAppsAreReportedAndLeftOut() {
+        StackDatasets sd = StackDatasets.map("web", List.of("/etc/localtime", "/opt/web", "/mnt/tank/loose-folder",
                 "/mnt/tank/apps/shared/media", "/mnt/.ix-apps/docker/volumes/x", "/mnt/nopool/x"),
                 Map.of("jellyfin", List.of("/mnt/tank/apps/shared/movies")), DATASETS);
 
         assertThat(sd.datasets()).containsOnlyKeys("tank/ix-apps/app_mounts/web");
-        assertThat(sd.notices()).extracting(StackDatasets.Notice::kind).containsExactly(
-                StackDatasets.NoticeKind.OUTSIDE_MNT, StackDatasets.NoticeKind.NOT_ON_OWN_DATASET,
-                StackDatasets.NoticeKind.SHARED_DATASET, StackDatasets.NoticeKind.NOT_ON_OWN_DATASET,
-                StackDatasets.NoticeKind.NOT_ON_OWN_DATASET);
-        assertThat(sd.notices().get(2).message()).contains("'tank/apps/shared'").contains("'jellyfin'");
+        assertThat(sd.notices()).as("/etc/localtime is the host's clock, not data").extracting(
+                StackDatasets.Notice::kind).containsExactly(SnapshotCoverage.Kind.OUTSIDE_MNT,
+                SnapshotCoverage.Kind.POOL_ROOT, SnapshotCoverage.Kind.SHARED, SnapshotCoverage.Kind.IX_APPS,
+                SnapshotCoverage.Kind.NO_DATASET);
+        assertThat(sd.notices().get(2).message()).contains("'tank/apps/shared'").contains("'jellyfin'")
+                .endsWith("it is not snapshotted");
     }
 
     @Test
