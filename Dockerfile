@@ -10,7 +10,7 @@
 ARG BASE_IMAGE=eclipse-temurin:17-jre-noble
 
 FROM ${BASE_IMAGE}
-ARG VERSION=0.1.0-SNAPSHOT
+ARG VERSION=0.1.0
 LABEL org.opencontainers.image.title="truenas-gitops" \
       org.opencontainers.image.description="GitOps reconciler for TrueNAS SCALE apps: Docker Compose stacks in Git, applied through the TrueNAS middleware API" \
       org.opencontainers.image.version="${VERSION}"

@@ -11,8 +11,10 @@ import io.truenasgitops.reconcile.TriggerReason;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -138,6 +140,34 @@ public class ApiV1Resource {
             @QueryParam("wait") @DefaultValue("false") boolean wait, @HeaderParam("User-Agent") String userAgent) {
         known(daemon.reconciler(), name);
         return runOrQueue(List.of(name), wait, trigger(userAgent));
+    }
+
+    @GET
+    @Path("mode")
+    @Operation(summary = "The daemon's mode", description = "sync (passes apply) or report (observe only).")
+    public V1.ModeSetting mode() {
+        return V1.ModeSetting.of(daemon.reconciler().mode());
+    }
+
+    @PUT
+    @Path("mode")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Switch the daemon's mode at runtime", description = "Body {\"mode\": \"report\"} (observe"
+            + " only: plan, drift, metrics and notifications, never a write) or {\"mode\": \"sync\"}; from the next"
+            + " pass on, until the next start (truenas-gitops.reconcile.mode decides then).")
+    @APIResponse(responseCode = "400", description = "Not sync or report")
+    @SecurityRequirement(name = "token")
+    public V1.ModeSetting setMode(V1.ModeSetting body) {
+        io.truenasgitops.reconcile.Mode next;
+        try {
+            next = io.truenasgitops.reconcile.Mode.parse(body == null ? null : body.mode());
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest("mode: " + e.getMessage());
+        }
+        if (daemon.reconciler().setMode(next)) {
+            LOG.infof("mode set to %s through the API", next.label());
+        }
+        return V1.ModeSetting.of(next);
     }
 
     @POST

@@ -259,6 +259,22 @@ public final class V1 {
     }
 
     /**
+     * The daemon's mode (GET/PUT {@code /api/v1/mode}; PUT takes {@code {"mode": "report"}}).
+     *
+     * @param mode {@code sync} (passes apply) or {@code report} (observe only: plan and report, never write)
+     * @param message what that means for the next passes (answers only)
+     */
+    public record ModeSetting(String mode, String message) {
+        /** The document of {@code mode}. */
+        public static ModeSetting of(io.truenasgitops.reconcile.Mode mode) {
+            return new ModeSetting(mode.label(), mode == io.truenasgitops.reconcile.Mode.REPORT
+                    ? "report mode (observe only): passes plan and report drift, metrics and notifications; nothing"
+                            + " is written to the NAS"
+                    : "sync mode: passes apply what Git says");
+        }
+    }
+
+    /**
      * What a rollback does (GET) or did (POST).
      *
      * @param stack the stack

@@ -160,6 +160,7 @@ public class Daemon implements RunningEngine {
             targets().forEach((name, target) -> builder.storage(name, target.storage()));
             reconciler = builder
                     .config(reconcileConfig())
+                    .mode(ReconcileConfigMapping.toMode(reconcileMapping))
                     .source(source())
                     // a pass re-renders only the stacks whose files, secrets or options changed
                     .scanner(new StackCache(stacks)::scan)

@@ -63,6 +63,22 @@ public interface ReconcileConfigMapping {
     @WithDefault(ReconcileConfig.DEFAULT_ON_FAILURE)
     io.truenasgitops.stacks.StackSettings.OnFailure onFailure();
 
+    /**
+     * {@code sync} (passes apply) or {@code report} (observe only: plan, drift, metrics and notifications, never a
+     * write), at start; switched at runtime with {@code PUT /api/v1/mode} or {@code truenas-gitops mode}.
+     */
+    @WithDefault("sync")
+    String mode();
+
+    /** {@link #mode()} parsed; a wrong value names the property. */
+    static io.truenasgitops.reconcile.Mode toMode(ReconcileConfigMapping m) {
+        try {
+            return io.truenasgitops.reconcile.Mode.parse(m.mode());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("truenas-gitops.reconcile.mode: " + e.getMessage(), e);
+        }
+    }
+
     /** The engine's settings as configured. */
     static ReconcileConfig toConfig(ReconcileConfigMapping m) {
         return new ReconcileConfig(m.interval(), m.jitter(), m.settleTime(), m.healthPollInterval(),

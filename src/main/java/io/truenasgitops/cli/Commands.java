@@ -20,6 +20,7 @@ final class Commands {
             GetCommand.class,
             HistoryCommand.class,
             JobsCommand.class,
+            ModeCommand.class,
             PlanCommand.class,
             RenderCommand.class,
             ResumeCommand.class,

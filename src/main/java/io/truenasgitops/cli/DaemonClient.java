@@ -113,6 +113,17 @@ final class DaemonClient {
         return send("GET", "/api/v1/stacks/" + encode(name) + "/history?limit=" + limit, READ_TIMEOUT);
     }
 
+    /** {@code GET /api/v1/mode}: sync or report. */
+    JsonNode mode() {
+        return send("GET", "/api/v1/mode", READ_TIMEOUT);
+    }
+
+    /** {@code PUT /api/v1/mode} with {@code {"mode": MODE}}: switches the daemon's mode from its next pass on. */
+    JsonNode setMode(String mode) {
+        return send("PUT", "/api/v1/mode", READ_TIMEOUT,
+                "{\"mode\":\"" + mode + "\"}"); // mode is sync or report, checked by the caller
+    }
+
     private static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
@@ -123,11 +134,19 @@ final class DaemonClient {
     }
 
     private JsonNode send(String method, String path, Duration timeout) {
+        return send(method, path, timeout, null);
+    }
+
+    private JsonNode send(String method, String path, Duration timeout, String json) {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path)).timeout(timeout)
                 .header("Accept", "application/json")
                 // the daemon's history tells the CLI's requests from other REST clients by this
                 .header("User-Agent", io.truenasgitops.api.ApiV1Resource.CLI_USER_AGENT)
-                .method(method, HttpRequest.BodyPublishers.noBody());
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

@@ -56,8 +56,19 @@ public class Main implements QuarkusApplication {
         try {
             if ("demo".equals(args[0])) {
                 // The demo's NAS and repository must exist before Quarkus reads the configuration.
-                demo = DemoEnvironment.prepare(demoExample(args), Arrays.asList(args).contains("--keep"),
-                        demoDockerAppPort(args), !Arrays.asList(args).contains("--no-app-datasets"));
+                try {
+                    demo = DemoEnvironment.prepare(demoExample(args), Arrays.asList(args).contains("--keep"),
+                            demoDockerAppPort(args), !Arrays.asList(args).contains("--no-app-datasets"));
+                } catch (RuntimeException e) {
+                    io.truenasgitops.emulator.DockerUnavailableException missing = dockerCause(e);
+                    if (missing == null) {
+                        throw e;
+                    }
+                    System.err.println(dockerUnavailable(missing));
+                    System.err.flush();
+                    exitHandler().accept(USAGE_EXIT_CODE, e);
+                    return;
+                }
                 Map<String, String> props = new java.util.LinkedHashMap<>(demo.daemonProperties());
                 if (Arrays.asList(args).contains("--once")) {
                     // One pass and out: no listener (nothing would be there long enough to look at).
@@ -123,6 +134,22 @@ public class Main implements QuarkusApplication {
     private static java.util.function.BiConsumer<Integer, Throwable> exitHandler() {
         java.util.function.BiConsumer<Integer, Throwable> handler = ApplicationLifecycleManager.getDefaultExitCodeHandler();
         return handler != null ? handler : (code, failure) -> System.exit(code);
+    }
+
+    /** The {@link io.truenasgitops.emulator.DockerUnavailableException} behind {@code e}, or null. */
+    static io.truenasgitops.emulator.DockerUnavailableException dockerCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.truenasgitops.emulator.DockerUnavailableException d) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** The one line {@code demo --docker} prints when it cannot run containers here (exit 2, no trace). */
+    static String dockerUnavailable(io.truenasgitops.emulator.DockerUnavailableException e) {
+        return "error: demo --docker: " + e.reason().strip().replaceAll("\\s*\\R\\s*", " ")
+                + " (or run the demo without --docker: its apps are then emulated in memory)";
     }
 
     /** The port clash behind a failed start, or null. */

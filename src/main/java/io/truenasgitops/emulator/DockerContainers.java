@@ -80,15 +80,16 @@ final class DockerContainers implements ContainerBackend {
         String where = host == null ? "Docker's default socket (DOCKER_HOST is not set)" : host;
         Result version = run(List.of("docker", "version", "--format", "{{.Server.Version}}"), null, Duration.ofSeconds(30));
         if (version.exit != 0) {
-            throw new IllegalStateException("emulator: --docker: no Docker Engine answers at " + where
-                    + "; start one or point --docker-host/DOCKER_HOST at it: " + version.errorText());
+            String why = version.errorText() == null ? "" : version.errorText().strip().lines().findFirst().orElse("");
+            throw new DockerUnavailableException("no Docker Engine answers at " + where
+                    + "; start one or point --docker-host/DOCKER_HOST at it" + (why.isEmpty() ? "" : ": " + why));
         }
         if (run(List.of("docker", "compose", "version"), null, Duration.ofSeconds(30)).exit == 0) {
             compose = List.of("docker", "compose");
         } else if (run(List.of("docker-compose", "version"), null, Duration.ofSeconds(30)).exit == 0) {
             compose = List.of("docker-compose");
         } else {
-            throw new IllegalStateException("emulator: --docker needs Docker Compose, and neither 'docker compose'"
+            throw new DockerUnavailableException("Docker Compose is needed, and neither 'docker compose'"
                     + " (v2) nor 'docker-compose' (v1) runs here; install one of them");
         }
         try {

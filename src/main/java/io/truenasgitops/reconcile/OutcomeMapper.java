@@ -283,6 +283,20 @@ public final class OutcomeMapper {
                         level = LogLevel.WARN;
                     }
                 }
+                case Reasons.REPORT_ONLY -> {
+                    // observe only: the would-be write is said, drift stays as observed, nothing is failed
+                    b.stalledFingerprint = null;
+                    b.failures = 0;
+                    b.nextRetryAt = null;
+                    set(b, Condition.READY, Status.FALSE, reason, now);
+                    set(b, Condition.RECONCILING, Status.FALSE, reason, now);
+                    set(b, Condition.STALLED, Status.FALSE, reason, now);
+                    if (changed || !action.drift().equals(base.drift())) {
+                        event = Optional.of(event(now, action, action.drift().isEmpty() ? Event.Type.NORMAL
+                                : Event.Type.WARNING, reason, revision));
+                        level = LogLevel.INFO;
+                    }
+                }
                 case Reasons.TARGET_UNREACHABLE -> {
                     b.health = HealthStatus.UNKNOWN;
                     b.liveState = null;

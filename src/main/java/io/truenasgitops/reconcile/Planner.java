@@ -59,6 +59,19 @@ public final class Planner {
         return new Plan(in.revision(), in.sourceUrl(), in.now(), ordered, warnings);
     }
 
+    /**
+     * The plan of a pass in report mode ({@link Mode#REPORT}): every action that would write is held back
+     * ({@link Reasons#REPORT_ONLY}) with what it would do; its drift stays as observed. Forced stacks too.
+     */
+    public static Plan reportOnly(Plan plan) {
+        List<Action> held = plan.actions().stream().map(a -> !a.writes() ? a
+                : a.blocked(Reason.of(Reasons.REPORT_ONLY, "would " + a.type().name().toLowerCase() + " app '"
+                        + a.stack() + "'" + (a.reason() == null ? "" : " (" + a.reason().message() + ")")
+                        + "; the daemon is in report mode, nothing is written: switch with"
+                        + " 'truenas-gitops mode sync' or PUT /api/v1/mode"))).toList();
+        return new Plan(plan.revision(), plan.sourceUrl(), plan.createdAt(), held, plan.warnings());
+    }
+
     // ---- one desired stack -------------------------------------------------------------------------------
 
     private static Action planStack(PlanInput in, DesiredStack d, LiveApp live) {

@@ -37,6 +37,8 @@ public final class Reasons {
     public static final String PRUNE_GUARD_EMPTY = "PruneGuardEmptyRepository";
     public static final String PRUNE_GUARD_SOURCE = "PruneGuardSourceFailed";
     public static final String SELF_APP = "SelfApp";
+    /** The daemon is in report mode (observe only): what the pass would write is said, not done. */
+    public static final String REPORT_ONLY = "ReportOnly";
 
     // executor / outcomes
     public static final String APPLIED = "ReconciliationSucceeded";

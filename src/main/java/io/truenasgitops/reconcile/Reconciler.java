@@ -63,6 +63,7 @@ public final class Reconciler implements AutoCloseable {
     private volatile SourceState sourceState = new SourceState(null, null, null, null, null);
     private final Map<String, TargetState> targetStates = new TreeMap<>();
     private final Observer observer;
+    private volatile Mode mode;
 
     private Reconciler(Builder b) {
         this.config = Objects.requireNonNull(b.config, "config");
@@ -73,6 +74,7 @@ public final class Reconciler implements AutoCloseable {
         this.metrics = b.metrics != null ? b.metrics : ReconcileMetrics.NOOP;
         this.clock = b.clock != null ? b.clock : EngineClock.SYSTEM;
         this.passListener = b.passListener != null ? b.passListener : SyncListener.NONE;
+        this.mode = b.mode != null ? b.mode : Mode.SYNC;
         this.mapper = new OutcomeMapper(new RetryPolicy(config.retryInitialBackoff(), config.retryMaxBackoff()),
                 new RetryPolicy(config.stalledRetryInitialBackoff(), config.stalledRetryMaxBackoff()));
         this.storage = Map.copyOf(b.storage);
@@ -167,6 +169,30 @@ public final class Reconciler implements AutoCloseable {
     public Optional<Instant> nextRetryAt() {
         synchronized (stateLock) {
             return statuses.values().stream().map(StackStatus::nextRetryAt).filter(Objects::nonNull).min(Instant::compareTo);
+        }
+    }
+
+    // ---- mode ----------------------------------------------------------------------------------------------
+
+    /** Whether passes apply ({@link Mode#SYNC}) or only report ({@link Mode#REPORT}). */
+    public Mode mode() {
+        return mode;
+    }
+
+    /**
+     * Switches the mode at runtime, from the next pass on (a pass running now finishes as it began); not persisted:
+     * {@code truenas-gitops.reconcile.mode} decides at the next start. Returns whether it changed.
+     */
+    public boolean setMode(Mode next) {
+        Objects.requireNonNull(next, "mode");
+        synchronized (stateLock) {
+            if (mode == next) {
+                return false;
+            }
+            mode = next;
+            LOG.infof("mode switched to %s: %s", next.label(), next == Mode.REPORT
+                    ? "passes plan and report, nothing is written" : "passes apply what Git says");
+            return true;
         }
     }
 
@@ -278,6 +304,10 @@ public final class Reconciler implements AutoCloseable {
     /** As {@link #rollback(String, String, boolean, SyncListener)}, asked for by {@code trigger} (its history). */
     public RollbackResult rollback(String stack, String revision, boolean destroyNewer, SyncListener listener,
             TriggerReason trigger) throws InterruptedException {
+        if (mode == Mode.REPORT) {
+            throw new RollbackRefusedException("cannot roll stack '" + stack + "' back: the daemon is in report mode"
+                    + " (observe only), which never writes to the NAS; switch with 'truenas-gitops mode sync' first");
+        }
         passLock.lockInterruptibly();
         try {
             RollbackResult r = rollbacks.execute(stack, revision, destroyNewer, io.truenasgitops.stacks.StackSettings.DEFAULT_HEALTH_TIMEOUT,
@@ -401,6 +431,9 @@ public final class Reconciler implements AutoCloseable {
         if (obs.revision() != null) {
             suspendedInGit = obs.desiredByName().values().stream().filter(d -> d.settings().suspend())
                     .map(DesiredStack::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        }
+        if (mode == Mode.REPORT) {
+            plan = Planner.reportOnly(plan);
         }
         listener.onPlan(plan);
         List<Action> selected = plan.actions().stream().filter(a -> options.selects(a.stack())).toList();
@@ -633,6 +666,13 @@ public final class Reconciler implements AutoCloseable {
         private ReconcileMetrics metrics;
         private EngineClock clock;
         private SyncListener passListener;
+        private Mode mode;
+
+        /** The mode passes start in (default {@link Mode#SYNC}). */
+        public Builder mode(Mode m) {
+            this.mode = m;
+            return this;
+        }
 
         public Builder config(ReconcileConfig c) {
             this.config = c;

@@ -34,6 +34,12 @@ final class ConnectFailures {
                     + MiddlewareClient.human(connectTimeout) + " (" + rootMessage(e) + "): the NAS or this machine is"
                     + " overloaded, or something between them holds the connection", e);
         }
+        if (causedBy(e, io.netty.handler.ssl.NotSslRecordException.class)) {
+            // The first bytes back were not TLS (netty's message is a hex dump of them): a plain HTTP port.
+            return new InvalidSettingsException("cannot connect to " + where + ": the port answers plain HTTP, not"
+                    + " TLS: is it the NAS's HTTPS port? (the TrueNAS web UI's HTTPS port, usually 443; a plain"
+                    + " HTTP port takes ws://, which sends the API key unencrypted)", e);
+        }
         if (causedBy(e, javax.net.ssl.SSLHandshakeException.class)
                 || causedBy(e, java.security.cert.CertificateException.class)) {
             String seen = certificateSeen;

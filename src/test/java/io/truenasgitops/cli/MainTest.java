@@ -26,4 +26,18 @@ class MainTest {
         assertThat(Main.isDaemonRun("plan", "--repo", "x")).isFalse();
         assertThat(Main.isDaemonRun()).isFalse();
     }
+
+    @Test
+    void demoDockerWithNoEngineSaysSoInOneLineWhateverWrapsTheError() throws Exception {
+        var ctor = io.truenasgitops.emulator.DockerUnavailableException.class.getDeclaredConstructor(String.class);
+        ctor.setAccessible(true);
+        var missing = ctor.newInstance("no Docker Engine answers at unix:///x.sock; start one or point"
+                + " --docker-host/DOCKER_HOST at it: Cannot connect to the Docker daemon\n  at unix:///x.sock");
+        RuntimeException wrapped = new IllegalStateException("could not prepare the demo: boom", missing);
+
+        assertThat(Main.dockerCause(wrapped)).isSameAs(missing);
+        assertThat(Main.dockerCause(new IllegalStateException("other"))).isNull();
+        assertThat(Main.dockerUnavailable(missing)).startsWith("error: demo --docker: no Docker Engine answers at"
+                + " unix:///x.sock").doesNotContain("\n").contains("without --docker");
+    }
 }

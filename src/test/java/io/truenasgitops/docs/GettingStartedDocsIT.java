@@ -107,14 +107,16 @@ class GettingStartedDocsIT {
                 .step("ready", "curl -s http://localhost:" + httpPort + "/q/health/ready", this::ready)
                 .step("stacks", "curl -s http://localhost:" + httpPort + "/api/v1/stacks", this::stacks)
                 .step("sync over REST", "curl -s -X POST -H \"Authorization: Bearer \\$\\(cat " + CONFIG
-                        + "api-token\\)\" http://localhost:" + httpPort + "/api/v1/sync", this::restSync);
+                        + "api-token\\)\" http://localhost:" + httpPort + "/api/v1/sync", this::restSync)
+                .step("mode", CLI + " mode (report|sync) --server http://localhost:" + httpPort + " --api-token-file "
+                        + CONFIG + "api-token", this::mode);
 
         shell = new ShellSession(project, DocWalk.cleanEnvironment(home), Files.createDirectories(tmp.resolve("sh")));
         List<String> ran = walk.walk(page);
 
         assertThat(ran).as("the page's commands, in order").containsSubsequence("build", "save what is typed",
                 "validate", "fingerprint", "export", "apps list", "plan", "sync", "api token", "serve", "ready",
-                "stacks", "sync over REST");
+                "stacks", "sync over REST", "mode", "mode");
         assertThat(serve).as("the page starts the daemon").isNotNull();
         // The daemon found what `sync` applied: no write of its own, whatever passes it ran.
         assertThat(emulator.calls().writes()).as("writes to the NAS after `sync`, by the daemon")
@@ -263,6 +265,12 @@ class GettingStartedDocsIT {
         Result r = run(command);
         assertThat(r.exitCode()).as(r.describe()).isZero();
         assertThat(json(r.stdout()).path("status").asText()).as(r.describe()).isEqualTo("queued");
+    }
+
+    private void mode(MarkdownCommands.Command doc, String command, Matcher m) {
+        Result r = run(command);
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(r.stdout()).as(r.describe()).startsWith(m.group(1) + ": ");
     }
 
     private static JsonNode json(String text) {

@@ -47,6 +47,21 @@ class ConnectFailuresTest {
         return new UpgradeRejectedException("rejected", status, MultiMap.caseInsensitiveMultiMap(), Buffer.buffer());
     }
 
+    @org.junit.jupiter.api.Test
+    void aWssUrlWhosePortAnswersPlainHttpSaysSoInsteadOfBlamingTheCertificate() {
+        // what netty reports when an HTTP server answers the ClientHello: a hex dump of "HTTP/1.1 400 ..."
+        SSLHandshakeException handshake = new SSLHandshakeException("handshake failed");
+        handshake.initCause(new io.netty.handler.ssl.NotSslRecordException("not an SSL/TLS record: 485454502f312e31"
+                + "20343030"));
+
+        TrueNasException error = ConnectFailures.translate(handshake, JSONRPC, null, null, Duration.ofSeconds(10));
+
+        assertThat(error).isInstanceOf(InvalidSettingsException.class);
+        assertThat(error.getMessage()).startsWith("cannot connect to ")
+                .contains("the port answers plain HTTP, not TLS: is it the NAS's HTTPS port?")
+                .doesNotContain("not trusted", "485454", "SSL/TLS record");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
     void aConnectFailureSaysWhatToDo(Row row) {
