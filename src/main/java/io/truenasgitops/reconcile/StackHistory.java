@@ -64,7 +64,14 @@ public final class StackHistory {
             kind = HistoryEntry.Kind.APPLIED;
         } else if (outcome instanceof Outcome.Deleted) {
             kind = HistoryEntry.Kind.DELETED;
-        } else if (outcome instanceof Outcome.Stalled || outcome instanceof Outcome.Transient) {
+        } else if (outcome instanceof Outcome.Stalled stalled) {
+            // onFailure: rollback turns a failed update into a stall that names what it did
+            kind = switch (stalled.reason().code()) {
+                case Reasons.ROLLED_BACK -> HistoryEntry.Kind.ROLLED_BACK;
+                case Reasons.ROLLBACK_FAILED -> HistoryEntry.Kind.ROLLBACK_FAILED;
+                default -> HistoryEntry.Kind.FAILED;
+            };
+        } else if (outcome instanceof Outcome.Transient) {
             kind = HistoryEntry.Kind.FAILED;
         } else {
             return Optional.empty();

@@ -113,8 +113,8 @@ class SnapshotImpossibleCliIT {
             }
         }
         assertThat(web).isNotNull();
-        assertThat(web.get("type").asText()).isEqualTo("BLOCKED");
-        assertThat(web.get("reason").asText()).isEqualTo("SnapshotImpossible");
+        assertThat(web.get("action").asText()).isEqualTo("blocked");
+        assertThat(web.get("reason").get("code").asText()).isEqualTo("SnapshotImpossible");
 
         emulator.calls().reset();
         LaunchResult sync = launcher.launch(args("sync"));

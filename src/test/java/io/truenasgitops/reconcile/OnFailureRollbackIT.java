@@ -92,6 +92,10 @@ class OnFailureRollbackIT {
         assertThat(s.failedApply().rolledBackTo()).isEqualTo(revs[0]);
         assertThat(s.failedApply().revision()).isEqualTo(revs[1]);
         assertThat(engine.events(Optional.of("web"), 5)).extracting(Event::reason).contains(Reasons.ROLLED_BACK);
+        assertThat(engine.history("web", 1)).singleElement().satisfies(h -> {
+            assertThat(h.kind()).isEqualTo(HistoryEntry.Kind.ROLLED_BACK);
+            assertThat(h.revision()).isEqualTo(revs[1]);
+        });
 
         emulator.calls().reset();
         sync();
