@@ -125,8 +125,12 @@ class DockerImagePullIT {
         assertThat(end.get("state").asText()).as(end.toString()).isEqualTo("SUCCESS");
         assertThat(DockerTestEngine.run(List.of("docker", "image", "inspect", pushed), null).exit()).isZero();
         List<String> steps = progressOf(id);
-        assertThat(steps).contains("90 Pulling image", "95 Image downloaded, doing post processing",
-                "100 '" + pushed + "' image pulled successfully");
+        // the engine reports a layer's download in as many steps as it likes (the last one need not be at its
+        // total), so the middleware's "Pulling image" percent (downloaded / total x 90) rises to at most 90
+        assertThat(steps).anySatisfy(step -> assertThat(step).matches("([1-9]|[1-8][0-9]|90) Pulling image"))
+                .contains("95 Image downloaded, doing post processing", "100 '" + pushed + "' image pulled successfully");
+        assertThat(steps.stream().map(step -> Integer.parseInt(step.substring(0, step.indexOf(' ')))).toList())
+                .isSorted();
         assertThat(steps.get(steps.size() - 1)).isEqualTo("100 '" + pushed + "' image pulled successfully");
     }
 
