@@ -292,7 +292,8 @@ public class ApiV1Resource {
             throw ApiProblem.conflict("rollback-refused", "Rollback refused", e.getMessage());
         } catch (io.truenasgitops.git.GitSourceException e) {
             if (e.kind() == io.truenasgitops.git.GitSourceException.Kind.BAD_REF) {
-                throw ApiProblem.conflict("rollback-refused", "Rollback refused", e.getMessage());
+                // A commit the repository does not have is a bad request (the CLI's exit 2), not a refusal.
+                throw ApiProblem.notFound("revision", e.getMessage());
             }
             throw e;
         }

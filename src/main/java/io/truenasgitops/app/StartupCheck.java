@@ -30,6 +30,9 @@ final class StartupCheck {
         webhook.secretFile().ifPresent(f -> check.secret(f, "webhook secret file", "truenas-gitops.webhook.secret-file"));
         api.tokenFile().ifPresent(f -> check.secret(f, "API token file", "truenas-gitops.api.token-file"));
         if (checkGit) {
+            if (git.url().filter(u -> !u.isBlank()).isEmpty()) {
+                check.problems.add("no git source configured: set truenas-gitops.git.url (env TRUENAS_GITOPS_GIT_URL)");
+            }
             git.tokenFile().ifPresent(f -> check.secret(f, "Git token file", "truenas-gitops.git.token-file"));
             git.sshKeyFile().ifPresent(f -> {
                 if (check.readable(f, "SSH key file", "truenas-gitops.git.ssh-key-file")) {

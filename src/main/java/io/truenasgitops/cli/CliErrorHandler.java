@@ -44,7 +44,9 @@ public class CliErrorHandler implements CommandLine.IExecutionExceptionHandler {
     static int exitCodeOf(Throwable ex) {
         if (ex instanceof UsageException
                 || ex instanceof InvalidSettingsException
-                || ex instanceof InsecureTransportException) {
+                || ex instanceof InsecureTransportException
+                || ex instanceof io.truenasgitops.git.GitSourceException gse
+                        && gse.kind() == io.truenasgitops.git.GitSourceException.Kind.CONFIG) {
             // Settings that cannot work: nothing was attempted.
             return ExitCodes.USAGE;
         }

@@ -122,6 +122,19 @@ class RollbackApiIT {
     }
 
     @Test
+    @Order(4)
+    void aCommitTheCloneDoesNotHaveIsNotFoundSoTheCliExitsTwoWithNothingChanged() {
+        DaemonTestResource.emulator.calls().reset();
+
+        given().header("Authorization", BEARER).post("/api/v1/stacks/web/rollback?to=deadbeef")
+                .then().statusCode(404)
+                .body("type", equalTo("tag:truenas-gitops,2026:problem/revision-not-found"))
+                .body("detail", containsString("deadbeef"));
+        given().get("/api/v1/stacks/web/rollback?to=deadbeef").then().statusCode(404);
+        assertThat(DaemonTestResource.emulator.calls().writes()).isZero();
+    }
+
+    @Test
     @Order(5)
     void aPassWhileSuspendedKeepsTheRolledBackRevisionAndResumeAnswersTheSuspensionAsItIsNow() {
         syncNow();
