@@ -36,6 +36,13 @@ final class DaemonClient {
         int exitCode() {
             return exitCode;
         }
+
+        /** Prints this failure as the command's one error line and answers the exit code it calls for. */
+        int report(java.io.PrintWriter err) {
+            err.println("error: " + getMessage());
+            err.flush();
+            return exitCode;
+        }
     }
 
     /** Reads the daemon's documents as the REST API writes them (ISO times); fields a newer daemon adds are skipped. */

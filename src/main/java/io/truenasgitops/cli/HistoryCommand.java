@@ -56,9 +56,7 @@ public class HistoryCommand implements Callable<Integer>, TopLevelCommand {
         try {
             entries = new DaemonClient(daemon.server(), daemon.token()).history(stack, limit);
         } catch (DaemonClient.Failure f) {
-            err.println("error: " + f.getMessage());
-            err.flush();
-            return f.exitCode();
+            return f.report(err);
         }
         if (!output.isTable()) {
             output.printDocument(out, entries);

@@ -49,9 +49,7 @@ public class ModeCommand implements Callable<Integer>, TopLevelCommand {
         try {
             answer = next == null ? client.mode() : client.setMode(next.label());
         } catch (DaemonClient.Failure f) {
-            spec.commandLine().getErr().println("error: " + f.getMessage());
-            spec.commandLine().getErr().flush();
-            return f.exitCode();
+            return f.report(spec.commandLine().getErr());
         }
         spec.commandLine().getOut().println(answer.path("mode").asText("?") + ": " + answer.path("message").asText(""));
         spec.commandLine().getOut().flush();

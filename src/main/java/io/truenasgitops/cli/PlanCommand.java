@@ -69,9 +69,7 @@ public class PlanCommand extends ReconcileCommand implements TopLevelCommand {
         try {
             plan = client.plan();
         } catch (DaemonClient.Failure f) {
-            err().println("error: " + f.getMessage());
-            err().flush();
-            return f.exitCode();
+            return f.report(err());
         }
         show(plan, "the daemon's repository", client.describe());
         return exitCode(err(), plan);

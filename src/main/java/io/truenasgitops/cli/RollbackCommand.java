@@ -66,9 +66,7 @@ public class RollbackCommand implements Callable<Integer>, TopLevelCommand {
         try {
             plan = client.rollbackPlan(stack, revision.strip());
         } catch (DaemonClient.Failure f) {
-            err.println("error: " + f.getMessage());
-            err.flush();
-            return f.exitCode();
+            return f.report(err);
         }
         printPlan(out, plan, Style.current());
         String shortRev = io.truenasgitops.git.Snapshot.shorten(plan.path("revision").asText(revision));
@@ -102,9 +100,7 @@ public class RollbackCommand implements Callable<Integer>, TopLevelCommand {
         try {
             done = client.rollback(stack, revision.strip(), destroyNewer);
         } catch (DaemonClient.Failure f) {
-            err.println("error: " + f.getMessage());
-            err.flush();
-            return f.exitCode();
+            return f.report(err);
         }
         out.println(done.path("message").asText("rolled back"));
         out.println("resume it with: curl -X POST -H 'Authorization: Bearer ...' " + client.describe()

@@ -53,9 +53,7 @@ public class StatusCommand implements Callable<Integer>, TopLevelCommand {
             try {
                 stacks = client.stacks();
             } catch (DaemonClient.Failure f) {
-                err.println("error: " + f.getMessage());
-                err.flush();
-                return f.exitCode();
+                return f.report(err);
             }
             String rendered = render(stacks, output);
             if (!rendered.equals(last)) {

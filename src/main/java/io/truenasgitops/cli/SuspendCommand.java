@@ -50,9 +50,7 @@ public class SuspendCommand implements Callable<Integer>, TopLevelCommand {
         try {
             answer = request.apply(new DaemonClient(daemon.server(), daemon.token()));
         } catch (DaemonClient.Failure f) {
-            err.println("error: " + f.getMessage());
-            err.flush();
-            return f.exitCode();
+            return f.report(err);
         }
         if (!output.isTable()) {
             output.printDocument(out, answer);

@@ -86,9 +86,7 @@ public class SyncCommand extends ReconcileCommand implements TopLevelCommand {
         try {
             answer = client.sync(stacks.stream().distinct().toList(), waitForDaemon);
         } catch (DaemonClient.Failure f) {
-            err().println("error: " + f.getMessage());
-            err().flush();
-            return f.exitCode();
+            return f.report(err());
         }
         if (!"completed".equals(answer.status())) {
             if (output.isTable()) {
