@@ -260,6 +260,7 @@ class StatusPageBrowserIT {
         assertThat(browser.text("document.getElementById('action-result').textContent"))
                 .startsWith("Stack 'web' is suspended");
         assertThat(browser.text("document.querySelector('.facts').textContent")).contains("Suspendedyes");
+        assertThat(browser.text("document.querySelector('h1 .suspended-now').textContent")).isEqualTo("suspended");
         given().get("/api/v1/stacks/web").then().statusCode(200).body("suspended", org.hamcrest.Matchers.is(true));
         browser.screenshot(SCREENSHOTS.resolve("stack-suspended.png"), 1280);
 
@@ -283,6 +284,11 @@ class StatusPageBrowserIT {
         assertThat(browser.text("document.querySelector('#logs h3').textContent")).startsWith("web ");
         assertThat(browser.text("document.activeElement.className")).as("focus moves to the logs").isEqualTo("log");
         browser.screenshot(SCREENSHOTS.resolve("stack-logs.png"), 1280);
+        browser.viewport(390, 844);
+        assertThat(browser.eval("document.documentElement.scrollWidth <= window.innerWidth").asBoolean())
+                .as("the logs and the history fit a phone's width").isTrue();
+        browser.screenshot(SCREENSHOTS.resolve("stack-logs-narrow.png"), 390);
+        browser.viewport(1280, 900);
         JsonNode result = browser.eval(audit());
         assertThat(problems(result)).as("accessibility problems of the stack page with its logs").isEmpty();
     }
