@@ -47,9 +47,14 @@ public class ApiV1Resource {
     private static final Logger LOG = Logger.getLogger(ApiV1Resource.class);
     /** Upper bound of {@code ?limit} on events. */
     static final int MAX_EVENTS = 1000;
+    /** Upper bound of {@code ?lines} on logs. */
+    static final int MAX_LOG_LINES = 200;
 
     @Inject
     RunningEngine daemon;
+
+    @Inject
+    AuthFilter auth;
 
     @GET
     @Path("stacks")
@@ -113,6 +118,9 @@ public class ApiV1Resource {
     public Response sync(@Parameter(description = "run the pass now and answer when it is done")
             @QueryParam("wait") @DefaultValue("false") boolean wait,
             @Parameter(description = "only this stack (repeatable)") @QueryParam("stack") List<String> stack,
+            @Parameter(description = "also revert the drift of the stacks that drift (as POST /stacks/{name}/sync"
+                    + " does for one): the status page's Sync now") @QueryParam("revertDrift") @DefaultValue("false")
+            boolean revertDrift,
             @HeaderParam("User-Agent") String userAgent) {
         List<String> only = stack == null ? List.of()
                 : stack.stream().filter(s -> s != null && !s.isBlank()).distinct().toList();
@@ -125,7 +133,10 @@ public class ApiV1Resource {
                     + (knownNames.isEmpty() ? "none yet" : String.join(", ", knownNames))
                     + " (GET /api/v1/stacks lists them; a stack just pushed appears after the next pass)");
         }
-        return runOrQueue(only, wait, trigger(userAgent));
+        Set<String> force = revertDrift ? r.statuses().stream().filter(st -> !st.drift().isEmpty())
+                .map(StackStatus::name).filter(n -> only.isEmpty() || only.contains(n))
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)) : Set.of();
+        return runOrQueue(only, force, wait, trigger(userAgent));
     }
 
     @POST
@@ -139,7 +150,7 @@ public class ApiV1Resource {
     public Response syncStack(@PathParam("name") String name,
             @QueryParam("wait") @DefaultValue("false") boolean wait, @HeaderParam("User-Agent") String userAgent) {
         known(daemon.reconciler(), name);
-        return runOrQueue(List.of(name), wait, trigger(userAgent));
+        return runOrQueue(List.of(name), Set.of(name), wait, trigger(userAgent));
     }
 
     @GET
@@ -221,6 +232,34 @@ public class ApiV1Resource {
     }
 
     @GET
+    @Path("stacks/{name}/logs")
+    @Operation(summary = "The last log lines of a stack's containers", description = "Reads each container's log"
+            + " through the NAS (app.container_log_follow with tail_lines, closed once the tail arrived; at most 10"
+            + " containers, a few seconds in all). Secret values are shown as ***. Needs the token even when reads"
+            + " do not: a log can hold what no masker knows.")
+    @SecurityRequirement(name = "token")
+    @APIResponse(responseCode = "404", description = "Unknown stack")
+    @APIResponse(responseCode = "409", description = "The stack's secrets cannot be read, so its logs are not shown")
+    public V1.ContainerLogs logs(@PathParam("name") String name,
+            @Parameter(description = "lines per container (1..200)") @QueryParam("lines") @DefaultValue("50")
+            String linesText, @HeaderParam(jakarta.ws.rs.core.HttpHeaders.AUTHORIZATION) String authorization) {
+        BearerAuth.Decision decision = auth.bearer().check(authorization);
+        if (decision != BearerAuth.Decision.ALLOWED) {
+            throw BearerAuth.problem(decision);
+        }
+        int lines = limit(linesText, MAX_LOG_LINES);
+        Reconciler r = daemon.reconciler();
+        known(r, name);
+        try {
+            return new V1.ContainerLogs(name, lines, r.recentLogs(name, lines).stream().map(V1.ContainerLog::of).toList());
+        } catch (Reconciler.LogsRefusedException e) {
+            throw ApiProblem.conflict("logs-refused", "Logs not shown", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.conflict("logs-refused", "Logs not shown", e.getMessage());
+        }
+    }
+
+    @GET
     @Path("stacks/{name}/rollback")
     @Operation(summary = "Plan a rollback of a stack to a revision", description = "What POST would do: the compose"
             + " diff to that revision, the datasets and the snapshot each returns to, the newer snapshots it would"
@@ -299,16 +338,17 @@ public class ApiV1Resource {
         }
     }
 
-    private Response runOrQueue(List<String> stacks, boolean wait, TriggerReason trigger) {
+    /** Runs or queues a pass over {@code stacks} (all when empty) that forces {@code force} (drift reverted). */
+    private Response runOrQueue(List<String> stacks, Set<String> force, boolean wait, TriggerReason trigger) {
         if (!wait && daemon.startedAt().isPresent()) {
             if (stacks.isEmpty()) {
-                daemon.loop().trigger(trigger, Optional.empty());
+                daemon.loop().triggerAll(trigger, force);
             }
             stacks.forEach(name -> daemon.loop().trigger(trigger, Optional.of(name)));
             return Response.accepted(V1.Sync.queued(stacks)).build();
         }
-        SyncOptions options = (stacks.isEmpty() ? SyncOptions.all() : SyncOptions.only(Set.copyOf(stacks)))
-                .withTrigger(trigger);
+        SyncOptions options = (stacks.isEmpty() ? new SyncOptions(false, false, Set.of(), force)
+                : SyncOptions.only(Set.copyOf(stacks))).withTrigger(trigger);
         PassResult result = daemon.reconciler().syncOnce(options);
         return Response.ok(V1.Sync.completed(stacks, result)).build();
     }

@@ -259,6 +259,26 @@ public final class V1 {
     }
 
     /**
+     * The last log lines of a stack's containers ({@code GET /api/v1/stacks/{name}/logs}).
+     *
+     * @param lines how many lines per container were asked for
+     * @param containers one entry per container, as the NAS lists them; empty when the app has none (stopped)
+     */
+    public record ContainerLogs(String stack, int lines, List<ContainerLog> containers) {}
+
+    /**
+     * One container's last lines, secrets masked.
+     *
+     * @param container its id, 12 characters
+     * @param error why its log could not be read, or null
+     */
+    public record ContainerLog(String service, String container, String state, List<String> lines, String error) {
+        static ContainerLog of(io.truenasgitops.reconcile.ContainerLog c) {
+            return new ContainerLog(c.service(), c.containerId(), c.state(), c.lines(), c.error());
+        }
+    }
+
+    /**
      * The daemon's mode (GET/PUT {@code /api/v1/mode}; PUT takes {@code {"mode": "report"}}).
      *
      * @param mode {@code sync} (passes apply) or {@code report} (observe only: plan and report, never write)

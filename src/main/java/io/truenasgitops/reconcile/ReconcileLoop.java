@@ -99,6 +99,24 @@ public final class ReconcileLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Requests a pass over every stack that also forces {@code force} (reverts their drift, retries them when
+     * stalled), as one request: the status page's "Sync now" on drifted stacks.
+     */
+    public void triggerAll(TriggerReason reason, Set<String> force) {
+        triggers.incrementAndGet();
+        lock.lock();
+        try {
+            pendingReasons.add(reason);
+            pendingAll = true;
+            pendingStacks.addAll(force);
+            LOG.debugf("pass requested (%s, forcing %s)", reason, force);
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** How many passes ran since start. */
     public long passes() {
         return passes.get();

@@ -277,6 +277,47 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
+    // ---- logs -------------------------------------------------------------------------------------------------
+
+    /**
+     * The last {@code lines} lines of each container of the stack's app (see {@link RecentLogs}: bounded, each
+     * stream closed once its tail arrived), with the stack's secrets masked as in every other output. Empty when
+     * the app has no containers.
+     *
+     * @throws IllegalArgumentException when no pass saw the stack, or its target is not configured
+     * @throws LogsRefusedException when the stack's secrets cannot be read, so its logs could not be masked
+     */
+    public List<ContainerLog> recentLogs(String stack, int lines) {
+        StackStatus st = status(stack).orElseThrow(() -> new IllegalArgumentException("no stack '" + stack
+                + "' was seen by the last pass"));
+        AppsApi api = targets.get(st.target());
+        if (api == null) {
+            throw new IllegalArgumentException("stack '" + stack + "' goes to target '" + st.target()
+                    + "', which is not configured");
+        }
+        java.util.function.UnaryOperator<String> mask = java.util.function.UnaryOperator.identity();
+        Optional<DesiredStack> desired = source.lastGood().flatMap(snap -> scanner.scan(snap.root()).stacks().stream()
+                .map(DesiredStack::from).filter(d -> d.name().equals(stack)).findFirst());
+        if (desired.isPresent()) {
+            if (desired.get().rendered() == null) {
+                throw new LogsRefusedException("the logs of stack '" + stack + "' are not shown: its compose or"
+                        + " secrets cannot be read at the checked-out revision, so what its containers print could"
+                        + " not be masked; fix the stack (truenas-gitops validate) or read them on the NAS");
+            }
+            mask = desired.get().rendered().masker()::mask;
+        }
+        return RecentLogs.of(api, stack, Math.max(1, Math.min(lines, RecentLogs.MAX_LINES)), mask);
+    }
+
+    /** Logs not shown because they could not be masked. */
+    public static final class LogsRefusedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public LogsRefusedException(String message) {
+            super(message);
+        }
+    }
+
     // ---- rollback ---------------------------------------------------------------------------------------------
 
     /**

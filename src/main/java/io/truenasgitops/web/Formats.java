@@ -29,6 +29,24 @@ public final class Formats {
         return revision == null || revision.isBlank() ? "—" : io.truenasgitops.git.Snapshot.shorten(revision);
     }
 
+    /**
+     * What a pass would do with a stack that differs from Git, as a sentence ({@code V1.Diff.action}: create,
+     * update, start, stop, delete, unchanged or blocked).
+     */
+    static String wouldDo(String action) {
+        return switch (action == null ? "" : action) {
+            case "create" -> "the next pass creates the app.";
+            case "update" -> "the next pass sends the compose from Git again (app.update).";
+            case "start" -> "the next pass starts the app.";
+            case "stop" -> "the next pass stops the app.";
+            case "delete" -> "the next pass deletes the app (its folder is gone and prune is on).";
+            case "unchanged" -> "the next pass leaves it as it is and only reports the drift (self-heal is off);"
+                    + " “Sync now” reverts it.";
+            case "blocked" -> "the next pass does not touch it: the reason above says what holds it.";
+            default -> "the next pass would " + action + ".";
+        };
+    }
+
     /** A value of a compose change, for a table cell: a dash when absent. */
     static String value(Object v) {
         return v == null ? "—" : String.valueOf(v);

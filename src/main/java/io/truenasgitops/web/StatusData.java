@@ -31,6 +31,7 @@ public class StatusData {
     private static final Logger LOG = Logger.getLogger(StatusData.class);
     static final int OVERVIEW_EVENTS = 25;
     static final int STACK_EVENTS = 50;
+    static final int STACK_HISTORY = 20;
     /** The order of the summary counts: the ones that need a look first. */
     private static final List<String> STATUS_ORDER = List.of("stalled", "degraded", "missing", "progressing",
             "unknown", "suspended", "stopped", "healthy");
@@ -80,7 +81,7 @@ public class StatusData {
             diffError = "comparing failed unexpectedly; the details are in the daemon's log";
         }
         return new Views.StackPage(version(), row, diff, diffError, api.events(name, String.valueOf(STACK_EVENTS)),
-                source(snapshot), signedIn);
+                source(snapshot), signedIn, api.history(name, String.valueOf(STACK_HISTORY)));
     }
 
     /**

@@ -27,7 +27,7 @@ public final class Views {
      * @param diff what differs from Git now, or null when it could not be compared ({@code diffError} says why)
      */
     public record StackPage(String version, StackRow row, V1.Diff diff, String diffError, List<V1.Event> events,
-            Source source, boolean signedIn) {}
+            Source source, boolean signedIn, List<V1.HistoryEntry> history) {}
 
     /**
      * A stack and the first line of the message of the commit last applied to it (empty when that commit is not
@@ -40,6 +40,19 @@ public final class Views {
         /** Whether the stack differs from Git or is not ready: the rows that ask for a look. */
         public boolean attention() {
             return !stack.drift().isEmpty() || !stack.ready() || stack.lastError() != null;
+        }
+
+        /**
+         * Whether the last error says something the reason does not: a failed apply records the same text as both,
+         * and the page prints it once.
+         */
+        public boolean errorApart() {
+            String error = stack.lastError();
+            if (error == null || error.isBlank()) {
+                return false;
+            }
+            return stack.reason() == null || stack.reason().message() == null
+                    || !stack.reason().message().strip().equals(error.strip());
         }
     }
 

@@ -131,6 +131,24 @@ class ReconcileLoopTest {
     }
 
     @Test
+    void aPassOverEveryStackThatForcesTheDriftedOnesRevertsTheirDriftInOnePass() {
+        start();
+        loop.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 1 && !loop.isBusy());
+        h.nas.uiEdit("web", c -> c.put("x-edited", true));
+        loop.trigger(TriggerReason.API, Optional.empty());
+        await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 2 && !loop.isBusy());
+        h.nas.resetCounts();
+        assertThat(h.engine.status("web").orElseThrow().drift()).as("a plain pass only reports it").isNotEmpty();
+
+        loop.triggerAll(TriggerReason.API, java.util.Set.of("web"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> loop.passes() == 3 && !loop.isBusy());
+        assertThat(h.nas.writeLog()).containsExactly("app.update web");
+        assertThat(h.engine.status("web").orElseThrow().drift()).isEmpty();
+    }
+
+    @Test
     void stopWaitsForThePassInFlightAndThenEndsTheWorker() throws Exception {
         start();
         h.nas.holdNextList();

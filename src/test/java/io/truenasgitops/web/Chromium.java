@@ -52,10 +52,50 @@ final class Chromium implements AutoCloseable {
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final List<JsonNode> events = new CopyOnWriteArrayList<>();
 
-    private Chromium(Process process, Path profile, WebSocket socket) {
+    /** The DevTools port; 0 for a tab, which asks its browser. */
+    private final int port;
+    /** Whether closing this closes the browser (false for a tab opened by {@link #newTab}). */
+    private final boolean ownsBrowser;
+    /** The DevTools id of a tab opened by {@link #newTab}, else null. */
+    private volatile String tabId;
+
+    private Chromium(Process process, Path profile, WebSocket socket, int port, boolean ownsBrowser) {
         this.process = process;
         this.profile = profile;
         this.socket = socket;
+        this.port = port;
+        this.ownsBrowser = ownsBrowser;
+    }
+
+    /**
+     * Opens another tab of the same browser (same profile, same browser session: what a person gets with Ctrl+T),
+     * at {@code about:blank}; {@link #close()} on it closes only that tab.
+     */
+    Chromium newTab() throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).proxy(HttpClient.Builder.NO_PROXY).build();
+        JsonNode tab = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/json/new?about:blank")).PUT(HttpRequest.BodyPublishers.noBody()).timeout(TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        Chromium t = attach(http, tab.path("webSocketDebuggerUrl").asText(), process, profile, port, false);
+        t.tabId = tab.path("id").asText();
+        return t;
+    }
+
+    private static Chromium attach(HttpClient http, String pageUrl, Process process, Path profile, int port,
+            boolean owns) throws IOException, InterruptedException {
+        Chromium[] self = new Chromium[1];
+        Listener listener = new Listener(self);
+        WebSocket socket;
+        try {
+            socket = http.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(URI.create(pageUrl), listener)
+                    .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot attach to chromium: " + e, e);
+        }
+        self[0] = new Chromium(process, profile, socket, port, owns);
+        self[0].call("Page.enable", Map.of());
+        self[0].call("Runtime.enable", Map.of());
+        return self[0];
     }
 
     /** The binary to run: {@code CHROMIUM}, or the first of {@link #KNOWN_BINARIES} that is there. */
@@ -116,20 +156,10 @@ final class Chromium implements AutoCloseable {
             if (pageUrl == null) {
                 throw new IllegalStateException("chromium has no page to drive: " + tabs);
             }
-            Chromium[] self = new Chromium[1];
-            Listener listener = new Listener(self);
-            WebSocket socket = http.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(URI.create(pageUrl), listener)
-                    .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            self[0] = new Chromium(process, profile, socket);
-            self[0].call("Page.enable", Map.of());
-            self[0].call("Runtime.enable", Map.of());
-            return self[0];
+            return attach(http, pageUrl, process, profile, port, true);
         } catch (IOException | InterruptedException | RuntimeException e) {
             process.destroyForcibly();
             throw e;
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            process.destroyForcibly();
-            throw new IllegalStateException("cannot attach to chromium: " + e, e);
         }
     }
 
@@ -234,6 +264,19 @@ final class Chromium implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!ownsBrowser) {
+            socket.abort();
+            try {
+                HttpClient.newBuilder().connectTimeout(TIMEOUT).proxy(HttpClient.Builder.NO_PROXY).build()
+                        .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/close/" + tabId))
+                                .timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.discarding());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
         try {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
         } catch (RuntimeException e) {

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The status page in a real headless Chromium against the daemon, the emulator and a Git repository with three
  * stacks, one of them drifted (its image changed in the TrueNAS UI). Saves screenshots of the overview and of the
  * drifted stack under {@code target/screenshots/}, audits accessibility (landmarks, labels, contrast of every
- * status colour in light and dark mode), and syncs with the keyboard only.
+ * status colour in light and dark mode), and syncs with the keyboard only; then uses each action of the page (the
+ * overview's Sync now on a drifted stack, suspend and resume, recent logs, history, the token shared by tabs) and
+ * checks its effect on the emulated NAS.
  */
 @QuarkusTest
 @QuarkusTestResource(value = DaemonTestResource.class, restrictToAnnotatedClass = true)
@@ -41,7 +43,7 @@ class StatusPageBrowserIT {
     static final List<String> COLOURED = List.of("s-healthy", "s-progressing", "s-degraded", "s-missing", "s-stalled",
             "s-stopped", "s-suspended", "s-unknown", "drift", "e-Warning", "e-Normal", "t-up", "t-unreachable",
             "t-apps-service-down", "t-unknown", "k-added", "k-changed", "k-removed", "cond c-True cond-ImageUpdateAvailable",
-            "cond c-True", "cond c-False");
+            "cond c-True", "cond c-False", "o-applied", "o-failed", "o-rolled-back", "o-rollback-failed", "o-deleted");
 
     static Chromium browser;
 
@@ -217,6 +219,121 @@ class StatusPageBrowserIT {
                 .until(() -> browser.eval("document.querySelectorAll('.badge.drift').length").asInt() == 1);
         assertThat(browser.eval("window.notReloaded === true").asBoolean()).as("the same document, updated in place").isTrue();
         assertThat(browser.text("document.querySelector('h1').textContent")).isEqualTo("Some stacks need a look");
+    }
+
+    @Test
+    @Order(10)
+    void theOverviewsSyncNowRevertsTheDriftItHighlights() throws IOException {
+        // test 9 left web drifted (nginx:1.26 on the NAS, nginx:1.27 in Git); self-heal is off
+        assertThat(webImage()).isEqualTo("nginx:1.26");
+        browser.navigate(url("/"));
+        await("the live-update stream").atMost(Duration.ofSeconds(20))
+                .until(() -> browser.eval("document.querySelector('.live').textContent === 'live'").asBoolean());
+        assertThat(browser.text("document.querySelector('form.sync').getAttribute('data-endpoint')"))
+                .isEqualTo("/api/v1/sync?revertDrift=true");
+        browser.eval("document.getElementById('sync-token').focus(); true");
+        browser.type(DaemonTestResource.TOKEN);
+        browser.press("Enter");
+
+        await("the app's config back as Git has it").atMost(Duration.ofSeconds(30))
+                .until(() -> "nginx:1.27".equals(webImage()));
+        await("the drift gone from the open page").atMost(Duration.ofSeconds(30))
+                .until(() -> browser.eval("document.querySelectorAll('.badge.drift').length === 0"
+                        + " && document.querySelector('h1').textContent === 'All stacks in sync'").asBoolean());
+        assertThat(browser.text("document.querySelector('.sync-result').textContent")).startsWith("Sync ")
+                .doesNotContain("Not synced");
+        browser.screenshot(SCREENSHOTS.resolve("overview-synced.png"), 1280);
+    }
+
+    @Test
+    @Order(11)
+    void aStackIsSuspendedWithTheKeyboardAndResumedFromItsPage() throws IOException {
+        browser.navigate(url("/stacks/web"));
+        assertThat(browser.eval("document.querySelector('.stack-actions').hidden").asBoolean())
+                .as("the script shows the actions").isFalse();
+        assertThat(tabUntil("document.activeElement.getAttribute('data-action') === 'suspend'"))
+                .as("Tab reaches Suspend").isTrue();
+        browser.press("Enter");
+
+        await("the suspension on the page").atMost(Duration.ofSeconds(30))
+                .until(() -> browser.eval("document.querySelector('button[data-action=resume]') !== null").asBoolean());
+        assertThat(browser.text("document.getElementById('action-result').textContent"))
+                .startsWith("Stack 'web' is suspended");
+        assertThat(browser.text("document.querySelector('.facts').textContent")).contains("Suspendedyes");
+        assertThat(browser.text("document.querySelector('h1 .suspended-now').textContent")).isEqualTo("suspended");
+        given().get("/api/v1/stacks/web").then().statusCode(200).body("suspended", org.hamcrest.Matchers.is(true));
+        browser.screenshot(SCREENSHOTS.resolve("stack-suspended.png"), 1280);
+
+        browser.eval("document.querySelector('button[data-action=resume]').click(); true");
+        await("the resume on the page").atMost(Duration.ofSeconds(30))
+                .until(() -> browser.eval("document.querySelector('button[data-action=suspend]') !== null").asBoolean());
+        assertThat(browser.text("document.getElementById('action-result').textContent")).startsWith("Stack 'web' resumed");
+        given().get("/api/v1/stacks/web").then().statusCode(200).body("suspended", org.hamcrest.Matchers.is(false));
+    }
+
+    @Test
+    @Order(12)
+    void theRecentLogLinesOfTheStacksContainersShowOnItsPage() throws IOException {
+        browser.navigate(url("/stacks/web"));
+        browser.eval("document.querySelector('button[data-action=logs]').click(); true");
+        await("the log lines").atMost(Duration.ofSeconds(30))
+                .until(() -> browser.eval("!document.getElementById('logs').hidden"
+                        + " && document.querySelectorAll('#logs pre.log').length > 0").asBoolean());
+        String log = browser.text("document.querySelector('#logs pre.log').textContent");
+        assertThat(log).contains("starting web (nginx:1.27)").contains("ready to accept connections");
+        assertThat(browser.text("document.querySelector('#logs h3').textContent")).startsWith("web ");
+        assertThat(browser.text("document.activeElement.className")).as("focus moves to the logs").isEqualTo("log");
+        browser.screenshot(SCREENSHOTS.resolve("stack-logs.png"), 1280);
+        browser.viewport(390, 844);
+        assertThat(browser.eval("document.documentElement.scrollWidth <= window.innerWidth").asBoolean())
+                .as("the logs and the history fit a phone's width").isTrue();
+        browser.screenshot(SCREENSHOTS.resolve("stack-logs-narrow.png"), 390);
+        browser.viewport(1280, 900);
+        JsonNode result = browser.eval(audit());
+        assertThat(problems(result)).as("accessibility problems of the stack page with its logs").isEmpty();
+    }
+
+    @Test
+    @Order(13)
+    void theStacksHistoryListsItsAppliesWithWhatTriggeredThem() {
+        browser.navigate(url("/stacks/web"));
+        JsonNode rows = browser.eval("Array.from(document.querySelectorAll('table.history tbody tr')).map(r =>"
+                + " [r.querySelector('[data-label=Outcome]').textContent.trim(), r.querySelector('[data-label=Trigger]').textContent.trim()])");
+        assertThat(rows.size()).as("history rows: %s", rows).isGreaterThanOrEqualTo(2);
+        List<String> outcomes = new ArrayList<>();
+        rows.forEach(r -> outcomes.add(r.get(0).asText() + "/" + r.get(1).asText()));
+        assertThat(outcomes).as("the revert of test 10 (api) is the newest").first().isEqualTo("applied/api");
+        assertThat(outcomes).allMatch(o -> o.startsWith("applied/"));
+    }
+
+    @Test
+    @Order(14)
+    void theTokenIsAskedOncePerBrowserSessionAndAnotherTabGetsIt() throws Exception {
+        assertThat(browser.text("sessionStorage.getItem('truenas-gitops.api-token')")).isEqualTo(DaemonTestResource.TOKEN);
+        try (Chromium tab = browser.newTab()) {
+            tab.navigate(url("/stacks/web"));
+            await("the token from the open tab").atMost(Duration.ofSeconds(20))
+                    .until(() -> DaemonTestResource.TOKEN.equals(tab.text("sessionStorage.getItem('truenas-gitops.api-token') || ''")));
+            assertThat(tab.eval("document.querySelector('.token-field').hidden").asBoolean())
+                    .as("the new tab does not ask again").isTrue();
+            tab.eval("document.querySelector('button[data-action=logs]').click(); true");
+            await("logs read with the shared token").atMost(Duration.ofSeconds(30))
+                    .until(() -> tab.eval("document.querySelectorAll('#logs pre.log').length > 0").asBoolean());
+
+            // "Forget token" in one tab forgets it in all of them
+            tab.eval("document.querySelector('form.sync .forget').click(); true");
+            await("forgotten in the first tab too").atMost(Duration.ofSeconds(20))
+                    .until(() -> browser.eval("sessionStorage.getItem('truenas-gitops.api-token') === null").asBoolean());
+        }
+    }
+
+    private static String webImage() {
+        @SuppressWarnings("unchecked")
+        var services = (java.util.Map<String, Object>) DaemonTestResource.emulator.apps().get("web").orElseThrow()
+                .compose().get("services");
+        @SuppressWarnings("unchecked")
+        var web = (java.util.Map<String, Object>) services.get("web");
+        return String.valueOf(web.get("image"));
     }
 
     private List<String> rows() {

@@ -38,7 +38,7 @@ class StatusPageIT {
                 .contains("<span class=\"msg\">web</span>") // the commit message of the applied revision
                 .contains("NAS targets").contains("Git source").contains("Recent events")
                 .contains("<span class=\"badge t-up\">up</span>");
-        assertThat(html).as("the sync form stays hidden until the script shows it").contains("<form class=\"sync\" data-endpoint=\"/api/v1/sync\"");
+        assertThat(html).as("the sync form stays hidden until the script shows it").contains("<form class=\"sync\" data-endpoint=\"/api/v1/sync?revertDrift=true\"");
     }
 
     @Test
@@ -57,7 +57,11 @@ class StatusPageIT {
                 .contains("<code class=\"live-value\">nginx:1.25</code>")
                 .contains("<code class=\"desired-value\">nginx:1.27</code>")
                 .contains("data-endpoint=\"/api/v1/stacks/web/sync\"")
-                .contains("Events of web");
+                .contains("Events of web")
+                .contains("the next pass leaves it as it is and only reports the drift")
+                .doesNotContain("a pass would")
+                .contains("History of web").contains("<span class=\"badge o-applied\">applied</span>")
+                .contains("data-action=\"suspend\"").contains("data-action=\"logs\"");
     }
 
     @Test
@@ -90,6 +94,49 @@ class StatusPageIT {
         String doc = given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200)
                 .extract().asString();
         assertThat(doc).contains("/api/v1/stacks").doesNotContain("/status-page/stream").doesNotContain("/sign-in");
+    }
+
+    @Test
+    @Order(7)
+    void aStacksRecentLogsNeedTheTokenEvenWhenReadsDoNotAndAreBounded() {
+        given().get("/api/v1/stacks/web/logs").then().statusCode(401);
+        given().header("Authorization", "Bearer wrong").get("/api/v1/stacks/web/logs").then().statusCode(403);
+        given().header("Authorization", BEARER).get("/api/v1/stacks/web/logs?lines=0").then().statusCode(400);
+        given().header("Authorization", BEARER).get("/api/v1/stacks/web/logs?lines=201").then().statusCode(400);
+        given().header("Authorization", BEARER).get("/api/v1/stacks/nope/logs").then().statusCode(404);
+
+        var body = given().header("Authorization", BEARER).get("/api/v1/stacks/web/logs?lines=2").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(body.getString("stack")).isEqualTo("web");
+        assertThat(body.getList("containers")).hasSize(1);
+        assertThat(body.getString("containers[0].service")).isEqualTo("web");
+        assertThat(body.getList("containers[0].lines", String.class)).hasSize(2)
+                .as("the last two of the container's tail").contains("ready to accept connections");
+    }
+
+    @Test
+    @Order(8)
+    void aSessionCookieAloneNeverAuthorisesAnAction() {
+        // the actions are authorised by the bearer header only, which another site cannot make a browser send
+        given().cookie(PageAccess.COOKIE, "anything").post("/api/v1/stacks/web/suspend").then().statusCode(401);
+        given().cookie(PageAccess.COOKIE, "anything").post("/api/v1/sync?revertDrift=true").then().statusCode(401);
+        given().get("/api/v1/stacks/web").then().statusCode(200).body("suspended", org.hamcrest.Matchers.is(false));
+    }
+
+    @Test
+    @Order(9)
+    @SuppressWarnings("unchecked")
+    void syncEveryStackWithRevertDriftPutsTheDriftedAppBackAsGitHasIt() {
+        // test 2 left web drifted, and a plain pass only reports it
+        given().header("Authorization", BEARER).post("/api/v1/sync?wait=true").then().statusCode(200);
+        given().get("/api/v1/stacks/web").then().body("drift", org.hamcrest.Matchers.hasItem("config"));
+
+        given().header("Authorization", BEARER).post("/api/v1/sync?wait=true&revertDrift=true").then().statusCode(200);
+
+        Map<String, Object> services = (Map<String, Object>) DaemonTestResource.emulator.apps().get("web").orElseThrow()
+                .compose().get("services");
+        assertThat(((Map<String, Object>) services.get("web")).get("image")).isEqualTo("nginx:1.27");
+        given().get("/api/v1/stacks/web").then().body("drift", org.hamcrest.Matchers.empty());
     }
 
     @Test
