@@ -161,7 +161,9 @@ class DockerHealthGateIT {
         List<HistoryEntry> history = engine.history(WEB, 10);
         assertThat(history).extracting(HistoryEntry::kind)
                 .containsExactly(HistoryEntry.Kind.ROLLED_BACK, HistoryEntry.Kind.APPLIED);
-        assertThat(history.get(0).revision()).isEqualTo(bad);
+        assertThat(history.get(0).operation()).isEqualTo(HistoryEntry.Operation.ROLLBACK);
+        assertThat(history.get(0).revision()).as("rolled back to").isEqualTo(good);
+        assertThat(history.get(0).fromRevision()).as("rolled back from").isEqualTo(bad);
         assertThat(history.get(1).revision()).isEqualTo(good);
 
         emulator.calls().reset();

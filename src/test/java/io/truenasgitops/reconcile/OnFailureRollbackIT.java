@@ -100,8 +100,13 @@ class OnFailureRollbackIT {
         assertThat(s.failedApply().revision()).isEqualTo(revs[1]);
         assertThat(engine.events(Optional.of("web"), 5)).extracting(Event::reason).contains(Reasons.ROLLED_BACK);
         assertThat(engine.history("web", 1)).singleElement().satisfies(h -> {
+            // the shape of a person's rollback: to the revision that runs now, from the one it left
             assertThat(h.kind()).isEqualTo(HistoryEntry.Kind.ROLLED_BACK);
-            assertThat(h.revision()).isEqualTo(revs[1]);
+            assertThat(h.operation()).isEqualTo(HistoryEntry.Operation.ROLLBACK);
+            assertThat(h.revision()).isEqualTo(revs[0]);
+            assertThat(h.fromRevision()).isEqualTo(revs[1]);
+            assertThat(h.reason().code()).isEqualTo(Reasons.ROLLED_BACK);
+            assertThat(h.reason().message()).contains("(onFailure: rollback)");
         });
 
         emulator.calls().reset();
