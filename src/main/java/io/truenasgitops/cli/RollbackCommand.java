@@ -103,8 +103,8 @@ public class RollbackCommand implements Callable<Integer>, TopLevelCommand {
             return f.report(err);
         }
         out.println(done.path("message").asText("rolled back"));
-        out.println("resume it with: curl -X POST -H 'Authorization: Bearer ...' " + client.describe()
-                + "/api/v1/stacks/" + stack + "/resume (or revert the commit in Git and resume)");
+        out.println("resume it with: truenas-gitops resume " + stack + " (revert the bad commit in Git first to keep"
+                + " this revision)");
         out.flush();
         return ExitCodes.OK;
     }

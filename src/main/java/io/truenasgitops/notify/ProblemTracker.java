@@ -150,6 +150,11 @@ public final class ProblemTracker {
                         recoveredMessage(subject, was, prev.since(), now), false, was.kind()));
             }
         }
+        // An automatic rollback (onFailure: rollback) is both an event and the stack's stall: the stall that opens
+        // in this snapshot says it, with both revisions, so its event adds no second message.
+        oneOffs.removeIf(n -> n.stack() != null && (n.kind() == NotificationKind.ROLLED_BACK
+                || n.kind() == NotificationKind.ROLLBACK_FAILED) && out.stream().anyMatch(o -> !o.reminder()
+                && o.kind() == n.kind() && n.stack().equals(o.stack())));
         out.addAll(oneOffs);
         return out;
     }
@@ -269,6 +274,12 @@ public final class ProblemTracker {
     private static NotificationKind stalledKind(String reason) {
         if (Reasons.HEALTH_CHECK_FAILED.equals(reason) || Reasons.HEALTH_TIMEOUT.equals(reason)) {
             return NotificationKind.HEALTH_GATE_FAILED;
+        }
+        if (Reasons.ROLLED_BACK.equals(reason)) {
+            return NotificationKind.ROLLED_BACK; // onFailure: rollback; its event is not told again (evaluate)
+        }
+        if (Reasons.ROLLBACK_FAILED.equals(reason)) {
+            return NotificationKind.ROLLBACK_FAILED;
         }
         if (Reasons.JOB_FAILED.equals(reason) || Reasons.VALIDATION_FAILED.equals(reason)
                 || Reasons.APPLY_FAILED.equals(reason)) {

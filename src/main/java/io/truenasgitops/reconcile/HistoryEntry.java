@@ -36,9 +36,14 @@ public record HistoryEntry(long id, Instant time, Kind kind, Operation operation
         FAILED,
         /** The app was pruned. */
         DELETED,
-        /** A person rolled the stack back to an older revision ({@code rollback STACK --to REV}). */
+        /**
+         * The stack was rolled back to an older revision: by a person ({@code rollback STACK --to REV}, trigger
+         * {@code cli} or {@code api}) or by {@code onFailure: rollback} after a failed update (the pass's trigger).
+         * Either way operation {@code rollback}, {@code revision} the one rolled back to, {@code fromRevision} the
+         * one left.
+         */
         ROLLED_BACK,
-        /** A rollback failed after it began; the stack stays suspended. */
+        /** A rollback failed after it began (a person's: the stack stays suspended; an automatic one: it stalls). */
         ROLLBACK_FAILED;
 
         /** The word of tables and JSON: {@code applied}, {@code rolled-back}. */

@@ -510,7 +510,8 @@ public final class Reconciler implements AutoCloseable {
                 StackStatus before = statuses.get(a.stack());
                 Decision d = mapper.decide(before, a, o, obs.revision(), end);
                 record(a, o, d, obs, listener);
-                StackHistory.ofPass(a, o, before, d.status().lastReason(), obs.revision(), options.trigger(), end)
+                StackHistory.ofPass(a, o, before, d.status().lastReason(), obs.revision(), options.trigger(), end,
+                        d.status().failedApply())
                         .ifPresent(e -> history.record(a.stack(), e));
                 results.add(new PassResult.ActionResult(a, o.kind(), d.status().lastReason(), o.health()));
             }

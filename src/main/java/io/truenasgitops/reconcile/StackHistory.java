@@ -55,6 +55,17 @@ public final class StackHistory {
      */
     static Optional<HistoryEntry> ofPass(Action action, Outcome outcome, StackStatus previous, Reason reason,
             String revision, TriggerReason trigger, Instant now) {
+        return ofPass(action, outcome, previous, reason, revision, trigger, now, null);
+    }
+
+    /**
+     * As above; {@code failed} is the stack's failed apply after the pass (null when none). An automatic rollback
+     * ({@code onFailure: rollback}) makes an entry of the same shape as a person's {@code rollback}: operation
+     * {@code rollback}, {@code revision} the one rolled back to, {@code fromRevision} the failing one it left; its
+     * trigger (what asked for the pass) and reason ({@code ... (onFailure: rollback)}) say it was automatic.
+     */
+    static Optional<HistoryEntry> ofPass(Action action, Outcome outcome, StackStatus previous, Reason reason,
+            String revision, TriggerReason trigger, Instant now, FailedApply failed) {
         HistoryEntry.Operation op = HistoryEntry.Operation.of(action.type());
         if (op == null || !action.writes()) {
             return Optional.empty();
@@ -77,6 +88,11 @@ public final class StackHistory {
             return Optional.empty();
         }
         String from = previous == null ? null : previous.lastAppliedRevision();
+        if (kind == HistoryEntry.Kind.ROLLED_BACK || kind == HistoryEntry.Kind.ROLLBACK_FAILED) {
+            String to = failed != null && failed.rolledBackTo() != null ? failed.rolledBackTo() : from;
+            return Optional.of(new HistoryEntry(0, now, kind, HistoryEntry.Operation.ROLLBACK, to,
+                    Objects.equals(to, revision) ? null : revision, reason, trigger, 1));
+        }
         return Optional.of(new HistoryEntry(0, now, kind, op, revision, Objects.equals(from, revision) ? null : from,
                 reason, trigger, 1));
     }

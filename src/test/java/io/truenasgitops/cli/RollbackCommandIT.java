@@ -123,7 +123,8 @@ class RollbackCommandIT {
                 .contains("+    image: nginx:1.26")
                 .contains("tank/apps/web -> tank/apps/web@truenas-gitops-web-0123456-20261201T100000Z")
                 .contains("note: host path /etc/localtime")
-                .contains("the stack stays suspended until resumed");
+                .contains("the stack stays suspended until resumed")
+                .contains("resume it with: truenas-gitops resume web");
         assertThat(questions).singleElement().asString().contains("Roll stack 'web' back to revision 0123456789ab");
         assertThat(requests).containsExactly("GET /api/v1/stacks/web/rollback?to=0123456",
                 "POST /api/v1/stacks/web/rollback?to=0123456&destroyNewer=false");

@@ -37,6 +37,8 @@ class ReadmeDocsIT {
     private int appPort;
     private String dockerUnavailable;
     private boolean demoImageExisted;
+    /** How many times the README asked the demo for a pass over REST. */
+    private int syncsAsked;
 
     @Test
     void everyReadmeCommandRunsAndPrintsWhatTheReadmeShows() throws Exception {
@@ -60,7 +62,7 @@ class ReadmeDocsIT {
                         // This very build is that command: check it is the one CI runs.
                         assertThat(command).as("README's test command and .ci/run").isEqualTo(ciCommand))
                 .step("apps list", Pattern.quote(DocWalk.CLI + " apps list"), this::appsList)
-                .step("edit a stack", "sed -i '[^']+' \\$DEMO/repo/stacks/\\S+/compose\\.yaml", this::succeeds)
+                .step("edit a stack", "sed -i '[^']+' \\$DEMO/repo/stacks/\\S+/(compose|stack)\\.yaml", this::succeeds)
                 .step("commit", "git -C \\$DEMO/repo commit -qam \"[^\"]+\"", this::succeeds)
                 .step("plan", Pattern.quote(DocWalk.CLI) + " plan --repo \\$DEMO/repo --secrets-dir \\$DEMO/secrets",
                         this::plan)
@@ -70,6 +72,10 @@ class ReadmeDocsIT {
                 .step("history", Pattern.quote(DocWalk.CLI) + " history traefik", this::daemonCommand)
                 .step("suspend", Pattern.quote(DocWalk.CLI) + " suspend traefik", this::daemonCommand)
                 .step("resume", Pattern.quote(DocWalk.CLI) + " resume traefik", this::daemonCommand)
+                .step("history with data", Pattern.quote(DocWalk.CLI) + " history monitoring", this::daemonCommand)
+                .step("rollback with data", Pattern.quote(DocWalk.CLI + " rollback monitoring --to "
+                        + "$(git -C $DEMO/repo rev-list --max-parents=0 HEAD) --yes"), this::rollback)
+                .step("resume after rollback", Pattern.quote(DocWalk.CLI) + " resume monitoring", this::daemonCommand)
                 // demo --docker publishes its app on a free port here, not on 18080.
                 .substitute("127.0.0.1:18080", "127.0.0.1:" + appPort)
                 .step("docker demo", Pattern.quote(DocWalk.CLI + " demo --docker"), (doc, command, m) -> startDockerDemo(command))
@@ -85,7 +91,9 @@ class ReadmeDocsIT {
             }
             assertThat(ran).as("the README's commands, in order")
                     .containsSubsequence("build and demo", "apps list", "edit a stack", "commit", "plan",
-                            "sync over REST", "metrics", "history", "suspend", "resume", "docker demo",
+                            "sync over REST", "metrics", "history", "suspend", "resume", "edit a stack", "commit",
+                            "sync over REST", "history with data", "rollback with data", "resume after rollback",
+                            "docker demo",
                             "curl a container")
                     .contains("test command");
             assertThat(demo).as("the README starts the demo").isNotNull();
@@ -243,10 +251,12 @@ class ReadmeDocsIT {
         Result r = shell.run(command, null, COMMAND_TIMEOUT);
         assertThat(r.exitCode()).as(r.describe()).isZero();
         assertThat(DocWalk.normalizedLines(r.stdout())).as("output of " + doc).containsExactlyElementsOf(shown(doc));
+        // The README asks twice (traefik's change, then monitoring's): each waits for its own pass.
+        syncsAsked++;
         await("the pass the sync asked for").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> assertThat(demo.stdout()).containsPattern("updated app 'traefik'"));
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> assertThat(demo.stdout()).containsPattern("success \\(1 writes"));
+                .untilAsserted(() -> assertThat(demo.stdout().split("success \\(1 writes", -1).length - 1)
+                        .isGreaterThanOrEqualTo(syncsAsked));
+        assertThat(demo.stdout()).containsPattern(syncsAsked == 1 ? "updated app 'traefik'" : "updated app 'monitoring'");
     }
 
     /**
@@ -258,6 +268,23 @@ class ReadmeDocsIT {
                 COMMAND_TIMEOUT);
         assertThat(r.exitCode()).as(r.describe()).isZero();
         assertThat(DocWalk.normalizedLines(r.stdout())).as("output of " + doc).containsExactlyElementsOf(shown(doc));
+    }
+
+    /**
+     * {@code rollback monitoring --to <the demo's first commit> --yes}: the plan and the answer as the README shows
+     * them, the snapshot's name (revision and time) and the daemon's port aside.
+     */
+    private void rollback(MarkdownCommands.Command doc, String command, Matcher m) {
+        Result r = shell.run("TRUENAS_GITOPS_SERVER=http://127.0.0.1:" + httpPort + " " + command, null,
+                COMMAND_TIMEOUT);
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(snapshotNames(DocWalk.normalizedLines(r.stdout().replace("127.0.0.1:" + httpPort, "127.0.0.1:8080"))))
+                .as("output of " + doc).containsExactlyElementsOf(snapshotNames(shown(doc)));
+    }
+
+    /** A snapshot of this tool is named {@code truenas-gitops-<stack>-<rev7>-<yyyyMMddTHHmmssZ>}. */
+    private static List<String> snapshotNames(List<String> lines) {
+        return lines.stream().map(l -> l.replaceAll("-[0-9a-f]{7}-\\d{8}T\\d{6}Z\\b", "-<rev7>-<stamp>")).toList();
     }
 
     private void metrics(MarkdownCommands.Command doc, String command, Matcher m) {

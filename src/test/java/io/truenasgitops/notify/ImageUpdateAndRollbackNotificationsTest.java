@@ -86,4 +86,32 @@ class ImageUpdateAndRollbackNotificationsTest {
         assertThat(tracker.evaluate(at(T0.plusSeconds(180), media(null), List.of(failed, other, rolled, before))))
                 .isEmpty();
     }
+
+    /** media stalled as an automatic rollback (onFailure: rollback) leaves it. */
+    static StackStatus rolledBack() {
+        StackStatus s = media(null);
+        List<Condition> conditions = new ArrayList<>(s.conditions());
+        conditions.add(new Condition(Condition.STALLED, Condition.Status.TRUE, Reasons.ROLLED_BACK,
+                "app 'media' was rolled back from b4db4d0 to 0ld0ld0 (onFailure: rollback)", T0));
+        return new StackStatus(s.name(), s.target(), s.path(), conditions, s.health(), s.liveState(), "b4db4d0",
+                null, "0ld0ld0", null, T0, null, null, null, null, null, 1, null, false, T0);
+    }
+
+    @Test
+    void anAutomaticRollbackIsOneNotificationThoughItIsBothAnEventAndAStall() {
+        assertThat(tracker.evaluate(at(T0, media(null), List.of()))).isEmpty();
+        Event rolled = new Event(T0.plusSeconds(10), "media", Event.Type.WARNING, Reasons.ROLLED_BACK,
+                "app 'media' was rolled back from b4db4d0 to 0ld0ld0 (onFailure: rollback)", "b4db4d0");
+
+        List<Notification> sent = tracker.evaluate(at(T0.plusSeconds(60), rolledBack(), List.of(rolled)));
+
+        assertThat(sent).singleElement().satisfies(n -> {
+            assertThat(n.kind()).isEqualTo(NotificationKind.ROLLED_BACK);
+            assertThat(n.message()).contains("from b4db4d0 to 0ld0ld0");
+            assertThat(n.reminder()).isFalse();
+        });
+        assertThat(tracker.evaluate(at(T0.plusSeconds(120), rolledBack(), List.of(rolled)))).isEmpty();
+        assertThat(tracker.evaluate(at(T0.plusSeconds(180), media(null), List.of(rolled))))
+                .extracting(Notification::kind).containsExactly(NotificationKind.RECOVERED);
+    }
 }

@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.truenasgitops.emulator.TrueNasEmulator;
 import io.truenasgitops.git.Snapshot;
+import io.truenasgitops.notify.CommitLinks;
+import io.truenasgitops.notify.EngineSnapshot;
+import io.truenasgitops.notify.Notification;
+import io.truenasgitops.notify.NotificationKind;
+import io.truenasgitops.notify.ProblemTracker;
 import io.truenasgitops.stacks.StackSettings.OnFailure;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -93,8 +100,13 @@ class OnFailureRollbackIT {
         assertThat(s.failedApply().revision()).isEqualTo(revs[1]);
         assertThat(engine.events(Optional.of("web"), 5)).extracting(Event::reason).contains(Reasons.ROLLED_BACK);
         assertThat(engine.history("web", 1)).singleElement().satisfies(h -> {
+            // the shape of a person's rollback: to the revision that runs now, from the one it left
             assertThat(h.kind()).isEqualTo(HistoryEntry.Kind.ROLLED_BACK);
-            assertThat(h.revision()).isEqualTo(revs[1]);
+            assertThat(h.operation()).isEqualTo(HistoryEntry.Operation.ROLLBACK);
+            assertThat(h.revision()).isEqualTo(revs[0]);
+            assertThat(h.fromRevision()).isEqualTo(revs[1]);
+            assertThat(h.reason().code()).isEqualTo(Reasons.ROLLED_BACK);
+            assertThat(h.reason().message()).contains("(onFailure: rollback)");
         });
 
         emulator.calls().reset();
@@ -111,6 +123,35 @@ class OnFailureRollbackIT {
         StackStatus fixed = engine.status("web").orElseThrow();
         assertThat(fixed.isReady()).isTrue();
         assertThat(fixed.failedApply()).isNull();
+    }
+
+    @Test
+    void anAutomaticRollbackIsOneNotificationWithBothRevisionsAndTheNextCommitThatWorksIsOneRecovery()
+            throws Exception {
+        engine = setup.engine(setup.config()).build();
+        ProblemTracker tracker = new ProblemTracker(Duration.ofHours(6), new CommitLinks(null), null);
+        git.write("stacks/web/compose.yaml", WEB).write("stacks/web/stack.yaml", "onFailure: rollback\n");
+        String good = git.commit("web");
+        assertThat(tracker.evaluate(EngineSnapshot.of(engine, sync()))).isEmpty();
+
+        emulator.faults().failNextJobWithComposeError("app.update", "web");
+        String bad = git.write("stacks/web/compose.yaml", WEB_V2).commit("web: mode 2");
+        List<Notification> rolledBack = tracker.evaluate(EngineSnapshot.of(engine, sync()));
+
+        assertThat(rolledBack).as("the RolledBack event and the RolledBack stall are one message").singleElement()
+                .satisfies(n -> {
+                    assertThat(n.kind()).isEqualTo(NotificationKind.ROLLED_BACK);
+                    assertThat(n.stack()).isEqualTo("web");
+                    assertThat(n.message()).contains("was rolled back from " + Snapshot.shorten(bad) + " to "
+                            + Snapshot.shorten(good));
+                });
+        assertThat(tracker.evaluate(EngineSnapshot.of(engine, sync()))).as("a pass that holds it back").isEmpty();
+
+        git.write("stacks/web/compose.yaml", WEB_V3).commit("web: mode 3");
+        assertThat(tracker.evaluate(EngineSnapshot.of(engine, sync()))).singleElement().satisfies(n -> {
+            assertThat(n.kind()).isEqualTo(NotificationKind.RECOVERED);
+            assertThat(n.recoveredFrom()).isEqualTo(NotificationKind.ROLLED_BACK);
+        });
     }
 
     @Test
