@@ -112,7 +112,11 @@ public final class ComposeRenderer {
         validated.problems().stream().filter(Problem::isError).forEach(p -> reported.add(p.path()));
         @SuppressWarnings("unchecked")
         Map<String, Object> interpolatedTree = (Map<String, Object>) delivered.tree();
-        problems.addAll(ComposeSchema.validate(interpolatedTree, sm, reported));
+        List<Problem> schemaProblems = ComposeSchema.validate(interpolatedTree, sm, reported);
+        problems.addAll(schemaProblems);
+        // Values the schema lets through but compose refuses while reading them (ports, sizes, durations).
+        schemaProblems.stream().filter(Problem::isError).forEach(p -> reported.add(p.path()));
+        problems.addAll(ComposeValues.check(interpolatedTree, sm, reported));
         Map<String, Object> compose = FileMounts.strip(validated.compose(), delivered.delivered());
         if (request.stackDir() != null) {
             Function<String, Optional<String>> lookup = name -> request.variables().lookup(name).map(Variables.Value::value);

@@ -100,7 +100,10 @@ public final class TrueNasValidator {
     private static Object service(String name, Object svc, Map<String, Object> compose, SourceMap sm, Options options,
             List<Problem> problems) {
         String base = "services." + name;
-        if (!SERVICE_NAME.matcher(name).matches()) {
+        if (name.isEmpty()) {
+            problems.add(sm.error(base, "a service has no name (YAML reads a key '~' or 'null' as no name), which"
+                    + " docker compose refuses: name it with letters, digits, '_', '.' and '-'"));
+        } else if (!SERVICE_NAME.matcher(name).matches()) {
             problems.add(sm.error(base, "service name '" + name + "' is invalid: use letters, digits, '_', '.' and"
                     + " '-', starting with a letter or digit"));
         }

@@ -24,6 +24,9 @@ public final class Units {
      */
     public static OptionalLong parseDurationNanos(Object value) {
         if (value instanceof Number n) {
+            if (!Double.isFinite(n.doubleValue())) {
+                return OptionalLong.empty(); // .inf and .nan are no amount of time
+            }
             return fitting(new BigDecimal(n.toString()).multiply(BigDecimal.valueOf(1_000_000_000L)));
         }
         if (!(value instanceof String s) || s.isBlank()) {

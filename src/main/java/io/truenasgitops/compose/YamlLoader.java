@@ -212,7 +212,8 @@ public final class YamlLoader {
                 continue;
             }
             Object keyValue = scalar(ks, path);
-            String key = keyValue == null ? "null" : stringOf(keyValue, ks);
+            // A null key ('~', 'null' or nothing) is the empty string, as Go's YAML decoder makes it for compose.
+            String key = keyValue == null ? "" : stringOf(keyValue, ks);
             String p = SourceMap.child(path, key);
             if (map.containsKey(key)) {
                 problems.add(errorAt(keyNode, p, "duplicate key '" + key + "': YAML allows each key once per mapping"

@@ -204,6 +204,11 @@ class StackRepositoryTest {
                 Arguments.of("snapshot:\n  maxAge: 99999999999999999999d\n", "snapshot.maxAge", 2, "positive duration"),
                 Arguments.of("snapshot:\n  maxAge: 999999999999999999w\n", "snapshot.maxAge", 2, "positive duration"),
                 Arguments.of("healthTimeout: 99999999999999999999h\n", "healthTimeout", 1, "positive duration"),
+                Arguments.of("healthTimeout: 9223372036854775807\n", "healthTimeout", 1, "positive duration"),
+                Arguments.of("healthTimeout: .inf\n", "healthTimeout", 1, "positive duration"),
+                Arguments.of("healthTimeout: .nan\n", "healthTimeout", 1, "positive duration"),
+                Arguments.of("healthTimeout: 1e400\n", "healthTimeout", 1, "positive duration"),
+                Arguments.of("snapshot:\n  maxAge: .inf\n", "snapshot.maxAge", 2, "positive duration"),
                 Arguments.of("snapshot:\n  recursive: yes\n", "snapshot.recursive", 2, "true or false"));
     }
 
