@@ -212,9 +212,7 @@ public class ImportCommand implements TopLevelCommand, Callable<Integer> {
                     return ExitCodes.FAILED;
                 }
             } else if (!secrets.isEmpty()) {
-                secretsUsed = (secretsDir != null ? secretsDir
-                        : Path.of(System.getProperty("user.home"), ".config", "truenas-gitops", "secrets"))
-                        .toAbsolutePath().normalize();
+                secretsUsed = (secretsDir != null ? secretsDir : defaultSecretsDir()).toAbsolutePath().normalize();
                 createPrivateDirectory(secretsUsed);
                 for (Map.Entry<String, String> s : secrets.entrySet()) {
                     Path file = secretsUsed.resolve(s.getKey());
@@ -272,6 +270,13 @@ public class ImportCommand implements TopLevelCommand, Callable<Integer> {
                 deleteTree(staging);
             }
         }
+    }
+
+    /** {@code ~/.config/truenas-gitops/secrets}, with {@code ~} the shell's: $HOME, else the JVM's user.home. */
+    static Path defaultSecretsDir() {
+        String home = System.getenv("HOME");
+        return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home, ".config",
+                "truenas-gitops", "secrets");
     }
 
     /** The stack as validate sees it (declared secrets from the secrets directory written, else placeholders). */
