@@ -443,7 +443,8 @@ public final class StackRepository {
         return s.isEmpty() ? "." : s;
     }
 
-    private static String suggest(String name) {
+    /** A valid app name close to {@code name}: lowercased, other characters made '-', cut to the longest allowed. */
+    public static String suggest(String name) {
         String s = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^[^a-z]+", "")
                 .replaceAll("-+$", "");
         if (s.length() > MAX_APP_NAME) {

@@ -28,7 +28,8 @@ public final class StackSettingsReader {
     public static final List<String> KEYS = List.of("suspend", "state", "prune", "selfHeal", "adopt", "dependsOn",
             "healthTimeout", "target", "variables", "secrets", "variablesFrom", "snapshot", "onFailure");
 
-    static final Pattern APP_NAME = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
+    /** What TrueNAS accepts as an app name (and so as a stack folder's name). */
+    public static final Pattern APP_NAME = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     public static Result read(String text, String file) {
