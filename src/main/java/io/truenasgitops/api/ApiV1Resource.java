@@ -252,9 +252,7 @@ public class ApiV1Resource {
         known(r, name);
         try {
             return new V1.ContainerLogs(name, lines, r.recentLogs(name, lines).stream().map(V1.ContainerLog::of).toList());
-        } catch (Reconciler.LogsRefusedException e) {
-            throw ApiProblem.conflict("logs-refused", "Logs not shown", e.getMessage());
-        } catch (IllegalArgumentException e) {
+        } catch (Reconciler.LogsRefusedException | IllegalArgumentException e) {
             throw ApiProblem.conflict("logs-refused", "Logs not shown", e.getMessage());
         }
     }
@@ -265,6 +263,7 @@ public class ApiV1Resource {
             + " diff to that revision, the datasets and the snapshot each returns to, the newer snapshots it would"
             + " destroy, the host paths it leaves alone, and why it would refuse. Changes nothing.")
     @APIResponse(responseCode = "409", description = "No such stack at that revision, or its app is not on the NAS")
+    @APIResponse(responseCode = "404", description = "The daemon's clone has no such commit (revision-not-found)")
     public V1.RollbackPlan planRollback(@PathParam("name") String name, @QueryParam("to") String to) {
         return V1.RollbackPlan.of(rollbacks(() -> daemon.reconciler().planRollback(name, revision(to))));
     }
@@ -277,6 +276,7 @@ public class ApiV1Resource {
             + " unless destroyNewer=true.")
     @SecurityRequirement(name = "token")
     @APIResponse(responseCode = "409", description = "Refused: nothing was changed; the detail says why")
+    @APIResponse(responseCode = "404", description = "The daemon's clone has no such commit (revision-not-found)")
     public V1.Rollback rollback(@PathParam("name") String name, @QueryParam("to") String to,
             @QueryParam("destroyNewer") @DefaultValue("false") boolean destroyNewer,
             @HeaderParam("User-Agent") String userAgent) {
