@@ -115,6 +115,18 @@ class ImportTableTest {
     }
 
     @Test
+    void everyTopLevelPackageSaysWhatItHoldsInItsPackageInfo() throws IOException {
+        List<String> missing = new ArrayList<>();
+        for (String name : PackageCyclesTest.graph().keySet()) {
+            Path info = PackageCyclesTest.ROOT.resolve(name).resolve("package-info.java");
+            if (!Files.exists(info) || !Files.readString(info).contains("/**")) {
+                missing.add(info.toString());
+            }
+        }
+        assertThat(missing).as("package-info.java files with a Javadoc comment").isEmpty();
+    }
+
+    @Test
     void eachPackageUsesExactlyTheProjectPackagesItsRowNames() throws IOException {
         Map<String, Row> table = table();
         List<String> wrong = new ArrayList<>();
