@@ -19,6 +19,7 @@ final class Commands {
             EncryptCommand.class,
             GetCommand.class,
             HistoryCommand.class,
+            ImagesCommand.class,
             ImportCommand.class,
             JobsCommand.class,
             ModeCommand.class,

@@ -4,6 +4,7 @@ import io.truenasgitops.compose.Problem;
 import io.truenasgitops.compose.SourceMap;
 import io.truenasgitops.compose.Units;
 import io.truenasgitops.compose.YamlLoader;
+import io.truenasgitops.images.ImagePolicyReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +27,7 @@ public final class StackSettingsReader {
 
     /** The keys a stack.yaml may have. */
     public static final List<String> KEYS = List.of("suspend", "state", "prune", "selfHeal", "adopt", "dependsOn",
-            "healthTimeout", "target", "variables", "secrets", "variablesFrom", "snapshot", "onFailure");
+            "healthTimeout", "target", "variables", "secrets", "variablesFrom", "snapshot", "onFailure", "imagePolicy");
 
     /** What TrueNAS accepts as an app name (and so as a stack folder's name). */
     public static final Pattern APP_NAME = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
@@ -162,6 +163,8 @@ public final class StackSettingsReader {
             }
         }
         SnapshotPolicy snapshot = SnapshotPolicyReader.read(root.get("snapshot"), sm, problems);
+        // Only the image updater uses the policies; the stack checks them so that validate reports their mistakes.
+        ImagePolicyReader.read(root.get("imagePolicy"), sm, problems);
         return new Result(new StackSettings(suspend, state, prune, selfHeal, adopt, List.copyOf(dependsOn),
                 healthTimeout, target, Map.copyOf(variables), List.copyOf(secrets), variablesFrom, snapshot, onFailure), problems,
                 sm);
