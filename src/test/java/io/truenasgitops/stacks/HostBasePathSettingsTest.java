@@ -70,6 +70,23 @@ class HostBasePathSettingsTest {
     }
 
     @Test
+    void aFileBesideTheComposeIsDeliveredAndOnlyTheDataBindIsADataFolder() throws Exception {
+        Path dir = Files.createDirectories(repo.resolve("stacks/proxy"));
+        Files.writeString(dir.resolve("Caddyfile"), ":80 {\n  respond \"hello\"\n}\n");
+        Files.createDirectories(dir.resolve("site"));
+        Files.writeString(dir.resolve("site/.gitkeep"), "");
+        Files.writeString(dir.resolve("compose.yaml"), "services:\n  caddy:\n    image: caddy:2\n    volumes:\n"
+                + "      - ./Caddyfile:/etc/caddy/Caddyfile:ro\n      - ./site:/srv\n      - ./data:/data\n");
+
+        LoadedStack s = StackRepository.load(repo, dir, new StacksOptions("stacks", null, Path.of("/mnt/tank/apps")),
+                Map.of());
+
+        assertThat(s.isValid()).as(s.problems().toString()).isTrue();
+        assertThat(s.rendered().dataFolders()).extracting(f -> f.hostPath() + " " + f.owner())
+                .containsExactly("/mnt/tank/apps/proxy/data 568:568", "/mnt/tank/apps/proxy/site 568:568");
+    }
+
+    @Test
     void aRelativeHostBasePathIsRefusedNamingTheSetting() {
         assertThat(StacksOptions.hostBasePathProblem("TRUENAS_HOST_BASE_PATH", Path.of("apps")))
                 .hasValue("TRUENAS_HOST_BASE_PATH must be an absolute path on the NAS, such as /mnt/tank/apps, not"
