@@ -108,7 +108,7 @@ abstract class ReconcileCommand extends NasCommand {
 
     private static io.truenasgitops.reconcile.TargetStorage storage(TrueNasClient client) {
         io.truenasgitops.truenas.StorageApiClient api = new io.truenasgitops.truenas.StorageApiClient(() -> client);
-        return new io.truenasgitops.reconcile.TargetStorage(api, api);
+        return new io.truenasgitops.reconcile.TargetStorage(api, api, api);
     }
 
     /**
