@@ -79,7 +79,9 @@ public final class Reconciler implements AutoCloseable {
                 new RetryPolicy(config.stalledRetryInitialBackoff(), config.stalledRetryMaxBackoff()));
         this.storage = Map.copyOf(b.storage);
         this.snapshots = new SnapshotGuard(b.storage, clock, metrics);
-        this.executor = new ApplyExecutor(config, clock, metrics, mapper, snapshots, this::rollbackTarget);
+        // the snapshot first: a held-back update then writes nothing, not even a folder
+        this.executor = new ApplyExecutor(config, clock, metrics, mapper, ApplyExecutor.BeforeChange.inOrder(snapshots,
+                new DataFolderGuard(b.storage)), this::rollbackTarget);
         this.rollbacks = new Rollbacks(source, scanner, targets, Map.copyOf(b.storage), clock, metrics,
                 config.healthPollInterval());
         AtomicInteger n = new AtomicInteger();
