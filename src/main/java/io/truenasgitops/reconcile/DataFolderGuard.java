@@ -13,10 +13,10 @@ import java.util.Optional;
 /**
  * Creates the missing data folders of a stack ({@link DataFolder}: its relative binds under the host base path) on
  * the NAS before the executor creates or updates its app, owned by the user its service runs as; Docker would
- * otherwise create them owned by root. Only what is missing is created, one level at a time from just below the host
- * base path down ({@code filesystem.mkdir} makes no parents), and only the folder itself is given to its owner
+ * otherwise create them owned by root. Only what is missing is created, one level at a time from the host base path
+ * down ({@code filesystem.mkdir} makes no parents), and only the folder itself is given to its owner
  * ({@code filesystem.chown}). A folder that exists is never created, chowned or changed: its data and its owner are
- * the user's. Never at or above the host base path, never outside {@code /mnt}. With {@code dataFolders: dataset}
+ * the user's. Never above the host base path, never outside {@code /mnt}. With {@code dataFolders: dataset}
  * the folder is a dataset directly under an existing dataset. A failure holds that stack's change back (Stalled,
  * {@code DataFolderFailed}); the other stacks go on.
  */
@@ -77,8 +77,13 @@ final class DataFolderGuard implements ApplyExecutor.BeforeChange {
             return; // there already: never touched
         }
         if (fs.stat(base).isEmpty()) {
-            throw new FolderRefused("the host base path " + base + " does not exist on the NAS: create it (a dataset,"
-                    + " in Datasets) first; the daemon never creates it or anything above it");
+            String above = base.substring(0, base.lastIndexOf('/'));
+            if (kind == StackSettings.DataFolders.DATASET || fs.stat(above).isEmpty()) {
+                throw new FolderRefused("the host base path " + base + " does not exist on the NAS" + (kind
+                        == StackSettings.DataFolders.DATASET ? "" : ", nor " + above + " above it") + ": create it (a"
+                        + " dataset, in Datasets) first; the daemon never creates anything above it");
+            }
+            mkdir(fs, base); // root's, as a dataset's root is; only what is below it is given to the apps
         }
         String parent = path.substring(0, path.lastIndexOf('/'));
         if (kind == StackSettings.DataFolders.DATASET) {

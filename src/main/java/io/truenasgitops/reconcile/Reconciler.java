@@ -118,7 +118,10 @@ public final class Reconciler implements AutoCloseable {
     /** Like {@link #plan()}, with the prune switch and forced stacks of {@code options} taken into account. */
     public Plan plan(SyncOptions options) {
         Observation obs = observe(false);
-        return Planner.plan(planInput(obs, options, observer.datasets(obs, storage)));
+        Plan plan = Planner.plan(planInput(obs, options, observer.datasets(obs, storage)));
+        // which data folders the creates and updates would make: asked of the NAS here only, a pass's guard asks
+        return DataFolderPlan.annotate(plan, obs.desiredByName(),
+                DataFolderPlan.look(plan, obs.desiredByName(), storage, obs.live().keySet()));
     }
 
     public List<StackStatus> statuses() {

@@ -41,10 +41,60 @@ class DataFoldersIT {
         setup = EmulatedSetup.start(tmp);
         emulator = setup.emulator;
         emulator.storage().seedDataset("tank/apps");
+        engine = engine("/mnt/tank/apps");
+    }
+
+    Reconciler engine(String base) {
         StorageApiClient storage = new StorageApiClient(() -> setup.client);
-        StacksOptions options = new StacksOptions("stacks", null, Path.of("/mnt/tank/apps"));
-        engine = setup.engine(setup.config()).scanner(root -> StackRepository.scan(root, options))
+        StacksOptions options = new StacksOptions("stacks", null, Path.of(base));
+        return setup.engine(setup.config()).scanner(root -> StackRepository.scan(root, options))
                 .storage("default", new TargetStorage(storage, storage, storage)).build();
+    }
+
+    static List<String> creates(Plan plan, String stack) {
+        return plan.actions().stream().filter(a -> a.stack().equals(stack)).findFirst().orElseThrow().creates();
+    }
+
+    @Test
+    void thePlanListsTheDataFoldersACreateWouldMakeAndNoneThatAreThere() throws Exception {
+        setup.git.write("stacks/db/compose.yaml", DB);
+        setup.git.commit("db");
+
+        assertThat(creates(engine.plan(), "db")).containsExactly("data folder /mnt/tank/apps/db/data (owner 999:999)");
+        assertThat(storageWrites()).as("a plan writes nothing").isZero();
+
+        engine.syncOnce(SyncOptions.all());
+        setup.git.write("stacks/db/compose.yaml", DB.replace("postgres:16", "postgres:17"));
+        setup.git.commit("db 17");
+
+        Plan update = engine.plan();
+        assertThat(update.actions()).filteredOn(a -> a.stack().equals("db")).extracting(Action::type)
+                .containsExactly(ActionType.UPDATE);
+        assertThat(creates(update, "db")).isEmpty();
+    }
+
+    @Test
+    void aMissingHostBasePathIsMadeWhenItsParentIsThereAndNothingAboveItEver() throws Exception {
+        engine.close();
+        engine = engine("/mnt/tank/newapps");
+        setup.git.write("stacks/db/compose.yaml", DB);
+        setup.git.commit("db");
+
+        engine.syncOnce(SyncOptions.all());
+
+        assertThat(emulator.filesystem().entry("/mnt/tank/newapps")).hasValueSatisfying(e ->
+                assertThat(e.uid()).isZero());
+        assertThat(emulator.filesystem().entry("/mnt/tank/newapps/db/data")).hasValueSatisfying(e ->
+                assertThat(e.uid()).isEqualTo(999));
+
+        engine.close();
+        engine = engine("/mnt/nopool/apps");
+        emulator.calls().reset();
+        engine.syncOnce(SyncOptions.all());
+
+        assertThat(storageWrites()).isZero();
+        assertThat(engine.status("db")).hasValueSatisfying(s -> assertThat(s.lastReason().message())
+                .contains("the host base path /mnt/nopool/apps does not exist on the NAS, nor /mnt/nopool above it"));
     }
 
     @AfterEach
