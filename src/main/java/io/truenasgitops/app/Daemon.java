@@ -152,7 +152,7 @@ public class Daemon implements RunningEngine {
     /** The reconcile engine. */
     public synchronized Reconciler reconciler() {
         if (reconciler == null) {
-            StacksOptions stacks = overrides.stacks().orElseGet(stacksConfig::toOptions);
+            StacksOptions stacks = overrides.stacks().orElseGet(() -> stacksOptions(stacksConfig, targetsConfig));
             MicrometerReconcileMetrics port = new MicrometerReconcileMetrics(metrics());
             Map<String, io.truenasgitops.truenas.AppsApi> apis = new LinkedHashMap<>();
             targets().forEach((name, target) -> apis.put(name, new MeteredAppsApi(target, metrics())));
@@ -255,6 +255,27 @@ public class Daemon implements RunningEngine {
         } catch (io.truenasgitops.truenas.InvalidSettingsException e) {
             throw new io.truenasgitops.truenas.InvalidSettingsException(key + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The stacks options from {@code truenas-gitops.stacks.*} with each target's own host base path
+     * ({@code truenas-gitops.targets.<name>.host-base-path}); a relative one is refused.
+     */
+    static StacksOptions stacksOptions(StacksConfig stacks, TargetsConfig targets) {
+        StacksOptions options = stacks.toOptions();
+        StacksOptions.hostBasePathProblem("truenas-gitops.stacks.host-base-path", options.hostBasePath())
+                .ifPresent(m -> {
+                    throw new io.truenasgitops.truenas.InvalidSettingsException(m);
+                });
+        Map<String, java.nio.file.Path> own = new TreeMap<>();
+        targets.all().forEach((name, t) -> t.hostBasePath().ifPresent(p -> {
+            StacksOptions.hostBasePathProblem("truenas-gitops.targets." + name + ".host-base-path", p)
+                    .ifPresent(m -> {
+                        throw new io.truenasgitops.truenas.InvalidSettingsException(m);
+                    });
+            own.put(name, p);
+        }));
+        return options.withTargetHostBasePaths(own);
     }
 
     /** Turns the configured targets into connection settings, reading key and password files. */

@@ -115,7 +115,7 @@ public final class LazyTarget implements AppsApi, AutoCloseable {
     /** The datasets and snapshots of this target, over the same lazily made connection. */
     public io.truenasgitops.reconcile.TargetStorage storage() {
         io.truenasgitops.truenas.StorageApiClient api = new io.truenasgitops.truenas.StorageApiClient(this::client);
-        return new io.truenasgitops.reconcile.TargetStorage(api, api);
+        return new io.truenasgitops.reconcile.TargetStorage(api, api, api);
     }
 
     @Override

@@ -60,6 +60,13 @@ public interface TargetsConfig {
         /** A PEM file with the CA or self-signed certificate to trust; env {@code TRUENAS_CA_FILE}. */
         Optional<Path> caFile();
 
+        /**
+         * Where the relative bind mounts ({@code ./data}) of this target's stacks go on its NAS:
+         * {@code <host-base-path>/<app>/data}; when unset, {@code truenas-gitops.stacks.host-base-path}. Absolute,
+         * under {@code /mnt}.
+         */
+        Optional<Path> hostBasePath();
+
         /** Skip certificate verification (logged as a warning; prefer a fingerprint); env {@code TRUENAS_INSECURE}. */
         @WithDefault("false")
         boolean insecure();

@@ -108,7 +108,7 @@ abstract class ReconcileCommand extends NasCommand {
 
     private static io.truenasgitops.reconcile.TargetStorage storage(TrueNasClient client) {
         io.truenasgitops.truenas.StorageApiClient api = new io.truenasgitops.truenas.StorageApiClient(() -> client);
-        return new io.truenasgitops.reconcile.TargetStorage(api, api);
+        return new io.truenasgitops.reconcile.TargetStorage(api, api, api);
     }
 
     /**
@@ -279,6 +279,7 @@ abstract class ReconcileCommand extends NasCommand {
                     a.stack(), a.drift().isEmpty() ? "" : "  " + style.yellow("[drift: " + String.join(", ", a.drift()) + "]"));
             out.println("      " + a.reason().code() + ": " + a.reason().message());
             a.warnings().forEach(w -> out.println("      " + style.yellow("warning:") + " " + w));
+            a.creates().forEach(c -> out.println("      " + style.diffLine("+ " + c)));
             if (a.changes() > 0 && (!unchanged || a.drift().contains(DriftKind.CONFIG.label()))) {
                 for (String line : a.diff().split("\n")) {
                     out.println("      " + style.diffLine(line));

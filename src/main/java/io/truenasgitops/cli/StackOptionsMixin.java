@@ -18,8 +18,26 @@ public class StackOptionsMixin {
     Path secretsDir;
 
     @Option(names = "--host-base-path", paramLabel = "PATH",
-            description = "Rewrite relative bind mounts (./data) to PATH/<app>/data instead of refusing them.")
+            description = "Rewrite relative bind mounts (./data) to PATH/<app>/data instead of refusing them;"
+                    + " default: $TRUENAS_HOST_BASE_PATH.")
     Path hostBasePath;
+
+    /** The environment variable the host base path is read from when --host-base-path is not given. */
+    public static final String TRUENAS_HOST_BASE_PATH = "TRUENAS_HOST_BASE_PATH";
+
+    /** {@code --host-base-path}, else {@code $TRUENAS_HOST_BASE_PATH}; a relative one is a usage error. */
+    public static Path hostBasePath(Path option, String env) {
+        String setting = "--host-base-path";
+        Path value = option;
+        if (value == null && env != null && !env.isBlank()) {
+            setting = TRUENAS_HOST_BASE_PATH;
+            value = Path.of(env.strip());
+        }
+        StacksOptions.hostBasePathProblem(setting, value).ifPresent(m -> {
+            throw new UsageException(m);
+        });
+        return value;
+    }
 
     @Option(names = "--age-key-file", paramLabel = "FILE",
             description = "age identities (AGE-SECRET-KEY-1... lines, as age-keygen writes them) that open"
@@ -60,9 +78,7 @@ public class StackOptionsMixin {
         if (secretsDir != null && !Files.isDirectory(secretsDir)) {
             throw new UsageException("secrets directory " + secretsDir + " does not exist or is not a directory");
         }
-        if (hostBasePath != null && !hostBasePath.isAbsolute()) {
-            throw new UsageException("--host-base-path must be an absolute path on the NAS, such as /mnt/tank/apps");
-        }
-        return new StacksOptions(stacksDir, secretsDir, hostBasePath, missingSecrets, decryption(false));
+        Path base = hostBasePath(hostBasePath, System.getenv(TRUENAS_HOST_BASE_PATH));
+        return new StacksOptions(stacksDir, secretsDir, base, missingSecrets, decryption(false));
     }
 }

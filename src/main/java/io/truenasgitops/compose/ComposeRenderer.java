@@ -106,6 +106,8 @@ public final class ComposeRenderer {
         if (validated.compose() == null) {
             return done(null, problems, masker);
         }
+        DataFolders.Result folders = DataFolders.derive(validated.compose(), validated.rewritten(), sm);
+        problems.addAll(folders.problems());
         // docker compose checks the Compose Specification schema first; the TrueNAS checks above say more where
         // both object to the same thing, so the schema adds nothing there.
         Set<String> reported = new HashSet<>();
@@ -147,7 +149,7 @@ public final class ComposeRenderer {
                     + " long inline content into the image"));
             return done(null, problems, masker);
         }
-        return done(new RenderedCompose(normalized, hash, masker), problems, masker);
+        return done(new RenderedCompose(normalized, hash, masker, folders.folders()), problems, masker);
     }
 
     /** A copy of a tree with {@code $} doubled in every string value (keys are not interpolated by compose). */

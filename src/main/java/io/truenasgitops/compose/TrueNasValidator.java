@@ -41,8 +41,17 @@ public final class TrueNasValidator {
         }
     }
 
-    /** The (possibly rewritten) compose and every problem. */
-    public record Result(Map<String, Object> compose, List<Problem> problems) {}
+    /** The (possibly rewritten) compose, every problem, and the relative binds rewritten under the host base path. */
+    public record Result(Map<String, Object> compose, List<Problem> problems, List<DataFolders.Bind> rewritten) {
+        public Result {
+            rewritten = rewritten == null ? List.of() : List.copyOf(rewritten);
+        }
+
+        /** A result with no rewritten binds. */
+        public Result(Map<String, Object> compose, List<Problem> problems) {
+            this(compose, problems, List.of());
+        }
+    }
 
     public static Result validate(Object root, SourceMap sm, Options options) {
         List<Problem> problems = new ArrayList<>();
@@ -51,6 +60,7 @@ public final class TrueNasValidator {
                     : "the compose file must be a mapping with a 'services' key, not a " + kind(root)));
             return new Result(null, problems);
         }
+        List<DataFolders.Bind> binds = new ArrayList<>();
         @SuppressWarnings("unchecked")
         Map<String, Object> compose = new LinkedHashMap<>((Map<String, Object>) rootMap);
         topLevel(compose, sm, problems);
@@ -64,12 +74,12 @@ public final class TrueNasValidator {
         } else {
             Map<String, Object> rewritten = new LinkedHashMap<>();
             svcs.forEach((name, svc) -> rewritten.put(String.valueOf(name),
-                    service(String.valueOf(name), svc, compose, sm, options, problems)));
+                    service(String.valueOf(name), svc, compose, sm, options, problems, binds)));
             compose.put("services", rewritten);
         }
         fileResources(compose, "configs", sm, problems);
         fileResources(compose, "secrets", sm, problems);
-        return new Result(compose, problems);
+        return new Result(compose, problems, binds);
     }
 
     private static void topLevel(Map<String, Object> compose, SourceMap sm, List<Problem> problems) {
@@ -98,7 +108,7 @@ public final class TrueNasValidator {
     }
 
     private static Object service(String name, Object svc, Map<String, Object> compose, SourceMap sm, Options options,
-            List<Problem> problems) {
+            List<Problem> problems, List<DataFolders.Bind> rewritten) {
         String base = "services." + name;
         if (name.isEmpty()) {
             problems.add(sm.error(base, "a service has no name (YAML reads a key '~' or 'null' as no name), which"
@@ -155,14 +165,14 @@ public final class TrueNasValidator {
             }
         }
         if (s.containsKey("volumes")) {
-            s.put("volumes", volumes(name, s.get("volumes"), compose, sm, options, problems));
+            s.put("volumes", volumes(name, s.get("volumes"), compose, sm, options, problems, rewritten));
         }
         references(name, s, compose, sm, problems);
         return s;
     }
 
     private static Object volumes(String service, Object volumes, Map<String, Object> compose, SourceMap sm,
-            Options options, List<Problem> problems) {
+            Options options, List<Problem> problems, List<DataFolders.Bind> rewritten) {
         if (!(volumes instanceof List<?> list)) {
             problems.add(sm.error("services." + service + ".volumes", "'volumes' must be a list"));
             return volumes;
@@ -181,6 +191,9 @@ public final class TrueNasValidator {
                 if (isRelative(source)) {
                     String fixed = rewrite(source, path, sm, options, problems);
                     out.add(fixed == null ? spec : fixed + spec.substring(colon));
+                    if (fixed != null) {
+                        rewritten.add(new DataFolders.Bind(service, path, fixed, base(options)));
+                    }
                     continue;
                 }
                 if (colon > 0 && !ComposeNormalizer.isHostPath(source)) {
@@ -196,6 +209,7 @@ public final class TrueNasValidator {
                     String fixed = rewrite(src, path + ".source", sm, options, problems);
                     if (fixed != null) {
                         mount.put("source", fixed);
+                        rewritten.add(new DataFolders.Bind(service, path, fixed, base(options)));
                     }
                 } else if ("volume".equals(type) && source instanceof String src && !src.isEmpty()) {
                     checkNamedVolume(src, path + ".source", compose, sm, problems);
@@ -210,6 +224,10 @@ public final class TrueNasValidator {
             }
         }
         return out;
+    }
+
+    private static String base(Options options) {
+        return options.hostBasePath().normalize().toString().replace('\\', '/');
     }
 
     private static boolean isRelative(String source) {

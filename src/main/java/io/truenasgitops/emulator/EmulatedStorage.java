@@ -239,6 +239,44 @@ public final class EmulatedStorage {
 
     // ---- what the methods do (MiddlewareError as ZFS would fail) --------------------------------------------
 
+    /** The mountpoints of every dataset: directories on the NAS. */
+    Set<String> mountpoints() {
+        synchronized (lock) {
+            Set<String> out = new java.util.HashSet<>();
+            datasets.values().forEach(d -> out.add(d.mountpoint));
+            return out;
+        }
+    }
+
+    /**
+     * {@code pool.dataset.create} of a plain filesystem dataset ({@code plugins/pool_/dataset.py do_create}): a
+     * full name ("You need a full name, e.g. pool/newdataset"), a parent that exists ({@code __common_validation}:
+     * "Parent dataset (<parent>) does not exist."), nothing at {@code /mnt/<name>} yet ("Path /mnt/<name> already exists", found with
+     * {@code filesystem.stat}); mounted at {@code /mnt/<name>}.
+     */
+    Map<String, Object> createDataset(String name, java.util.function.Predicate<String> pathExists) {
+        String attr = "pool_dataset_create.name";
+        if (!name.contains("/")) {
+            throw MiddlewareError.Validation.single(attr, "You need a full name, e.g. pool/newdataset", Errno.EINVAL);
+        }
+        if (!DATASET_NAME.matcher(name).matches()) {
+            throw MiddlewareError.Validation.single(attr, "Invalid dataset name", Errno.EINVAL);
+        }
+        synchronized (lock) {
+            String parent = name.substring(0, name.lastIndexOf('/'));
+            if (!datasets.containsKey(parent)) {
+                throw MiddlewareError.Validation.single(attr, (parent.contains("/") ? "Parent dataset (" : "zpool (")
+                        + parent + ") does not exist.", Errno.EINVAL);
+            }
+            if (datasets.containsKey(name) || pathExists.test("/mnt/" + name)) {
+                throw MiddlewareError.Validation.single(attr, "Path /mnt/" + name + " already exists", Errno.EINVAL);
+            }
+            Dataset d = new Dataset(name, "/mnt/" + name);
+            datasets.put(name, d);
+            return datasetRow(d);
+        }
+    }
+
     List<Map<String, Object>> datasetRows() {
         synchronized (lock) {
             List<Map<String, Object>> rows = new ArrayList<>();

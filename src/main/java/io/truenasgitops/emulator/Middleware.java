@@ -32,6 +32,7 @@ final class Middleware {
     Middleware(EmulatorOptions options) {
         this.nas = new NasState(options);
         nas.storage = new EmulatedStorage(this::hostPathsInUse);
+        nas.filesystem = new EmulatedFilesystem(nas.storage);
         this.registry = new MethodRegistry(nas);
         this.logins = new Logins(nas);
         this.events = new Events(nas);
@@ -42,7 +43,8 @@ final class Middleware {
                 new AppJobs(nas, events, jobQueue, reads), new AppImages(nas, jobQueue, reads),
                 // after AppReads: it wraps app.query and app.get_instance to add the image-update flags
                 methods -> nas.imageUpdates.register(methods::def, methods::handler, this::runningImages),
-                methods -> StorageMethods.register(methods.release(), nas.storage, methods::def));
+                methods -> StorageMethods.register(methods.release(), nas.storage, methods::def),
+                new FilesystemMethods(nas, jobQueue));
         try {
             nas.containers = options.docker() == null ? new InMemoryContainers(nas, events)
                     : new DockerContainers(this, options.docker());
@@ -66,6 +68,10 @@ final class Middleware {
 
     Faults faults() {
         return nas.faults;
+    }
+
+    EmulatedFilesystem filesystem() {
+        return nas.filesystem;
     }
 
     EmulatedStorage storage() {

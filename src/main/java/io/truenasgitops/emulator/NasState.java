@@ -36,6 +36,8 @@ final class NasState {
     final RegistryImages registryImages = new RegistryImages();
     /** Pools, datasets and snapshots ({@link StorageMethods}); set once by the middleware. */
     EmulatedStorage storage;
+    /** The directories under /mnt and the roles the key lacks; made with {@link #storage}. */
+    EmulatedFilesystem filesystem;
     final Object lock = new Object();
     final Map<String, AppRecord> apps = new TreeMap<>();
     final Map<Long, JobRecord> jobs = new LinkedHashMap<>();

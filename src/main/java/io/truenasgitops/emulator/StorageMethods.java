@@ -16,7 +16,8 @@ import java.util.function.BiConsumer;
 /**
  * The storage methods of the emulated middleware, per release: {@code pool.dataset.query} on all; snapshots as
  * {@code zfs.snapshot.*} on 24.10 and 25.04, as {@code pool.snapshot.*} from 25.10 (where {@code zfs.snapshot} went
- * private). None of them is a job. Roles are not enforced (the emulator's key is a full admin).
+ * private). None of them is a job. Their roles are not enforced (the emulator's key is a full admin); those of
+ * {@link FilesystemMethods} are.
  */
 final class StorageMethods {
 

@@ -356,6 +356,11 @@ public final class TrueNasEmulator implements AutoCloseable {
         return apps;
     }
 
+    /** The directories under /mnt (data folders) and the roles the key lacks. */
+    public EmulatedFilesystem filesystem() {
+        return mw.filesystem();
+    }
+
     /** The emulated ZFS pools, datasets and snapshots: seed datasets, write data, inject snapshot faults. */
     public EmulatedStorage storage() {
         return mw.storage();
@@ -414,6 +419,7 @@ public final class TrueNasEmulator implements AutoCloseable {
         mw.registryImages().clear();
         mw.callLog().reset();
         mw.storage().reset();
+        mw.filesystem().reset();
     }
 
     @Override

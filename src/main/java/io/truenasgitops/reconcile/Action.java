@@ -26,14 +26,17 @@ import java.util.Set;
  *     an explicit {@code state:} change in Git, a first creation) or only reported
  * @param warnings what the plan says under the stack without holding it back (data a {@code snapshot:} policy with
  *     {@code required: false} does not protect)
+ * @param creates what applying it makes on the NAS besides the app: the data folders found missing (or not known
+ *     to be there) by {@link Reconciler#plan}, {@code data folder /mnt/tank/apps/db/data (owner 999:999)}
  */
 public record Action(
         ActionType type, String stack, String target, String path, Reason reason, ComposeDiff diff, Set<DriftKind> drift,
         List<String> problems, String desiredHash, String liveHash, String fingerprint, List<String> dependsOn,
-        DesiredState wantState, boolean enforceState, List<String> warnings) {
+        DesiredState wantState, boolean enforceState, List<String> warnings, List<String> creates) {
 
     public Action {
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        creates = creates == null ? List.of() : List.copyOf(creates);
         drift = drift == null ? Set.of() : Set.copyOf(drift);
         problems = problems == null ? List.of() : List.copyOf(problems);
         dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
@@ -56,7 +59,7 @@ public record Action(
     public Builder toBuilder() {
         return new Builder().type(type).stack(stack).target(target).path(path).reason(reason).diff(diff).drift(drift)
                 .problems(problems).desiredHash(desiredHash).liveHash(liveHash).fingerprint(fingerprint)
-                .dependsOn(dependsOn).wantState(wantState).enforceState(enforceState).warnings(warnings);
+                .dependsOn(dependsOn).wantState(wantState).enforceState(enforceState).warnings(warnings).creates(creates);
     }
 
     /** Names each component, so an action is never built from a run of nulls. */
@@ -76,8 +79,15 @@ public record Action(
         private DesiredState wantState;
         private boolean enforceState;
         private List<String> warnings;
+        private List<String> creates;
 
         private Builder() {}
+
+        /** What the action makes on the NAS besides the app ({@code data folder /mnt/... (owner 999:999)}). */
+        public Builder creates(List<String> v) {
+            creates = v;
+            return this;
+        }
 
         public Builder type(ActionType v) {
             type = v;
@@ -156,7 +166,7 @@ public record Action(
 
         public Action build() {
             return new Action(type, stack, target, path, reason, diff, drift, problems, desiredHash, liveHash,
-                    fingerprint, dependsOn, wantState, enforceState, warnings);
+                    fingerprint, dependsOn, wantState, enforceState, warnings, creates);
         }
     }
 }

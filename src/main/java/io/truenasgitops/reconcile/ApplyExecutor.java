@@ -49,12 +49,26 @@ final class ApplyExecutor {
 
     /**
      * Runs before a writing action that changes an app's data or definition (update, delete); an outcome holds the
-     * action back (nothing is sent for it). The {@code snapshot:} policy ({@link SnapshotGuard}) is one.
+     * action back (nothing is sent for it). The {@code snapshot:} policy ({@link SnapshotGuard}) is one, the
+     * creation of missing data folders ({@link DataFolderGuard}) another.
      */
     interface BeforeChange {
         Optional<Outcome> beforeChange(Action a, DesiredStack d, LiveApp live, Context ctx) throws InterruptedException;
 
         BeforeChange NONE = (a, d, live, ctx) -> Optional.empty();
+
+        /** The steps in order; the first that holds the action back ends it (the later ones do not run). */
+        static BeforeChange inOrder(BeforeChange... steps) {
+            return (a, d, live, ctx) -> {
+                for (BeforeChange step : steps) {
+                    Optional<Outcome> held = step.beforeChange(a, d, live, ctx);
+                    if (held.isPresent()) {
+                        return held;
+                    }
+                }
+                return Optional.empty();
+            };
+        }
     }
 
     /**

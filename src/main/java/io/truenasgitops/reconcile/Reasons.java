@@ -58,6 +58,9 @@ public final class Reasons {
     public static final String IMAGE_UPDATE_AVAILABLE = "ImageUpdateAvailable";
     /** The flag cleared again: pulled on the NAS, or Git moved to another tag or digest. */
     public static final String IMAGES_UP_TO_DATE = "ImagesUpToDate";
+    // data folders
+    /** A data folder of the stack could not be created on the NAS: its app was not created or updated. */
+    public static final String DATA_FOLDER_FAILED = "DataFolderFailed";
     // snapshot policy and rollback
     /** A snapshot before a change failed: the change was not made. */
     public static final String SNAPSHOT_FAILED = "SnapshotFailed";

@@ -79,7 +79,9 @@ public final class Reconciler implements AutoCloseable {
                 new RetryPolicy(config.stalledRetryInitialBackoff(), config.stalledRetryMaxBackoff()));
         this.storage = Map.copyOf(b.storage);
         this.snapshots = new SnapshotGuard(b.storage, clock, metrics);
-        this.executor = new ApplyExecutor(config, clock, metrics, mapper, snapshots, this::rollbackTarget);
+        // the snapshot first: a held-back update then writes nothing, not even a folder
+        this.executor = new ApplyExecutor(config, clock, metrics, mapper, ApplyExecutor.BeforeChange.inOrder(snapshots,
+                new DataFolderGuard(b.storage)), this::rollbackTarget);
         this.rollbacks = new Rollbacks(source, scanner, targets, Map.copyOf(b.storage), clock, metrics,
                 config.healthPollInterval());
         AtomicInteger n = new AtomicInteger();
@@ -116,7 +118,10 @@ public final class Reconciler implements AutoCloseable {
     /** Like {@link #plan()}, with the prune switch and forced stacks of {@code options} taken into account. */
     public Plan plan(SyncOptions options) {
         Observation obs = observe(false);
-        return Planner.plan(planInput(obs, options, observer.datasets(obs, storage)));
+        Plan plan = Planner.plan(planInput(obs, options, observer.datasets(obs, storage)));
+        // which data folders the creates and updates would make: asked of the NAS here only, a pass's guard asks
+        return DataFolderPlan.annotate(plan, obs.desiredByName(),
+                DataFolderPlan.look(plan, obs.desiredByName(), storage, obs.live().keySet()));
     }
 
     public List<StackStatus> statuses() {

@@ -157,6 +157,7 @@ public final class StackCache {
         field(md, "stack-cache-v1");
         field(md, options.stacksDir());
         field(md, String.valueOf(options.hostBasePath()));
+        field(md, String.valueOf(new java.util.TreeMap<>(options.targetHostBasePaths())));
         field(md, options.missingSecrets().name());
         field(md, options.secretsDir() == null ? "no secrets directory" : "secrets directory");
         field(md, rel);

@@ -185,8 +185,10 @@ public final class StackRepository {
         if (text.isEmpty()) {
             return new LoadedStack(name, rel, composeFile, settings, null, problems);
         }
+        // the stack's target may have a host base path of its own (truenas-gitops.targets.<name>.host-base-path)
+        Path hostBasePath = options.hostBasePathFor(settings.target());
         ComposeRenderer.Result result = ComposeRenderer.render(new ComposeRenderer.Request(
-                name, text.get(), composeRel, dir, rel, variables, options.hostBasePath(), repoRoot, budget,
+                name, text.get(), composeRel, dir, rel, variables, hostBasePath, repoRoot, budget,
                 encrypted, new StackFolderFiles(dir, repoRoot, encrypted)));
         problems.addAll(result.problems());
         boolean hasErrors = problems.stream().anyMatch(Problem::isError);

@@ -23,6 +23,8 @@ import java.util.Map;
  * @param snapshot ZFS snapshots of the stack's datasets before each change of its app (off by default)
  * @param onFailure what an update that fails its health gate (or its job) does: stay and report, or roll back to
  *     the last revision that passed the gate; null follows the daemon's repository-wide default
+ * @param dataFolders what the daemon makes for a missing data folder (a relative bind under the host base path):
+ *     a directory (the default) or a ZFS dataset
  */
 public record StackSettings(
         boolean suspend,
@@ -37,11 +39,29 @@ public record StackSettings(
         List<String> secrets,
         String variablesFrom,
         SnapshotPolicy snapshot,
-        OnFailure onFailure) {
+        OnFailure onFailure,
+        DataFolders dataFolders) {
 
     public StackSettings {
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
         snapshot = snapshot == null ? SnapshotPolicy.OFF : snapshot;
+        dataFolders = dataFolders == null ? DataFolders.DIRECTORY : dataFolders;
+    }
+
+    /** Settings whose missing data folders are made as directories. */
+    public StackSettings(boolean suspend, DesiredState state, boolean prune, boolean selfHeal, boolean adopt,
+            List<String> dependsOn, Duration healthTimeout, String target, Map<String, String> variables,
+            List<String> secrets, String variablesFrom, SnapshotPolicy snapshot, OnFailure onFailure) {
+        this(suspend, state, prune, selfHeal, adopt, dependsOn, healthTimeout, target, variables, secrets,
+                variablesFrom, snapshot, onFailure, DataFolders.DIRECTORY);
+    }
+
+    /** What a missing data folder is made as ({@code dataFolders:} in stack.yaml). */
+    public enum DataFolders {
+        /** A directory ({@code filesystem.mkdir}), owned by the user the service runs as. */
+        DIRECTORY,
+        /** A ZFS dataset ({@code pool.dataset.create}) directly under the stack's own dataset. */
+        DATASET
     }
 
     /** Settings that leave {@code onFailure} to the daemon's default. */

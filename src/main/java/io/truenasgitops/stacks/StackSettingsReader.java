@@ -27,7 +27,8 @@ public final class StackSettingsReader {
 
     /** The keys a stack.yaml may have. */
     public static final List<String> KEYS = List.of("suspend", "state", "prune", "selfHeal", "adopt", "dependsOn",
-            "healthTimeout", "target", "variables", "secrets", "variablesFrom", "snapshot", "onFailure", "imagePolicy");
+            "healthTimeout", "target", "variables", "secrets", "variablesFrom", "snapshot", "onFailure", "imagePolicy",
+            "dataFolders");
 
     /** What TrueNAS accepts as an app name (and so as a stack folder's name). */
     public static final Pattern APP_NAME = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
@@ -74,6 +75,16 @@ public final class StackSettingsReader {
                 onFailure = StackSettings.OnFailure.valueOf(s.toUpperCase(Locale.ROOT));
             } else {
                 problems.add(sm.error("onFailure", "'onFailure' is 'stay' or 'rollback', not '" + v + "'"));
+            }
+        }
+        StackSettings.DataFolders dataFolders = d.dataFolders();
+        if (root.containsKey("dataFolders")) {
+            Object v = root.get("dataFolders");
+            if (v instanceof String s && (s.equalsIgnoreCase("directory") || s.equalsIgnoreCase("dataset"))) {
+                dataFolders = StackSettings.DataFolders.valueOf(s.toUpperCase(Locale.ROOT));
+            } else {
+                problems.add(sm.error("dataFolders", "'dataFolders' is 'directory' or 'dataset' (what a missing data"
+                        + " folder under the host base path is created as), not '" + v + "'"));
             }
         }
         List<String> dependsOn = new ArrayList<>();
@@ -166,7 +177,8 @@ public final class StackSettingsReader {
         // Only the image updater uses the policies; the stack checks them so that validate reports their mistakes.
         ImagePolicyReader.read(root.get("imagePolicy"), sm, problems);
         return new Result(new StackSettings(suspend, state, prune, selfHeal, adopt, List.copyOf(dependsOn),
-                healthTimeout, target, Map.copyOf(variables), List.copyOf(secrets), variablesFrom, snapshot, onFailure), problems,
+                healthTimeout, target, Map.copyOf(variables), List.copyOf(secrets), variablesFrom, snapshot, onFailure,
+                dataFolders), problems,
                 sm);
     }
 

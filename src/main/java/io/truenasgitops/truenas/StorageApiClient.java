@@ -11,11 +11,11 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * {@link PoolsApi} and {@link SnapshotsApi} over a middleware connection. The snapshot namespace is
+ * {@link PoolsApi}, {@link SnapshotsApi} and {@link FilesystemApi} over a middleware connection. The snapshot namespace is
  * {@code pool.snapshot} from 25.10 and {@code zfs.snapshot} before; the first call that meets "no such method"
  * switches to the other and remembers it.
  */
-public final class StorageApiClient implements PoolsApi, SnapshotsApi {
+public final class StorageApiClient implements PoolsApi, SnapshotsApi, FilesystemApi {
 
     private final Supplier<TrueNasClient> client;
     private volatile String namespace = "pool.snapshot";
@@ -143,6 +143,67 @@ public final class StorageApiClient implements PoolsApi, SnapshotsApi {
                         e.fieldErrors(), null, e);
             }
             throw e;
+        }
+    }
+
+    @Override
+    public Optional<PathStat> stat(String path) {
+        try {
+            JsonNode r = folderCall("failed to look at " + path + " on the NAS", "FILESYSTEM_ATTRS_READ",
+                    () -> client.get().call("filesystem.stat", path));
+            return Optional.of(new PathStat(r.hasNonNull("realpath") ? r.get("realpath").asText() : path,
+                    Json.text(r, "type"), r.path("uid").asInt(-1), r.path("gid").asInt(-1),
+                    r.path("is_mountpoint").asBoolean(false)));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void mkdir(String path, String mode) {
+        ObjectNode data = Json.MAPPER.createObjectNode();
+        data.put("path", path);
+        data.putObject("options").put("mode", mode);
+        folderCall("failed to create folder " + path, "FILESYSTEM_DATA_WRITE",
+                () -> client.get().call("filesystem.mkdir", data));
+    }
+
+    @Override
+    public void chown(String path, int uid, int gid) {
+        ObjectNode data = Json.MAPPER.createObjectNode();
+        data.put("path", path);
+        data.put("uid", uid);
+        data.put("gid", gid);
+        data.putObject("options").put("recursive", false);
+        folderCall("failed to give folder " + path + " to " + uid + ":" + gid, "FILESYSTEM_ATTRS_WRITE", () -> {
+            client.get().callJob("filesystem.chown", JobListener.NONE, data);
+            return null;
+        });
+    }
+
+    @Override
+    public void createDataset(String name) {
+        ObjectNode data = Json.MAPPER.createObjectNode();
+        data.put("name", name);
+        data.put("type", "FILESYSTEM");
+        folderCall("failed to create dataset " + name, "DATASET_WRITE",
+                () -> client.get().call("pool.dataset.create", data));
+    }
+
+    /**
+     * A call for a data folder, its error given this call's context; a refusal for want of a role names the role
+     * ({@code CallError('Not authorized', EACCES)}).
+     */
+    private JsonNode folderCall(String what, String role, Supplier<JsonNode> call) {
+        try {
+            return call.get();
+        } catch (NotAuthorizedException e) {
+            throw new NotAuthorizedException(what + ": the API key's user lacks the role " + role + ": add it to the"
+                    + " user's privilege (Credentials, Groups, Privileges) or set up the folder by hand",
+                    e.errno(), e.errname(), e.fieldErrors(), null, e);
+        } catch (TrueNasException e) {
+            String cause = e.getMessage() == null ? "" : e.getMessage().replaceFirst("^calling [a-z_.]+: ", "");
+            throw rewrap(what + ": " + cause, e);
         }
     }
 
