@@ -108,8 +108,15 @@ public final class ComposeMerge {
     static Map<String, Object> extend(Map<String, Object> base, SourceMap baseMap, String basePath,
             Map<String, Object> local, SourceMap localMap, String localPath, SourceMap out) {
         List<String> rule = List.of("services", "*");
+        // out may be localMap itself: keep where the local values are before the base's are recorded.
+        SourceMap localCopy = localMap.copy();
         place(base, baseMap, basePath, out, localPath);
-        return asMap(merge(base, baseMap, basePath, local, localMap, localPath, out, localPath, rule));
+        Object merged = merge(base, baseMap, basePath, local, localCopy, localPath, out, localPath, rule);
+        SourceMap.Position own = localCopy.exact(localPath);
+        if (own != null) {
+            out.set(localPath, localCopy.fileAt(localPath), own);
+        }
+        return asMap(merged);
     }
 
     @SuppressWarnings("unchecked")

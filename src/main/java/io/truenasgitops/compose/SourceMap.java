@@ -99,6 +99,7 @@ public final class SourceMap {
         c.positions.putAll(positions);
         c.files.putAll(files);
         c.numberTexts.putAll(numberTexts);
+        c.tags.putAll(tags);
         return c;
     }
 

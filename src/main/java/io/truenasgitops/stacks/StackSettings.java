@@ -37,11 +37,21 @@ public record StackSettings(
         List<String> secrets,
         String variablesFrom,
         SnapshotPolicy snapshot,
-        OnFailure onFailure) {
+        OnFailure onFailure,
+        List<String> composeFiles) {
 
     public StackSettings {
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
         snapshot = snapshot == null ? SnapshotPolicy.OFF : snapshot;
+        composeFiles = composeFiles == null ? List.of() : List.copyOf(composeFiles);
+    }
+
+    /** Settings whose compose files are found as docker compose finds them (no {@code composeFiles:}). */
+    public StackSettings(boolean suspend, DesiredState state, boolean prune, boolean selfHeal, boolean adopt,
+            List<String> dependsOn, Duration healthTimeout, String target, Map<String, String> variables,
+            List<String> secrets, String variablesFrom, SnapshotPolicy snapshot, OnFailure onFailure) {
+        this(suspend, state, prune, selfHeal, adopt, dependsOn, healthTimeout, target, variables, secrets,
+                variablesFrom, snapshot, onFailure, List.of());
     }
 
     /** Settings that leave {@code onFailure} to the daemon's default. */
