@@ -73,6 +73,11 @@ public class ValidateCommand implements TopLevelCommand, Callable<Integer> {
         if ("json".equals(output)) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(scan)));
         } else {
+            for (LoadedStack s : scan.stacks()) {
+                if (s.composeFiles().size() > 1) {
+                    out.println(s.relativeDir() + ": compose merged from " + String.join(", ", s.composeFiles()));
+                }
+            }
             for (Problem p : scan.allProblems()) {
                 out.println(p.format());
             }
@@ -129,7 +134,8 @@ public class ValidateCommand implements TopLevelCommand, Callable<Integer> {
                         + ": the snapshot policy cannot protect it, so a create or update of the app is held back"
                         + " (SnapshotImpossible); " + SnapshotCoverage.fixes(s.relativeDir())));
             }
-            out.add(new LoadedStack(s.name(), s.relativeDir(), s.composeFile(), s.settings(), s.rendered(), problems));
+            out.add(new LoadedStack(s.name(), s.relativeDir(), s.composeFile(), s.settings(), s.rendered(), problems,
+                    s.composeFiles()));
         }
         return new RepoScan(out, scan.problems());
     }
@@ -179,6 +185,7 @@ public class ValidateCommand implements TopLevelCommand, Callable<Integer> {
             st.put("dir", s.relativeDir());
             st.put("valid", s.isValid());
             st.put("hash", s.rendered() == null ? null : s.rendered().hash());
+            st.put("composeFiles", s.composeFiles());
             st.put("problems", s.problems().stream().map(ValidateCommand::problem).toList());
             stacks.add(st);
         }

@@ -11,7 +11,8 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The compose pipeline for one stack: load YAML, interpolate, drop services behind a profile, deliver the files it
+ * The compose pipeline for one stack: load YAML and interpolate it (the main file, its overrides, includes and
+ * extends merged into one document: {@link ComposeProject}), drop services behind a profile, deliver the files it
  * binds as configs, validate for TrueNAS and against the Compose
  * Specification schema, inline env files, normalise, hash, check the message size. Pure apart from reading env files from the stack folder.
  */
@@ -37,15 +38,27 @@ public final class ComposeRenderer {
      * @param budget the stack's interpolation budget, shared with its {@code .env}
      * @param envFiles opens env files (decrypting SOPS ones)
      * @param files the stack folder's files that relative bind mounts, {@code configs.*.file} and
-     *     {@code secrets.*.file} name, delivered in the compose ({@link FileMounts}); {@link StackFiles#NONE} for none
+     *     {@code secrets.*.file} name, delivered in the compose ({@link FileMounts}); {@link StackFiles#NONE} for none;
+     *     also what the project's other compose files are read from
+     * @param overrides compose files merged onto the main one, in order, relative to the stack folder
+     *     ({@code compose.override.yaml})
      */
     public record Request(String appName, String composeText, String composeFile, Path stackDir, String displayDir,
             Variables variables, Path hostBasePath, Path repoRoot, ExpansionBudget budget, EnvFileReader envFiles,
-            StackFiles files) {
+            StackFiles files, List<String> overrides) {
 
         public Request {
             envFiles = envFiles == null ? EnvFileReader.PLAIN : envFiles;
             files = files == null ? StackFiles.NONE : files;
+            overrides = overrides == null ? List.of() : List.copyOf(overrides);
+        }
+
+        /** A request of one main compose file (with what it includes and extends). */
+        public Request(String appName, String composeText, String composeFile, Path stackDir, String displayDir,
+                Variables variables, Path hostBasePath, Path repoRoot, ExpansionBudget budget,
+                EnvFileReader envFiles, StackFiles files) {
+            this(appName, composeText, composeFile, stackDir, displayDir, variables, hostBasePath, repoRoot, budget,
+                    envFiles, files, List.of());
         }
 
         /** A request that delivers no files from the stack folder. */
@@ -71,8 +84,20 @@ public final class ComposeRenderer {
         }
     }
 
-    /** The rendered compose (null when there are errors) and every problem, secrets masked. */
-    public record Result(RenderedCompose rendered, List<Problem> problems) {
+    /**
+     * The rendered compose (null when there are errors), every problem (secrets masked) and the compose files the
+     * project was made of (main first, as shown in problems).
+     */
+    public record Result(RenderedCompose rendered, List<Problem> problems, List<String> files) {
+        public Result {
+            files = files == null ? List.of() : List.copyOf(files);
+        }
+
+        /** A result of a single compose file. */
+        public Result(RenderedCompose rendered, List<Problem> problems) {
+            this(rendered, problems, List.of());
+        }
+
         public boolean ok() {
             return rendered != null;
         }
@@ -81,18 +106,17 @@ public final class ComposeRenderer {
     public static Result render(Request request) {
         SecretMasker masker = request.variables().masker();
         List<Problem> problems = new ArrayList<>();
-        YamlLoader.Result loaded = YamlLoader.load(request.composeText(), request.composeFile());
-        problems.addAll(loaded.problems());
-        if (!loaded.ok()) {
-            return done(null, problems, masker);
+        // Several files (overrides, include, extends) become the one document TrueNAS receives.
+        ComposeProject.Result project = ComposeProject.load(new ComposeProject.Request(request.composeText(),
+                request.composeFile(), request.overrides(), request.displayDir(), request.variables(),
+                request.budget(), request.files()));
+        problems.addAll(project.problems());
+        if (project.tree() == null) {
+            return done(null, problems, masker, project.files());
         }
-        SourceMap sm = loaded.sourceMap();
-        problems.addAll(UnquotedNumbers.check(loaded.root(), sm));
-        Interpolator.Result interpolated = Interpolator.interpolate(loaded.root(), request.variables(), sm,
-                request.budget());
-        problems.addAll(interpolated.problems());
+        SourceMap sm = project.sourceMap();
         // Services behind a profile are not started by 'docker compose up' without '--profile': not part of the app.
-        Profiles.Result profiled = Profiles.apply(interpolated.tree(), Set.of(), sm);
+        Profiles.Result profiled = Profiles.apply(project.tree(), Set.of(), sm);
         problems.addAll(profiled.problems());
         // Files beside the compose travel inside it, as configs: TrueNAS receives nothing else. Their content is
         // not interpolated (compose reads a file: as it is); escapeDollars below keeps it so on the NAS.
@@ -104,7 +128,7 @@ public final class ComposeRenderer {
                 new TrueNasValidator.Options(request.appName(), request.hostBasePath(), delivered.delivered()));
         problems.addAll(validated.problems());
         if (validated.compose() == null) {
-            return done(null, problems, masker);
+            return done(null, problems, masker, project.files());
         }
         DataFolders.Result folders = DataFolders.derive(validated.compose(), validated.rewritten(), sm);
         problems.addAll(folders.problems());
@@ -132,7 +156,7 @@ public final class ComposeRenderer {
             compose = inlined.compose();
         }
         if (problems.stream().anyMatch(Problem::isError)) {
-            return done(null, problems, masker);
+            return done(null, problems, masker, project.files());
         }
         // docker compose on the NAS interpolates the document again: every '$' left after our interpolation is
         // a literal and must reach it as '$$'.
@@ -147,9 +171,9 @@ public final class ComposeRenderer {
                     + " closes connections on messages over 64 KiB and " + Payload.MARGIN + " bytes are kept for the"
                     + " envelope, so at most " + Payload.MAX_BYTES + " fit: split the stack into several apps or move"
                     + " long inline content into the image"));
-            return done(null, problems, masker);
+            return done(null, problems, masker, project.files());
         }
-        return done(new RenderedCompose(normalized, hash, masker, folders.folders()), problems, masker);
+        return done(new RenderedCompose(normalized, hash, masker, folders.folders()), problems, masker, project.files());
     }
 
     /** A copy of a tree with {@code $} doubled in every string value (keys are not interpolated by compose). */
@@ -170,13 +194,14 @@ public final class ComposeRenderer {
         return tree;
     }
 
-    private static Result done(RenderedCompose rendered, List<Problem> problems, SecretMasker masker) {
+    private static Result done(RenderedCompose rendered, List<Problem> problems, SecretMasker masker,
+            List<String> files) {
         // Secret values must never reach a problem message, whatever check produced it; duplicates are dropped.
         LinkedHashSet<Problem> masked = new LinkedHashSet<>();
         for (Problem p : problems) {
             masked.add(new Problem(p.severity(), p.file(), p.line(), p.column(), masker.mask(p.path()),
                     masker.mask(p.message())));
         }
-        return new Result(rendered, List.copyOf(masked));
+        return new Result(rendered, List.copyOf(masked), files);
     }
 }

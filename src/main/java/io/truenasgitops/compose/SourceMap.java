@@ -15,9 +15,23 @@ public final class SourceMap {
         public static final Position UNKNOWN = new Position(0, 0);
     }
 
+    /**
+     * The compose-spec merge tags a value was written with ({@code !reset}, {@code !override}): how an override
+     * file's value replaces what the files before it said.
+     */
+    public enum MergeTag {
+        /** {@code !reset}: the value is removed, whatever earlier files said. */
+        RESET,
+        /** {@code !override}: the value replaces the earlier one whole, without merging. */
+        OVERRIDE
+    }
+
     private final String file;
     private final Map<String, Position> positions = new HashMap<>();
+    /** The file of a position when it is not {@link #file}: a value merged in from another compose file. */
+    private final Map<String, String> files = new HashMap<>();
     private final Map<String, String> numberTexts = new HashMap<>();
+    private final Map<String, MergeTag> tags = new HashMap<>();
 
     public SourceMap(String file) {
         this.file = file;
@@ -35,6 +49,58 @@ public final class SourceMap {
 
     void put(String path, int line, int column) {
         positions.putIfAbsent(path, new Position(line, column));
+    }
+
+    /** Records (or replaces) where {@code path} came from: {@code file} at a position. */
+    void set(String path, String file, Position position) {
+        positions.put(path, position);
+        if (file == null || file.equals(this.file)) {
+            files.remove(path);
+        } else {
+            files.put(path, file);
+        }
+    }
+
+    /** The position recorded for exactly {@code path}, or null. */
+    Position exact(String path) {
+        return positions.get(path);
+    }
+
+    /** The file the position of exactly {@code path} is in. */
+    String fileAt(String path) {
+        return files.getOrDefault(path, file);
+    }
+
+    void setNumberText(String path, String text) {
+        if (text == null) {
+            numberTexts.remove(path);
+        } else {
+            numberTexts.put(path, text);
+        }
+    }
+
+    void tag(String path, MergeTag tag) {
+        tags.put(path, tag);
+    }
+
+    /** The merge tag written on the value at {@code path}, or null. */
+    public MergeTag tagAt(String path) {
+        return tags.get(path);
+    }
+
+    /** Whether any value of the file has a merge tag. */
+    boolean hasTags() {
+        return !tags.isEmpty();
+    }
+
+    /** A copy of this map, for a merge to build on. */
+    SourceMap copy() {
+        SourceMap c = new SourceMap(file);
+        c.positions.putAll(positions);
+        c.files.putAll(files);
+        c.numberTexts.putAll(numberTexts);
+        c.tags.putAll(tags);
+        return c;
     }
 
     void putNumberText(String path, String text) {
@@ -73,10 +139,25 @@ public final class SourceMap {
         return Position.UNKNOWN;
     }
 
-    /** A problem located at {@code path} in this file. */
+    /**
+     * The file holding {@code path} (or its nearest ancestor with a position): this map's file, or the compose
+     * file the value was merged in from.
+     */
+    public String fileOf(String path) {
+        String p = path;
+        while (p != null) {
+            if (positions.containsKey(p)) {
+                return files.getOrDefault(p, file);
+            }
+            p = parent(p);
+        }
+        return file;
+    }
+
+    /** A problem located at {@code path}, in the file the value there came from. */
     public Problem problem(Problem.Severity severity, String path, String message) {
         Position pos = locate(path);
-        return new Problem(severity, file, pos.line(), pos.column(), path, message);
+        return new Problem(severity, fileOf(path), pos.line(), pos.column(), path, message);
     }
 
     public Problem error(String path, String message) {

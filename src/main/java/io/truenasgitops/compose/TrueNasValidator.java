@@ -101,10 +101,6 @@ public final class TrueNasValidator {
             problems.add(sm.warning("name", "top-level 'name' is ignored: TrueNAS always names the project ix-<app>"
                     + " after the stack folder"));
         }
-        if (compose.containsKey("include")) {
-            problems.add(sm.error("include", "'include' is not supported: TrueNAS only receives this one document,"
-                    + " the included files would not exist on the NAS; paste their services into this file"));
-        }
     }
 
     private static Object service(String name, Object svc, Map<String, Object> compose, SourceMap sm, Options options,
@@ -142,10 +138,6 @@ public final class TrueNasValidator {
             }
         } else if (!(image instanceof String)) {
             problems.add(sm.error(base + ".image", "'image' must be a string like 'nginx:1.27'"));
-        }
-        if (s.get("extends") instanceof Map<?, ?> ext && ext.containsKey("file")) {
-            problems.add(sm.error(base + ".extends.file", "'extends.file' is not supported: TrueNAS only receives"
-                    + " this one document; copy the extended service's settings into this file"));
         }
         if (s.containsKey("container_name")) {
             problems.add(sm.warning(base + ".container_name", "'container_name' is global on the NAS: two apps (or"

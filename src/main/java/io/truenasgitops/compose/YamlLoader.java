@@ -165,6 +165,11 @@ public final class YamlLoader {
                     + " values through aliases: refusing it (an alias bomb?); write the values out instead"));
             return null;
         }
+        if (RESET_TAG.equals(node.getTag())) {
+            sourceMap.tag(path, SourceMap.MergeTag.RESET);
+        } else if (OVERRIDE_TAG.equals(node.getTag())) {
+            sourceMap.tag(path, SourceMap.MergeTag.OVERRIDE);
+        }
         if (node instanceof ScalarNode scalar) {
             Object value = scalar(scalar, path);
             if (value instanceof Number && !isExplicit(scalar)) {
@@ -274,6 +279,10 @@ public final class YamlLoader {
         String text = node.getValue();
         Tag tag = node.getTag();
         boolean plain = node.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN;
+        if (RESET_TAG.equals(tag) || OVERRIDE_TAG.equals(tag)) {
+            // The compose-spec merge tags: the value is read as if untagged, the tag is in the source map.
+            return plain ? resolvePlain(text) : text;
+        }
         if (tag != null && isExplicit(node)) {
             String t = tag.getValue();
             switch (t) {
@@ -310,6 +319,11 @@ public final class YamlLoader {
     private static boolean isExplicit(ScalarNode node) {
         return !IMPLICIT_SCALAR.equals(node.getTag());
     }
+
+    /** compose's {@code !reset}: remove what earlier files set (13-merge.md of the Compose Specification). */
+    static final Tag RESET_TAG = new Tag("!reset");
+    /** compose's {@code !override}: replace what earlier files set, without merging. */
+    static final Tag OVERRIDE_TAG = new Tag("!override");
 
     /** The tag our resolver gives every untagged scalar, so that a tag written in the document stands out. */
     static final Tag IMPLICIT_SCALAR = new Tag("tag:truenas-gitops,2026:implicit");

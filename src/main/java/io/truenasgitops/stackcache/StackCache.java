@@ -112,7 +112,8 @@ public final class StackCache {
     /** The cached stack, its compose file path moved into the folder of this checkout. */
     private static LoadedStack rebased(LoadedStack s, Path dir) {
         Path compose = s.composeFile() == null ? null : dir.resolve(s.composeFile().getFileName().toString());
-        return new LoadedStack(s.name(), s.relativeDir(), compose, s.settings(), s.rendered(), s.problems());
+        return new LoadedStack(s.name(), s.relativeDir(), compose, s.settings(), s.rendered(), s.problems(),
+                s.composeFiles());
     }
 
     /**

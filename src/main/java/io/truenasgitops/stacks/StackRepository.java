@@ -36,6 +36,10 @@ public final class StackRepository {
     public static final List<String> COMPOSE_FILE_NAMES =
             List.of("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml");
 
+    /** The override file names docker compose merges onto the main file, in its order of preference. */
+    public static final List<String> OVERRIDE_FILE_NAMES = List.of("compose.override.yml", "compose.override.yaml",
+            "docker-compose.override.yml", "docker-compose.override.yaml");
+
     /** Longest app name TrueNAS accepts. */
     public static final int MAX_APP_NAME = 40;
 
@@ -83,7 +87,7 @@ public final class StackRepository {
         List<LoadedStack> stacks = new ArrayList<>();
         for (Path dir : dirs) {
             String rel = relative(repoRoot, dir);
-            if (composeFiles(dir).isEmpty()) {
+            if (composeFiles(dir).isEmpty() && !listsComposeFiles(dir, repoRoot)) {
                 repoProblems.add(new Problem(Problem.Severity.WARNING, rel, 0, 0, "",
                         "folder has no compose file (" + String.join(", ", COMPOSE_FILE_NAMES) + "): not a stack,"
                         + " skipped"));
@@ -127,7 +131,20 @@ public final class StackRepository {
             problems.add(new Problem(Problem.Severity.ERROR, rel + "/stack.yml", 0, 0, "",
                     "settings file must be named stack.yaml, not stack.yml: rename it"));
         }
-        List<Path> composeFiles = composeFiles(dir);
+        List<Path> composeFiles = settings.composeFiles().isEmpty() ? composeFiles(dir)
+                : List.of(dir.resolve(settings.composeFiles().get(0)));
+        List<String> overrides = settings.composeFiles().isEmpty() ? List.of()
+                : settings.composeFiles().subList(1, settings.composeFiles().size());
+        if (settings.composeFiles().isEmpty()) {
+            List<String> found = OVERRIDE_FILE_NAMES.stream().filter(n -> Files.isRegularFile(dir.resolve(n))).toList();
+            if (found.size() > 1) {
+                problems.add(new Problem(Problem.Severity.ERROR, rel, 0, 0, "", "several override files ("
+                        + String.join(", ", found) + "): keep one, or list the files to merge under 'composeFiles:'"
+                        + " in stack.yaml"));
+                return new LoadedStack(name, rel, null, settings, null, problems);
+            }
+            overrides = found;
+        }
         if (composeFiles.size() != 1) {
             problems.add(new Problem(Problem.Severity.ERROR, rel, 0, 0, "", composeFiles.isEmpty()
                     ? "no compose file: add compose.yaml"
@@ -137,7 +154,8 @@ public final class StackRepository {
             return new LoadedStack(name, rel, null, settings, null, problems);
         }
         Path composeFile = composeFiles.get(0);
-        String composeRel = rel + "/" + composeFile.getFileName();
+        String composeRel = rel + "/" + (settings.composeFiles().isEmpty() ? composeFile.getFileName().toString()
+                : settings.composeFiles().get(0));
         Map<String, String> secretValues = withDeclaredSecrets(settings, secrets, options, settingsMap, problems);
         Map<String, String> stackVars = settings.variables();
         Function<String, Optional<String>> fallback = v -> Optional.ofNullable(secretValues.get(v))
@@ -189,7 +207,7 @@ public final class StackRepository {
         Path hostBasePath = options.hostBasePathFor(settings.target());
         ComposeRenderer.Result result = ComposeRenderer.render(new ComposeRenderer.Request(
                 name, text.get(), composeRel, dir, rel, variables, hostBasePath, repoRoot, budget,
-                encrypted, new StackFolderFiles(dir, repoRoot, encrypted)));
+                encrypted, new StackFolderFiles(dir, repoRoot, encrypted), overrides));
         problems.addAll(result.problems());
         boolean hasErrors = problems.stream().anyMatch(Problem::isError);
         // Files in a fixed order, then document order: what people read top to bottom in their editor.
@@ -197,7 +215,8 @@ public final class StackRepository {
                 .sorted(Comparator.comparing((Problem p) -> p.file() == null ? "" : p.file())
                         .thenComparingInt(Problem::line).thenComparingInt(Problem::column))
                 .toList();
-        return new LoadedStack(name, rel, composeFile, settings, hasErrors ? null : result.rendered(), masked);
+        return new LoadedStack(name, rel, composeFile, settings, hasErrors ? null : result.rendered(), masked,
+                result.files());
     }
 
     /**
@@ -355,7 +374,8 @@ public final class StackRepository {
             } else {
                 List<Problem> all = new ArrayList<>(s.problems());
                 all.addAll(extra);
-                out.add(new LoadedStack(s.name(), s.relativeDir(), s.composeFile(), s.settings(), null, all));
+                out.add(new LoadedStack(s.name(), s.relativeDir(), s.composeFile(), s.settings(), null, all,
+                        s.composeFiles()));
             }
         }
         return out;
@@ -416,6 +436,17 @@ public final class StackRepository {
             root = root.getParent();
         }
         return root != null && root.resolve(stacksDir).normalize().equals(parent) ? root : parent;
+    }
+
+    /** Whether the folder's stack.yaml names its compose files ({@code composeFiles:}): a stack without compose.yaml. */
+    private static boolean listsComposeFiles(Path dir, Path repoRoot) {
+        Path settings = dir.resolve("stack.yaml");
+        if (!Files.isRegularFile(settings)) {
+            return false;
+        }
+        RepoFiles.Read read = RepoFiles.read(settings, repoRoot, "the repository", RepoFiles.MAX_SETTINGS_BYTES);
+        return read instanceof RepoFiles.Text t
+                && !StackSettingsReader.read(t.text(), "stack.yaml").settings().composeFiles().isEmpty();
     }
 
     /** The compose files present in {@code dir}, in docker compose's order of preference. */

@@ -25,6 +25,8 @@ import java.util.Map;
  *     the last revision that passed the gate; null follows the daemon's repository-wide default
  * @param dataFolders what the daemon makes for a missing data folder (a relative bind under the host base path):
  *     a directory (the default) or a ZFS dataset
+ * @param composeFiles the compose files in merge order ({@code composeFiles:}), empty to find them as docker compose
+ *     does (the main file and its override file)
  */
 public record StackSettings(
         boolean suspend,
@@ -40,20 +42,40 @@ public record StackSettings(
         String variablesFrom,
         SnapshotPolicy snapshot,
         OnFailure onFailure,
-        DataFolders dataFolders) {
+        DataFolders dataFolders,
+        List<String> composeFiles) {
 
     public StackSettings {
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
         snapshot = snapshot == null ? SnapshotPolicy.OFF : snapshot;
         dataFolders = dataFolders == null ? DataFolders.DIRECTORY : dataFolders;
+        composeFiles = composeFiles == null ? List.of() : List.copyOf(composeFiles);
+    }
+
+    /** Settings whose compose files are found as docker compose finds them (no {@code composeFiles:}). */
+    public StackSettings(boolean suspend, DesiredState state, boolean prune, boolean selfHeal, boolean adopt,
+            List<String> dependsOn, Duration healthTimeout, String target, Map<String, String> variables,
+            List<String> secrets, String variablesFrom, SnapshotPolicy snapshot, OnFailure onFailure,
+            DataFolders dataFolders) {
+        this(suspend, state, prune, selfHeal, adopt, dependsOn, healthTimeout, target, variables, secrets,
+                variablesFrom, snapshot, onFailure, dataFolders, List.of());
     }
 
     /** Settings whose missing data folders are made as directories. */
     public StackSettings(boolean suspend, DesiredState state, boolean prune, boolean selfHeal, boolean adopt,
             List<String> dependsOn, Duration healthTimeout, String target, Map<String, String> variables,
+            List<String> secrets, String variablesFrom, SnapshotPolicy snapshot, OnFailure onFailure,
+            List<String> composeFiles) {
+        this(suspend, state, prune, selfHeal, adopt, dependsOn, healthTimeout, target, variables, secrets,
+                variablesFrom, snapshot, onFailure, DataFolders.DIRECTORY, composeFiles);
+    }
+
+    /** Settings whose missing data folders are made as directories and whose compose files are found as docker compose finds them. */
+    public StackSettings(boolean suspend, DesiredState state, boolean prune, boolean selfHeal, boolean adopt,
+            List<String> dependsOn, Duration healthTimeout, String target, Map<String, String> variables,
             List<String> secrets, String variablesFrom, SnapshotPolicy snapshot, OnFailure onFailure) {
         this(suspend, state, prune, selfHeal, adopt, dependsOn, healthTimeout, target, variables, secrets,
-                variablesFrom, snapshot, onFailure, DataFolders.DIRECTORY);
+                variablesFrom, snapshot, onFailure, DataFolders.DIRECTORY, List.of());
     }
 
     /** What a missing data folder is made as ({@code dataFolders:} in stack.yaml). */

@@ -28,7 +28,7 @@ public final class StackSettingsReader {
     /** The keys a stack.yaml may have. */
     public static final List<String> KEYS = List.of("suspend", "state", "prune", "selfHeal", "adopt", "dependsOn",
             "healthTimeout", "target", "variables", "secrets", "variablesFrom", "snapshot", "onFailure", "imagePolicy",
-            "dataFolders");
+            "dataFolders", "composeFiles");
 
     /** What TrueNAS accepts as an app name (and so as a stack folder's name). */
     public static final Pattern APP_NAME = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
@@ -176,10 +176,34 @@ public final class StackSettingsReader {
         SnapshotPolicy snapshot = SnapshotPolicyReader.read(root.get("snapshot"), sm, problems);
         // Only the image updater uses the policies; the stack checks them so that validate reports their mistakes.
         ImagePolicyReader.read(root.get("imagePolicy"), sm, problems);
+        List<String> composeFiles = new ArrayList<>();
+        if (root.containsKey("composeFiles")) {
+            Object v = root.get("composeFiles");
+            List<?> items = v instanceof List<?> l ? l : List.of();
+            if (items.isEmpty()) {
+                problems.add(sm.error("composeFiles", "'composeFiles' lists the stack's compose files in merge order,"
+                        + " main file first, such as [compose.yaml, compose.prod.yaml]"));
+            }
+            for (int i = 0; i < items.size(); i++) {
+                Object item = items.get(i);
+                String p = SourceMap.index("composeFiles", i);
+                if (!(item instanceof String f) || f.isBlank() || f.startsWith("/") || f.startsWith("~")
+                        || java.nio.file.Path.of(f).normalize().startsWith("..")) {
+                    problems.add(sm.error(p, "'composeFiles' entries are files inside the stack folder, named"
+                            + " relative to it, not '" + item + "'"));
+                } else if (i == 0 && (f.contains("/") || f.contains("\\"))) {
+                    problems.add(sm.error(p, "the first of 'composeFiles' is the main compose file and must be in"
+                            + " the stack folder itself (its folder is the project directory), not '" + f + "'"));
+                } else if (composeFiles.contains(f)) {
+                    problems.add(sm.error(p, "compose file " + f + " is listed twice: remove one"));
+                } else {
+                    composeFiles.add(java.nio.file.Path.of(f).normalize().toString().replace('\\', '/'));
+                }
+            }
+        }
         return new Result(new StackSettings(suspend, state, prune, selfHeal, adopt, List.copyOf(dependsOn),
                 healthTimeout, target, Map.copyOf(variables), List.copyOf(secrets), variablesFrom, snapshot, onFailure,
-                dataFolders), problems,
-                sm);
+                dataFolders, composeFiles), problems, sm);
     }
 
     private static String scalar(Object v) {
