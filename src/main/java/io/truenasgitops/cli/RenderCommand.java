@@ -82,7 +82,7 @@ public class RenderCommand implements TopLevelCommand, Callable<Integer> {
         if (!stack.isValid()) {
             return ExitCodes.FAILED;
         }
-        Stamp stamp = new Stamp(repoRoot.toUri().toString(), stack.relativeDir(), LOCAL_REVISION, stack.rendered().hash());
+        Stamp stamp = stack.rendered().stamp(repoRoot.toUri().toString(), stack.relativeDir(), LOCAL_REVISION);
         Map<String, Object> stamped = Stamps.apply(stack.rendered().compose(), stamp);
         int bytes = Payload.bytes(stack.name(), stamped);
         SecretMasker masker = showSecrets ? SecretMasker.NONE : stack.rendered().masker();

@@ -164,7 +164,9 @@ public final class ComposeRenderer {
         Map<String, Object> escaped = (Map<String, Object>) escapeDollars(compose);
         Map<String, Object> normalized = ComposeNormalizer.normalize(escaped);
         String hash = ContentHash.of(normalized);
-        int size = Payload.bytes(request.appName(), Stamps.apply(normalized, SIZING_STAMP));
+        Stamp sizing = new Stamp(SIZING_STAMP.source(), SIZING_STAMP.path(), SIZING_STAMP.revision(),
+                SIZING_STAMP.hash(), SecretPaths.of(normalized, masker));
+        int size = Payload.bytes(request.appName(), Stamps.apply(normalized, sizing));
         if (size > Payload.MAX_BYTES) {
             problems.add(new Problem(Problem.Severity.ERROR, request.composeFile(), 0, 0, "",
                     "the rendered app.update message is " + size + " bytes (" + (size + 1023) / 1024 + " KiB); TrueNAS"

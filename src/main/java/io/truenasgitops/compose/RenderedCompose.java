@@ -26,6 +26,11 @@ public record RenderedCompose(Map<String, Object> compose, String hash, SecretMa
 
     /** The compose with the stamp for {@code source}, {@code path} and {@code revision}, ready for app.create/update. */
     public Map<String, Object> stamped(String source, String path, String revision) {
-        return Stamps.apply(compose, new Stamp(source, path, revision, hash));
+        return Stamps.apply(compose, stamp(source, path, revision));
+    }
+
+    /** The stamp for this compose: its hash and where it holds secrets ({@link SecretPaths}). */
+    public Stamp stamp(String source, String path, String revision) {
+        return new Stamp(source, path, revision, hash, SecretPaths.of(compose, masker));
     }
 }

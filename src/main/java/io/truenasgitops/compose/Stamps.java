@@ -1,12 +1,16 @@
 package io.truenasgitops.compose;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /** Puts the {@value Stamp#KEY} ownership mark into a compose, reads it back from a live config, and removes it. */
 public final class Stamps {
+
+    /** The stamp's field listing where the applied compose held secrets ({@link Stamp#secretPaths}). */
+    static final String SECRETS = "secrets";
 
     private Stamps() {}
 
@@ -17,6 +21,9 @@ public final class Stamps {
         mark.put("hash", stamp.hash());
         mark.put("path", stamp.path());
         mark.put("revision", stamp.revision());
+        if (!stamp.secretPaths().isEmpty()) {
+            mark.put(SECRETS, stamp.secretPaths());
+        }
         mark.put("source", stamp.source());
         out.put(Stamp.KEY, mark);
         return out;
@@ -38,7 +45,10 @@ public final class Stamps {
                 || !(hash instanceof String h)) {
             return Optional.empty();
         }
-        return Optional.of(new Stamp(s, p, r, h));
+        // a malformed list (edited by hand) only loses what it would have masked; ownership does not depend on it
+        List<String> secrets = mark.get(SECRETS) instanceof List<?> l
+                ? l.stream().filter(String.class::isInstance).map(String.class::cast).toList() : List.of();
+        return Optional.of(new Stamp(s, p, r, h, secrets));
     }
 
     /** A copy of {@code config} without the stamp. */

@@ -1,7 +1,5 @@
 package io.truenasgitops.reconcile;
 
-import io.truenasgitops.compose.Stamp;
-import io.truenasgitops.compose.Stamps;
 import io.truenasgitops.stacks.StackSettings;
 import io.truenasgitops.stacks.StackSettings.DesiredState;
 import io.truenasgitops.truenas.App;
@@ -282,8 +280,7 @@ final class ApplyExecutor {
         DesiredStack old = back.stack();
         LOG.infof("%s: the update to %s failed; rolling back to %s (onFailure: rollback)", a.stack(), from, to);
         try {
-            Map<String, Object> payload = Stamps.apply(old.rendered().compose(),
-                    new Stamp(ctx.sourceUrl(), old.relativeDir(), back.revision(), old.hash()));
+            Map<String, Object> payload = old.rendered().stamped(ctx.sourceUrl(), old.relativeDir(), back.revision());
             job(a, ctx, timeout, () -> api.update(a.stack(), payload, listener(a, ctx)), () -> landed(api, a.stack(),
                     old.hash()));
             boolean up = api.get(a.stack(), false).map(x -> Planner.isUp(x.state())).orElse(false);
@@ -450,7 +447,7 @@ final class ApplyExecutor {
     }
 
     private Map<String, Object> payload(DesiredStack d, Context ctx) {
-        return Stamps.apply(d.rendered().compose(), new Stamp(ctx.sourceUrl(), d.relativeDir(), ctx.revision(), d.hash()));
+        return d.rendered().stamped(ctx.sourceUrl(), d.relativeDir(), ctx.revision());
     }
 
     private static boolean landed(AppsApi api, String app, String hash) {

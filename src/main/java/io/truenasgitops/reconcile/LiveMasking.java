@@ -1,6 +1,7 @@
 package io.truenasgitops.reconcile;
 
 import io.truenasgitops.compose.SecretMasker;
+import io.truenasgitops.compose.SecretPaths;
 import io.truenasgitops.compose.SourceMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,10 +13,12 @@ import java.util.Set;
 /**
  * Hides secret values on the live side of a diff. The masker knows only the current secret values, so after a
  * secret is rotated the NAS still holds the old one, which no masker would catch. Two rules follow the values,
- * not the keys or positions of today's compose: every place where the applied compose held a secret (recorded at
- * apply time as {@link #secretPaths}, so a renamed variable or an item inserted before it does not matter), and
- * wherever the desired value at a path carries a secret and the live value there differs, the live value is
- * shown as {@code ***}. Pure.
+ * not the keys or positions of today's compose: every place where the applied compose held a secret (its
+ * {@link SecretPaths}, read from the app's stamp on the NAS, so any process planning sees them, and from the
+ * inventory for apps stamped before stamps recorded them; a renamed variable or an item inserted before it does
+ * not matter) is shown as {@code ***} unless it is equal to the desired value there (which the diff masks the
+ * same way on both sides); and wherever the desired value at a path carries a secret and the live value there
+ * differs, the live value is shown as {@code ***}. Pure.
  */
 final class LiveMasking {
 
@@ -32,7 +35,7 @@ final class LiveMasking {
      * A copy of {@code live} safe to show next to {@code desired}, also masking every place where the compose
      * applied last held a secret.
      *
-     * @param appliedSecretPaths {@link #secretPaths} of the compose applied last (from the inventory)
+     * @param appliedSecretPaths {@link #secretPaths} of the compose applied last (from its stamp and the inventory)
      */
     @SuppressWarnings("unchecked")
     static Map<String, Object> maskLive(Map<String, Object> live, Map<String, Object> desired, SecretMasker masker,
@@ -45,35 +48,19 @@ final class LiveMasking {
         if (!byDesired && applied.isEmpty()) {
             return live;
         }
-        return (Map<String, Object>) walk(live, byDesired ? desired : null, masker, "", applied);
+        return (Map<String, Object>) walk(live, desired, byDesired ? masker : SecretMasker.NONE, "", applied);
     }
 
-    /**
-     * Where {@code compose} holds a value carrying a secret: the paths of its string leaves that the masker
-     * changes (the values themselves are never kept).
-     */
+    /** Where {@code compose} holds a value carrying a secret ({@link SecretPaths#of}). */
     static List<String> secretPaths(Map<String, Object> compose, SecretMasker masker) {
-        if (compose == null || masker == null || masker == SecretMasker.NONE) {
-            return List.of();
-        }
-        List<String> out = new ArrayList<>();
-        collect(compose, "", masker, out);
-        return List.copyOf(out);
-    }
-
-    private static void collect(Object node, String path, SecretMasker masker, List<String> out) {
-        if (node instanceof Map<?, ?> m) {
-            m.forEach((k, v) -> collect(v, SourceMap.child(path, String.valueOf(k)), masker, out));
-        } else if (node instanceof List<?> l) {
-            for (int i = 0; i < l.size(); i++) {
-                collect(l.get(i), SourceMap.index(path, i), masker, out);
-            }
-        } else if (node instanceof String s && !Objects.equals(masker.mask(s), s)) {
-            out.add(path);
-        }
+        return SecretPaths.of(compose, masker);
     }
 
     private static Object walk(Object live, Object desired, SecretMasker masker, String path, Set<String> applied) {
+        if (live != null && applied.contains(path)) {
+            // equal to what Git wants there: the diff shows no change, and masks it as it masks the desired side
+            return Objects.equals(live, desired) ? live : MASK;
+        }
         if (live instanceof Map<?, ?> lm) {
             Map<String, Object> out = new LinkedHashMap<>();
             Map<?, ?> dm = desired instanceof Map<?, ?> d ? d : Map.of();
@@ -89,10 +76,7 @@ final class LiveMasking {
             }
             return out;
         }
-        if (live != null && applied.contains(path)) {
-            return MASK;
-        }
-        if (desired instanceof String s && !Objects.equals(masker.mask(s), s) && !Objects.equals(live, desired)) {
+        if (desired != null && !Objects.equals(masker.maskTree(desired), desired) && !Objects.equals(live, desired)) {
             return MASK;
         }
         return live;

@@ -84,8 +84,7 @@ public final class Planner {
                 : live != null && live.hash().equals(d.hash()) ? new ComposeDiff(List.of(), "")
                 : ComposeDiff.between(live == null ? null
                         : LiveMasking.maskLive(live.config(), d.rendered().compose(), d.rendered().masker(),
-                                in.inventory().get(d.target(), d.name()).map(InventoryEntry::secretPaths)
-                                        .orElse(List.of())),
+                                appliedSecretPaths(in, d, live)),
                         d.rendered().compose(), d.rendered().masker());
         Set<DriftKind> noDrift = Set.of();
         ActionBuilder b = new ActionBuilder(d, live, diff, fp, want);
@@ -134,6 +133,17 @@ public final class Planner {
 
         Action action = live == null ? planMissing(d, b, applied, heal, rev) : planPresent(in, d, live, b, applied, heal, rev, want);
         return hold(in, d.name(), snapshotCoverage(in, d, action));
+    }
+
+    /**
+     * Where the compose live on the NAS held secrets when it was applied: from the app's stamp, which any process
+     * reads from the NAS, and from this process's inventory (apps stamped before stamps recorded them). Masking
+     * more never shows a secret, so both count.
+     */
+    private static List<String> appliedSecretPaths(PlanInput in, DesiredStack d, LiveApp live) {
+        Set<String> paths = new java.util.LinkedHashSet<>(live.stamp().map(Stamp::secretPaths).orElse(List.of()));
+        in.inventory().get(d.target(), d.name()).ifPresent(e -> paths.addAll(e.secretPaths()));
+        return List.copyOf(paths);
     }
 
     /**

@@ -2,7 +2,6 @@ package io.truenasgitops.reconcile;
 
 import io.truenasgitops.compose.ComposeDiff;
 import io.truenasgitops.compose.Stamp;
-import io.truenasgitops.compose.Stamps;
 import io.truenasgitops.git.GitSource;
 import io.truenasgitops.git.Snapshot;
 import io.truenasgitops.stacks.LoadedStack;
@@ -76,8 +75,10 @@ final class Rollbacks {
     RollbackPlan plan(String stack, String revision) {
         Old o = old(stack, revision);
         String target = o.live().target();
-        ComposeDiff diff = ComposeDiff.between(o.live().config(), o.stack().rendered().compose(),
-                o.stack().rendered().masker());
+        // the live app may hold secrets the old revision does not use: its stamp says where they are
+        ComposeDiff diff = ComposeDiff.between(LiveMasking.maskLive(o.live().config(), o.stack().rendered().compose(),
+                o.stack().rendered().masker(), o.live().stamp().map(Stamp::secretPaths).orElse(List.of())),
+                o.stack().rendered().compose(), o.stack().rendered().masker());
         List<String> notes = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         List<RollbackPlan.DatasetRollback> datasets = new ArrayList<>();
@@ -178,8 +179,8 @@ final class Rollbacks {
                     throw e;
                 }
             }
-            Map<String, Object> payload = Stamps.apply(desired.rendered().compose(), new Stamp(o.snapshot().sourceUrl(),
-                    desired.relativeDir(), plan.revision(), desired.hash()));
+            Map<String, Object> payload = desired.rendered().stamped(o.snapshot().sourceUrl(), desired.relativeDir(),
+                    plan.revision());
             api.update(stack, payload, listener);
             if (desired.settings().state() == DesiredState.RUNNING) {
                 api.start(stack, listener);

@@ -234,4 +234,59 @@ class PlanSyncCommandIT {
         assertThat(r.exitCode()).as(r.getErrorOutput()).isEqualTo(1);
         assertThat(r.getOutput()).contains("~ update").doesNotContain("s3cr3t-value-123").doesNotContain("n3w-s3cr3t-456");
     }
+    static final String ROTATING = "services:\n  web:\n    image: nginx:1.27\n    command: [\"--x=${X}\"]\n"
+            + "    environment:\n      KEY_A: ${A}\n";
+    static final String ROTATED = "services:\n  web:\n    image: nginx:1.27\n    command: [\"--verbose\", \"--x=${X}\"]\n"
+            + "    environment:\n      RENAMED_KEY_A: ${RENAMED_A}\n";
+
+    @Test
+    void aPlanFromAFreshProcessAfterARotationAndARenameShowsNoOldSecretInAnyFormat(QuarkusMainLauncher launcher)
+            throws Exception {
+        Path secrets = tmp.resolve("secrets");
+        Files.createDirectories(secrets);
+        Files.writeString(secrets.resolve("X"), "INDIA-5567");
+        Files.writeString(secrets.resolve("A"), "JULIET-7788");
+        commit("stacks/web/compose.yaml", ROTATING);
+        LaunchResult sync = launcher.launch(args("sync", "--secrets-dir", secrets.toString(), "--state-dir",
+                tmp.resolve("sync-state").toString()));
+        assertThat(sync.exitCode()).as(sync.getErrorOutput()).isZero();
+
+        Files.writeString(secrets.resolve("X"), "KILO-0001");
+        Files.delete(secrets.resolve("A"));
+        Files.writeString(secrets.resolve("RENAMED_A"), "LIMA-0002");
+        commit("stacks/web/compose.yaml", ROTATED);
+
+        for (String format : List.of("table", "json", "yaml", "markdown")) {
+            LaunchResult plan = launcher.launch(args("plan", "--secrets-dir", secrets.toString(), "--state-dir",
+                    tmp.resolve("other-state-" + format).toString(), "-o", format));
+            assertThat(plan.exitCode()).as(format + ": " + plan.getErrorOutput()).isEqualTo(1);
+            assertThat(plan.getOutput() + plan.getErrorOutput()).as(format)
+                    .contains("RENAMED_KEY_A")
+                    .doesNotContain("INDIA-5567").doesNotContain("JULIET-7788")
+                    .doesNotContain("KILO-0001").doesNotContain("LIMA-0002");
+        }
+    }
+
+    @Test
+    void aPlanWhereOnlyTheImageTagChangedSaysNothingAboutASecretNobodyRotated(QuarkusMainLauncher launcher)
+            throws Exception {
+        Path secrets = tmp.resolve("secrets");
+        Files.createDirectories(secrets);
+        Files.writeString(secrets.resolve("TOKEN_KEEP"), "s3cr3t-to-keep");
+        String compose = "services:\n  web:\n    image: nginx:%s\n    environment:\n      TOKEN_KEEP: ${TOKEN_KEEP}\n"
+                + "      URL_KEEP: postgres://u:${TOKEN_KEEP}@db\n";
+        commit("stacks/web/compose.yaml", compose.formatted("1.27"));
+        String state = tmp.resolve("state").toString();
+        LaunchResult sync = launcher.launch(args("sync", "--secrets-dir", secrets.toString(), "--state-dir", state));
+        assertThat(sync.exitCode()).as(sync.getErrorOutput()).isZero();
+        commit("stacks/web/compose.yaml", compose.formatted("1.28"));
+
+        for (String stateDir : List.of(state, tmp.resolve("fresh-state").toString())) {
+            LaunchResult plan = launcher.launch(args("plan", "--secrets-dir", secrets.toString(), "--state-dir",
+                    stateDir));
+            assertThat(plan.exitCode()).as(plan.getErrorOutput()).isEqualTo(1);
+            assertThat(plan.getOutput()).contains("~ update", "nginx:1.28")
+                    .doesNotContain("secret value changed").doesNotContain("s3cr3t-to-keep");
+        }
+    }
 }

@@ -78,4 +78,19 @@ class LiveMaskingTest {
         assertThat(LiveMasking.secretPaths(compose("s3cr3t"), masker).toString()).doesNotContain("s3cr3t");
         assertThat(LiveMasking.secretPaths(compose("s3cr3t"), SecretMasker.NONE)).isEmpty();
     }
+
+    @Test
+    void aSecretRecordedAtAPathAndUnchangedThereIsNotReportedAsAMaskedChange() {
+        SecretMasker masker = SecretMasker.of(List.of("k33p-s3cr3t"));
+        Map<String, Object> live = Map.of("services", Map.of("web", Map.of("image", "nginx:1.27",
+                "environment", Map.of("TOKEN_KEEP", "k33p-s3cr3t", "URL_KEEP", "postgres://u:k33p-s3cr3t@db"))));
+        Map<String, Object> desired = Map.of("services", Map.of("web", Map.of("image", "nginx:1.28",
+                "environment", Map.of("TOKEN_KEEP", "k33p-s3cr3t", "URL_KEEP", "postgres://u:k33p-s3cr3t@db"))));
+
+        ComposeDiff diff = ComposeDiff.between(LiveMasking.maskLive(live, desired, masker,
+                LiveMasking.secretPaths(live, masker)), desired, masker);
+
+        assertThat(diff.changes()).extracting(c -> c.path()).containsExactly("services.web.image");
+        assertThat(diff.unified()).doesNotContain("secret value changed").doesNotContain("k33p-s3cr3t");
+    }
 }
