@@ -40,7 +40,7 @@ public class GetCommand implements Runnable, TopLevelCommand {
         @Override
         public Integer call() throws InterruptedException {
             return StatusCommand.show(spec.commandLine().getOut(), spec.commandLine().getErr(), daemon, output,
-                    watching.watch, watching.intervalSeconds());
+                    watching.watch, watching.intervalSeconds(), WatchOptions.Pause.SLEEP);
         }
     }
 }

@@ -40,12 +40,12 @@ public class StatusCommand implements Callable<Integer>, TopLevelCommand {
     @Override
     public Integer call() throws InterruptedException {
         return show(spec.commandLine().getOut(), spec.commandLine().getErr(), daemon, output, watching.watch,
-                watching.intervalSeconds());
+                watching.intervalSeconds(), WatchOptions.Pause.SLEEP);
     }
 
     /** Prints the stacks once, or on every change while watching; returns the exit code. */
     static int show(PrintWriter out, PrintWriter err, DaemonOptions options, OutputOptions output, boolean watch,
-            int intervalSeconds) throws InterruptedException {
+            int intervalSeconds, WatchOptions.Pause pause) throws InterruptedException {
         DaemonClient client = new DaemonClient(options.server(), options.token());
         String last = null;
         while (true) {
@@ -67,7 +67,7 @@ public class StatusCommand implements Callable<Integer>, TopLevelCommand {
             if (!watch) {
                 return ExitCodes.OK;
             }
-            Thread.sleep(intervalSeconds * 1000L);
+            pause.between(java.time.Duration.ofSeconds(intervalSeconds));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.truenasgitops.cli;
 
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** {@code --watch} and its {@code --interval}, for the commands that show a running daemon. */
@@ -18,5 +19,17 @@ final class WatchOptions {
             throw new UsageException("--interval must be at least 1 second, not " + intervalSeconds);
         }
         return intervalSeconds;
+    }
+
+    /**
+     * What the watch does between two asks: sleep on the wall clock when run from the command line; a test passes
+     * its own, so it decides what happens between asks instead of racing a timer.
+     */
+    @FunctionalInterface
+    interface Pause {
+        /** Sleeps on the wall clock. */
+        Pause SLEEP = interval -> Thread.sleep(interval.toMillis());
+
+        void between(Duration interval) throws InterruptedException;
     }
 }

@@ -24,6 +24,7 @@ public final class Faults {
     private volatile DockerState dockerState;
     private volatile String dockerDetail;
     private volatile Duration idleTimeout;
+    private volatile java.util.function.LongSupplier idleClock = System::nanoTime;
     private volatile Duration jobStepDelay;
 
     /** {@code containerLogs}: what {@code compose logs} prints after the failure (26.0's job logs), or null. */
@@ -197,6 +198,15 @@ public final class Faults {
     }
 
     /**
+     * The clock (in nanoseconds) the idle timeout reads when it stamps a server send and when it looks for idle
+     * connections; {@link System#nanoTime()} unless a test gives one it advances itself.
+     */
+    public Faults idleClock(java.util.function.LongSupplier nanoTime) {
+        idleClock = nanoTime == null ? System::nanoTime : nanoTime;
+        return this;
+    }
+
+    /**
      * Answers every WebSocket upgrade with HTTP {@code status} (nginx's 502/503 while middlewared restarts); 0
      * turns it off.
      */
@@ -233,6 +243,7 @@ public final class Faults {
         dockerState = DockerState.RUNNING;
         dockerDetail = null;
         idleTimeout = null;
+        idleClock = System::nanoTime;
         jobStepDelay = null;
         rejectUpgradeStatus = 0;
         return this;
@@ -302,5 +313,9 @@ public final class Faults {
 
     Duration idleTimeout() {
         return idleTimeout;
+    }
+
+    long idleClockNanos() {
+        return idleClock.getAsLong();
     }
 }

@@ -177,7 +177,7 @@ final class Middleware {
         if (timeout == null || timeout.isZero() || timeout.isNegative()) {
             return;
         }
-        long now = System.nanoTime();
+        long now = nas.faults.idleClockNanos();
         for (Session s : List.copyOf(nas.sessions)) {
             // The idle timeout is nginx's; unix socket connections reach middlewared without nginx.
             if (s.peerUid == null && now - s.lastServerSendNanos > timeout.toNanos()) {

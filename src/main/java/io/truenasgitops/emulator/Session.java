@@ -50,7 +50,8 @@ abstract class Session {
     volatile String pendingOtpUser;
     /** A SCRAM exchange between its first and final message ({@code auth_ctx.next_mech == SCRAM}), or null. */
     volatile ScramServer.Exchange pendingScram;
-    volatile long lastServerSendNanos = System.nanoTime();
+    /** When the server last sent on this connection, on the idle timeout's clock ({@link Faults#idleClock}). */
+    volatile long lastServerSendNanos;
     volatile boolean closed;
     /** {@code core.set_options} of 25.10 ({@code api/base/server/app.py} defaults). */
     private boolean legacyJobs = true;
@@ -67,6 +68,7 @@ abstract class Session {
         this.tls = tls;
         this.apiVersion = apiVersion;
         this.generation = mw.generation();
+        this.lastServerSendNanos = mw.faults().idleClockNanos();
     }
 
     boolean authenticated() {
@@ -128,7 +130,7 @@ abstract class Session {
         if (closed) {
             return;
         }
-        lastServerSendNanos = System.nanoTime();
+        lastServerSendNanos = mw.faults().idleClockNanos();
         ws.writeTextMessage(Json.write(message));
     }
 

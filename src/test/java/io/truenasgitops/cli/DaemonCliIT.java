@@ -129,28 +129,48 @@ class DaemonCliIT {
     }
 
     @Test
-    void watchPrintsAgainOnlyWhenTheStacksChangeAndExitsThreeWhenTheDaemonGoesAway(QuarkusMainLauncher launcher) {
+    void watchPrintsAgainOnlyWhenTheStacksChangeAndExitsThreeWhenTheDaemonGoesAway() throws InterruptedException {
         AtomicInteger asked = new AtomicInteger();
         routes.put("GET /api/v1/stacks", x -> switch (asked.incrementAndGet()) {
             case 1, 2 -> new Answer(200, List.of(stack("traefik", "progressing", false, List.of(), null)));
-            case 3, 4 -> new Answer(200, List.of(stack("traefik", "healthy", true, List.of(), null)));
-            default -> {
-                // gone before the watch can ask again: the listener is closed when stop returns, so a retry of
-                // this request (the HTTP client repeats a GET once on a dropped connection) is refused
-                daemon.stop(0);
-                yield null;
-            }
+            default -> new Answer(200, List.of(stack("traefik", "healthy", true, List.of(), null)));
         });
+        List<java.time.Duration> pauses = new CopyOnWriteArrayList<>();
+        // the daemon goes away during the fourth pause, on the watch's own thread: stop returns once the listener
+        // is closed, so the fifth ask is refused and never reaches a handler, however loaded the machine is
+        WatchOptions.Pause pause = interval -> {
+            pauses.add(interval);
+            if (pauses.size() == 4) {
+                daemon.stop(0);
+            }
+        };
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        DaemonOptions options = new DaemonOptions();
+        options.server = server();
 
-        LaunchResult r = launcher.launch("status", "--server", server(), "--watch", "--interval", "1");
+        int exit = StatusCommand.show(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), options,
+                new OutputOptions(), true, 7, pause);
 
-        assertThat(r.exitCode()).as(r.getOutput() + r.getErrorOutput()).isEqualTo(ExitCodes.CONNECTION);
-        List<String> lines = CliOutput.lines(r);
+        assertThat(exit).as(out + "" + err).isEqualTo(ExitCodes.CONNECTION);
+        List<String> lines = out.toString().lines().toList();
         assertThat(lines.stream().filter(l -> l.startsWith("NAME"))).hasSize(2);
         assertThat(lines.stream().filter(l -> l.contains("progressing"))).hasSize(1);
         assertThat(lines.stream().filter(l -> l.contains("healthy"))).hasSize(1);
-        assertThat(r.getErrorOutput()).contains("error: cannot reach the daemon at " + server());
-        assertThat(asked.get()).isEqualTo(5);
+        assertThat(err.toString()).contains("error: cannot reach the daemon at " + server());
+        assertThat(asked.get()).isEqualTo(4);
+        assertThat(pauses).hasSize(4).containsOnly(java.time.Duration.ofSeconds(7));
+    }
+
+    @Test
+    void watchRefusesAnIntervalBelowOneSecondBeforeAskingTheDaemon(QuarkusMainLauncher launcher) {
+        routes.put("GET /api/v1/stacks", x -> new Answer(200, List.of(stack("traefik", "healthy", true, List.of(), null))));
+
+        LaunchResult r = launcher.launch("status", "--server", server(), "--watch", "--interval", "0");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.getErrorOutput()).contains("--interval must be at least 1 second, not 0");
+        assertThat(requests).isEmpty();
     }
 
     @Test
