@@ -80,6 +80,9 @@ final class PlanMarkdown {
         for (String w : a.warnings()) {
             md.append("**warning:** ").append(text(w)).append("\n\n");
         }
+        for (String c : a.creates()) {
+            md.append("**creates:** ").append(text(c)).append("\n\n");
+        }
         if (a.diff() != null && !a.diff().isEmpty()) {
             String[] lines = a.diff().unified().stripTrailing().split("\n");
             StringBuilder diff = new StringBuilder();

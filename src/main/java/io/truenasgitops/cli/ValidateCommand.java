@@ -81,6 +81,14 @@ public class ValidateCommand implements TopLevelCommand, Callable<Integer> {
             for (Problem p : scan.allProblems()) {
                 out.println(p.format());
             }
+            // what a sync creates on the NAS besides the apps (validate cannot look: plan says which are missing)
+            for (LoadedStack s : scan.stacks()) {
+                if (s.isValid()) {
+                    s.rendered().dataFolders().forEach(f -> out.println(s.relativeDir() + ": data folder "
+                            + f.hostPath() + " (owner " + f.owner() + ", service " + f.service() + ") is created on"
+                            + " the NAS if missing"));
+                }
+            }
             out.println(summary(scan));
         }
         out.flush();
@@ -187,6 +195,8 @@ public class ValidateCommand implements TopLevelCommand, Callable<Integer> {
             st.put("hash", s.rendered() == null ? null : s.rendered().hash());
             st.put("composeFiles", s.composeFiles());
             st.put("problems", s.problems().stream().map(ValidateCommand::problem).toList());
+            st.put("dataFolders", s.rendered() == null || !s.isValid() ? List.of() : s.rendered().dataFolders().stream()
+                    .map(f -> Map.of("path", f.hostPath(), "owner", f.owner(), "service", f.service())).toList());
             stacks.add(st);
         }
         json.put("stacks", stacks);
