@@ -392,7 +392,6 @@ public final class ComposeProject {
                 if (text.isEmpty()) {
                     continue;
                 }
-                used.add(display(rel.get()));
                 DotEnv.Result parsed = DotEnv.parse(text.get(), display(rel.get()),
                         name -> variables.lookup(name).map(Variables.Value::value), request.budget());
                 problems.addAll(parsed.problems());

@@ -43,8 +43,7 @@ class ComposeProjectTest {
                 "volumes", List.of("./db/init.sql:/docker-entrypoint-initdb.d/init.sql:ro")));
         assertThat(r.tree()).isInstanceOf(Map.class);
         assertThat(((Map<?, ?>) r.tree()).containsKey("include")).isFalse();
-        assertThat(r.files()).containsExactly("stacks/app/compose.yaml", "stacks/app/db/.env",
-                "stacks/app/db/compose.yaml");
+        assertThat(r.files()).containsExactly("stacks/app/compose.yaml", "stacks/app/db/compose.yaml");
         assertThat(r.sourceMap().error("services.db.image", "x").format())
                 .startsWith("stacks/app/db/compose.yaml:3:5:");
     }
