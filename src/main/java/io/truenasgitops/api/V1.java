@@ -132,14 +132,21 @@ public final class V1 {
      * @param changes how many compose paths differ (0 when nothing to compare)
      * @param diff the unified compose diff ({@code --- live}, {@code +++ desired}, secrets masked), empty when
      *     nothing differs
+     * @param composeFiles the compose files the stack's document was merged from (main first; override files,
+     *     includes, extends), empty when not known
      */
     public record PlannedAction(String stack, String target, String path, String action, boolean writes,
             Reason reason, List<String> drift, List<String> problems, List<String> warnings, List<String> dependsOn,
-            int changes, String diff) {
+            int changes, String diff, List<String> composeFiles) {
+        public PlannedAction {
+            composeFiles = composeFiles == null ? List.of() : List.copyOf(composeFiles);
+        }
+
         static PlannedAction of(Action a) {
             return new PlannedAction(a.stack(), a.target(), a.path(), lower(a.type().name()), a.writes(),
                     Reason.of(a.reason()), driftLabels(a.drift()), a.problems(), a.warnings(), a.dependsOn(),
-                    a.diff() == null ? 0 : a.diff().changes().size(), a.diff() == null ? "" : a.diff().unified());
+                    a.diff() == null ? 0 : a.diff().changes().size(), a.diff() == null ? "" : a.diff().unified(),
+                    a.composeFiles());
         }
     }
 

@@ -30,10 +30,11 @@ import java.util.Set;
 public record Action(
         ActionType type, String stack, String target, String path, Reason reason, ComposeDiff diff, Set<DriftKind> drift,
         List<String> problems, String desiredHash, String liveHash, String fingerprint, List<String> dependsOn,
-        DesiredState wantState, boolean enforceState, List<String> warnings) {
+        DesiredState wantState, boolean enforceState, List<String> warnings, List<String> composeFiles) {
 
     public Action {
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        composeFiles = composeFiles == null ? List.of() : List.copyOf(composeFiles);
         drift = drift == null ? Set.of() : Set.copyOf(drift);
         problems = problems == null ? List.of() : List.copyOf(problems);
         dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
@@ -56,7 +57,8 @@ public record Action(
     public Builder toBuilder() {
         return new Builder().type(type).stack(stack).target(target).path(path).reason(reason).diff(diff).drift(drift)
                 .problems(problems).desiredHash(desiredHash).liveHash(liveHash).fingerprint(fingerprint)
-                .dependsOn(dependsOn).wantState(wantState).enforceState(enforceState).warnings(warnings);
+                .dependsOn(dependsOn).wantState(wantState).enforceState(enforceState).warnings(warnings)
+                .composeFiles(composeFiles);
     }
 
     /** Names each component, so an action is never built from a run of nulls. */
@@ -76,8 +78,15 @@ public record Action(
         private DesiredState wantState;
         private boolean enforceState;
         private List<String> warnings;
+        private List<String> composeFiles;
 
         private Builder() {}
+
+        /** The compose files the stack's document was merged from (main first). */
+        public Builder composeFiles(List<String> v) {
+            composeFiles = v;
+            return this;
+        }
 
         public Builder type(ActionType v) {
             type = v;
@@ -156,7 +165,7 @@ public record Action(
 
         public Action build() {
             return new Action(type, stack, target, path, reason, diff, drift, problems, desiredHash, liveHash,
-                    fingerprint, dependsOn, wantState, enforceState, warnings);
+                    fingerprint, dependsOn, wantState, enforceState, warnings, composeFiles);
         }
     }
 }

@@ -54,7 +54,7 @@ class ComposeFilesSyncIT {
     }
 
     @Test
-    void theMergedProjectIsDeployedAndAChangeToTheOverrideAloneUpdatesTheApp(QuarkusMainLauncher launcher)
+    void theMergedProjectIsDeployedAndAChangeToTheOverrideAloneIsPlannedAndUpdatesTheApp(QuarkusMainLauncher launcher)
             throws Exception {
         RepoCommits.commit(repo, "stacks/web/db/.env", "PG_TAG=16\n");
         RepoCommits.commit(repo, "stacks/web/db/compose.yaml", "services:\n  db:\n    image: postgres:${PG_TAG}\n");
@@ -71,6 +71,11 @@ class ComposeFilesSyncIT {
         RepoCommits.commit(repo, "stacks/web/compose.override.yaml",
                 "services:\n  web:\n    environment:\n      MODE: prod-mode\n    ports: !override ['8443:443']\n");
         emulator.calls().reset();
+        LaunchResult plan = launcher.launch(args("plan"));
+        assertThat(plan.exitCode()).as(plan.getErrorOutput()).isEqualTo(1);
+        assertThat(plan.getOutput()).contains("~ update", "compose merged from stacks/web/compose.yaml,"
+                + " stacks/web/db/compose.yaml, stacks/web/compose.override.yaml", "prod-mode");
+        assertThat(emulator.calls().writes()).isZero();
         LaunchResult sync = launcher.launch(args("sync"));
         assertThat(sync.exitCode()).as(sync.getOutput() + sync.getErrorOutput()).isZero();
         assertThat(emulator.calls().count("app.update")).isEqualTo(1);
