@@ -102,6 +102,29 @@ class ComposeProjectTest {
     }
 
     @Test
+    void manyServicesExtendingFromOneFileReadItOnceAndStayUnderTheFileBound() {
+        folder.put("common.yaml", "services:\n  base:\n    image: a\n");
+        StringBuilder main = new StringBuilder("services:\n");
+        for (int i = 0; i < ComposeProject.MAX_FILES + 5; i++) {
+            main.append("  s").append(i).append(":\n    extends: {file: common.yaml, service: base}\n");
+        }
+        ComposeProject.Result r = load(main.toString());
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.files()).containsExactly("stacks/app/compose.yaml", "stacks/app/common.yaml");
+        assertThat(at(r.tree(), "services.s68")).isEqualTo(Map.of("image", "a"));
+    }
+
+    @Test
+    void includesThatNeverEndAreStoppedAtTheFileBound() {
+        for (int i = 0; i < ComposeProject.MAX_FILES + 2; i++) {
+            folder.put("f" + i + ".yaml", "include: [f" + (i + 1) + ".yaml]\nservices:\n  s" + i + ": {image: a}\n");
+        }
+        ComposeProject.Result r = load("include: [f0.yaml]\nservices:\n  web: {image: a}\n");
+        assertThat(r.problems()).extracting(Problem::message)
+                .anySatisfy(m -> assertThat(m).startsWith("more than 64 compose files in one project"));
+    }
+
+    @Test
     void extendsInTheSameFileMergesTheBaseService() {
         ComposeProject.Result r = load("services:\n  base:\n    image: a\n    restart: always\n"
                 + "  web:\n    extends: base\n    image: b\n");
