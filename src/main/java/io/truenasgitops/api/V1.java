@@ -133,27 +133,30 @@ public final class V1 {
      * @param diff the unified compose diff ({@code --- live}, {@code +++ desired}, secrets masked), empty when
      *     nothing differs
      * @param creates what applying it makes on the NAS besides the app (missing data folders)
+     * @param composeFiles the compose files the stack's document was merged from (main first; override files,
+     *     includes, extends), empty when not known
      */
     public record PlannedAction(String stack, String target, String path, String action, boolean writes,
             Reason reason, List<String> drift, List<String> problems, List<String> warnings, List<String> dependsOn,
-            int changes, String diff, List<String> creates) {
+            int changes, String diff, List<String> creates, List<String> composeFiles) {
         public PlannedAction {
             creates = creates == null ? List.of() : List.copyOf(creates);
+            composeFiles = composeFiles == null ? List.of() : List.copyOf(composeFiles);
         }
 
-        /** An action that makes nothing besides the app. */
+        /** An action that makes nothing besides the app, of one compose file. */
         public PlannedAction(String stack, String target, String path, String action, boolean writes,
                 Reason reason, List<String> drift, List<String> problems, List<String> warnings,
                 List<String> dependsOn, int changes, String diff) {
             this(stack, target, path, action, writes, reason, drift, problems, warnings, dependsOn, changes, diff,
-                    List.of());
+                    List.of(), List.of());
         }
 
         static PlannedAction of(Action a) {
             return new PlannedAction(a.stack(), a.target(), a.path(), lower(a.type().name()), a.writes(),
                     Reason.of(a.reason()), driftLabels(a.drift()), a.problems(), a.warnings(), a.dependsOn(),
                     a.diff() == null ? 0 : a.diff().changes().size(), a.diff() == null ? "" : a.diff().unified(),
-                    a.creates());
+                    a.creates(), a.composeFiles());
         }
     }
 

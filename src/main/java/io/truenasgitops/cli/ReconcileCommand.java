@@ -278,6 +278,9 @@ abstract class ReconcileCommand extends NasCommand {
                     " ".repeat(Math.max(0, 9 - type.length())),
                     a.stack(), a.drift().isEmpty() ? "" : "  " + style.yellow("[drift: " + String.join(", ", a.drift()) + "]"));
             out.println("      " + a.reason().code() + ": " + a.reason().message());
+            if (a.composeFiles() != null && a.composeFiles().size() > 1) {
+                out.println("      compose merged from " + String.join(", ", a.composeFiles()));
+            }
             a.warnings().forEach(w -> out.println("      " + style.yellow("warning:") + " " + w));
             a.creates().forEach(c -> out.println("      " + style.diffLine("+ " + c)));
             if (a.changes() > 0 && (!unchanged || a.drift().contains(DriftKind.CONFIG.label()))) {

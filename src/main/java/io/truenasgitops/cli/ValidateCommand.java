@@ -97,7 +97,7 @@ public class ValidateCommand implements TopLevelCommand, Callable<Integer> {
 
     /** A single stack folder (it has a compose file) or a repository root. */
     static RepoScan scan(Path dir, StacksOptions options) {
-        if (!StackRepository.composeFiles(dir).isEmpty()) {
+        if (StackRepository.isStackFolder(dir, dir)) {
             SecretsDirectory.Result secrets = SecretsDirectory.read(options.secretsDir());
             Path root = StackRepository.repoRootOf(dir, options);
             LoadedStack stack = StackRepository.load(root, dir, options, secrets.values());

@@ -69,7 +69,8 @@ public final class ComposeProject {
         private final Request request;
         private final List<Problem> problems = new ArrayList<>();
         private final LinkedHashSet<String> used = new LinkedHashSet<>();
-        private int reads;
+        /** Each file is read once, however many services extend from it or includes name it. */
+        private final Map<String, String> texts = new java.util.HashMap<>();
 
         Loader(Request request) {
             this.request = request;
@@ -392,7 +393,6 @@ public final class ComposeProject {
                 if (text.isEmpty()) {
                     continue;
                 }
-                used.add(display(rel.get()));
                 DotEnv.Result parsed = DotEnv.parse(text.get(), display(rel.get()),
                         name -> variables.lookup(name).map(Variables.Value::value), request.budget());
                 problems.addAll(parsed.problems());
@@ -403,13 +403,18 @@ public final class ComposeProject {
         }
 
         private Optional<String> read(String rel, SourceMap sm, String at, String display) {
-            if (++reads > MAX_FILES) {
+            if (texts.containsKey(rel)) {
+                return Optional.of(texts.get(rel));
+            }
+            if (texts.size() >= MAX_FILES) {
                 problems.add(error(sm, at, display, "more than " + MAX_FILES + " compose files in one project"
                         + " (includes and extends counted): refusing to read more; is an include repeating itself?"));
                 return Optional.empty();
             }
-            return text(request.files().look(rel, RepoFiles.MAX_COMPOSE_BYTES), rel, sm, at, display,
+            Optional<String> text = text(request.files().look(rel, RepoFiles.MAX_COMPOSE_BYTES), rel, sm, at, display,
                     RepoFiles.MAX_COMPOSE_BYTES);
+            text.ifPresent(t -> texts.put(rel, t));
+            return text;
         }
 
         private Optional<String> text(StackFiles.Entry entry, String rel, SourceMap sm, String at, String display,

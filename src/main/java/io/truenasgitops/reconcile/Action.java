@@ -28,15 +28,18 @@ import java.util.Set;
  *     {@code required: false} does not protect)
  * @param creates what applying it makes on the NAS besides the app: the data folders found missing (or not known
  *     to be there) by {@link Reconciler#plan}, {@code data folder /mnt/tank/apps/db/data (owner 999:999)}
+ * @param composeFiles the compose files the stack's document was merged from (main first), empty when not known
  */
 public record Action(
         ActionType type, String stack, String target, String path, Reason reason, ComposeDiff diff, Set<DriftKind> drift,
         List<String> problems, String desiredHash, String liveHash, String fingerprint, List<String> dependsOn,
-        DesiredState wantState, boolean enforceState, List<String> warnings, List<String> creates) {
+        DesiredState wantState, boolean enforceState, List<String> warnings, List<String> creates,
+        List<String> composeFiles) {
 
     public Action {
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
         creates = creates == null ? List.of() : List.copyOf(creates);
+        composeFiles = composeFiles == null ? List.of() : List.copyOf(composeFiles);
         drift = drift == null ? Set.of() : Set.copyOf(drift);
         problems = problems == null ? List.of() : List.copyOf(problems);
         dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
@@ -59,7 +62,8 @@ public record Action(
     public Builder toBuilder() {
         return new Builder().type(type).stack(stack).target(target).path(path).reason(reason).diff(diff).drift(drift)
                 .problems(problems).desiredHash(desiredHash).liveHash(liveHash).fingerprint(fingerprint)
-                .dependsOn(dependsOn).wantState(wantState).enforceState(enforceState).warnings(warnings).creates(creates);
+                .dependsOn(dependsOn).wantState(wantState).enforceState(enforceState).warnings(warnings).creates(creates)
+                .composeFiles(composeFiles);
     }
 
     /** Names each component, so an action is never built from a run of nulls. */
@@ -80,8 +84,15 @@ public record Action(
         private boolean enforceState;
         private List<String> warnings;
         private List<String> creates;
+        private List<String> composeFiles;
 
         private Builder() {}
+
+        /** The compose files the stack's document was merged from (main first). */
+        public Builder composeFiles(List<String> v) {
+            composeFiles = v;
+            return this;
+        }
 
         /** What the action makes on the NAS besides the app ({@code data folder /mnt/... (owner 999:999)}). */
         public Builder creates(List<String> v) {
@@ -166,7 +177,7 @@ public record Action(
 
         public Action build() {
             return new Action(type, stack, target, path, reason, diff, drift, problems, desiredHash, liveHash,
-                    fingerprint, dependsOn, wantState, enforceState, warnings, creates);
+                    fingerprint, dependsOn, wantState, enforceState, warnings, creates, composeFiles);
         }
     }
 }

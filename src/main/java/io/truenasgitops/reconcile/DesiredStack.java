@@ -14,13 +14,22 @@ import java.util.List;
  * @param settings its stack.yaml settings
  * @param rendered the normalised compose, its hash and the secret masker; null when the stack is invalid
  * @param problems what is wrong with it (errors make it invalid) or worth a warning
+ * @param composeFiles the compose files its document was merged from (main first), as shown in problems
  */
 public record DesiredStack(
-        String name, String relativeDir, StackSettings settings, RenderedCompose rendered, List<Problem> problems) {
+        String name, String relativeDir, StackSettings settings, RenderedCompose rendered, List<Problem> problems,
+        List<String> composeFiles) {
 
     public DesiredStack {
         settings = settings == null ? StackSettings.defaults() : settings;
         problems = problems == null ? List.of() : List.copyOf(problems);
+        composeFiles = composeFiles == null ? List.of() : List.copyOf(composeFiles);
+    }
+
+    /** A stack whose compose files are not known. */
+    public DesiredStack(String name, String relativeDir, StackSettings settings, RenderedCompose rendered,
+            List<Problem> problems) {
+        this(name, relativeDir, settings, rendered, problems, List.of());
     }
 
     public static DesiredStack from(LoadedStack stack) {
@@ -29,7 +38,8 @@ public record DesiredStack(
                 stack.relativeDir(),
                 stack.settings(),
                 stack.isValid() ? stack.rendered() : null,
-                stack.problems());
+                stack.problems(),
+                stack.composeFiles());
     }
 
     public boolean isValid() {

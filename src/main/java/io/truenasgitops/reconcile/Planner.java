@@ -630,7 +630,7 @@ public final class Planner {
             return Action.builder(type, d.name(), d.target()).path(d.relativeDir()).reason(Reason.of(code, message))
                     .diff(diff).drift(drift).problems(problems).desiredHash(d.hash())
                     .liveHash(live == null ? null : live.hash()).fingerprint(fp).dependsOn(d.dependsOn()).wantState(want)
-                    .enforceState(enforce).build();
+                    .enforceState(enforce).composeFiles(d.composeFiles()).build();
         }
     }
 }

@@ -87,7 +87,7 @@ public final class StackRepository {
         List<LoadedStack> stacks = new ArrayList<>();
         for (Path dir : dirs) {
             String rel = relative(repoRoot, dir);
-            if (composeFiles(dir).isEmpty() && !listsComposeFiles(dir, repoRoot)) {
+            if (!isStackFolder(dir, repoRoot)) {
                 repoProblems.add(new Problem(Problem.Severity.WARNING, rel, 0, 0, "",
                         "folder has no compose file (" + String.join(", ", COMPOSE_FILE_NAMES) + "): not a stack,"
                         + " skipped"));
@@ -436,6 +436,16 @@ public final class StackRepository {
             root = root.getParent();
         }
         return root != null && root.resolve(stacksDir).normalize().equals(parent) ? root : parent;
+    }
+
+    /**
+     * Whether {@code dir} is a stack folder: it has a compose file, or its stack.yaml names its compose files
+     * ({@code composeFiles:}).
+     *
+     * @param repoRoot files read must be inside it
+     */
+    public static boolean isStackFolder(Path dir, Path repoRoot) {
+        return !composeFiles(dir).isEmpty() || listsComposeFiles(dir, repoRoot);
     }
 
     /** Whether the folder's stack.yaml names its compose files ({@code composeFiles:}): a stack without compose.yaml. */

@@ -234,7 +234,7 @@ class DaemonCliIT {
         routes.put("GET /api/v1/plan", x -> new Answer(200, new V1.Plan(REV, Instant.parse("2026-12-01T10:00:00Z"),
                 false, true, List.of(new V1.PlannedAction("traefik", "default", "stacks/traefik", "update", true,
                         new V1.Reason("ConfigChanged", "update app 'traefik'"), List.of(), List.of(), List.of(), List.of(), 1,
-                        "--- live\n+++ desired\n-  image: traefik:3.0\n+  image: traefik:3.1\n")), List.of())));
+                        "--- live\n+++ desired\n-  image: traefik:3.0\n+  image: traefik:3.1\n", List.of(), List.of())), List.of())));
 
         LaunchResult table = launcher.launch("plan", "--server", server());
         LaunchResult json = launcher.launch("plan", "--server", server(), "-o", "json");

@@ -43,8 +43,7 @@ class ComposeProjectTest {
                 "volumes", List.of("./db/init.sql:/docker-entrypoint-initdb.d/init.sql:ro")));
         assertThat(r.tree()).isInstanceOf(Map.class);
         assertThat(((Map<?, ?>) r.tree()).containsKey("include")).isFalse();
-        assertThat(r.files()).containsExactly("stacks/app/compose.yaml", "stacks/app/db/.env",
-                "stacks/app/db/compose.yaml");
+        assertThat(r.files()).containsExactly("stacks/app/compose.yaml", "stacks/app/db/compose.yaml");
         assertThat(r.sourceMap().error("services.db.image", "x").format())
                 .startsWith("stacks/app/db/compose.yaml:3:5:");
     }
@@ -100,6 +99,29 @@ class ComposeProjectTest {
                 .startsWith("stacks/app/common/base.yaml:3:5:");
         assertThat(r.sourceMap().error("services.web.environment[1]", "x").format())
                 .startsWith("stacks/app/compose.yaml:6:");
+    }
+
+    @Test
+    void manyServicesExtendingFromOneFileReadItOnceAndStayUnderTheFileBound() {
+        folder.put("common.yaml", "services:\n  base:\n    image: a\n");
+        StringBuilder main = new StringBuilder("services:\n");
+        for (int i = 0; i < ComposeProject.MAX_FILES + 5; i++) {
+            main.append("  s").append(i).append(":\n    extends: {file: common.yaml, service: base}\n");
+        }
+        ComposeProject.Result r = load(main.toString());
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.files()).containsExactly("stacks/app/compose.yaml", "stacks/app/common.yaml");
+        assertThat(at(r.tree(), "services.s68")).isEqualTo(Map.of("image", "a"));
+    }
+
+    @Test
+    void includesThatNeverEndAreStoppedAtTheFileBound() {
+        for (int i = 0; i < ComposeProject.MAX_FILES + 2; i++) {
+            folder.put("f" + i + ".yaml", "include: [f" + (i + 1) + ".yaml]\nservices:\n  s" + i + ": {image: a}\n");
+        }
+        ComposeProject.Result r = load("include: [f0.yaml]\nservices:\n  web: {image: a}\n");
+        assertThat(r.problems()).extracting(Problem::message)
+                .anySatisfy(m -> assertThat(m).startsWith("more than 64 compose files in one project"));
     }
 
     @Test
