@@ -196,7 +196,8 @@ public final class StackRepository {
         }
         layers.plain(rel + "/stack.yaml variables", stackVars);
         if (settings.variablesFrom() != null) {
-            variablesFrom(settings.variablesFrom(), dir, repoRoot, rel, encrypted, layers, problems);
+            variablesFrom(settings.variablesFrom(), settings.secrets(), dir, repoRoot, rel, encrypted, layers,
+                    problems);
         }
         Variables variables = layers.build();
         Optional<String> text = read(composeFile, repoRoot, RepoFiles.MAX_COMPOSE_BYTES, composeRel, problems);
@@ -223,8 +224,8 @@ public final class StackRepository {
      * Adds the values of {@code stack.yaml}'s {@code variablesFrom} file as the lowest layer: a SOPS-encrypted file
      * is decrypted in memory and its values are secrets; a plain one is read as dotenv, YAML or JSON by content.
      */
-    private static void variablesFrom(String name, Path dir, Path repoRoot, String rel, EncryptedFiles encrypted,
-            Variables.Builder layers, List<Problem> problems) {
+    private static void variablesFrom(String name, List<String> secrets, Path dir, Path repoRoot, String rel,
+            EncryptedFiles encrypted, Variables.Builder layers, List<Problem> problems) {
         String display = rel + "/" + name;
         Path file = dir.resolve(name).normalize();
         if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
@@ -241,19 +242,65 @@ public final class StackRepository {
             problems.add(new Problem(Problem.Severity.ERROR, display, 0, 0, "", u.reason()));
         } else if (content instanceof EnvFileReader.Values v) {
             v.notes().forEach(n -> problems.add(new Problem(Problem.Severity.WARNING, display, 0, 0, "", n)));
+            Map<String, String> values = checked(v.values(), secrets, text.get(), display, problems);
             if (v.secret()) {
-                layers.secrets(display + " (SOPS-encrypted)", v.values());
+                layers.secrets(display + " (SOPS-encrypted)", values);
             } else {
-                layers.plain(display, v.values());
+                layers.plain(display, values);
             }
         } else if (content instanceof EnvFileReader.DotEnvText t) {
-            Map<String, String> values = plainValues(t.text(), name, display, problems);
+            Map<String, String> values = checked(plainValues(t.text(), name, display, problems), secrets, t.text(),
+                    display, problems);
             if (t.secret()) {
                 layers.secrets(display + " (SOPS-encrypted)", values);
             } else {
                 layers.plain(display, values);
             }
         }
+    }
+
+    /**
+     * The checks {@code stack.yaml}'s {@code variables:} has, for the names of a {@code variablesFrom} file: a name
+     * that is not letters, digits and '_' is an error and left out, and so is a name {@code secrets:} declares (a
+     * secret comes from the secrets directory only). Located at the name's line in the file (SOPS leaves names
+     * in clear); no value is ever quoted.
+     */
+    private static Map<String, String> checked(Map<String, String> values, List<String> secrets, String text,
+            String display, List<Problem> problems) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (!StackSettingsReader.isVariableName(k)) {
+                problems.add(new Problem(Problem.Severity.ERROR, display, lineOf(text, k), 0, k,
+                        "variable name '" + k + "' must be letters, digits and '_'"));
+            } else if (secrets.contains(k)) {
+                problems.add(new Problem(Problem.Severity.ERROR, display, lineOf(text, k), 0, k, "secret " + k
+                        + " also has a value in " + display + ": a secret comes from the secrets directory only;"
+                        + " remove one of the two"));
+            } else {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /** The 1-based line where {@code name} is written as a key (dotenv, YAML or JSON), or 0 when not found. */
+    static int lineOf(String text, String name) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String l = lines[i].strip();
+            if (l.startsWith("export ")) {
+                l = l.substring("export ".length()).strip();
+            }
+            for (String key : List.of(name, "\"" + name + "\"", "'" + name + "'")) {
+                if (l.startsWith(key)) {
+                    String rest = l.substring(key.length()).stripLeading();
+                    if (rest.startsWith(":") || rest.startsWith("=")) {
+                        return i + 1;
+                    }
+                }
+            }
+        }
+        return 0;
     }
 
     /** A plain variables file: YAML/JSON by extension (top-level scalars), dotenv otherwise (literal values). */

@@ -34,6 +34,11 @@ public final class StackSettingsReader {
     public static final Pattern APP_NAME = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+    /** Whether {@code name} can be a variable: letters, digits and '_', not starting with a digit. */
+    static boolean isVariableName(String name) {
+        return VARIABLE.matcher(name).matches();
+    }
+
     public static Result read(String text, String file) {
         StackSettings d = StackSettings.defaults();
         YamlLoader.Result loaded = YamlLoader.load(text, file);

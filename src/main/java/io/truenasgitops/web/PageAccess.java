@@ -9,18 +9,20 @@ import jakarta.ws.rs.core.NewCookie;
 /**
  * Who may read the status page: everybody, unless {@code truenas-gitops.api.read-requires-token} is set; then
  * a request needs the API token, as a bearer header (scripts, curl) or as the session cookie the sign-in form
- * sets. The cookie holds a value derived from the token (never the token), is HttpOnly and SameSite=Strict, and
- * only ever allows reading: writes (sync) go to the REST API with the bearer token.
+ * sets. The cookie holds a random value of its own for each sign-in ({@link PageSessions}: never the token nor
+ * anything derived from it), lasts {@link PageSessions#LIFETIME}, ends at sign-out or restart, is HttpOnly and
+ * SameSite=Strict, and only ever allows reading: writes (sync) go to the REST API with the bearer token.
  */
 @ApplicationScoped
 public class PageAccess {
 
     /** The session cookie's name. */
     public static final String COOKIE = "truenas-gitops-session";
-    private static final String PURPOSE = "truenas-gitops status page session v1";
 
     @Inject
     AuthFilter api;
+
+    private final PageSessions sessions = new PageSessions(java.time.Clock.systemUTC());
 
     /** The verdict on a read of the page, given the request's Authorization header and session cookie (null when absent). */
     public BearerAuth.Decision read(String authorization, String cookie) {
@@ -31,7 +33,11 @@ public class PageAccess {
         if (authorization != null) {
             return auth.check(authorization);
         }
-        return auth.checkDerived(PURPOSE, cookie);
+        if (!auth.configured()) {
+            return BearerAuth.Decision.NOT_CONFIGURED;
+        }
+        // a cookie that is not a live session (signed out, expired, from before a restart, made up): sign in again
+        return sessions.valid(cookie) ? BearerAuth.Decision.ALLOWED : BearerAuth.Decision.MISSING;
     }
 
     /** Whether the page needs a sign-in at all. */
@@ -44,15 +50,16 @@ public class PageAccess {
         return api.bearer().check(token == null ? null : "Bearer " + token);
     }
 
-    /** The session cookie for a browser that proved it knows the token. */
+    /** A new session, and its cookie, for a browser that proved it knows the token. */
     public NewCookie sessionCookie() {
-        String value = api.bearer().derive(PURPOSE).orElseThrow();
-        return new NewCookie.Builder(COOKIE).value(value).path("/").httpOnly(true)
+        // no Max-Age: the browser forgets it when it closes; the daemon forgets it after PageSessions.LIFETIME
+        return new NewCookie.Builder(COOKIE).value(sessions.start()).path("/").httpOnly(true)
                 .sameSite(NewCookie.SameSite.STRICT).build();
     }
 
-    /** A cookie that ends the session. */
-    public NewCookie endedSession() {
+    /** Ends the session {@code cookie} names (null: none) and gives the cookie that clears it in the browser. */
+    public NewCookie endedSession(String cookie) {
+        sessions.revoke(cookie);
         return new NewCookie.Builder(COOKIE).value("").path("/").httpOnly(true).maxAge(0)
                 .sameSite(NewCookie.SameSite.STRICT).build();
     }

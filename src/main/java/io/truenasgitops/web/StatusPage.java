@@ -118,8 +118,8 @@ public class StatusPage {
     @POST
     @Path("sign-out")
     @Operation(hidden = true)
-    public Response signOut() {
-        return Response.seeOther(URI.create("/")).cookie(access.endedSession()).build();
+    public Response signOut(@CookieParam(PageAccess.COOKIE) String session) {
+        return Response.seeOther(URI.create("/")).cookie(access.endedSession(session)).build();
     }
 
     private Response signInPage(BearerAuth.Decision decision, String next, String error) {

@@ -61,7 +61,9 @@ class StatusPageAuthIT {
 
         assertThat(given().cookie(PageAccess.COOKIE, session).get("/stacks/web").then().statusCode(200).extract().asString())
                 .contains("Difference from Git").contains("action=\"/sign-out\"");
-        given().cookie(PageAccess.COOKIE, session + "0").get("/").then().statusCode(403);
+        // a cookie that is no session of this daemon gets the sign-in form, as no cookie does
+        assertThat(given().cookie(PageAccess.COOKIE, session + "0").get("/").then().statusCode(401).extract().asString())
+                .contains("<form method=\"post\" action=\"/sign-in\"");
         // the cookie reads, it never writes: the API still wants the bearer token
         given().cookie(PageAccess.COOKIE, session).post("/api/v1/sync").then().statusCode(401);
         given().cookie(PageAccess.COOKIE, session).get("/api/v1/stacks").then().statusCode(401);
@@ -75,5 +77,31 @@ class StatusPageAuthIT {
                     .header("Location", org.hamcrest.Matchers.endsWith("/"))
                     .header("Location", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("evil")));
         }
+    }
+
+    static String signIn() {
+        Response r = given().redirects().follow(false).formParam("token", DaemonTestResource.TOKEN)
+                .formParam("next", "/").post("/sign-in");
+        assertThat(r.statusCode()).isEqualTo(303);
+        return r.cookie(PageAccess.COOKIE);
+    }
+
+    @Test
+    void eachSignInGetsItsOwnSessionAndSigningOutEndsThatOneOnly() {
+        String first = signIn();
+        String second = signIn();
+        assertThat(first).isNotBlank().isNotEqualTo(second);
+        given().cookie(PageAccess.COOKIE, first).get("/").then().statusCode(200);
+        given().cookie(PageAccess.COOKIE, second).get("/").then().statusCode(200);
+
+        Response out = given().redirects().follow(false).cookie(PageAccess.COOKIE, first).post("/sign-out");
+        assertThat(out.statusCode()).isEqualTo(303);
+        assertThat(out.header("Set-Cookie")).contains(PageAccess.COOKIE + "=;").containsIgnoringCase("Max-Age=0");
+
+        assertThat(given().cookie(PageAccess.COOKIE, first).get("/").then().statusCode(401).extract().asString())
+                .contains("<form method=\"post\" action=\"/sign-in\"").doesNotContain("action=\"/sign-out\"");
+        given().cookie(PageAccess.COOKIE, first).get("/status-page/stream").then().statusCode(401);
+        assertThat(given().cookie(PageAccess.COOKIE, second).get("/").then().statusCode(200).extract().asString())
+                .contains("action=\"/sign-out\"");
     }
 }
