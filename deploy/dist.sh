@@ -2,7 +2,7 @@
 # Builds the distribution archive of a release from the packaged application (target/quarkus-app, made by
 # ./mvnw -B -ntp package -DskipTests): target/dist/truenas-gitops-VERSION.tar.gz holding the launcher
 # (truenas-gitops, next to the jar it runs), the Quarkus fast-jar (quarkus-run.jar, lib/, app/, quarkus/),
-# completion scripts (completions/: bash, and zsh through bashcompinit), every command's --help as Markdown
+# completion scripts (completions/: bash, zsh through bashcompinit, fish), every command's --help as Markdown
 # (docs/commands.md), README.md and CHANGELOG.md; and target/dist/SHA256SUMS for it.
 # Unpack it anywhere and run ./truenas-gitops-VERSION/truenas-gitops --version (Java 17 or later).
 # Exit codes: 0 built, 2 the packaged application is missing. DistArchiveDocsIT runs it and the unpacked launcher.
@@ -34,6 +34,7 @@ run() {
 }
 run completion bash > "$stage/completions/truenas-gitops.bash"
 run completion zsh > "$stage/completions/_truenas-gitops"
+run completion fish > "$stage/completions/truenas-gitops.fish"
 
 # --help of the root and of every command it lists, as Markdown
 help="$stage/docs/commands.md"

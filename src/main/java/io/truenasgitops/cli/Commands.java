@@ -12,6 +12,7 @@ final class Commands {
     static final List<Class<?>> TOP_LEVEL = List.of(
             AppsCommand.class,
             CallCommand.class,
+            CompleteCommand.class,
             CompletionCommand.class,
             DemoCommand.class,
             DeployCommand.class,

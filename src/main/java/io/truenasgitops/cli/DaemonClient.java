@@ -57,14 +57,24 @@ final class DaemonClient {
     private final HttpClient http;
 
     DaemonClient(URI server, String token) {
+        this(server, token, Duration.ofSeconds(10));
+    }
+
+    /** A client whose connection attempts give up after {@code connectTimeout} (completion: a TAB must not hang). */
+    DaemonClient(URI server, String token, Duration connectTimeout) {
         this.server = server;
         this.token = token;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
     }
 
     /** {@code GET /api/v1/stacks}: the status of every stack, as the daemon shows it. */
     JsonNode stacks() {
-        return send("GET", "/api/v1/stacks", READ_TIMEOUT);
+        return stacks(READ_TIMEOUT);
+    }
+
+    /** {@code GET /api/v1/stacks}, waiting at most {@code timeout} for the answer. */
+    JsonNode stacks(Duration timeout) {
+        return send("GET", "/api/v1/stacks", timeout);
     }
 
     /** {@code GET /api/v1/plan}: what the daemon's next pass would do. */

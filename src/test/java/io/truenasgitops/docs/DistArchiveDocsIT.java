@@ -60,6 +60,7 @@ class DistArchiveDocsIT {
         Path home = unpacked.resolve("truenas-gitops-" + version);
         assertThat(home.resolve("completions/truenas-gitops.bash")).isRegularFile();
         assertThat(home.resolve("completions/_truenas-gitops")).isRegularFile();
+        assertThat(home.resolve("completions/truenas-gitops.fish")).isRegularFile();
         assertThat(Files.readString(home.resolve("docs/commands.md"))).contains("## truenas-gitops sync",
                 "## truenas-gitops mode", "```text");
         assertThat(home.resolve("CHANGELOG.md")).isRegularFile();

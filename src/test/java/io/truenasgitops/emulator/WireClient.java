@@ -62,7 +62,9 @@ final class WireClient implements AutoCloseable {
                 .setMaxMessageSize(4 * 1024 * 1024)
                 .setMaxFrameSize(4 * 1024 * 1024);
         if (url.startsWith("wss:")) {
-            options.setSsl(true).setVerifyHost(true)
+            // the handshake may take as long as the connect below waits (Vert.x gives up after 10 s): a loaded
+            // machine is slow, not broken
+            options.setSsl(true).setVerifyHost(true).setSslHandshakeTimeout(30).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
                     .setTrustOptions(new PemTrustOptions().addCertPath(emulator.caCertificatePem().toString()));
         }
         WebSocketClient client = vertx.createWebSocketClient(options);
