@@ -217,7 +217,7 @@ public class ApiV1Resource {
     @Path("stacks/{name}/history")
     @Operation(summary = "A stack's history, newest first", description = "Its applies, failed applies, prunes and"
             + " rollbacks: revision, when, what was done, the outcome and its reason, and what triggered it (poll,"
-            + " webhook, api, cli, retry, startup). Kept per stack (the newest " + StackHistory.PER_STACK
+            + " webhook, api, cli, retry, startup, image-update). Kept per stack (the newest " + StackHistory.PER_STACK
             + ") with the daemon's state, so a restart keeps it.")
     @APIResponse(responseCode = "404", description = "No stack of that name, and no history of one")
     public List<V1.HistoryEntry> history(@PathParam("name") String name,

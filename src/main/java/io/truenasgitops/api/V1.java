@@ -263,7 +263,7 @@ public final class V1 {
      * @param operation create, update, start, stop, delete or rollback
      * @param outcome applied, failed, deleted, rolled-back or rollback-failed
      * @param reason code and message
-     * @param trigger what asked for it: poll, webhook, api, cli, retry or startup
+     * @param trigger what asked for it: poll, webhook, api, cli, retry, startup or image-update
      * @param attempts how many passes in a row failed the same way (1 otherwise)
      */
     public record HistoryEntry(long id, Instant time, String revision, String fromRevision, String operation,

@@ -71,6 +71,10 @@ public class Daemon implements RunningEngine {
     @Inject
     Notifications notifications;
 
+    /** The image update automation's settings (off unless an interval is set). */
+    @Inject
+    ImagesConfig imagesConfig;
+
     /** Commit statuses on the Git host; observes every pass of the engine. */
     @Inject
     CommitStatusReporting commitStatuses;
@@ -90,6 +94,7 @@ public class Daemon implements RunningEngine {
     private Reconciler reconciler;
     private ReconcileLoop loop;
     private volatile Instant startedAt;
+    private java.util.concurrent.ScheduledExecutorService imageRounds;
 
     /**
      * Replaces parts of the configuration with settings made in code (see {@link DaemonOverrides}).
@@ -195,6 +200,15 @@ public class Daemon implements RunningEngine {
                 targetsConfig, overrides.git().isEmpty(), overrides.targets().isEmpty()));
         problems.addAll(notifications.problems());
         problems.addAll(commitStatuses.problems(() -> gitSettings().url()));
+        if (imagesConfig != null && imagesConfig.updateInterval().isPresent()) {
+            imagesConfig.registryAuthFile().filter(f -> !java.nio.file.Files.isReadable(f)).ifPresent(f -> problems.add(
+                    "truenas-gitops.images.registry-auth-file " + f + " does not exist or cannot be read: give Docker's"
+                    + " config.json form, or unset it for public images"));
+            if (imagesConfig.updateInterval().get().toSeconds() < 60) {
+                problems.add("truenas-gitops.images.update-interval must be at least 1m (registries limit tag lists),"
+                        + " not " + io.truenasgitops.reconcile.Durations.human(imagesConfig.updateInterval().get()));
+            }
+        }
         return problems;
     }
 
@@ -208,6 +222,42 @@ public class Daemon implements RunningEngine {
                 targets().keySet(), io.truenasgitops.reconcile.Durations.human(reconcileConfig().interval()));
         startedAt = Instant.now();
         l.start();
+        startImageAutomation();
+    }
+
+    /**
+     * With {@code truenas-gitops.images.update-interval} set, a round of {@link ImageAutomation} every interval (the
+     * first one interval after the start) on a thread of its own; a commit it pushes asks the loop for a pass.
+     */
+    private void startImageAutomation() {
+        if (imagesConfig == null || imagesConfig.updateInterval().isEmpty()) {
+            return;
+        }
+        java.time.Duration every = imagesConfig.updateInterval().get();
+        io.truenasgitops.images.RegistryCredentials credentials;
+        try {
+            credentials = imagesConfig.registryAuthFile().isPresent()
+                    ? io.truenasgitops.images.RegistryCredentials.read(imagesConfig.registryAuthFile().get())
+                    : io.truenasgitops.images.RegistryCredentials.none();
+        } catch (java.io.IOException e) {
+            LOG.errorf("image updates are off: %s (truenas-gitops.images.registry-auth-file)", e.getMessage());
+            return;
+        }
+        ImageAutomation automation = new ImageAutomation(new ImageAutomation.Settings(every, stacksConfig.dir(),
+                new io.truenasgitops.git.WorkingTreeCommit.Identity(imagesConfig.authorName(), imagesConfig.authorEmail())),
+                source(), new io.truenasgitops.images.RegistryClient(credentials, imagesConfig.registryTimeout()),
+                () -> loop().trigger(io.truenasgitops.reconcile.TriggerReason.IMAGE_UPDATE, Optional.empty()),
+                new ImageAutomation.Observer() {});
+        imageRounds = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "image-updates");
+            t.setDaemon(true);
+            return t;
+        });
+        long seconds = Math.max(60, every.toSeconds());
+        imageRounds.scheduleWithFixedDelay(automation::runOnce, seconds, seconds, java.util.concurrent.TimeUnit.SECONDS);
+        LOG.infof("image updates: looking for newer tags the stacks' imagePolicy allows every %s, committing them to %s"
+                + " as %s <%s>", io.truenasgitops.reconcile.Durations.human(java.time.Duration.ofSeconds(seconds)),
+                source().describe(), imagesConfig.authorName(), imagesConfig.authorEmail());
     }
 
     /** When {@link #start()} ran, or empty when the loop was never started (short CLI commands, tests). */
@@ -230,6 +280,10 @@ public class Daemon implements RunningEngine {
     /** Stops the loop (waiting for the pass in flight), then closes the connections and the Git source. */
     @PreDestroy
     public synchronized void stop() {
+        if (imageRounds != null) {
+            imageRounds.shutdownNow();
+            imageRounds = null;
+        }
         if (loop != null) {
             loop.stop();
             loop = null;

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "history", mixinStandardHelpOptions = true,
         description = {"Show what a running daemon (serve or demo) did to a stack, newest first: each apply, failed"
                 + " apply, prune and rollback with its revision, when, what was done, the outcome and its reason,"
-                + " and what triggered it (poll, webhook, api, cli, retry, startup). The daemon keeps the newest"
+                + " and what triggered it (poll, webhook, api, cli, retry, startup, image-update). The daemon keeps the newest"
                 + " 100 per stack with its state. Asks the daemon's REST API (--server,"
                 + " GET /api/v1/stacks/NAME/history)."},
         footerHeading = "%nExit codes:%n",

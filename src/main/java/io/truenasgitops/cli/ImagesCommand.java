@@ -1,12 +1,11 @@
 package io.truenasgitops.cli;
 
 import io.truenasgitops.compose.Problem;
-import io.truenasgitops.compose.RepoFiles;
 import io.truenasgitops.git.WorkingTreeCommit;
 import io.truenasgitops.images.ImageUpdates;
 import io.truenasgitops.images.RegistryClient;
 import io.truenasgitops.images.RegistryCredentials;
-import io.truenasgitops.stacks.StackRepository;
+import io.truenasgitops.stacks.ImageInputs;
 import io.truenasgitops.stacks.StacksOptions;
 import jakarta.enterprise.context.Dependent;
 import java.io.IOException;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -118,9 +116,18 @@ public class ImagesCommand implements TopLevelCommand, Runnable {
                         + " --stacks-dir)");
             }
             RegistryCredentials credentials = credentials();
-            List<Problem> problems = new ArrayList<>();
-            Map<String, Path> composeOf = new LinkedHashMap<>();
-            List<ImageUpdates.StackInput> inputs = inputs(root, stacksRoot, problems, composeOf);
+            List<String> known = ImageInputs.stackNames(root, stacksDir);
+            for (String s : stacks) {
+                if (!known.contains(s)) {
+                    List<String> near = DidYouMean.closest(s, known);
+                    throw new UsageException("images update: no stack '" + s + "' in " + stacksRoot
+                            + (near.isEmpty() ? "" : "; did you mean " + String.join(" or ", near) + "?"));
+                }
+            }
+            ImageInputs read = ImageInputs.read(root, stacksDir, stacks);
+            List<Problem> problems = new ArrayList<>(read.problems());
+            Map<String, Path> composeOf = read.files();
+            List<ImageUpdates.StackInput> inputs = read.stacks();
             ImageUpdates.Result result = ImageUpdates.find(inputs, new RegistryClient(credentials, timeout));
             problems.addAll(result.problems());
 
@@ -140,7 +147,7 @@ public class ImagesCommand implements TopLevelCommand, Runnable {
                 }
                 if (commit && !written.isEmpty()) {
                     try {
-                        commitId = WorkingTreeCommit.commit(root, written, message(result.updates()), who);
+                        commitId = WorkingTreeCommit.commit(root, written, ImageUpdates.commitMessage(result.updates()), who);
                     } catch (WorkingTreeCommit.CommitFailedException e) {
                         problems.add(new Problem(Problem.Severity.ERROR, ".", 0, 0, "", "images update: the compose"
                                 + " files were edited but not committed: " + e.getMessage()));
@@ -150,62 +157,6 @@ public class ImagesCommand implements TopLevelCommand, Runnable {
             print(result, problems, written.size(), commitId);
             boolean failed = problems.stream().anyMatch(Problem::isError) || result.hasFailures();
             return failed ? ExitCodes.FAILED : ExitCodes.OK;
-        }
-
-        private List<ImageUpdates.StackInput> inputs(Path root, Path stacksRoot, List<Problem> problems,
-                Map<String, Path> composeOf) throws IOException {
-            List<ImageUpdates.StackInput> inputs = new ArrayList<>();
-            List<Path> dirs;
-            try (Stream<Path> list = Files.list(stacksRoot)) {
-                dirs = list.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
-                        .sorted().toList();
-            }
-            List<String> known = dirs.stream().map(d -> d.getFileName().toString()).toList();
-            for (String s : stacks) {
-                if (!known.contains(s)) {
-                    List<String> near = DidYouMean.closest(s, known);
-                    throw new UsageException("images update: no stack '" + s + "' in " + stacksRoot
-                            + (near.isEmpty() ? "" : "; did you mean " + String.join(" or ", near) + "?"));
-                }
-            }
-            for (Path d : dirs) {
-                String name = d.getFileName().toString();
-                if (!stacks.isEmpty() && !stacks.contains(name)) {
-                    continue;
-                }
-                List<Path> composeFiles = StackRepository.composeFiles(d);
-                if (composeFiles.isEmpty()) {
-                    continue;
-                }
-                Path compose = composeFiles.get(0);
-                Path stackYaml = Stream.of("stack.yaml").map(d::resolve).filter(Files::isRegularFile)
-                        .findFirst().orElse(null);
-                if (stackYaml == null) {
-                    continue;
-                }
-                String composeName = rel(root, compose);
-                String yamlName = rel(root, stackYaml);
-                Optional<String> composeText = read(compose, root, RepoFiles.MAX_COMPOSE_BYTES, composeName, problems);
-                Optional<String> yamlText = read(stackYaml, root, RepoFiles.MAX_SETTINGS_BYTES, yamlName, problems);
-                if (composeText.isPresent() && yamlText.isPresent()) {
-                    composeOf.put(composeName, compose);
-                    inputs.add(new ImageUpdates.StackInput(name, composeName, composeText.get(), yamlName, yamlText.get()));
-                }
-            }
-            return inputs;
-        }
-
-        private static Optional<String> read(Path file, Path root, long max, String display, List<Problem> problems) {
-            RepoFiles.Read read = RepoFiles.read(file, root, "the repository", max);
-            if (read instanceof RepoFiles.Text t) {
-                return Optional.of(t.text());
-            }
-            problems.add(new Problem(Problem.Severity.ERROR, display, 0, 0, "", ((RepoFiles.Refused) read).reason()));
-            return Optional.empty();
-        }
-
-        private static String rel(Path root, Path p) {
-            return root.relativize(p.toAbsolutePath().normalize()).toString().replace('\\', '/');
         }
 
         private RegistryCredentials credentials() {
@@ -237,24 +188,6 @@ public class ImagesCommand implements TopLevelCommand, Runnable {
             } catch (IOException e) {
                 throw new UsageException("images update: " + e.getMessage());
             }
-        }
-
-        /** One line per update, the old and new tag of each; the subject counts them. */
-        static String message(List<ImageUpdates.Finding.Update> updates) {
-            StringBuilder m = new StringBuilder();
-            if (updates.size() == 1) {
-                ImageUpdates.Finding.Update u = updates.get(0);
-                m.append("images: ").append(u.stack()).append("/").append(u.service()).append(" ").append(u.from())
-                        .append(" -> ").append(u.to()).append("\n\n");
-            } else {
-                m.append("images: update ").append(updates.size()).append(" images\n\n");
-            }
-            for (ImageUpdates.Finding.Update u : updates) {
-                m.append("- ").append(u.stack()).append("/").append(u.service()).append(": ").append(u.image())
-                        .append(" -> ").append(u.newImage()).append(" (").append(u.policy()).append(")\n");
-            }
-            m.append("\nMade by truenas-gitops images update.");
-            return m.toString();
         }
 
         private void print(ImageUpdates.Result result, List<Problem> problems, int files, String commitId) {

@@ -42,6 +42,20 @@ public interface GitSource extends AutoCloseable {
                 + "' of " + describe() + ": this source keeps no history; roll back with a Git source");
     }
 
+    /**
+     * Commits new contents of some files on top of {@code base} and pushes the commit to the followed branch
+     * (fast-forward only), for the daemon's own edits such as image updates. Sources that cannot push refuse.
+     *
+     * @param files contents by path relative to the snapshot's root
+     * @return the new commit's id
+     * @throws GitSourceException when nothing was pushed, saying why
+     */
+    default String commitAndPush(Snapshot base, java.util.Map<String, String> files, String message,
+            WorkingTreeCommit.Identity who) {
+        throw new GitSourceException(GitSourceException.Kind.CONFIG, "cannot push to " + describe()
+                + ": this source is not a Git remote; image updates need truenas-gitops.git.url");
+    }
+
     /** The source for logs and status: URL without credentials, the ref, and the subpath. */
     String describe();
 

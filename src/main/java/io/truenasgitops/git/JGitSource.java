@@ -14,6 +14,16 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.FetchCommand;
+import org.eclipse.jgit.api.PushCommand;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEditor;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.LsRemoteCommand;
 import org.eclipse.jgit.api.TransportCommand;
@@ -182,6 +192,98 @@ public final class JGitSource implements GitSource {
         } catch (IOException e) {
             throw new GitSourceException(Kind.IO, "failed to check out revision '" + revision + "' of " + describe()
                     + ": cannot use state directory " + stateDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Commits changed files on top of {@code base} (a snapshot this source fetched) and pushes the commit to the
+     * followed branch, fast-forward only: the daemon's own edits (image updates) go through Git like a person's.
+     * Nothing is forced: when the branch moved since {@code base}, nothing is pushed and the caller tries again
+     * after the next fetch.
+     *
+     * @param files new contents by path relative to the snapshot's root (the configured subpath)
+     * @return the pushed commit's id
+     * @throws GitSourceException {@code BAD_REF} when the ref is not a branch or the branch moved, {@code AUTH} when
+     *     the credentials may not push, or a network kind
+     */
+    @Override
+    public String commitAndPush(Snapshot base, Map<String, String> files, String message,
+            WorkingTreeCommit.Identity who) {
+        try (StateDirLock.Held held = lock.acquire(); Repository repo = openRepository()) {
+            CredentialsProvider credentials = url.credentials(settings, describe());
+            Map<String, Ref> advertised = listRemote(credentials);
+            Target target = resolve(advertised);
+            if (target.commit() || !target.remoteRef().startsWith(Constants.R_HEADS)) {
+                throw new GitSourceException(Kind.BAD_REF, "cannot push to " + describe() + ": the ref is not a"
+                        + " branch; set truenas-gitops.git.ref to the branch to commit image updates to");
+            }
+            Ref remote = advertised.get(target.remoteRef());
+            if (remote == null || !remote.getObjectId().name().equals(base.revision())) {
+                throw new GitSourceException(Kind.BAD_REF, "cannot push to " + describe() + ": branch "
+                        + target.display() + " moved since revision " + Snapshot.shorten(base.revision())
+                        + "; nothing was pushed, the next fetch brings the new commits and the edit is made again");
+            }
+            ObjectId commitId;
+            try (ObjectInserter inserter = repo.newObjectInserter(); RevWalk walk = new RevWalk(repo)) {
+                RevCommit parent = walk.parseCommit(ObjectId.fromString(base.revision()));
+                DirCache index = DirCache.newInCore();
+                DirCacheBuilder builder = index.builder();
+                try (var reader = repo.newObjectReader()) {
+                    builder.addTree(new byte[0], 0, reader, parent.getTree());
+                }
+                builder.finish();
+                DirCacheEditor editor = index.editor();
+                for (Map.Entry<String, String> f : files.entrySet()) {
+                    String path = (subpath.isEmpty() ? "" : subpath + "/") + f.getKey();
+                    ObjectId blob = inserter.insert(Constants.OBJ_BLOB,
+                            f.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    editor.add(new DirCacheEditor.PathEdit(path) {
+                        @Override
+                        public void apply(DirCacheEntry entry) {
+                            if (entry.getFileMode() == null || entry.getFileMode() == FileMode.MISSING) {
+                                entry.setFileMode(FileMode.REGULAR_FILE);
+                            }
+                            entry.setObjectId(blob);
+                        }
+                    });
+                }
+                editor.finish();
+                CommitBuilder commit = new CommitBuilder();
+                commit.setTreeId(index.writeTree(inserter));
+                commit.setParentId(parent);
+                PersonIdent ident = new PersonIdent(who.name(), who.email());
+                commit.setAuthor(ident);
+                commit.setCommitter(ident);
+                commit.setMessage(message.strip() + "\n\nSigned-off-by: " + who.name() + " <" + who.email() + ">\n");
+                commitId = inserter.insert(commit);
+                inserter.flush();
+            }
+            PushCommand push = Git.wrap(repo).push().setRemote(url.transport())
+                    .setRefSpecs(new RefSpec(commitId.name() + ":" + target.remoteRef()));
+            configure(push, credentials);
+            Iterable<PushResult> results;
+            try {
+                results = push.call();
+            } catch (GitAPIException | RuntimeException e) {
+                throw networkError("failed to push to " + describe(), e);
+            }
+            for (PushResult r : results) {
+                for (RemoteRefUpdate u : r.getRemoteUpdates()) {
+                    if (u.getStatus() != RemoteRefUpdate.Status.OK && u.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
+                        throw new GitSourceException(u.getStatus() == RemoteRefUpdate.Status.REJECTED_NONFASTFORWARD
+                                ? Kind.BAD_REF : Kind.AUTH, "failed to push to " + describe() + ": the server answered "
+                                + u.getStatus().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                                + (u.getMessage() == null ? "" : " (" + u.getMessage() + ")")
+                                + "; check that the credentials may push to branch " + target.display());
+                    }
+                }
+            }
+            return commitId.name();
+        } catch (CorruptState e) {
+            throw new GitSourceException(Kind.CORRUPT, "failed to push to " + describe() + ": the local clone in "
+                    + repoDir + " is corrupt (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new GitSourceException(Kind.IO, "failed to push to " + describe() + ": " + e.getMessage(), e);
         }
     }
 

@@ -179,4 +179,25 @@ public final class ImageUpdates {
         }
         return text;
     }
+
+    /**
+     * The commit message of some updates: the subject names the one update or counts them, the body has one line
+     * per image with its old and new reference and the policy that chose it.
+     */
+    public static String commitMessage(List<Finding.Update> updates) {
+        StringBuilder m = new StringBuilder();
+        if (updates.size() == 1) {
+            Finding.Update u = updates.get(0);
+            m.append("images: ").append(u.stack()).append("/").append(u.service()).append(" ").append(u.from())
+                    .append(" -> ").append(u.to()).append("\n\n");
+        } else {
+            m.append("images: update ").append(updates.size()).append(" images\n\n");
+        }
+        for (Finding.Update u : updates) {
+            m.append("- ").append(u.stack()).append("/").append(u.service()).append(": ").append(u.image())
+                    .append(" -> ").append(u.newImage()).append(" (").append(u.policy()).append(")\n");
+        }
+        m.append("\nMade by truenas-gitops images update.");
+        return m.toString();
+    }
 }

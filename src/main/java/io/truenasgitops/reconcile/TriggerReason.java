@@ -13,11 +13,13 @@ public enum TriggerReason {
     /** A transient failure's backoff elapsed. */
     RETRY,
     /** The daemon started. */
-    STARTUP;
+    STARTUP,
+    /** The daemon's image automation pushed a commit ({@code truenas-gitops.images.update-interval}). */
+    IMAGE_UPDATE;
 
     /** The word of the history's TRIGGER column and of JSON: {@code poll}, {@code webhook}, {@code api}, .... */
     public String label() {
-        return this == TIMER ? "poll" : name().toLowerCase(java.util.Locale.ROOT);
+        return this == TIMER ? "poll" : name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     /**
@@ -25,7 +27,7 @@ public enum TriggerReason {
      * the start and the poll.
      */
     static TriggerReason mostTelling(java.util.Set<TriggerReason> reasons) {
-        for (TriggerReason r : new TriggerReason[] {CLI, API, WEBHOOK, RETRY, STARTUP, TIMER}) {
+        for (TriggerReason r : new TriggerReason[] {CLI, API, WEBHOOK, IMAGE_UPDATE, RETRY, STARTUP, TIMER}) {
             if (reasons.contains(r)) {
                 return r;
             }
