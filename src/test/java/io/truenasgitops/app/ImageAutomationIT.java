@@ -119,18 +119,7 @@ class ImageAutomationIT {
     }
 
     private void push(String... tags) throws Exception {
-        String first = registry.reference(repository, tags[0]);
-        DockerTestEngine.buildBusyboxImage(first, Files.createDirectories(tmp.resolve("image-" + tags[0])));
-        for (String tag : tags) {
-            String ref = registry.reference(repository, tag);
-            if (!tag.equals(tags[0])) {
-                DockerTestEngine.docker("tag", first, ref);
-            }
-            DockerTestEngine.docker("push", ref);
-        }
-        for (String tag : tags) {
-            DockerTestEngine.docker("image", "rm", registry.reference(repository, tag));
-        }
+        registry.pushTags(repository, tmp, tags);
     }
 
     private static void commitAndPush(Git git, String message) throws Exception {

@@ -66,18 +66,7 @@ class ImagesUpdateIT {
     }
 
     private void push(String... tags) throws Exception {
-        String first = registry.reference(repository, tags[0]);
-        DockerTestEngine.buildBusyboxImage(first, Files.createDirectories(tmp.resolve("image-" + tags[0])));
-        for (String tag : tags) {
-            String ref = registry.reference(repository, tag);
-            if (!tag.equals(tags[0])) {
-                DockerTestEngine.docker("tag", first, ref);
-            }
-            DockerTestEngine.docker("push", ref);
-        }
-        for (String tag : tags) {
-            DockerTestEngine.docker("image", "rm", registry.reference(repository, tag));
-        }
+        registry.pushTags(repository, tmp, tags);
     }
 
     private record Run(int exit, String out, String err) {}

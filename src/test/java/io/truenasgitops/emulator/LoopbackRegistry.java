@@ -100,6 +100,25 @@ public final class LoopbackRegistry implements AutoCloseable {
         DockerTestEngine.docker("image", "rm", ref);
     }
 
+    /**
+     * Builds one busybox image, pushes it under each of the tags of {@code repository}, and removes them from the
+     * engine again: the registry then lists exactly those tags.
+     */
+    public void pushTags(String repository, Path workDir, String... tags) throws IOException {
+        String first = reference(repository, tags[0]);
+        DockerTestEngine.buildBusyboxImage(first, Files.createDirectories(workDir.resolve("image-" + tags[0])));
+        for (String tag : tags) {
+            String ref = reference(repository, tag);
+            if (!tag.equals(tags[0])) {
+                DockerTestEngine.docker("tag", first, ref);
+            }
+            DockerTestEngine.docker("push", ref);
+        }
+        for (String tag : tags) {
+            DockerTestEngine.docker("image", "rm", reference(repository, tag));
+        }
+    }
+
     @Override
     public void close() {
         process.destroy();
