@@ -247,14 +247,15 @@ public class Daemon implements RunningEngine {
                 new io.truenasgitops.git.WorkingTreeCommit.Identity(imagesConfig.authorName(), imagesConfig.authorEmail())),
                 source(), new io.truenasgitops.images.RegistryClient(credentials, imagesConfig.registryTimeout()),
                 () -> loop().trigger(io.truenasgitops.reconcile.TriggerReason.IMAGE_UPDATE, Optional.empty()),
-                new ImageAutomation.Observer() {});
+                new ImageAutomationEvents(reconciler(), metrics()));
         imageRounds = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "image-updates");
             t.setDaemon(true);
             return t;
         });
         long seconds = Math.max(60, every.toSeconds());
-        imageRounds.scheduleWithFixedDelay(automation::runOnce, seconds, seconds, java.util.concurrent.TimeUnit.SECONDS);
+        imageRounds.scheduleWithFixedDelay(() -> metrics().imageUpdateRound(ImageAutomationEvents.result(
+                automation.runOnce())), seconds, seconds, java.util.concurrent.TimeUnit.SECONDS);
         LOG.infof("image updates: looking for newer tags the stacks' imagePolicy allows every %s, committing them to %s"
                 + " as %s <%s>", io.truenasgitops.reconcile.Durations.human(java.time.Duration.ofSeconds(seconds)),
                 source().describe(), imagesConfig.authorName(), imagesConfig.authorEmail());

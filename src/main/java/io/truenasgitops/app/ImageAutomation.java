@@ -102,6 +102,10 @@ public final class ImageAutomation {
             observer.failed(t);
         });
         List<ImageUpdates.Finding.Update> updates = result.updates();
+        if (updates.isEmpty() && !troubles.isEmpty()) {
+            // Each trouble was told above; the round itself counts as failed: a policy was not followed.
+            return new Round.Failed(String.join("; ", troubles));
+        }
         if (updates.isEmpty()) {
             LOG.debugf("image updates: every image with a policy is up to date at revision %s", snapshot.shortRevision());
             return new Round.NothingToDo(snapshot.revision());

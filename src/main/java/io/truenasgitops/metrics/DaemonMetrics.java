@@ -162,6 +162,19 @@ public class DaemonMetrics {
         return connectionUp.get(target) == 1.0;
     }
 
+    /** Counts an image tag the image automation committed for a stack. */
+    public void imageUpdateCommitted(String stack) {
+        Counter.builder(MetricNames.IMAGE_UPDATES_COMMITTED.meterName())
+                .description(MetricNames.IMAGE_UPDATES_COMMITTED.help()).tag(MetricNames.STACK, stack)
+                .register(registry).increment();
+    }
+
+    /** Counts a round of the image automation by its result ({@code committed}, {@code up-to-date}, {@code failed}). */
+    public void imageUpdateRound(String result) {
+        Counter.builder(MetricNames.IMAGE_UPDATE_ROUNDS.meterName()).description(MetricNames.IMAGE_UPDATE_ROUNDS.help())
+                .tag(MetricNames.RESULT, result).register(registry).increment();
+    }
+
     /** Counts a Git fetch. */
     public void sourceFetch(String result) {
         Counter.builder(MetricNames.SOURCE_FETCH_TOTAL.meterName()).description(MetricNames.SOURCE_FETCH_TOTAL.help())

@@ -134,12 +134,18 @@ public final class MetricNames {
     public static final Metric ROLLBACK_TOTAL = new Metric(PREFIX + "rollback_total", Type.COUNTER,
             List.of(RESULT), "Rollbacks of a stack to an older revision, by result");
 
+    public static final Metric IMAGE_UPDATES_COMMITTED = new Metric(PREFIX + "image_updates_committed_total",
+            Type.COUNTER, List.of(STACK), "Image tags the daemon's image automation committed to Git (imagePolicy),"
+                    + " by stack");
+    public static final Metric IMAGE_UPDATE_ROUNDS = new Metric(PREFIX + "image_update_rounds_total", Type.COUNTER,
+            List.of(RESULT), "Rounds of the daemon's image automation by result: committed, up-to-date or failed");
+
     /** Every metric of ours, in documentation order. */
     public static final List<Metric> ALL = List.of(
             STACK_DRIFT, STACK_STATUS, STACK_LAST_APPLIED, IMAGE_UPDATE_AVAILABLE, RECONCILE_DURATION, RECONCILE_TOTAL,
             APPLY_TOTAL, JOB_DURATION, API_CALLS, CONNECTION_UP, APPS_SERVICE_UP, SOURCE_REVISION_INFO,
             SOURCE_FETCH_TOTAL, APPS, NOTIFICATIONS_SENT, NOTIFICATION_FAILURES, SNAPSHOT_TOTAL, ROLLBACK_TOTAL,
-            COMMIT_STATUSES_SENT, COMMIT_STATUS_FAILURES);
+            COMMIT_STATUSES_SENT, COMMIT_STATUS_FAILURES, IMAGE_UPDATES_COMMITTED, IMAGE_UPDATE_ROUNDS);
 
     private MetricNames() {}
 

@@ -58,6 +58,11 @@ public final class Reasons {
     public static final String IMAGE_UPDATE_AVAILABLE = "ImageUpdateAvailable";
     /** The flag cleared again: pulled on the NAS, or Git moved to another tag or digest. */
     public static final String IMAGES_UP_TO_DATE = "ImagesUpToDate";
+    // image updates through Git (the daemon's image automation)
+    /** The image automation committed and pushed newer tags for the stack's images. */
+    public static final String IMAGE_UPDATE_COMMITTED = "ImageUpdateCommitted";
+    /** A round of the image automation pushed nothing for the stack: a registry or the push failed. */
+    public static final String IMAGE_UPDATE_FAILED = "ImageUpdateFailed";
     // data folders
     /** A data folder of the stack could not be created on the NAS: its app was not created or updated. */
     public static final String DATA_FOLDER_FAILED = "DataFolderFailed";

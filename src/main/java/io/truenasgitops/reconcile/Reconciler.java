@@ -632,6 +632,17 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
+    /**
+     * Records an event that did not come from a pass (the daemon's image automation); it is kept, persisted and
+     * listed with the passes' own.
+     */
+    public void record(Event e) {
+        synchronized (stateLock) {
+            addEvent(e, SyncListener.NONE);
+            persist();
+        }
+    }
+
     private void addEvent(Event e, SyncListener listener) {
         events.addLast(e);
         while (events.size() > Math.max(1, config.eventHistory())) {

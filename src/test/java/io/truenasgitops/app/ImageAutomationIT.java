@@ -185,6 +185,44 @@ class ImageAutomationIT {
     }
 
     @Test
+    void aCommittedUpdateIsAnEventOfItsStackAndCountedAndAFailedRoundIsAWarning() throws Exception {
+        engine.syncOnce(SyncOptions.all());
+        push("1.1.0");
+        var registryOfMeters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        ImageAutomationEvents events = new ImageAutomationEvents(engine,
+                new io.truenasgitops.metrics.DaemonMetrics(registryOfMeters));
+        ImageAutomation automation = new ImageAutomation(new ImageAutomation.Settings(Duration.ofHours(1), "stacks",
+                BOT), source, new RegistryClient(RegistryCredentials.none(), Duration.ofSeconds(10)), () -> {}, events);
+
+        ImageAutomation.Round round = automation.runOnce();
+
+        String commit = ((ImageAutomation.Round.Committed) round).commit();
+        assertThat(ImageAutomationEvents.result(round)).isEqualTo("committed");
+        assertThat(engine.events(java.util.Optional.of("web"), 50)).filteredOn(e -> e.reason().equals(
+                io.truenasgitops.reconcile.Reasons.IMAGE_UPDATE_COMMITTED)).singleElement().satisfies(e -> {
+                    assertThat(e.type()).isEqualTo(io.truenasgitops.reconcile.Event.Type.NORMAL);
+                    assertThat(e.revision()).isEqualTo(commit);
+                    assertThat(e.message()).isEqualTo("service web: " + registry.reference(repository, "1.0.0")
+                            + " -> " + registry.reference(repository, "1.1.0") + " committed as "
+                            + Snapshot.shorten(commit) + " (semver ^1); the next pass applies it");
+                });
+        assertThat(registryOfMeters.get(io.truenasgitops.metrics.MetricNames.IMAGE_UPDATES_COMMITTED.meterName()).tag("stack", "web").counter()
+                .count()).isEqualTo(1.0);
+
+        registry.close();
+        ImageAutomation.Round failed = automation.runOnce();
+
+        assertThat(ImageAutomationEvents.result(failed)).isEqualTo("failed");
+        assertThat(engine.events(java.util.Optional.empty(), 50)).filteredOn(e -> e.reason().equals(
+                io.truenasgitops.reconcile.Reasons.IMAGE_UPDATE_FAILED)).singleElement().satisfies(e -> {
+                    assertThat(e.type()).isEqualTo(io.truenasgitops.reconcile.Event.Type.WARNING);
+                    assertThat(e.message()).startsWith("web/web: registry " + registry.host() + "/" + repository
+                            + " cannot be reached");
+                });
+        registry = null;
+    }
+
+    @Test
     void aTagOutsideThePolicyChangesNothing() throws Exception {
         engine.syncOnce(SyncOptions.all());
         String before = originHead().getName();

@@ -56,6 +56,8 @@ class DaemonMetricsTest {
         MicrometerDeliveryMetrics.commitStatuses(registry).failed("github");
         metrics.snapshot("create", DaemonMetrics.SUCCESS);
         metrics.rollback(DaemonMetrics.SUCCESS);
+        metrics.imageUpdateCommitted("web");
+        metrics.imageUpdateRound("committed");
 
         assertThat(seriesNames()).containsExactlyInAnyOrderElementsOf(MetricNames.exportedSeriesNames());
     }

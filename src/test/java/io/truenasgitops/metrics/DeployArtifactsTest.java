@@ -47,7 +47,7 @@ class DeployArtifactsTest {
                 "TrueNasGitopsStackDrifted", "TrueNasGitopsStackDegraded", "TrueNasGitopsStackStalled",
                 "TrueNasGitopsApplyFailing", "TrueNasGitopsImageUpdateAvailable", "TrueNasGitopsSourceFetchFailing",
                 "TrueNasGitopsNasUnreachable", "TrueNasGitopsAppsServiceDown", "TrueNasGitopsNotificationsFailing",
-                "TrueNasGitopsCommitStatusesFailing",
+                "TrueNasGitopsCommitStatusesFailing", "TrueNasGitopsImageUpdatesFailing",
                 "TrueNasGitopsAuthFailing", "TrueNasGitopsNoSuccessfulReconcile", "TrueNasGitopsSnapshotFailing",
                 "TrueNasGitopsRollbackFailed");
     }
