@@ -59,6 +59,8 @@ final class GitErrorClassifier {
                 || lower.contains("auth fail") || lower.contains("authentication not supported")
                 || lower.contains("no more authentication methods") || lower.contains("permission denied")
                 || lower.contains("authentication failed") || lower.contains(" 401") || lower.contains(" 403")
+                // JGit's words for an HTTP 403 on git-receive-pack: the credentials may read but not push.
+                || lower.contains("not permitted on")
                 || lower.contains("cannot log in") || lower.contains("no credentialsprovider")
                 || lower.contains("could not load identity") || lower.contains("no keys")) {
             return Cause.AUTH;

@@ -265,7 +265,13 @@ public final class JGitSource implements GitSource {
             try {
                 results = push.call();
             } catch (GitAPIException | RuntimeException e) {
-                throw networkError("failed to push to " + describe(), e);
+                GitSourceException failure = networkError("failed to push to " + describe(), e);
+                if (failure.kind() == Kind.AUTH) {
+                    throw new GitSourceException(Kind.AUTH, failure.getMessage() + "; to push image updates the"
+                            + " credentials need write access to branch " + target.display() + " (a deploy key with"
+                            + " write access, or a token that may push)", e);
+                }
+                throw failure;
             }
             for (PushResult r : results) {
                 for (RemoteRefUpdate u : r.getRemoteUpdates()) {

@@ -47,6 +47,8 @@ class GitErrorClassifierTest {
                 new Row("no route to host", new TransportException("error", new NoRouteToHostException("no route")),
                         Cause.UNREACHABLE),
                 new Row("an http 401", new TransportException(repo + ": not authorized"), Cause.AUTH),
+                new Row("an http 403 on a push", new TransportException(repo + ": git-receive-pack not permitted on '"
+                        + repo + "'"), Cause.AUTH),
                 new Row("an ssh auth fail", new TransportException("ssh://git@git.example/r.git: Auth fail"),
                         Cause.AUTH),
                 new Row("no credentials provider", new TransportException(repo

@@ -160,6 +160,51 @@ class JGitSourceHttpAuthIT {
                 .hasMessageContaining("https");
     }
 
+    @Test
+    void anImageUpdateCommitIsPushedOverHttpWithTheTokenAndLandsOnTheBranch() throws Exception {
+        server.allowPush();
+        try (JGitSource source = new JGitSource(settings())) {
+            Snapshot base = source.fetch();
+            String pushed = source.commitAndPush(base, java.util.Map.of("stacks/web/compose.yaml",
+                    "services:\n  web:\n    image: nginx:1.27.3\n"), "images: web/web 1.27.2 -> 1.27.3",
+                    new WorkingTreeCommit.Identity("truenas-gitops", "truenas-gitops@localhost"));
+
+            var repo = origin.git.getRepository();
+            assertThat(repo.resolve("refs/heads/main").name()).isEqualTo(pushed);
+            try (var walk = new org.eclipse.jgit.revwalk.RevWalk(repo)) {
+                var commit = walk.parseCommit(repo.resolve(pushed));
+                assertThat(commit.getParent(0).name()).isEqualTo(base.revision());
+                assertThat(commit.getFullMessage()).endsWith("Signed-off-by: truenas-gitops <truenas-gitops@localhost>\n");
+                try (var tree = org.eclipse.jgit.treewalk.TreeWalk.forPath(repo, "stacks/web/compose.yaml",
+                        commit.getTree())) {
+                    assertThat(new String(repo.open(tree.getObjectId(0)).getBytes(), StandardCharsets.UTF_8))
+                            .isEqualTo("services:\n  web:\n    image: nginx:1.27.3\n");
+                }
+            }
+            assertThat(source.fetch().revision()).isEqualTo(pushed);
+        }
+        assertThat(server.requests).contains("POST /org/repo.git/git-receive-pack");
+        assertThat(server.authorizations).isNotEmpty().allMatch(basic("git", TOKEN)::equals);
+        assertNoFileInStateContainsTheToken(TOKEN);
+    }
+
+    @Test
+    void aTokenThatMayNotPushIsRefusedWithoutTouchingTheBranchOrShowingTheToken() throws Exception {
+        try (JGitSource source = new JGitSource(settings())) {
+            Snapshot base = source.fetch();
+            String before = origin.git.getRepository().resolve("refs/heads/main").name();
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> source.commitAndPush(base,
+                    java.util.Map.of("stacks/web/compose.yaml", "services: {}\n"), "images: test",
+                    new WorkingTreeCommit.Identity("truenas-gitops", "truenas-gitops@localhost")))
+                    .isInstanceOfSatisfying(GitSourceException.class, e -> {
+                        assertThat(e.getMessage()).startsWith("failed to push to ").doesNotContain(TOKEN);
+                        assertThat(e.kind()).as(e.getMessage()).isEqualTo(GitSourceException.Kind.AUTH);
+                    });
+            assertThat(origin.git.getRepository().resolve("refs/heads/main").name()).isEqualTo(before);
+        }
+    }
+
     private static String basic(String user, String token) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + token).getBytes(StandardCharsets.UTF_8));
     }

@@ -14,18 +14,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPInputStream;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.PacketLineOut;
+import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.RefAdvertiser;
 import org.eclipse.jgit.transport.UploadPack;
 
 /**
- * A minimal Git smart-HTTP server (protocol v0, upload-pack only) on 127.0.0.1 that demands HTTP Basic
- * authentication with one user and token, and records every Authorization header it receives.
+ * A minimal Git smart-HTTP server (protocol v0: upload-pack, and receive-pack once {@link #allowPush()}) on
+ * 127.0.0.1 that demands HTTP Basic authentication with one user and token, and records every Authorization header
+ * it receives.
  */
 public final class TestGitHttpServer implements AutoCloseable {
 
     private final HttpServer server;
     private final Repository repo;
     private volatile String expectedAuthorization;
+    private volatile boolean pushAllowed;
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     final List<String> requests = new CopyOnWriteArrayList<>();
 
@@ -35,6 +38,11 @@ public final class TestGitHttpServer implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/org/repo.git/", this::handle);
         server.start();
+    }
+
+    /** Accepts pushes (git-receive-pack) from then on; before, a push is answered 403 as a read-only token would be. */
+    public void allowPush() {
+        pushAllowed = true;
     }
 
     /** Changes the credentials the server accepts (a rotated token). */
@@ -84,6 +92,34 @@ public final class TestGitHttpServer implements AutoCloseable {
                     UploadPack up = new UploadPack(repo);
                     up.setBiDirectionalPipe(false);
                     up.upload(in, out, null);
+                }
+            } else if (path.endsWith("/info/refs") && "service=git-receive-pack".equals(ex.getRequestURI().getQuery())) {
+                if (!pushAllowed) {
+                    ex.sendResponseHeaders(403, -1);
+                    return;
+                }
+                ex.getResponseHeaders().add("Content-Type", "application/x-git-receive-pack-advertisement");
+                ex.getResponseHeaders().add("Cache-Control", "no-cache");
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream out = ex.getResponseBody()) {
+                    PacketLineOut pck = new PacketLineOut(out);
+                    pck.writeString("# service=git-receive-pack\n");
+                    pck.end();
+                    ReceivePack rp = new ReceivePack(repo);
+                    rp.setBiDirectionalPipe(false);
+                    rp.sendAdvertisedRefs(new RefAdvertiser.PacketLineOutRefAdvertiser(pck));
+                }
+            } else if (path.endsWith("/git-receive-pack") && "POST".equals(ex.getRequestMethod()) && pushAllowed) {
+                InputStream in = ex.getRequestBody();
+                if ("gzip".equals(ex.getRequestHeaders().getFirst("Content-Encoding"))) {
+                    in = new GZIPInputStream(in);
+                }
+                ex.getResponseHeaders().add("Content-Type", "application/x-git-receive-pack-result");
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream out = ex.getResponseBody()) {
+                    ReceivePack rp = new ReceivePack(repo);
+                    rp.setBiDirectionalPipe(false);
+                    rp.receive(in, out, null);
                 }
             } else {
                 ex.sendResponseHeaders(404, -1);
