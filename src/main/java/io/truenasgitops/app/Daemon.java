@@ -243,7 +243,7 @@ public class Daemon implements RunningEngine {
             LOG.errorf("image updates are off: %s (truenas-gitops.images.registry-auth-file)", e.getMessage());
             return;
         }
-        ImageAutomation automation = new ImageAutomation(new ImageAutomation.Settings(every, stacksConfig.dir(),
+        ImageAutomation automation = new ImageAutomation(new ImageAutomation.Settings(stacksConfig.dir(),
                 new io.truenasgitops.git.WorkingTreeCommit.Identity(imagesConfig.authorName(), imagesConfig.authorEmail())),
                 source(), new io.truenasgitops.images.RegistryClient(credentials, imagesConfig.registryTimeout()),
                 () -> loop().trigger(io.truenasgitops.reconcile.TriggerReason.IMAGE_UPDATE, Optional.empty()),

@@ -10,7 +10,6 @@ import io.truenasgitops.images.TagSource;
 import io.truenasgitops.stacks.ImageInputs;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,11 +31,10 @@ public final class ImageAutomation {
     /**
      * The settings (mapped from {@link ImagesConfig}).
      *
-     * @param interval how often to look; null for never (the default)
      * @param stacksDir the stacks folder of the repository
      * @param author who commits the updates
      */
-    public record Settings(Duration interval, String stacksDir, WorkingTreeCommit.Identity author) {}
+    public record Settings(String stacksDir, WorkingTreeCommit.Identity author) {}
 
     /** What one round did. */
     public sealed interface Round {

@@ -55,9 +55,7 @@ public record ImageRef(String registry, String repository, String tag, String di
                 rest = rest.substring(slash + 1);
             }
         }
-        if (registry.equals("index.docker.io") || registry.equals("registry-1.docker.io")) {
-            registry = DOCKER_HUB;
-        }
+        registry = registryName(registry);
         for (String component : rest.split("/", -1)) {
             if (!COMPONENT.matcher(component).matches()) {
                 return Optional.empty();
@@ -67,6 +65,17 @@ public record ImageRef(String registry, String repository, String tag, String di
             rest = "library/" + rest;
         }
         return Optional.of(new ImageRef(registry, rest, tag, digest));
+    }
+
+    /**
+     * A registry host as references name it: Docker Hub's other names ({@code index.docker.io},
+     * {@code registry-1.docker.io}, {@code registry.hub.docker.com}) are {@link #DOCKER_HUB}.
+     */
+    public static String registryName(String host) {
+        return switch (host) {
+            case "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com" -> DOCKER_HUB;
+            default -> host;
+        };
     }
 
     /** The host the Registry HTTP API answers on ({@code registry-1.docker.io} for Docker Hub). */

@@ -104,10 +104,7 @@ public final class RegistryCredentials {
         if (slash >= 0) {
             h = h.substring(0, slash);
         }
-        return switch (h) {
-            case "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com" -> ImageRef.DOCKER_HUB;
-            default -> h;
-        };
+        return ImageRef.registryName(h);
     }
 
     private static String text(JsonNode n, String field) {

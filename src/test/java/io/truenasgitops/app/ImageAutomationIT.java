@@ -130,7 +130,7 @@ class ImageAutomationIT {
     }
 
     private ImageAutomation automation() {
-        return new ImageAutomation(new ImageAutomation.Settings(Duration.ofHours(1), "stacks", BOT), source,
+        return new ImageAutomation(new ImageAutomation.Settings("stacks", BOT), source,
                 new RegistryClient(RegistryCredentials.none(), Duration.ofSeconds(10)),
                 () -> {
                     passesRequested++;
@@ -191,7 +191,7 @@ class ImageAutomationIT {
         var registryOfMeters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         ImageAutomationEvents events = new ImageAutomationEvents(engine,
                 new io.truenasgitops.metrics.DaemonMetrics(registryOfMeters));
-        ImageAutomation automation = new ImageAutomation(new ImageAutomation.Settings(Duration.ofHours(1), "stacks",
+        ImageAutomation automation = new ImageAutomation(new ImageAutomation.Settings("stacks",
                 BOT), source, new RegistryClient(RegistryCredentials.none(), Duration.ofSeconds(10)), () -> {}, events);
 
         ImageAutomation.Round round = automation.runOnce();

@@ -126,7 +126,7 @@ class DockerImageAutomationIT {
         registry.pushTags(repository, tmp, "1.1.0", "2.0.0");
 
         PassResult[] applied = new PassResult[1];
-        ImageAutomation.Round round = new ImageAutomation(new ImageAutomation.Settings(Duration.ofHours(1), "stacks",
+        ImageAutomation.Round round = new ImageAutomation(new ImageAutomation.Settings("stacks",
                 new WorkingTreeCommit.Identity("truenas-gitops", "truenas-gitops@localhost")), source,
                 new RegistryClient(RegistryCredentials.none(), Duration.ofSeconds(10)),
                 () -> applied[0] = engine.syncOnce(SyncOptions.all()), new ImageAutomation.Observer() {}).runOnce();
